@@ -1,0 +1,229 @@
+/**
+ * An activation function of a layer, applied to the whole vector of its pre-activations
+ * `z` so that vector-valued ones such as {@link softmax} fit the same shape.
+ *
+ * `backward` computes `dz = J_f(z)ᵀ · dy` — for an element-wise activation simply
+ * `f'(z) ⊙ dy` — from the values `z` and `y = f(z)` the forward pass kept.
+ *
+ * @example
+ * ```ts
+ * import { dense, network, tanh } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(3, tanh), dense(1, tanh)] });
+ * ```
+ */
+export interface Activation {
+  /** The name the model file stores. */
+  readonly name: ActivationName;
+  /** The parameter of parametrised activations (`leakyRelu`, `elu`); `undefined` otherwise. */
+  readonly alpha: number | undefined;
+  /** Writes `y = f(z)`; `z` and `y` have the same length. */
+  forward(z: Float64Array, y: Float64Array): void;
+  /** Writes `dz = J_f(z)ᵀ · dy`. `dz` may not alias `dy`. */
+  backward(z: Float64Array, y: Float64Array, dy: Float64Array, dz: Float64Array): void;
+}
+
+/** The names of the built-in activations, as the model file stores them. */
+export type ActivationName =
+  | 'sigmoid'
+  | 'tanh'
+  | 'linear'
+  | 'relu'
+  | 'leakyRelu'
+  | 'softplus'
+  | 'elu'
+  | 'softmax';
+
+/**
+ * The logistic sigmoid `f(x) = 1 / (1 + e^-x)`, with `f' = f(1 - f)`.
+ *
+ * @example
+ * ```ts
+ * import { dense, sigmoid } from 'streamprop';
+ * const layer = dense(3, sigmoid);
+ * ```
+ */
+export const sigmoid: Activation = {
+  name: 'sigmoid',
+  alpha: undefined,
+  forward(z, y) {
+    for (let i = 0; i < z.length; i++) y[i] = 1 / (1 + Math.exp(-z[i]));
+  },
+  backward(_z, y, dy, dz) {
+    for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
+  },
+};
+
+/**
+ * The hyperbolic tangent, with `f' = 1 - f²`.
+ *
+ * @example
+ * ```ts
+ * import { dense, tanh } from 'streamprop';
+ * const layer = dense(32, tanh);
+ * ```
+ */
+export const tanh: Activation = {
+  name: 'tanh',
+  alpha: undefined,
+  forward(z, y) {
+    for (let i = 0; i < z.length; i++) y[i] = Math.tanh(z[i]);
+  },
+  backward(_z, y, dy, dz) {
+    for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
+  },
+};
+
+/**
+ * The identity, for regression outputs: `f(x) = x`, `f' = 1`.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear } from 'streamprop';
+ * const output = dense(1, linear);
+ * ```
+ */
+export const linear: Activation = {
+  name: 'linear',
+  alpha: undefined,
+  forward(z, y) {
+    for (let i = 0; i < z.length; i++) y[i] = z[i];
+  },
+  backward(_z, _y, dy, dz) {
+    for (let i = 0; i < dy.length; i++) dz[i] = dy[i];
+  },
+};
+
+/**
+ * The rectifier `f(x) = max(0, x)`; its derivative is taken as 0 at 0.
+ *
+ * @example
+ * ```ts
+ * import { dense, relu } from 'streamprop';
+ * const layer = dense(64, relu);
+ * ```
+ */
+export const relu: Activation = {
+  name: 'relu',
+  alpha: undefined,
+  forward(z, y) {
+    for (let i = 0; i < z.length; i++) y[i] = z[i] > 0 ? z[i] : 0;
+  },
+  backward(z, _y, dy, dz) {
+    for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : 0;
+  },
+};
+
+/**
+ * The leaky rectifier `f(x) = x` for `x > 0`, `αx` otherwise.
+ *
+ * @param alpha - the slope for negative inputs, finite and ≥ 0 (default 0.01).
+ * @throws RangeError for a negative or non-finite `alpha`.
+ *
+ * @example
+ * ```ts
+ * import { dense, leakyRelu } from 'streamprop';
+ * const layer = dense(64, leakyRelu(0.1));
+ * ```
+ */
+export function leakyRelu(alpha = 0.01): Activation {
+  checkAlpha('leakyRelu', alpha);
+  return {
+    name: 'leakyRelu',
+    alpha,
+    forward(z, y) {
+      for (let i = 0; i < z.length; i++) y[i] = z[i] > 0 ? z[i] : alpha * z[i];
+    },
+    backward(z, _y, dy, dz) {
+      for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : alpha * dy[i];
+    },
+  };
+}
+
+/**
+ * The softplus `f(x) = ln(1 + eˣ)`, a smooth rectifier with `f' = sigmoid(x)`; computed
+ * without overflow for large `x`.
+ *
+ * @example
+ * ```ts
+ * import { dense, softplus } from 'streamprop';
+ * const layer = dense(16, softplus);
+ * ```
+ */
+export const softplus: Activation = {
+  name: 'softplus',
+  alpha: undefined,
+  forward(z, y) {
+    for (let i = 0; i < z.length; i++) {
+      const x = z[i];
+      y[i] = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+  },
+  backward(z, _y, dy, dz) {
+    for (let i = 0; i < z.length; i++) dz[i] = dy[i] / (1 + Math.exp(-z[i]));
+  },
+};
+
+/**
+ * The exponential linear unit `f(x) = x` for `x > 0`, `α(eˣ - 1)` otherwise.
+ *
+ * @param alpha - the saturation value for negative inputs, finite and ≥ 0 (default 1).
+ * @throws RangeError for a negative or non-finite `alpha`.
+ *
+ * @example
+ * ```ts
+ * import { dense, elu } from 'streamprop';
+ * const layer = dense(16, elu(1));
+ * ```
+ */
+export function elu(alpha = 1): Activation {
+  checkAlpha('elu', alpha);
+  return {
+    name: 'elu',
+    alpha,
+    forward(z, y) {
+      for (let i = 0; i < z.length; i++) y[i] = z[i] > 0 ? z[i] : alpha * Math.expm1(z[i]);
+    },
+    backward(z, y, dy, dz) {
+      for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
+    },
+  };
+}
+
+/**
+ * The softmax `yᵢ = e^zᵢ / Σⱼ e^zⱼ`, for the output layer of a classifier (pair it with
+ * `crossEntropy()`). Computed with the maximum subtracted, so large inputs do not overflow;
+ * its backward pass is the full Jacobian product `dzᵢ = yᵢ (dyᵢ - Σⱼ yⱼ dyⱼ)`.
+ *
+ * @example
+ * ```ts
+ * import { crossEntropy, dense, network, relu, softmax } from 'streamprop';
+ * const net = network({ inputs: 4, layers: [dense(8, relu), dense(3, softmax)] });
+ * const lossFn = crossEntropy();
+ * ```
+ */
+export const softmax: Activation = {
+  name: 'softmax',
+  alpha: undefined,
+  forward(z, y) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < z.length; i++) if (z[i] > max) max = z[i];
+    let sum = 0;
+    for (let i = 0; i < z.length; i++) {
+      const e = Math.exp(z[i] - max);
+      y[i] = e;
+      sum += e;
+    }
+    for (let i = 0; i < z.length; i++) y[i] /= sum;
+  },
+  backward(_z, y, dy, dz) {
+    let dot = 0;
+    for (let i = 0; i < y.length; i++) dot += y[i] * dy[i];
+    for (let i = 0; i < y.length; i++) dz[i] = y[i] * (dy[i] - dot);
+  },
+};
+
+function checkAlpha(name: string, alpha: number): void {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
+    throw new RangeError(`${name}: alpha must be a finite number >= 0, got ${String(alpha)}`);
+  }
+}

@@ -1,0 +1,106 @@
+import type { Rng } from './rng.js';
+
+/**
+ * How a layer's weights are drawn before learning starts. Biases start at zero.
+ *
+ * @example
+ * ```ts
+ * import { dense, network, tanh, xavier } from 'streamprop';
+ * const net = network({ inputs: 8, layers: [dense(32, tanh), dense(1, tanh)], init: xavier(), seed: 1 });
+ * ```
+ */
+export interface Initializer {
+  /** A short description, such as `gaussian(0, 0.1)`, for summaries. */
+  readonly description: string;
+  /** Fills `weights` (one row of `fanIn` values per neuron) using `random`. */
+  init(weights: Float64Array, fanIn: number, fanOut: number, random: Rng): void;
+}
+
+/**
+ * Independent Gaussian weights `N(mean, std²)`.
+ *
+ * @param mean - default 0.
+ * @param std - the standard deviation, finite and ≥ 0 (default 0.1).
+ * @throws RangeError for a non-finite mean or an invalid `std`.
+ *
+ * @example
+ * ```ts
+ * import { dense, gaussian, network, sigmoid } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(3, sigmoid)], init: gaussian(0, 0.5), seed: 3 });
+ * ```
+ */
+export function gaussian(mean = 0, std = 0.1): Initializer {
+  if (!Number.isFinite(mean)) throw new RangeError(`gaussian: mean must be finite, got ${mean}`);
+  if (!(std >= 0) || !Number.isFinite(std)) {
+    throw new RangeError(`gaussian: std must be a finite number >= 0, got ${std}`);
+  }
+  return {
+    description: `gaussian(${mean}, ${std})`,
+    init(weights, _fanIn, _fanOut, random) {
+      for (let i = 0; i < weights.length; i++) weights[i] = mean + std * random.normal();
+    },
+  };
+}
+
+/**
+ * Independent uniform weights on `[-r, r]`.
+ *
+ * @param r - the half-width, finite and ≥ 0 (default 0.5).
+ * @throws RangeError for an invalid `r`.
+ *
+ * @example
+ * ```ts
+ * import { dense, network, sigmoid, uniform } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(3, sigmoid)], init: uniform(0.3), seed: 3 });
+ * ```
+ */
+export function uniform(r = 0.5): Initializer {
+  if (!(r >= 0) || !Number.isFinite(r)) {
+    throw new RangeError(`uniform: r must be a finite number >= 0, got ${r}`);
+  }
+  return {
+    description: `uniform(${r})`,
+    init(weights, _fanIn, _fanOut, random) {
+      for (let i = 0; i < weights.length; i++) weights[i] = (2 * random.next() - 1) * r;
+    },
+  };
+}
+
+/**
+ * Glorot/Xavier variance-preserving uniform weights on `±√(6 / (fanIn + fanOut))`, suited to
+ * tanh, sigmoid and linear layers.
+ *
+ * @example
+ * ```ts
+ * import { dense, network, tanh, xavier } from 'streamprop';
+ * const net = network({ inputs: 8, layers: [dense(16, tanh)], init: xavier(), seed: 3 });
+ * ```
+ */
+export function xavier(): Initializer {
+  return {
+    description: 'xavier()',
+    init(weights, fanIn, fanOut, random) {
+      const r = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < weights.length; i++) weights[i] = (2 * random.next() - 1) * r;
+    },
+  };
+}
+
+/**
+ * He/Kaiming variance-preserving Gaussian weights `N(0, 2 / fanIn)`, suited to rectifiers.
+ *
+ * @example
+ * ```ts
+ * import { dense, he, network, relu } from 'streamprop';
+ * const net = network({ inputs: 8, layers: [dense(16, relu)], init: he(), seed: 3 });
+ * ```
+ */
+export function he(): Initializer {
+  return {
+    description: 'he()',
+    init(weights, fanIn, _fanOut, random) {
+      const std = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < weights.length; i++) weights[i] = std * random.normal();
+    },
+  };
+}

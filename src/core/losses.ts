@@ -1,0 +1,204 @@
+import type { Activation } from './activations.js';
+
+/**
+ * A per-sample loss `L(prediction, target)`. Every built-in loss sums over the outputs (it
+ * does not average), so a one-output network sees exactly the textbook value.
+ *
+ * @example
+ * ```ts
+ * import { mse } from 'streamprop';
+ * const lossFn = mse();
+ * console.log(lossFn.value(new Float64Array([0.5]), new Float64Array([1]))); // 0.125
+ * ```
+ */
+export interface Loss {
+  /** The name the model file and the metrics use. */
+  readonly name: LossName;
+  /** The Huber threshold for `huber`; `undefined` otherwise. */
+  readonly delta: number | undefined;
+  /** The loss of one sample. */
+  value(prediction: Float64Array, target: Float64Array): number;
+  /** Writes `∂L/∂prediction` into `out`. */
+  gradient(prediction: Float64Array, target: Float64Array, out: Float64Array): void;
+  /**
+   * Writes `∂L/∂z` of the output layer straight into `out` when this loss and the output
+   * activation have a closed form that is more stable than the chain rule (softmax with cross
+   * entropy, sigmoid with binary cross entropy: `y - t`). Returns false when there is none.
+   */
+  outputDelta(
+    activation: Activation,
+    prediction: Float64Array,
+    target: Float64Array,
+    out: Float64Array,
+  ): boolean;
+}
+
+/** The names of the built-in losses. */
+export type LossName = 'mse' | 'crossEntropy' | 'binaryCrossEntropy' | 'mae' | 'huber';
+
+/** Probabilities are clipped to [EPSILON, 1 - EPSILON] before a logarithm or a division. */
+const EPSILON = 1e-12;
+
+const noClosedForm = (): boolean => false;
+
+/**
+ * Squared error `E = ½ Σ (target - output)²`, with `∂E/∂output = output - target` — the loss
+ * of the classic back-propagation literature.
+ *
+ * @example
+ * ```ts
+ * import { mse } from 'streamprop';
+ * const e = mse().value(new Float64Array([0.75, 0.77]), new Float64Array([0.01, 0.99]));
+ * ```
+ */
+export function mse(): Loss {
+  return {
+    name: 'mse',
+    delta: undefined,
+    value(p, t) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) {
+        const r = t[i] - p[i];
+        sum += r * r;
+      }
+      return 0.5 * sum;
+    },
+    gradient(p, t, out) {
+      for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
+    },
+    outputDelta: noClosedForm,
+  };
+}
+
+/**
+ * Categorical cross entropy `-Σ tᵢ ln yᵢ` for a softmax output and a one-hot (or
+ * probability) target; with softmax the output error is computed as `y - t` directly.
+ *
+ * @example
+ * ```ts
+ * import { crossEntropy } from 'streamprop';
+ * const l = crossEntropy().value(new Float64Array([0.7, 0.2, 0.1]), new Float64Array([1, 0, 0]));
+ * ```
+ */
+export function crossEntropy(): Loss {
+  return {
+    name: 'crossEntropy',
+    delta: undefined,
+    value(p, t) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) if (t[i] !== 0) sum -= t[i] * Math.log(clip(p[i]));
+      return sum;
+    },
+    gradient(p, t, out) {
+      for (let i = 0; i < p.length; i++) out[i] = -t[i] / clip(p[i]);
+    },
+    outputDelta(activation, p, t, out) {
+      if (activation.name !== 'softmax') return false;
+      for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
+      return true;
+    },
+  };
+}
+
+/**
+ * Binary cross entropy `-Σ [tᵢ ln yᵢ + (1 - tᵢ) ln(1 - yᵢ)]` for sigmoid outputs with targets
+ * in [0, 1]; with sigmoid the output error is computed as `y - t` directly.
+ *
+ * @example
+ * ```ts
+ * import { binaryCrossEntropy } from 'streamprop';
+ * const l = binaryCrossEntropy().value(new Float64Array([0.9]), new Float64Array([1]));
+ * ```
+ */
+export function binaryCrossEntropy(): Loss {
+  return {
+    name: 'binaryCrossEntropy',
+    delta: undefined,
+    value(p, t) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) {
+        const y = clip(p[i]);
+        sum -= t[i] * Math.log(y) + (1 - t[i]) * Math.log(1 - y);
+      }
+      return sum;
+    },
+    gradient(p, t, out) {
+      for (let i = 0; i < p.length; i++) {
+        const y = clip(p[i]);
+        out[i] = (y - t[i]) / (y * (1 - y));
+      }
+    },
+    outputDelta(activation, p, t, out) {
+      if (activation.name !== 'sigmoid') return false;
+      for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
+      return true;
+    },
+  };
+}
+
+/**
+ * Absolute error `Σ |target - output|`; its gradient is the sign of the residual (0 at 0).
+ *
+ * @example
+ * ```ts
+ * import { mae } from 'streamprop';
+ * const l = mae().value(new Float64Array([2]), new Float64Array([3])); // 1
+ * ```
+ */
+export function mae(): Loss {
+  return {
+    name: 'mae',
+    delta: undefined,
+    value(p, t) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) sum += Math.abs(t[i] - p[i]);
+      return sum;
+    },
+    gradient(p, t, out) {
+      for (let i = 0; i < p.length; i++) out[i] = Math.sign(p[i] - t[i]);
+    },
+    outputDelta: noClosedForm,
+  };
+}
+
+/**
+ * The Huber loss: `½ r²` where `|r| ≤ δ`, `δ (|r| - ½ δ)` beyond, summed over outputs
+ * (`r = output - target`). Squared near the target, linear for outliers.
+ *
+ * @param delta - the threshold, finite and > 0 (default 1).
+ * @throws RangeError for a threshold that is not a finite positive number.
+ *
+ * @example
+ * ```ts
+ * import { huber } from 'streamprop';
+ * const l = huber(1).value(new Float64Array([0]), new Float64Array([3])); // 2.5
+ * ```
+ */
+export function huber(delta = 1): Loss {
+  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
+    throw new RangeError(`huber: delta must be a finite number > 0, got ${String(delta)}`);
+  }
+  return {
+    name: 'huber',
+    delta,
+    value(p, t) {
+      let sum = 0;
+      for (let i = 0; i < p.length; i++) {
+        const a = Math.abs(p[i] - t[i]);
+        sum += a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+      }
+      return sum;
+    },
+    gradient(p, t, out) {
+      for (let i = 0; i < p.length; i++) {
+        const r = p[i] - t[i];
+        out[i] = r > delta ? delta : r < -delta ? -delta : r;
+      }
+    },
+    outputDelta: noClosedForm,
+  };
+}
+
+function clip(p: number): number {
+  return p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p;
+}

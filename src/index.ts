@@ -1,0 +1,54 @@
+// The one public entry of streamprop.
+export {
+  type Activation,
+  type ActivationName,
+  elu,
+  leakyRelu,
+  linear,
+  relu,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
+} from './core/activations.js';
+export { type DenseOptions, type DenseSpec, dense } from './core/dense.js';
+export { hiddenSize } from './core/hiddenSize.js';
+export { gaussian, he, type Initializer, uniform, xavier } from './core/initializers.js';
+export { Layer } from './core/layer.js';
+export {
+  binaryCrossEntropy,
+  crossEntropy,
+  huber,
+  type Loss,
+  type LossName,
+  mae,
+  mse,
+} from './core/losses.js';
+export { Network, type NetworkOptions, network } from './core/network.js';
+export { type Rng, rng } from './core/rng.js';
+export { Trace } from './core/trace.js';
+export { fromJSON, type LoadedModel } from './model/fromJSON.js';
+export type { ModelFile } from './model/modelFile.js';
+export { type ToJSONOptions, toJSON } from './model/toJSON.js';
+export { backward } from './operators/backward.js';
+export { forward } from './operators/forward.js';
+export { loss } from './operators/loss.js';
+export { type Prediction, predict } from './operators/predict.js';
+export type { Sample } from './operators/sample.js';
+export { SampleError } from './operators/sampleError.js';
+export { type MapState, statefulMap } from './operators/statefulMap.js';
+export type { Step } from './operators/step.js';
+export { type TrainOptions, train } from './operators/train.js';
+export { type UpdateOptions, update } from './operators/update.js';
+export { type AdagradOptions, adagrad } from './optim/adagrad.js';
+export { type AdamOptions, adam } from './optim/adam.js';
+export { type MomentumOptions, momentum } from './optim/momentum.js';
+export { nesterov } from './optim/nesterov.js';
+export {
+  BufferedOptimizer,
+  type Optimizer,
+  type OptimizerName,
+  type OptimizerState,
+} from './optim/optimizer.js';
+export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
+export { type SgdOptions, sgd } from './optim/sgd.js';

@@ -1,0 +1,142 @@
+import {
+  type Activation,
+  elu,
+  leakyRelu,
+  linear,
+  relu,
+  sigmoid,
+  softmax,
+  softplus,
+  tanh,
+} from '../core/activations.js';
+import { Network } from '../core/network.js';
+import { adagrad } from '../optim/adagrad.js';
+import { adam } from '../optim/adam.js';
+import { momentum } from '../optim/momentum.js';
+import { nesterov } from '../optim/nesterov.js';
+import type { Optimizer, OptimizerName } from '../optim/optimizer.js';
+import { rmsprop } from '../optim/rmsprop.js';
+import { sgd } from '../optim/sgd.js';
+import { type ModelFile, modelFileSchema } from './modelFile.js';
+
+/** What {@link fromJSON} returns. */
+export interface LoadedModel {
+  readonly network: Network;
+  /** The saved optimizer with its state restored, or `undefined` when the file has none. */
+  readonly optimizer: Optimizer | undefined;
+}
+
+const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
+  sigmoid: () => sigmoid,
+  tanh: () => tanh,
+  linear: () => linear,
+  relu: () => relu,
+  softplus: () => softplus,
+  softmax: () => softmax,
+  leakyRelu: (alpha) => leakyRelu(alpha),
+  elu: (alpha) => elu(alpha),
+};
+
+const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Optimizer> = {
+  sgd,
+  momentum,
+  nesterov,
+  adagrad,
+  rmsprop,
+  adam,
+};
+
+/**
+ * Loads a model file written by `toJSON` (as text or as parsed JSON). A malformed file fails
+ * with an Error that names the field that is wrong, such as
+ * `fromJSON: layers[1].weights[0] has 2 values, expected 3 (the layer's inputs)`.
+ *
+ * @example
+ * ```ts
+ * import { dense, fromJSON, network, sigmoid, toJSON } from 'streamprop';
+ * const saved = JSON.stringify(toJSON(network({ inputs: 2, layers: [dense(1, sigmoid)], seed: 1 })));
+ * const { network: net } = fromJSON(saved);
+ * console.log(net.describe()); // 2-1(sigmoid)
+ * ```
+ */
+export function fromJSON(json: unknown): LoadedModel {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`fromJSON: the file is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const parsed = modelFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`fromJSON: ${fieldName(issue.path) || 'the file'}: ${issue.message}`);
+  }
+  const file: ModelFile = parsed.data;
+  const specs = file.layers.map((layer, k) => {
+    try {
+      return {
+        units: layer.units,
+        activation: ACTIVATIONS[layer.activation.name](layer.activation.alpha),
+      };
+    } catch (e) {
+      throw new Error(`fromJSON: layers[${k}].activation.alpha: ${(e as Error).message}`);
+    }
+  });
+  const net = new Network(file.inputs, specs);
+  file.layers.forEach((layer, k) => {
+    const built = net.layers[k];
+    if (layer.weights.length !== built.units) {
+      throw new Error(
+        `fromJSON: layers[${k}].weights has ${layer.weights.length} rows, expected ${built.units} (one per neuron)`,
+      );
+    }
+    layer.weights.forEach((row, j) => {
+      if (row.length !== built.fanIn) {
+        throw new Error(
+          `fromJSON: layers[${k}].weights[${j}] has ${row.length} values, expected ${built.fanIn} (the layer's inputs)`,
+        );
+      }
+      built.weights.set(row, j * built.fanIn);
+    });
+    if (layer.biases.length !== built.units) {
+      throw new Error(
+        `fromJSON: layers[${k}].biases has ${layer.biases.length} values, expected ${built.units}`,
+      );
+    }
+    built.biases.set(layer.biases);
+  });
+  return { network: net, optimizer: file.optimizer && loadOptimizer(file.optimizer, net) };
+}
+
+function loadOptimizer(state: NonNullable<ModelFile['optimizer']>, net: Network): Optimizer {
+  let optimizer: Optimizer;
+  try {
+    optimizer = OPTIMIZERS[state.name]({
+      ...state.hyperParameters,
+      learningRate: state.learningRate,
+    });
+  } catch (e) {
+    throw new Error(`fromJSON: optimizer.hyperParameters: ${(e as Error).message}`);
+  }
+  for (const [name, values] of Object.entries(state.buffers)) {
+    if (values.length !== 0 && values.length !== net.parameters.length) {
+      throw new Error(
+        `fromJSON: optimizer.buffers.${name} has ${values.length} values, expected ${net.parameters.length} (one per parameter)`,
+      );
+    }
+  }
+  try {
+    optimizer.restore(state);
+  } catch (e) {
+    throw new Error(`fromJSON: optimizer: ${(e as Error).message}`);
+  }
+  return optimizer;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const finite = z.number().finite();
+const activationSchema = z.object({
+  name: z.enum(['sigmoid', 'tanh', 'linear', 'relu', 'leakyRelu', 'softplus', 'elu', 'softmax']),
+  alpha: finite.optional(),
+});
+const layerSchema = z.object({
+  units: z.number().int().positive(),
+  activation: activationSchema,
+  weights: z.array(z.array(finite)),
+  biases: z.array(finite),
+});
+const optimizerSchema = z.object({
+  name: z.enum(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']),
+  learningRate: finite.nonnegative(),
+  hyperParameters: z.record(z.string(), finite),
+  steps: z.number().int().nonnegative(),
+  buffers: z.record(z.string(), z.array(finite)),
+});
+
+/** The schema of a model file, version 1. */
+export const modelFileSchema = z.object({
+  format: z.literal('streamprop-model'),
+  version: z.literal(1),
+  inputs: z.number().int().positive(),
+  layers: z.array(layerSchema).min(1),
+  optimizer: optimizerSchema.optional(),
+});
+
+/**
+ * A model file, version 1: plain JSON. `layers[k].weights` holds one row per neuron of layer
+ * k (`weights[j][i]` connects input i to neuron j); numbers are written in full precision so
+ * a save and a load give back the same bits.
+ *
+ * @example
+ * ```json
+ * { "format": "streamprop-model", "version": 1, "inputs": 2,
+ *   "layers": [{ "units": 1, "activation": { "name": "sigmoid" },
+ *                "weights": [[0.4, 0.5]], "biases": [0.6] }] }
+ * ```
+ */
+export type ModelFile = z.infer<typeof modelFileSchema>;

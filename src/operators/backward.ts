@@ -1,0 +1,43 @@
+import type { OperatorFunction } from 'rxjs';
+import type { Network } from '../core/network.js';
+import { checkNetwork } from './argumentChecks.js';
+import type { Sample } from './sample.js';
+import { statefulMap } from './statefulMap.js';
+import { Stage, type Step, type StepContext } from './step.js';
+
+/**
+ * Back-propagates each scored step through `net`: computes the error terms
+ * `δ(k) = ∂L/∂z(k)` of every layer, which define the gradient `∂L/∂W(k) = δ(k)·n(k-1)ᵀ`,
+ * `∂L/∂b(k) = δ(k)` (no allocation; `update` applies it without writing it out, and
+ * `net.accumulateGradient` writes it out for whoever needs it). It changes no weight.
+ *
+ * @throws TypeError at once when `net` is not a network; the stream fails with a TypeError
+ * when the steps were not scored by `loss` or were predicted by another network.
+ *
+ * @example
+ * ```ts
+ * import { backward, dense, forward, linear, loss, mse, network } from 'streamprop';
+ * import { of } from 'rxjs';
+ * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+ * of({ x: [1], y: 2 })
+ *   .pipe(forward(net), loss(mse()), backward(net))
+ *   .subscribe((step) => console.log(step.loss));
+ * ```
+ */
+export function backward<S extends Sample>(net: Network): OperatorFunction<Step<S>, Step<S>> {
+  checkNetwork('backward', net);
+  return statefulMap(() => ({
+    next(input: Step<S>): Step<S> {
+      const step = input as StepContext<S>;
+      if (step.network !== net) {
+        throw new TypeError('backward: the step was predicted by another network than this one');
+      }
+      if (!(step.stage >= Stage.Scored) || step.lossFunction === undefined) {
+        throw new TypeError('backward: expected scored steps; put loss(lossFn) before backward');
+      }
+      net.backward(step.trace, step.lossFunction);
+      step.stage = Stage.Backpropagated;
+      return step;
+    },
+  }));
+}

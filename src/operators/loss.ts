@@ -1,0 +1,49 @@
+import type { OperatorFunction } from 'rxjs';
+import type { Loss } from '../core/losses.js';
+import { checkLoss } from './argumentChecks.js';
+import type { Sample } from './sample.js';
+import { SampleError } from './sampleError.js';
+import { statefulMap } from './statefulMap.js';
+import { Stage, type Step, type StepContext } from './step.js';
+
+/**
+ * Scores each prediction against its target with `lossFn` and records which loss the
+ * backward pass must differentiate. A sample without a target fails the stream with a
+ * {@link SampleError} naming `loss`, the `seq` and the field `y`.
+ *
+ * @throws TypeError at once when `lossFn` is not a loss.
+ *
+ * @example
+ * ```ts
+ * import { dense, forward, linear, loss, mse, network } from 'streamprop';
+ * import { of } from 'rxjs';
+ * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+ * of({ x: [1], y: 2 }).pipe(forward(net), loss(mse())).subscribe((s) => console.log(s.loss));
+ * ```
+ */
+export function loss<S extends Sample>(lossFn: Loss): OperatorFunction<Step<S>, Step<S>> {
+  checkLoss('loss', lossFn);
+  return statefulMap(() => ({
+    next(input: Step<S>): Step<S> {
+      const step = input as StepContext<S>;
+      if (!(step.stage >= Stage.Forwarded)) {
+        throw new TypeError(
+          'loss: expected the steps of forward(net); put forward(net) before loss',
+        );
+      }
+      if (step.target === undefined) {
+        throw new SampleError(
+          'loss',
+          step.seq,
+          'y',
+          step.sample.y,
+          'is needed to compute the loss',
+        );
+      }
+      step.loss = lossFn.value(step.prediction, step.target);
+      step.lossFunction = lossFn;
+      step.stage = Stage.Scored;
+      return step;
+    },
+  }));
+}

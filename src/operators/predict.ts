@@ -1,0 +1,51 @@
+import type { OperatorFunction } from 'rxjs';
+import type { Network } from '../core/network.js';
+import { checkNetwork } from './argumentChecks.js';
+import { readSample } from './readSample.js';
+import type { Sample } from './sample.js';
+import { statefulMap } from './statefulMap.js';
+
+/**
+ * One prediction of {@link predict}. Lent: one object per subscription, reused for every
+ * sample, valid until the next emission.
+ */
+export interface Prediction<S extends Sample = Sample> {
+  /** The 0-based count of samples this subscription has seen before this one. */
+  readonly seq: number;
+  readonly sample: S;
+  /** The network's output for `sample.x`. */
+  readonly prediction: Float64Array;
+}
+
+/**
+ * Inference only: predicts each sample with `net` and never learns. `y`, if present, is
+ * ignored. A malformed `x` fails the stream with a `SampleError` naming `predict`.
+ *
+ * @throws TypeError at once when `net` is not a network.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, network, predict } from 'streamprop';
+ * import { of } from 'rxjs';
+ * const net = network({ inputs: 2, layers: [dense(1, linear)], seed: 1 });
+ * of({ x: [1, 2] }).pipe(predict(net)).subscribe((p) => console.log(p.prediction[0]));
+ * ```
+ */
+export function predict<S extends Sample>(net: Network): OperatorFunction<S, Prediction<S>> {
+  checkNetwork('predict', net);
+  return statefulMap(() => {
+    const trace = net.createTrace();
+    const out = { seq: -1, sample: undefined as unknown as S, prediction: trace.output };
+    let seq = 0;
+    return {
+      next(sample: S): Prediction<S> {
+        const n = seq++;
+        readSample('predict', n, sample, trace, false);
+        net.forward(trace);
+        out.seq = n;
+        out.sample = sample;
+        return out;
+      },
+    };
+  });
+}

@@ -1,0 +1,72 @@
+import type { Trace } from '../core/trace.js';
+import type { Sample } from './sample.js';
+import { SampleError } from './sampleError.js';
+
+/**
+ * Validates `sample.x` and copies it into `trace.input`; with `withTarget`, validates
+ * `sample.y` too and copies it into `trace.target`. Allocates nothing.
+ *
+ * @returns whether the sample has a target (always false without `withTarget`).
+ * @throws SampleError naming `operator`, `seq`, the field and the value.
+ */
+export function readSample(
+  operator: string,
+  seq: number,
+  sample: Sample,
+  trace: Trace,
+  withTarget: boolean,
+): boolean {
+  if (sample === null || typeof sample !== 'object') {
+    throw new SampleError(operator, seq, 'sample', sample, 'must be an object { x, y? }');
+  }
+  copyVector(operator, seq, 'x', sample.x, trace.input);
+  if (!withTarget) return false;
+  const y = sample.y;
+  if (y === undefined) return false;
+  const target = trace.target;
+  if (typeof y === 'number') {
+    if (target.length !== 1) {
+      throw new SampleError(
+        operator,
+        seq,
+        'y',
+        y,
+        `must have ${target.length} values, not one number`,
+      );
+    }
+    if (!Number.isFinite(y))
+      throw new SampleError(operator, seq, 'y', y, 'must be a finite number');
+    target[0] = y;
+    return true;
+  }
+  copyVector(operator, seq, 'y', y, target);
+  return true;
+}
+
+function copyVector(
+  operator: string,
+  seq: number,
+  field: string,
+  values: ArrayLike<number> | undefined,
+  into: Float64Array,
+): void {
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new SampleError(operator, seq, field, values, 'must be an array of numbers');
+  }
+  if (values.length !== into.length) {
+    throw new SampleError(
+      operator,
+      seq,
+      `${field}.length`,
+      values.length,
+      `must be ${into.length}`,
+    );
+  }
+  for (let i = 0; i < into.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      throw new SampleError(operator, seq, `${field}[${i}]`, v, 'must be a finite number');
+    }
+    into[i] = v;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The error a stream fails with when a sample cannot be learned from or predicted: it names
+ * the operator, the sample's sequence number, the field and the offending value.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, network, predict, SampleError } from 'streamprop';
+ * import { of } from 'rxjs';
+ * const net = network({ inputs: 2, layers: [dense(1, linear)] });
+ * of({ x: [1, Number.NaN] }).pipe(predict(net)).subscribe({
+ *   error: (e) => {
+ *     if (e instanceof SampleError) console.log(e.message); // predict: sample 0: x[1] must be a finite number, got NaN
+ *   },
+ * });
+ * ```
+ */
+export class SampleError extends Error {
+  override readonly name = 'SampleError';
+  /** The operator that rejected the sample, such as `forward`. */
+  readonly operator: string;
+  /** The 0-based sequence number of the sample in its stream. */
+  readonly seq: number;
+  /** The field that is wrong, such as `x[3]`, `y` or `x.length`. */
+  readonly field: string;
+  /** The offending value. */
+  readonly value: unknown;
+
+  constructor(operator: string, seq: number, field: string, value: unknown, problem: string) {
+    super(`${operator}: sample ${seq}: ${field} ${problem}, got ${describeValue(value)}`);
+    this.operator = operator;
+    this.seq = seq;
+    this.field = field;
+    this.value = value;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    return 'an object';
+  }
+  return String(value);
+}

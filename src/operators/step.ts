@@ -1,0 +1,69 @@
+import type { Loss } from '../core/losses.js';
+import type { Network } from '../core/network.js';
+import type { Trace } from '../core/trace.js';
+import type { Sample } from './sample.js';
+
+/**
+ * What the training operators emit for each sample. `forward` fills `seq`, `sample`,
+ * `prediction` and `target`; `loss` fills `loss`; `backward` fills the network's gradients;
+ * `update` fills `learningRate` and `updated`.
+ *
+ * The object and its arrays are lent, not given: one step object per subscription is reused
+ * for every sample, so a step is **valid until the next emission**. Copy what you keep
+ * (`Array.from(step.prediction)`, `{ ...step }`).
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, mse, network, sgd, train } from 'streamprop';
+ * import { from, map } from 'rxjs';
+ * const net = network({ inputs: 1, layers: [dense(1, linear)] });
+ * from([{ x: [1], y: 2 }, { x: [2], y: 4 }])
+ *   .pipe(
+ *     train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.1 }) }),
+ *     map((s) => ({ seq: s.seq, prediction: s.prediction[0], loss: s.loss })),
+ *   )
+ *   .subscribe(console.log);
+ * ```
+ */
+export interface Step<S extends Sample = Sample> {
+  /** The 0-based count of samples this subscription has seen before this one. */
+  readonly seq: number;
+  /** The input sample, untouched. */
+  readonly sample: S;
+  /** The network's output for `sample.x`, made before the weights change (prequential). */
+  readonly prediction: Float64Array;
+  /** The validated target, or `undefined` when the sample has none. */
+  readonly target: Float64Array | undefined;
+  /** The loss of the prediction; `NaN` before `loss()`. */
+  readonly loss: number;
+  /** The learning rate `update()` used; `NaN` before `update()`. */
+  readonly learningRate: number;
+  /** Whether `update()` changed the weights on this sample (with `batchSize > 1` only every k-th). */
+  readonly updated: boolean;
+  /** The network that made the prediction. */
+  readonly network: Network;
+}
+
+/** How far a step has gone through forward → loss → backward → update. */
+export const Stage = { Forwarded: 1, Scored: 2, Backpropagated: 3, Updated: 4 } as const;
+
+/** @internal The mutable object behind {@link Step}, one per subscription of `forward`. */
+export class StepContext<S extends Sample = Sample> implements Step<S> {
+  seq = -1;
+  sample!: S;
+  target: Float64Array | undefined = undefined;
+  loss = Number.NaN;
+  learningRate = Number.NaN;
+  updated = false;
+  stage = 0;
+  lossFunction: Loss | undefined = undefined;
+  readonly prediction: Float64Array;
+  readonly network: Network;
+  readonly trace: Trace;
+
+  constructor(network: Network) {
+    this.network = network;
+    this.trace = network.createTrace();
+    this.prediction = this.trace.output;
+  }
+}

@@ -1,0 +1,54 @@
+import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+
+/** Options of {@link adagrad}. */
+export interface AdagradOptions {
+  /** η (default 0.01). */
+  readonly learningRate?: number;
+  /** ε, added to the root in the denominator (default 1e-8). */
+  readonly epsilon?: number;
+}
+
+class Adagrad extends BufferedOptimizer {
+  readonly name = 'adagrad' as const;
+  private readonly epsilon: number;
+  constructor(options: AdagradOptions) {
+    const epsilon = checkHyperParameter('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    super(options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
+    this.epsilon = epsilon;
+  }
+  protected kernel(
+    p: Float64Array,
+    at: number,
+    delta: Float64Array,
+    input: Float64Array,
+    rate: number,
+  ): void {
+    const s = this.buffers[0];
+    const eps = this.epsilon;
+    const n = input.length;
+    for (let j = 0; j < delta.length; j++) {
+      const d = delta[j];
+      for (let i = 0; i < n; i++, at++) {
+        const g = d * input[i];
+        s[at] += g * g;
+        p[at] -= (rate * g) / (Math.sqrt(s[at]) + eps);
+      }
+    }
+  }
+}
+
+/**
+ * AdaGrad: per-parameter rates shrinking with the sum of squared gradients:
+ * `G ← G + g²`, `w ← w - η g / (√G + ε)`.
+ *
+ * @throws RangeError for a learning rate or epsilon out of range.
+ *
+ * @example
+ * ```ts
+ * import { adagrad } from 'streamprop';
+ * const optimizer = adagrad({ learningRate: 0.1 });
+ * ```
+ */
+export function adagrad(options: AdagradOptions = {}): Optimizer {
+  return new Adagrad(options);
+}

@@ -1,0 +1,49 @@
+import type { MomentumOptions } from './momentum.js';
+import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+
+class Nesterov extends BufferedOptimizer {
+  readonly name = 'nesterov' as const;
+  private readonly alpha: number;
+  constructor(options: MomentumOptions) {
+    const alpha = checkHyperParameter('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, true);
+    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    this.alpha = alpha;
+  }
+  protected kernel(
+    p: Float64Array,
+    at: number,
+    delta: Float64Array,
+    input: Float64Array,
+    rate: number,
+  ): void {
+    const v = this.buffers[0];
+    const alpha = this.alpha;
+    const n = input.length;
+    for (let j = 0; j < delta.length; j++) {
+      const d = delta[j];
+      for (let i = 0; i < n; i++, at++) {
+        const step = rate * (d * input[i]);
+        const velocity = alpha * v[at] - step;
+        v[at] = velocity;
+        p[at] += alpha * velocity - step;
+      }
+    }
+  }
+}
+
+/**
+ * Nesterov accelerated gradient in its usual online form (the gradient is taken at the
+ * current weights, the look-ahead folded into the step):
+ * `v ← α v - η g`, `w ← w + α v - η g`.
+ *
+ * @throws RangeError for a learning rate or momentum out of range.
+ *
+ * @example
+ * ```ts
+ * import { nesterov } from 'streamprop';
+ * const optimizer = nesterov({ learningRate: 0.05, momentum: 0.9 });
+ * ```
+ */
+export function nesterov(options: MomentumOptions = {}): Optimizer {
+  return new Nesterov(options);
+}

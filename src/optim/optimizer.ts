@@ -1,0 +1,223 @@
+import type { Network } from '../core/network.js';
+import type { Trace } from '../core/trace.js';
+
+/**
+ * A rule that turns gradients into a change of the parameters. Optimizers are values —
+ * `adam({ learningRate: 1e-3 })`, never `'adam'` — and each keeps the state of the one
+ * parameter array it steps (velocities, moment estimates), which can be saved with the model.
+ *
+ * @example
+ * ```ts
+ * import { sgd } from 'streamprop';
+ * const optimizer = sgd({ learningRate: 0.5 });
+ * const params = new Float64Array([1, 2]);
+ * optimizer.step(params, new Float64Array([0.2, -0.2])); // params = [0.9, 2.1]
+ * optimizer.learningRate = 0.1;                          // settable while running
+ * ```
+ */
+export interface Optimizer {
+  /** The name the model file stores. */
+  readonly name: OptimizerName;
+  /** The step size η, readable and settable at any time (finite, ≥ 0). */
+  learningRate: number;
+  /** The hyper-parameters other than the learning rate, as the model file stores them. */
+  readonly hyperParameters: Readonly<Record<string, number>>;
+  /** The number of steps taken since creation or the last {@link reset}. */
+  readonly steps: number;
+  /**
+   * Changes `params` in place by one step along `grads` (same length). Allocates its state
+   * buffers on the first call only; afterwards a step allocates nothing.
+   */
+  step(params: Float64Array, grads: Float64Array): void;
+  /**
+   * One step of `net.parameters` along the gradient of the last `net.backward(trace, …)`,
+   * computed on the fly from the error terms (`∂L/∂W(k) = δ(k)·n(k-1)ᵀ`): the same result as
+   * `step` with the written-out gradient, in one pass over the weights.
+   */
+  stepFrom(net: Network, trace: Trace): void;
+  /** Forgets the accumulated state (velocities, moments, step count); keeps the rate. */
+  reset(): void;
+  /** A JSON-ready copy of the learning rate, step count and state buffers. */
+  state(): OptimizerState;
+  /** Restores what {@link state} returned. @throws RangeError for a state of another kind. */
+  restore(state: OptimizerState): void;
+}
+
+/** The names of the built-in optimizers. */
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+
+/** The saved state of an optimizer, as plain JSON values. */
+export interface OptimizerState {
+  readonly name: OptimizerName;
+  readonly learningRate: number;
+  readonly hyperParameters: Readonly<Record<string, number>>;
+  readonly steps: number;
+  /** Each state buffer as a plain array, keyed by its name (e.g. `velocity`, `m`, `v`). */
+  readonly buffers: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * The shared bookkeeping of the built-in optimizers: the learning rate, the step count and
+ * named state buffers allocated once, on the first step, to the parameters' length.
+ * Subclasses implement {@link BufferedOptimizer.kernel}.
+ *
+ * @example
+ * ```ts
+ * import { BufferedOptimizer } from 'streamprop';
+ * // The built-in optimizers extend it; a custom rule can too.
+ * ```
+ */
+export abstract class BufferedOptimizer implements Optimizer {
+  abstract readonly name: OptimizerName;
+  readonly hyperParameters: Readonly<Record<string, number>>;
+  private rate: number;
+  private count = 0;
+  private readonly bufferNames: readonly string[];
+  /** The state buffers, in the order of `bufferNames`; empty until the first step. */
+  protected buffers: Float64Array[] = [];
+
+  protected constructor(
+    learningRate: number,
+    hyperParameters: Record<string, number>,
+    bufferNames: readonly string[],
+  ) {
+    this.rate = checkRate(learningRate);
+    this.hyperParameters = Object.freeze({ ...hyperParameters });
+    this.bufferNames = bufferNames;
+  }
+
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  set learningRate(value: number) {
+    this.rate = checkRate(value);
+  }
+
+  get steps(): number {
+    return this.count;
+  }
+
+  step(params: Float64Array, grads: Float64Array): void {
+    if (grads.length !== params.length) {
+      throw new RangeError(
+        `${this.name}: gradients have length ${grads.length}, parameters ${params.length}`,
+      );
+    }
+    const t = this.begin(params.length);
+    this.kernel(params, 0, grads, ONE, this.rate, t);
+  }
+
+  stepFrom(net: Network, trace: Trace): void {
+    const params = net.parameters;
+    const t = this.begin(params.length);
+    const rate = this.rate;
+    const layers = net.layers;
+    for (let k = 0; k < layers.length; k++) {
+      const layer = layers[k];
+      const delta = trace.delta[k];
+      this.kernel(params, layer.offset, delta, net.layerInput(trace, k), rate, t);
+      this.kernel(params, layer.offset + layer.units * layer.fanIn, delta, ONE, rate, t);
+    }
+  }
+
+  /** Sizes the state buffers on the first step and counts the step; returns its number. */
+  private begin(length: number): number {
+    if (this.buffers.length !== this.bufferNames.length) {
+      this.buffers = this.bufferNames.map(() => new Float64Array(length));
+    } else if (this.buffers.length > 0 && this.buffers[0].length !== length) {
+      throw new RangeError(
+        `${this.name}: this optimizer steps ${this.buffers[0].length} parameters, got ${length}; use one optimizer per network`,
+      );
+    }
+    return ++this.count;
+  }
+
+  /**
+   * The rule, applied to the block of parameters starting at `at` whose gradient is the outer
+   * product `g[j·n + i] = delta[j] · input[i]` (n = `input.length`). A flat gradient is the case
+   * `input = [1]`. Buffers are indexed like `params`. `t` is the 1-based step number.
+   */
+  protected abstract kernel(
+    params: Float64Array,
+    at: number,
+    delta: Float64Array,
+    input: Float64Array,
+    rate: number,
+    t: number,
+  ): void;
+
+  reset(): void {
+    for (const b of this.buffers) b.fill(0);
+    this.count = 0;
+  }
+
+  state(): OptimizerState {
+    const buffers: Record<string, number[]> = {};
+    this.bufferNames.forEach((n, i) => {
+      buffers[n] = this.buffers[i] ? Array.from(this.buffers[i]) : [];
+    });
+    return {
+      name: this.name,
+      learningRate: this.rate,
+      hyperParameters: { ...this.hyperParameters },
+      steps: this.count,
+      buffers,
+    };
+  }
+
+  restore(state: OptimizerState): void {
+    if (state.name !== this.name) {
+      throw new RangeError(`${this.name}: cannot restore the state of a ${state.name} optimizer`);
+    }
+    if (!Number.isInteger(state.steps) || state.steps < 0) {
+      throw new RangeError(`${this.name}: state.steps must be an integer >= 0, got ${state.steps}`);
+    }
+    const arrays = this.bufferNames.map((n) => {
+      const values = state.buffers[n];
+      if (!Array.isArray(values))
+        throw new RangeError(`${this.name}: state.buffers.${n} is missing`);
+      return values;
+    });
+    const lengths = new Set(arrays.map((a) => a.length));
+    if (lengths.size > 1) throw new RangeError(`${this.name}: state buffers differ in length`);
+    this.learningRate = state.learningRate;
+    this.count = state.steps;
+    this.buffers = arrays.every((a) => a.length === 0)
+      ? []
+      : arrays.map((a) => Float64Array.from(a));
+  }
+}
+
+/** The input of a block whose gradient is a plain vector (biases, flat gradients). */
+const ONE = new Float64Array([1]);
+
+function checkRate(value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`learningRate must be a finite number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Checks a hyper-parameter: a finite number within [min, max] (exclusive where told). */
+export function checkHyperParameter(
+  optimizer: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  maxExclusive = false,
+): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (maxExclusive && value === max)
+  ) {
+    throw new RangeError(
+      `${optimizer}: ${name} must be a number in [${min}, ${max}${maxExclusive ? ')' : ']'}, got ${String(value)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'streams/**/*.ts'],
+      reporter: ['text-summary', 'text'],
+      thresholds: {
+        'src/core/**': { lines: 90 },
+        'src/optim/**': { lines: 90 },
+        'src/operators/**': { lines: 90 },
+      },
+    },
+  },
+});
