@@ -74,6 +74,28 @@ export function fromJSON(json: unknown): LoadedModel {
     throw new Error(`fromJSON: ${fieldName(issue.path) || 'the file'}: ${issue.message}`);
   }
   const file: ModelFile = parsed.data;
+  // Check every shape before anything is allocated: a malformed file must not cost memory.
+  let fanIn = file.inputs;
+  file.layers.forEach((layer, k) => {
+    if (layer.weights.length !== layer.units) {
+      throw new Error(
+        `fromJSON: layers[${k}].weights has ${layer.weights.length} rows, expected ${layer.units} (one per neuron)`,
+      );
+    }
+    layer.weights.forEach((row, j) => {
+      if (row.length !== fanIn) {
+        throw new Error(
+          `fromJSON: layers[${k}].weights[${j}] has ${row.length} values, expected ${fanIn} (the layer's inputs)`,
+        );
+      }
+    });
+    if (layer.biases.length !== layer.units) {
+      throw new Error(
+        `fromJSON: layers[${k}].biases has ${layer.biases.length} values, expected ${layer.units}`,
+      );
+    }
+    fanIn = layer.units;
+  });
   const specs = file.layers.map((layer, k) => {
     try {
       return {
@@ -87,24 +109,9 @@ export function fromJSON(json: unknown): LoadedModel {
   const net = new Network(file.inputs, specs);
   file.layers.forEach((layer, k) => {
     const built = net.layers[k];
-    if (layer.weights.length !== built.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].weights has ${layer.weights.length} rows, expected ${built.units} (one per neuron)`,
-      );
-    }
     layer.weights.forEach((row, j) => {
-      if (row.length !== built.fanIn) {
-        throw new Error(
-          `fromJSON: layers[${k}].weights[${j}] has ${row.length} values, expected ${built.fanIn} (the layer's inputs)`,
-        );
-      }
       built.weights.set(row, j * built.fanIn);
     });
-    if (layer.biases.length !== built.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].biases has ${layer.biases.length} values, expected ${built.units}`,
-      );
-    }
     built.biases.set(layer.biases);
   });
   return { network: net, optimizer: file.optimizer && loadOptimizer(file.optimizer, net) };

@@ -31,7 +31,7 @@ export const modelFileSchema = z.object({
 /**
  * A model file, version 1: plain JSON. `layers[k].weights` holds one row per neuron of layer
  * k (`weights[j][i]` connects input i to neuron j); numbers are written in full precision so
- * a save and a load give back the same bits.
+ * a save and a load give back the same values (JSON keeps no sign of zero: -0 loads as 0).
  *
  * @example
  * ```json

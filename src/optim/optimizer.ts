@@ -72,6 +72,8 @@ export abstract class BufferedOptimizer implements Optimizer {
   readonly hyperParameters: Readonly<Record<string, number>>;
   private rate: number;
   private count = 0;
+  /** How many parameters this optimizer steps; -1 until the first step. */
+  private size = -1;
   private readonly bufferNames: readonly string[];
   /** The state buffers, in the order of `bufferNames`; empty until the first step. */
   protected buffers: Float64Array[] = [];
@@ -123,12 +125,15 @@ export abstract class BufferedOptimizer implements Optimizer {
 
   /** Sizes the state buffers on the first step and counts the step; returns its number. */
   private begin(length: number): number {
-    if (this.buffers.length !== this.bufferNames.length) {
-      this.buffers = this.bufferNames.map(() => new Float64Array(length));
-    } else if (this.buffers.length > 0 && this.buffers[0].length !== length) {
-      throw new RangeError(
-        `${this.name}: this optimizer steps ${this.buffers[0].length} parameters, got ${length}; use one optimizer per network`,
-      );
+    if (this.size !== length) {
+      if (this.size !== -1) {
+        throw new RangeError(
+          `${this.name}: this optimizer steps ${this.size} parameters, got ${length}; use one optimizer per network`,
+        );
+      }
+      this.size = length;
+      if (this.buffers.length === 0)
+        this.buffers = this.bufferNames.map(() => new Float64Array(length));
     }
     return ++this.count;
   }
@@ -167,25 +172,34 @@ export abstract class BufferedOptimizer implements Optimizer {
   }
 
   restore(state: OptimizerState): void {
-    if (state.name !== this.name) {
-      throw new RangeError(`${this.name}: cannot restore the state of a ${state.name} optimizer`);
-    }
+    const fail = (what: string): never => {
+      throw new RangeError(`${this.name}: cannot restore this state: ${what}`);
+    };
+    if (state.name !== this.name) fail(`it is the state of a ${state.name} optimizer`);
     if (!Number.isInteger(state.steps) || state.steps < 0) {
-      throw new RangeError(`${this.name}: state.steps must be an integer >= 0, got ${state.steps}`);
+      fail(`steps must be an integer >= 0, got ${state.steps}`);
+    }
+    for (const [key, value] of Object.entries(this.hyperParameters)) {
+      if (state.hyperParameters?.[key] !== value) {
+        fail(
+          `it was saved with ${key} ${state.hyperParameters?.[key]}, this optimizer has ${value}; create it with the saved hyper-parameters`,
+        );
+      }
     }
     const arrays = this.bufferNames.map((n) => {
-      const values = state.buffers[n];
-      if (!Array.isArray(values))
-        throw new RangeError(`${this.name}: state.buffers.${n} is missing`);
+      const values = state.buffers?.[n];
+      if (!Array.isArray(values)) return fail(`buffers.${n} is missing`);
+      if (!values.every(Number.isFinite))
+        fail(`buffers.${n} holds a value that is not a finite number`);
       return values;
     });
     const lengths = new Set(arrays.map((a) => a.length));
-    if (lengths.size > 1) throw new RangeError(`${this.name}: state buffers differ in length`);
+    if (lengths.size > 1) fail('its buffers differ in length');
+    const length = arrays.length > 0 ? arrays[0].length : 0;
     this.learningRate = state.learningRate;
     this.count = state.steps;
-    this.buffers = arrays.every((a) => a.length === 0)
-      ? []
-      : arrays.map((a) => Float64Array.from(a));
+    this.size = length > 0 ? length : -1;
+    this.buffers = length > 0 ? arrays.map((a) => Float64Array.from(a)) : [];
   }
 }
 

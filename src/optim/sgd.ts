@@ -21,8 +21,7 @@ class Sgd extends BufferedOptimizer {
     const n = input.length;
     for (let j = 0; j < delta.length; j++) {
       const d = delta[j];
-      const step = rate * d;
-      for (let i = 0; i < n; i++) p[at++] -= step * input[i];
+      for (let i = 0; i < n; i++) p[at++] -= rate * (d * input[i]);
     }
   }
 }

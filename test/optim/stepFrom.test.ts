@@ -1,0 +1,90 @@
+// stepFrom(net, trace) against step(net.parameters, g) with the written-out gradient.
+import { describe, expect, it } from 'vitest';
+import {
+  dense,
+  linear,
+  type Network,
+  network,
+  type Optimizer,
+  relu,
+  sigmoid,
+} from '../../src/index.js';
+import {
+  bitDifferences,
+  expectRelativelyClose,
+  OPTIMIZERS,
+  pass,
+  SAMPLES,
+  smallNet,
+} from './fixtures.js';
+
+const STEPS = 9;
+
+/** A deeper net, to exercise the layer offsets: 2 → 3 sigmoid → 3 relu → 1 linear. */
+function deepNet(): Network {
+  return network({
+    inputs: 2,
+    layers: [dense(3, sigmoid), dense(3, relu), dense(1, linear)],
+    seed: 11,
+  });
+}
+const DEEP_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[] = [
+  [[0.4, -0.6], [0.5]],
+  [[-1.2, 0.3], [-0.25]],
+  [[0.9, 0.8], [1.5]],
+];
+
+/**
+ * Two identical nets and two identical optimizers: one stepped with stepFrom, the other with
+ * step along `net.gradients` after `gradients.fill(0); accumulateGradient(trace)`.
+ * Returns the two parameter arrays after `steps` steps, and the initial parameters.
+ */
+function runBothWays(
+  makeNet: () => Network,
+  make: () => Optimizer,
+  samples: readonly (readonly [readonly number[], readonly number[]])[],
+  steps: number,
+): { fromTrace: Float64Array; fromGradient: Float64Array; initial: Float64Array } {
+  const a = makeNet();
+  const b = makeNet();
+  const initial = Float64Array.from(a.parameters);
+  const oa = make();
+  const ob = make();
+  const ta = a.createTrace();
+  const tb = b.createTrace();
+  for (let s = 0; s < steps; s++) {
+    const sample = samples[s % samples.length];
+    pass(a, ta, sample);
+    oa.stepFrom(a, ta);
+    pass(b, tb, sample);
+    b.gradients.fill(0);
+    b.accumulateGradient(tb);
+    ob.step(b.parameters, b.gradients);
+  }
+  expect(oa.steps).toBe(steps);
+  expect(ob.steps).toBe(steps);
+  return { fromTrace: a.parameters, fromGradient: b.parameters, initial };
+}
+
+describe('stepFrom(net, trace) ≡ step(net.parameters, written-out gradient)', () => {
+  for (const { name, make } of OPTIMIZERS) {
+    it(`${name}: equal to 1e-12 relative over ${STEPS} steps on 3-4(tanh)-2(linear)`, () => {
+      const { fromTrace, fromGradient, initial } = runBothWays(smallNet, make, SAMPLES, STEPS);
+      // the steps really moved every parameter (the comparison is not between two no-ops)
+      expect(bitDifferences(fromGradient, initial).length).toBe(initial.length);
+      expectRelativelyClose(fromTrace, fromGradient, 1e-12);
+    });
+
+    it(`${name}: equal to 1e-12 relative on a 3-layer net (offsets of every layer)`, () => {
+      const { fromTrace, fromGradient, initial } = runBothWays(deepNet, make, DEEP_SAMPLES, STEPS);
+      expect(bitDifferences(fromGradient, initial).length).toBeGreaterThan(initial.length / 2);
+      expectRelativelyClose(fromTrace, fromGradient, 1e-12);
+    });
+
+    // The two paths are meant to do the same floating-point operations in the same order.
+    it(`${name}: bitwise equal over ${STEPS} steps`, () => {
+      const { fromTrace, fromGradient } = runBothWays(smallNet, make, SAMPLES, STEPS);
+      expect(bitDifferences(fromTrace, fromGradient)).toEqual([]);
+    });
+  }
+});
