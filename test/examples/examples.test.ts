@@ -1,0 +1,41 @@
+// Smoke tests: every example runs as a user runs it (compiled, importing the package by name)
+// and prints what it promises. `npm test` builds dist/ before vitest runs.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+function run(name: string): string {
+  const file = `dist/examples/${name}.js`;
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  return execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('examples', () => {
+  it('workedExample prints the literature values', () => {
+    const out = run('workedExample');
+    expect(out).toContain('out(o1) = 0.891090, out(o2) = 0.904330');
+    expect(out).toContain('E = 0.391829, ∂E/∂w7 = 0.0780639');
+    expect(out).toContain('w7 after one step = 0.360968');
+  });
+
+  it('xor puts every row of the table on the right side of 0.5', () => {
+    const lines = run('xor').trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      const match = /= (\d): (\d\.\d+)$/.exec(line);
+      expect(match, line).not.toBeNull();
+      const [, target, output] = match ?? [];
+      expect(Math.abs(Number(output) - Number(target))).toBeLessThan(0.2);
+    }
+  });
+
+  it('quickStart shows the prequential loss falling at least fourfold', () => {
+    const means = run('quickStart')
+      .trim()
+      .split('\n')
+      .map((l) => Number(/loss (\S+)$/.exec(l)?.[1]));
+    expect(means).toHaveLength(10);
+    expect(means.every(Number.isFinite)).toBe(true);
+    expect(means[means.length - 1]).toBeLessThan(means[0] / 4);
+  });
+});
