@@ -72,7 +72,8 @@ export function mse(): Loss {
 
 /**
  * Categorical cross entropy `-Σ tᵢ ln yᵢ` for a softmax output and a one-hot (or
- * probability) target; with softmax the output error is computed as `y - t` directly.
+ * probability) target; with softmax the output error is computed in closed form,
+ * `yᵢ Σⱼ tⱼ - tᵢ` (`y - t` when the target sums to 1).
  *
  * @example
  * ```ts
@@ -94,7 +95,10 @@ export function crossEntropy(): Loss {
     },
     outputDelta(activation, p, t, out) {
       if (activation.name !== 'softmax') return false;
-      for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
+      // ∂L/∂zᵢ = yᵢ Σⱼ tⱼ - tᵢ, which is y - t for a one-hot or probability target.
+      let total = 0;
+      for (let i = 0; i < t.length; i++) total += t[i];
+      for (let i = 0; i < p.length; i++) out[i] = p[i] * total - t[i];
       return true;
     },
   };

@@ -1,4 +1,4 @@
-import type { DenseSpec } from './dense.js';
+import { type DenseSpec, dense } from './dense.js';
 import { he, type Initializer, xavier } from './initializers.js';
 import { Layer } from './layer.js';
 import type { Loss } from './losses.js';
@@ -255,21 +255,44 @@ export function network(options: NetworkOptions): Network {
   if (!Array.isArray(layers) || layers.length === 0) {
     throw new RangeError('network: layers must be a non-empty array of dense(units, activation)');
   }
-  layers.forEach((spec, k) => {
+  const specs = layers.map((spec, k) => {
     if (
       spec === null ||
       typeof spec !== 'object' ||
-      !Number.isInteger(spec.units) ||
-      !spec.activation
+      !('units' in spec) ||
+      !('activation' in spec)
     ) {
       throw new TypeError(`network: layers[${k}] must be made with dense(units, activation)`);
     }
+    try {
+      return dense(spec.units, spec.activation, { init: spec.init });
+    } catch (e) {
+      const error = e as Error;
+      throw new (error instanceof RangeError ? RangeError : TypeError)(
+        `network: layers[${k}]: ${error.message}`,
+      );
+    }
   });
-  const net = new Network(inputs, layers);
+  [init, ...specs.map((spec) => spec.init)].forEach((chosen, k) => {
+    if (chosen !== undefined && typeof (chosen as Partial<Initializer>)?.init !== 'function') {
+      const where = k === 0 ? 'init' : `layers[${k - 1}].init`;
+      throw new TypeError(`network: ${where} must be an initialiser such as xavier() or he()`);
+    }
+  });
+  if (
+    random !== undefined &&
+    (typeof random?.next !== 'function' || typeof random?.normal !== 'function')
+  ) {
+    throw new TypeError('network: random must be a generator made with rng(seed)');
+  }
+  if (random === undefined && !Number.isInteger(seed)) {
+    throw new RangeError(`network: seed must be an integer, got ${String(seed)}`);
+  }
+  const net = new Network(inputs, specs);
   const generator = random ?? rng(seed);
   net.layers.forEach((layer, k) => {
     const chosen =
-      layers[k].init ?? init ?? (RECTIFIERS.has(layer.activation.name) ? he() : xavier());
+      specs[k].init ?? init ?? (RECTIFIERS.has(layer.activation.name) ? he() : xavier());
     chosen.init(layer.weights, layer.fanIn, layer.units, generator);
   });
   return net;
