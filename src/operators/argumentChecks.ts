@@ -1,12 +1,13 @@
 import type { Loss } from '../core/losses.js';
 import { Network } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { describeValue } from './describeValue.js';
 
 /** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
 export function checkNetwork(operator: string, net: unknown): asserts net is Network {
   if (!(net instanceof Network)) {
     throw new TypeError(
-      `${operator}: expected a network made with network({ … }), got ${typeof net}`,
+      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
     );
   }
 }
@@ -20,7 +21,9 @@ export function checkLoss(operator: string, lossFn: unknown): asserts lossFn is 
     typeof l.value !== 'function' ||
     typeof l.gradient !== 'function'
   ) {
-    throw new TypeError(`${operator}: expected a loss value such as mse(), got ${String(lossFn)}`);
+    throw new TypeError(
+      `${operator}: expected a loss value such as mse(), got ${describeValue(lossFn)}`,
+    );
   }
 }
 
@@ -32,7 +35,7 @@ export function checkOptimizer(
   const o = optimizer as Partial<Optimizer> | null;
   if (o === null || typeof o !== 'object' || typeof o.step !== 'function') {
     throw new TypeError(
-      `${operator}: expected an optimizer value such as sgd() or adam(), got ${String(optimizer)}`,
+      `${operator}: expected an optimizer value such as sgd() or adam(), got ${describeValue(optimizer)}`,
     );
   }
 }

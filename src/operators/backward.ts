@@ -1,9 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
+import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from './argumentChecks.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
-import { Stage, type Step, type StepContext } from './step.js';
+import { checkStep, Stage, type Step } from './step.js';
 
 /**
  * Back-propagates each scored step through `net`: computes the error terms
@@ -28,14 +29,15 @@ export function backward<S extends Sample>(net: Network): OperatorFunction<Step<
   checkNetwork('backward', net);
   return statefulMap(() => ({
     next(input: Step<S>): Step<S> {
-      const step = input as StepContext<S>;
-      if (step.network !== net) {
-        throw new TypeError('backward: the step was predicted by another network than this one');
-      }
-      if (!(step.stage >= Stage.Scored) || step.lossFunction === undefined) {
-        throw new TypeError('backward: expected scored steps; put loss(lossFn) before backward');
-      }
-      net.backward(step.trace, step.lossFunction);
+      const step = checkStep<S>(
+        'backward',
+        input,
+        Stage.Scored,
+        Stage.Updated,
+        'scored steps; put loss(lossFn) before backward',
+        net,
+      );
+      net.backward(step.trace, step.lossFunction as Loss);
       step.stage = Stage.Backpropagated;
       return step;
     },

@@ -4,7 +4,7 @@ import { checkLoss } from './argumentChecks.js';
 import type { Sample } from './sample.js';
 import { SampleError } from './sampleError.js';
 import { statefulMap } from './statefulMap.js';
-import { Stage, type Step, type StepContext } from './step.js';
+import { checkStep, Stage, type Step } from './step.js';
 
 /**
  * Scores each prediction against its target with `lossFn` and records which loss the
@@ -25,12 +25,13 @@ export function loss<S extends Sample>(lossFn: Loss): OperatorFunction<Step<S>, 
   checkLoss('loss', lossFn);
   return statefulMap(() => ({
     next(input: Step<S>): Step<S> {
-      const step = input as StepContext<S>;
-      if (!(step.stage >= Stage.Forwarded)) {
-        throw new TypeError(
-          'loss: expected the steps of forward(net); put forward(net) before loss',
-        );
-      }
+      const step = checkStep<S>(
+        'loss',
+        input,
+        Stage.Forwarded,
+        Stage.Updated,
+        'the steps of forward(net); put forward(net) before loss',
+      );
       if (step.target === undefined) {
         throw new SampleError(
           'loss',

@@ -1,3 +1,5 @@
+import { describeValue } from './describeValue.js';
+
 /**
  * The error a stream fails with when a sample cannot be learned from or predicted: it names
  * the operator, the sample's sequence number, the field and the offending value.
@@ -32,14 +34,4 @@ export class SampleError extends Error {
     this.field = field;
     this.value = value;
   }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value !== null && typeof value === 'object') {
-    if (Array.isArray(value)) return `an array of length ${value.length}`;
-    return 'an object';
-  }
-  return String(value);
 }

@@ -9,8 +9,8 @@ import type { Sample } from './sample.js';
  * `update` fills `learningRate` and `updated`.
  *
  * The object and its arrays are lent, not given: one step object per subscription is reused
- * for every sample, so a step is **valid until the next emission**. Copy what you keep
- * (`Array.from(step.prediction)`, `{ ...step }`).
+ * for every sample, so a step is **valid until the next emission**. Copy what you keep, arrays
+ * included (`Array.from(step.prediction)`); a spread `{ ...step }` still shares the arrays.
  *
  * @example
  * ```ts
@@ -42,6 +42,11 @@ export interface Step<S extends Sample = Sample> {
   readonly updated: boolean;
   /** The network that made the prediction. */
   readonly network: Network;
+  /**
+   * The working memory of the pass (inputs, activations, error terms): after `backward`,
+   * `network.accumulateGradient(step.trace)` writes the gradient out.
+   */
+  readonly trace: Trace;
 }
 
 /** How far a step has gone through forward → loss → backward → update. */
@@ -66,4 +71,25 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
     this.trace = network.createTrace();
     this.prediction = this.trace.output;
   }
+}
+
+/**
+ * @internal Checks that `input` is a step of `forward` whose stage is within [min, max] and,
+ * when `net` is given, that `net` predicted it; throws a TypeError naming `operator` otherwise.
+ */
+export function checkStep<S extends Sample>(
+  operator: string,
+  input: unknown,
+  min: number,
+  max: number,
+  expected: string,
+  net?: Network,
+): StepContext<S> {
+  if (!(input instanceof StepContext) || input.stage < min || input.stage > max) {
+    throw new TypeError(`${operator}: expected ${expected}`);
+  }
+  if (net !== undefined && input.network !== net) {
+    throw new TypeError(`${operator}: the step was predicted by another network than this one`);
+  }
+  return input as StepContext<S>;
 }

@@ -2,16 +2,19 @@ import type { OperatorFunction } from 'rxjs';
 import type { Network } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkNetwork, checkOptimizer } from './argumentChecks.js';
+import { describeValue } from './describeValue.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
-import { Stage, type Step, type StepContext } from './step.js';
+import { checkStep, Stage, type Step } from './step.js';
 
 /** Options of {@link update} and `train`. */
 export interface UpdateOptions {
   /**
    * Samples per weight change (default 1: incremental, per-sample learning). With `k > 1` the
    * mean gradient of `k` samples is accumulated and the optimizer steps once; a partial batch
-   * left when the stream completes is applied then, as the mean of what it holds.
+   * left when the stream completes is applied then, as the mean of what it holds (after the
+   * last step was emitted with `updated: false`); one left when the stream errors or is
+   * unsubscribed is dropped.
    */
   readonly batchSize?: number;
 }
@@ -41,9 +44,16 @@ export function update<S extends Sample>(
 ): OperatorFunction<Step<S>, Step<S>> {
   checkNetwork('update', net);
   checkOptimizer('update', optimizer);
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `update: options must be an object { batchSize? }, got ${describeValue(options)}`,
+    );
+  }
   const batchSize = options.batchSize ?? 1;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`update: batchSize must be a positive integer, got ${String(batchSize)}`);
+    throw new RangeError(
+      `update: batchSize must be a positive integer, got ${describeValue(batchSize)}`,
+    );
   }
   return statefulMap(() => {
     const params = net.parameters;
@@ -58,15 +68,14 @@ export function update<S extends Sample>(
     };
     return {
       next(input: Step<S>): Step<S> {
-        const step = input as StepContext<S>;
-        if (step.network !== net) {
-          throw new TypeError('update: the step was predicted by another network than this one');
-        }
-        if (step.stage !== Stage.Backpropagated) {
-          throw new TypeError(
-            'update: expected back-propagated steps; put backward(net) before update',
-          );
-        }
+        const step = checkStep<S>(
+          'update',
+          input,
+          Stage.Backpropagated,
+          Stage.Backpropagated,
+          'back-propagated steps; put backward(net) before update',
+          net,
+        );
         step.learningRate = optimizer.learningRate;
         if (batchSize === 1) {
           optimizer.stepFrom(net, step.trace);
