@@ -19,6 +19,7 @@ class Adagrad extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -33,6 +34,9 @@ class Adagrad extends BufferedOptimizer {
         s[at] += g * g;
         p[at] -= (rate * g) / (Math.sqrt(s[at]) + eps);
       }
+      const b = biasesAt + j;
+      s[b] += d * d;
+      p[b] -= (rate * d) / (Math.sqrt(s[b]) + eps);
     }
   }
 }

@@ -29,6 +29,7 @@ class Adam extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -50,6 +51,10 @@ class Adam extends BufferedOptimizer {
         v[at] = b2 * v[at] + (1 - b2) * g * g;
         p[at] -= (rate * (m[at] * c1)) / (Math.sqrt(v[at] * c2) + eps);
       }
+      const b = biasesAt + j;
+      m[b] = b1 * m[b] + (1 - b1) * d;
+      v[b] = b2 * v[b] + (1 - b2) * d * d;
+      p[b] -= (rate * (m[b] * c1)) / (Math.sqrt(v[b] * c2) + eps);
     }
   }
 }

@@ -19,6 +19,7 @@ class Momentum extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -29,10 +30,12 @@ class Momentum extends BufferedOptimizer {
     for (let j = 0; j < delta.length; j++) {
       const d = delta[j];
       for (let i = 0; i < n; i++, at++) {
-        const change = alpha * v[at] - rate * (d * input[i]);
-        v[at] = change;
-        p[at] += change;
+        v[at] = alpha * v[at] - rate * (d * input[i]);
+        p[at] += v[at];
       }
+      const b = biasesAt + j;
+      v[b] = alpha * v[b] - rate * d;
+      p[b] += v[b];
     }
   }
 }

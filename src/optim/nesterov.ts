@@ -12,6 +12,7 @@ class Nesterov extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -23,10 +24,13 @@ class Nesterov extends BufferedOptimizer {
       const d = delta[j];
       for (let i = 0; i < n; i++, at++) {
         const step = rate * (d * input[i]);
-        const velocity = alpha * v[at] - step;
-        v[at] = velocity;
-        p[at] += alpha * velocity - step;
+        v[at] = alpha * v[at] - step;
+        p[at] += alpha * v[at] - step;
       }
+      const b = biasesAt + j;
+      const step = rate * d;
+      v[b] = alpha * v[b] - step;
+      p[b] += alpha * v[b] - step;
     }
   }
 }

@@ -107,7 +107,7 @@ export abstract class BufferedOptimizer implements Optimizer {
       );
     }
     const t = this.begin(params.length);
-    this.kernel(params, 0, grads, ONE, this.rate, t);
+    this.kernel(params, 0, 0, grads, NO_INPUT, this.rate, t);
   }
 
   stepFrom(net: Network, trace: Trace): void {
@@ -117,9 +117,9 @@ export abstract class BufferedOptimizer implements Optimizer {
     const layers = net.layers;
     for (let k = 0; k < layers.length; k++) {
       const layer = layers[k];
-      const delta = trace.delta[k];
-      this.kernel(params, layer.offset, delta, net.layerInput(trace, k), rate, t);
-      this.kernel(params, layer.offset + layer.units * layer.fanIn, delta, ONE, rate, t);
+      const weightsAt = layer.offset;
+      const biasesAt = weightsAt + layer.units * layer.fanIn;
+      this.kernel(params, weightsAt, biasesAt, trace.delta[k], net.layerInput(trace, k), rate, t);
     }
   }
 
@@ -139,13 +139,16 @@ export abstract class BufferedOptimizer implements Optimizer {
   }
 
   /**
-   * The rule, applied to the block of parameters starting at `at` whose gradient is the outer
-   * product `g[j·n + i] = delta[j] · input[i]` (n = `input.length`). A flat gradient is the case
-   * `input = [1]`. Buffers are indexed like `params`. `t` is the 1-based step number.
+   * The rule, applied to one layer: the weights starting at `weightsAt`, whose gradient is the
+   * outer product `g[j·n + i] = delta[j] · input[i]` (n = `input.length`), and the biases
+   * starting at `biasesAt`, whose gradient is `delta[j]`. A flat gradient is the case of no
+   * input (n = 0) and `biasesAt = 0`. Buffers are indexed like `params`; `t` is the 1-based
+   * step number.
    */
   protected abstract kernel(
     params: Float64Array,
-    at: number,
+    weightsAt: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -203,8 +206,8 @@ export abstract class BufferedOptimizer implements Optimizer {
   }
 }
 
-/** The input of a block whose gradient is a plain vector (biases, flat gradients). */
-const ONE = new Float64Array([1]);
+/** The input of a flat gradient: no weights, every value is a "bias". */
+const NO_INPUT = new Float64Array(0);
 
 function checkRate(value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -24,6 +24,7 @@ class Rmsprop extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -39,6 +40,9 @@ class Rmsprop extends BufferedOptimizer {
         s[at] = rho * s[at] + (1 - rho) * g * g;
         p[at] -= (rate * g) / (Math.sqrt(s[at]) + eps);
       }
+      const b = biasesAt + j;
+      s[b] = rho * s[b] + (1 - rho) * d * d;
+      p[b] -= (rate * d) / (Math.sqrt(s[b]) + eps);
     }
   }
 }

@@ -14,6 +14,7 @@ class Sgd extends BufferedOptimizer {
   protected kernel(
     p: Float64Array,
     at: number,
+    biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
     rate: number,
@@ -22,6 +23,7 @@ class Sgd extends BufferedOptimizer {
     for (let j = 0; j < delta.length; j++) {
       const d = delta[j];
       for (let i = 0; i < n; i++) p[at++] -= rate * (d * input[i]);
+      p[biasesAt + j] -= rate * d;
     }
   }
 }
