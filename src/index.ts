@@ -44,11 +44,6 @@ export { type AdagradOptions, adagrad } from './optim/adagrad.js';
 export { type AdamOptions, adam } from './optim/adam.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';
 export { nesterov } from './optim/nesterov.js';
-export {
-  BufferedOptimizer,
-  type Optimizer,
-  type OptimizerName,
-  type OptimizerState,
-} from './optim/optimizer.js';
+export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
 export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';

@@ -19,7 +19,17 @@ import { rmsprop } from '../optim/rmsprop.js';
 import { sgd } from '../optim/sgd.js';
 import { type ModelFile, modelFileSchema } from './modelFile.js';
 
-/** What {@link fromJSON} returns. */
+/**
+ * What {@link fromJSON} returns.
+ *
+ * @example
+ * ```ts
+ * import { adam, dense, fromJSON, network, sigmoid, toJSON } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(1, sigmoid)], seed: 1 });
+ * const { network: copy, optimizer } = fromJSON(toJSON(net, { optimizer: adam() }));
+ * console.log(copy.describe(), optimizer?.name); // 2-1(sigmoid) adam
+ * ```
+ */
 export interface LoadedModel {
   readonly network: Network;
   /** The saved optimizer with its state restored, or `undefined` when the file has none. */

@@ -8,6 +8,16 @@ import { statefulMap } from './statefulMap.js';
 /**
  * One prediction of {@link predict}. Lent: one object per subscription, reused for every
  * sample, valid until the next emission.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, network, predict } from 'streamprop';
+ * import { from, map, toArray } from 'rxjs';
+ * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+ * from([{ x: [1] }, { x: [2] }])
+ *   .pipe(predict(net), map((p) => ({ seq: p.seq, y: p.prediction[0] })), toArray())
+ *   .subscribe(console.log); // copies, so all of them stay valid
+ * ```
  */
 export interface Prediction<S extends Sample = Sample> {
   /** The 0-based count of samples this subscription has seen before this one. */

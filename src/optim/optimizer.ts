@@ -57,15 +57,9 @@ export interface OptimizerState {
 }
 
 /**
- * The shared bookkeeping of the built-in optimizers: the learning rate, the step count and
- * named state buffers allocated once, on the first step, to the parameters' length.
- * Subclasses implement {@link BufferedOptimizer.kernel}.
- *
- * @example
- * ```ts
- * import { BufferedOptimizer } from 'streamprop';
- * // The built-in optimizers extend it; a custom rule can too.
- * ```
+ * @internal The shared bookkeeping of the built-in optimizers: the learning rate, the step
+ * count and named state buffers allocated once, on the first step, to the parameters' length.
+ * Subclasses implement {@link BufferedOptimizer.kernel}; `sgd()` is the smallest example.
  */
 export abstract class BufferedOptimizer implements Optimizer {
   abstract readonly name: OptimizerName;
