@@ -24,6 +24,10 @@ export interface NetworkOptions {
 
 const RECTIFIERS = new Set(['relu', 'leakyRelu', 'elu']);
 
+function defaultInitializer(layer: Layer): Initializer {
+  return RECTIFIERS.has(layer.activation.name) ? he() : xavier();
+}
+
 /**
  * A feed-forward network. All parameters live in one `Float64Array` ({@link parameters}) and
  * all gradients in another ({@link gradients}); each layer's weights and biases are views into
@@ -52,6 +56,8 @@ export class Network {
    */
   readonly gradients: Float64Array;
   private scratch: Trace | undefined;
+  /** @internal Each layer's initialiser, as `network()` chose it; used by {@link reinitialize}. */
+  initializers: Initializer[] = [];
 
   /** @internal Use {@link network} or `fromJSON`. */
   constructor(
@@ -198,6 +204,33 @@ export class Network {
     }
   }
 
+  /**
+   * The Euclidean norm of the gradient of the last {@link backward} on `trace`, computed from
+   * the error terms without writing the gradient out: `‖∂L/∂W(k)‖² = ‖δ(k)‖²·‖n(k-1)‖²` and
+   * `‖∂L/∂b(k)‖² = ‖δ(k)‖²`. NaN or Infinity when the pass overflowed.
+   */
+  gradientNorm(trace: Trace): number {
+    let total = 0;
+    for (let k = 0; k < this.layers.length; k++) {
+      const delta = trace.delta[k];
+      const input = this.layerInput(trace, k);
+      let d2 = 0;
+      for (let j = 0; j < delta.length; j++) d2 += delta[j] * delta[j];
+      let n2 = 1;
+      for (let i = 0; i < input.length; i++) n2 += input[i] * input[i];
+      total += d2 * n2;
+    }
+    return Math.sqrt(total);
+  }
+
+  /** Multiplies the gradient of the last {@link backward} on `trace` by `factor` (it scales the error terms). */
+  scaleGradient(trace: Trace, factor: number): void {
+    for (let k = 0; k < this.layers.length; k++) {
+      const delta = trace.delta[k];
+      for (let j = 0; j < delta.length; j++) delta[j] *= factor;
+    }
+  }
+
   /** The input of layer `k` in `trace`: the network input for k = 0, else `trace.y[k - 1]`. */
   layerInput(trace: Trace, k: number): Float64Array {
     return k === 0 ? trace.input : trace.y[k - 1];
@@ -221,6 +254,18 @@ export class Network {
       this.scratch.input[i] = x[i];
     }
     return this.forward(this.scratch).slice();
+  }
+
+  /**
+   * Draws fresh weights (with each layer's initialiser) and zero biases from `random`: the
+   * network forgets everything it learned, as after a drift it cannot follow.
+   */
+  reinitialize(random: Rng): void {
+    this.layers.forEach((layer, k) => {
+      const chosen = this.initializers[k] ?? defaultInitializer(layer);
+      chosen.init(layer.weights, layer.fanIn, layer.units, random);
+      layer.biases.fill(0);
+    });
   }
 
   /** Layer sizes and activations, such as `8-32(tanh)-1(linear)`. */
@@ -290,10 +335,9 @@ export function network(options: NetworkOptions): Network {
   }
   const net = new Network(inputs, specs);
   const generator = random ?? rng(seed);
-  net.layers.forEach((layer, k) => {
-    const chosen =
-      specs[k].init ?? init ?? (RECTIFIERS.has(layer.activation.name) ? he() : xavier());
-    chosen.init(layer.weights, layer.fanIn, layer.units, generator);
-  });
+  net.initializers = net.layers.map(
+    (layer, k) => specs[k].init ?? init ?? defaultInitializer(layer),
+  );
+  net.reinitialize(generator);
   return net;
 }

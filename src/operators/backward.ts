@@ -10,7 +10,8 @@ import { checkStep, Stage, type Step } from './step.js';
  * Back-propagates each scored step through `net`: computes the error terms
  * `δ(k) = ∂L/∂z(k)` of every layer, which define the gradient `∂L/∂W(k) = δ(k)·n(k-1)ᵀ`,
  * `∂L/∂b(k) = δ(k)` (no allocation; `update` applies it without writing it out, and
- * `net.accumulateGradient` writes it out for whoever needs it). It changes no weight.
+ * `net.accumulateGradient` writes it out for whoever needs it). It changes no weight. Steps
+ * that are not learned from (rejected or held out) pass through.
  *
  * @throws TypeError at once when `net` is not a network; the stream fails with a TypeError
  * when the steps were not scored by `loss` or were predicted by another network.
@@ -32,11 +33,15 @@ export function backward<S extends Sample>(net: Network): OperatorFunction<Step<
       const step = checkStep<S>(
         'backward',
         input,
-        Stage.Scored,
+        Stage.Forwarded,
         Stage.Updated,
         'scored steps; put loss(lossFn) before backward',
         net,
       );
+      if (!step.learn) return step;
+      if (step.stage < Stage.Scored) {
+        throw new TypeError('backward: expected scored steps; put loss(lossFn) before backward');
+      }
       net.backward(step.trace, step.lossFunction as Loss);
       step.stage = Stage.Backpropagated;
       return step;

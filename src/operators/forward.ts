@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from './argumentChecks.js';
+import { type InvalidSampleOptions, readOnInvalid, reject } from './invalidSamples.js';
 import { readSample } from './readSample.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
@@ -13,7 +14,9 @@ import { Stage, type Step, StepContext } from './step.js';
  *
  * A sample whose `x` has the wrong length or a non-finite value, or whose `y` is malformed,
  * fails the stream with a {@link SampleError} naming `forward`, the `seq`, the field and the
- * value. A missing `y` is allowed here; `loss` needs it.
+ * value; with `{ onInvalid: 'skip' }` it is emitted as a rejected step instead (see
+ * `Step.rejection`), which no later operator learns from. A missing `y` is allowed here;
+ * `loss` needs it.
  *
  * Emits one reused {@link Step} per subscription: valid until the next emission.
  *
@@ -30,8 +33,12 @@ import { Stage, type Step, StepContext } from './step.js';
  *   .subscribe((step) => console.log(step.seq, step.loss));
  * ```
  */
-export function forward<S extends Sample>(net: Network): OperatorFunction<S, Step<S>> {
+export function forward<S extends Sample>(
+  net: Network,
+  options: InvalidSampleOptions = {},
+): OperatorFunction<S, Step<S>> {
   checkNetwork('forward', net);
+  const onInvalid = readOnInvalid('forward', options);
   return statefulMap(() => {
     const step = new StepContext<S>(net);
     const trace = step.trace;
@@ -41,13 +48,23 @@ export function forward<S extends Sample>(net: Network): OperatorFunction<S, Ste
         const n = seq++;
         step.seq = n;
         step.sample = sample;
-        step.target = readSample('forward', n, sample, trace, true) ? trace.target : undefined;
-        net.forward(trace);
         step.loss = Number.NaN;
         step.learningRate = Number.NaN;
         step.updated = false;
         step.lossFunction = undefined;
+        step.rejection = undefined;
+        step.learn = true;
+        step.events.length = 0;
         step.stage = Stage.Forwarded;
+        try {
+          step.target = readSample('forward', n, sample, trace, true) ? trace.target : undefined;
+        } catch (e) {
+          if (onInvalid === 'error') throw e;
+          step.target = undefined;
+          reject(step, e);
+          return step;
+        }
+        net.forward(trace);
         return step;
       },
     };

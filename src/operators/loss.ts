@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Loss } from '../core/losses.js';
 import { checkLoss } from './argumentChecks.js';
+import { type InvalidSampleOptions, readOnInvalid, reject } from './invalidSamples.js';
 import type { Sample } from './sample.js';
 import { SampleError } from './sampleError.js';
 import { statefulMap } from './statefulMap.js';
@@ -9,7 +10,8 @@ import { checkStep, Stage, type Step } from './step.js';
 /**
  * Scores each prediction against its target with `lossFn` and records which loss the
  * backward pass must differentiate. A sample without a target fails the stream with a
- * {@link SampleError} naming `loss`, the `seq` and the field `y`.
+ * {@link SampleError} naming `loss`, the `seq` and the field `y` (with `{ onInvalid: 'skip' }`
+ * it becomes a rejected step). Steps already rejected pass through.
  *
  * @throws TypeError at once when `lossFn` is not a loss.
  *
@@ -21,8 +23,12 @@ import { checkStep, Stage, type Step } from './step.js';
  * of({ x: [1], y: 2 }).pipe(forward(net), loss(mse())).subscribe((s) => console.log(s.loss));
  * ```
  */
-export function loss<S extends Sample>(lossFn: Loss): OperatorFunction<Step<S>, Step<S>> {
+export function loss<S extends Sample>(
+  lossFn: Loss,
+  options: InvalidSampleOptions = {},
+): OperatorFunction<Step<S>, Step<S>> {
   checkLoss('loss', lossFn);
+  const onInvalid = readOnInvalid('loss', options);
   return statefulMap(() => ({
     next(input: Step<S>): Step<S> {
       const step = checkStep<S>(
@@ -32,14 +38,18 @@ export function loss<S extends Sample>(lossFn: Loss): OperatorFunction<Step<S>, 
         Stage.Updated,
         'the steps of forward(net); put forward(net) before loss',
       );
+      if (step.rejection !== undefined) return step;
       if (step.target === undefined) {
-        throw new SampleError(
+        const error = new SampleError(
           'loss',
           step.seq,
           'y',
           step.sample.y,
           'is needed to compute the loss',
         );
+        if (onInvalid === 'error') throw error;
+        reject(step, error);
+        return step;
       }
       step.loss = lossFn.value(step.prediction, step.target);
       step.lossFunction = lossFn;

@@ -1,4 +1,5 @@
 import { describeValue } from './describeValue.js';
+import type { RejectionReason } from './stepEvent.js';
 
 /**
  * The error a stream fails with when a sample cannot be learned from or predicted: it names
@@ -26,12 +27,30 @@ export class SampleError extends Error {
   readonly field: string;
   /** The offending value. */
   readonly value: unknown;
+  /** The kind of problem, as rejection counts are kept. */
+  readonly reason: RejectionReason;
 
-  constructor(operator: string, seq: number, field: string, value: unknown, problem: string) {
+  constructor(
+    operator: string,
+    seq: number,
+    field: string,
+    value: unknown,
+    problem: string,
+    reason: RejectionReason = reasonOf(field, value),
+  ) {
     super(`${operator}: sample ${seq}: ${field} ${problem}, got ${describeValue(value)}`);
     this.operator = operator;
     this.seq = seq;
     this.field = field;
     this.value = value;
+    this.reason = reason;
   }
+}
+
+/** The reason a field and value point to, for callers that name none. */
+function reasonOf(field: string, value: unknown): RejectionReason {
+  if (field === 'sample') return 'notObject';
+  if (field.endsWith('.length')) return 'length';
+  if (value === undefined && field === 'y') return 'missingTarget';
+  return typeof value === 'number' ? 'nonFinite' : 'notNumber';
 }

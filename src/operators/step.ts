@@ -2,6 +2,7 @@ import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
 import type { Sample } from './sample.js';
+import type { Rejection, StepEvent } from './stepEvent.js';
 
 /**
  * What the training operators emit for each sample. `forward` fills `seq`, `sample`,
@@ -47,9 +48,24 @@ export interface Step<S extends Sample = Sample> {
    * `network.accumulateGradient(step.trace)` writes the gradient out.
    */
   readonly trace: Trace;
+  /**
+   * Why the sample was rejected (with `onInvalid: 'skip'`), or `undefined`. A rejected step
+   * has a `NaN` prediction and loss and never reaches the weights.
+   */
+  readonly rejection: Rejection | undefined;
+  /**
+   * Whether the weights learn from this sample: false when it was rejected or held out (for
+   * validation); `backward` and `update` pass such steps through untouched.
+   */
+  readonly learn: boolean;
+  /** What happened at this step (rejection, divergence, rate change, drift …); lent. */
+  readonly events: readonly StepEvent[];
 }
 
-/** How far a step has gone through forward → loss → backward → update. */
+/**
+ * How far a step has gone through forward → loss → backward → update. A step that is not
+ * learned from (`learn` false) stays at the stage where it was set aside.
+ */
 export const Stage = { Forwarded: 1, Scored: 2, Backpropagated: 3, Updated: 4 } as const;
 
 /** @internal The mutable object behind {@link Step}, one per subscription of `forward`. */
@@ -62,6 +78,9 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
   updated = false;
   stage = 0;
   lossFunction: Loss | undefined = undefined;
+  rejection: Rejection | undefined = undefined;
+  learn = true;
+  readonly events: StepEvent[] = [];
   readonly prediction: Float64Array;
   readonly network: Network;
   readonly trace: Trace;

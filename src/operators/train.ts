@@ -5,13 +5,14 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { checkLoss, checkNetwork, checkOptimizer } from './argumentChecks.js';
 import { backward } from './backward.js';
 import { forward } from './forward.js';
+import type { InvalidSampleOptions } from './invalidSamples.js';
 import { loss } from './loss.js';
 import type { Sample } from './sample.js';
 import type { Step } from './step.js';
 import { type UpdateOptions, update } from './update.js';
 
 /** Options of {@link train}. */
-export interface TrainOptions extends UpdateOptions {
+export interface TrainOptions extends UpdateOptions, InvalidSampleOptions {
   /** The loss to minimise, such as `mse()`. */
   readonly loss: Loss;
   /** The optimizer that changes the weights, such as `sgd({ learningRate: 0.1 })`. */
@@ -19,8 +20,8 @@ export interface TrainOptions extends UpdateOptions {
 }
 
 /**
- * Online training: exactly `pipe(forward(net), loss(options.loss), backward(net),
- * update(net, options.optimizer, options))`. Each emitted step carries the prequential
+ * Online training: exactly `pipe(forward(net, options), loss(options.loss, options),
+ * backward(net), update(net, options.optimizer, options))`. Each emitted step carries the prequential
  * prediction (made before learning from the sample), its loss and the learning rate used.
  *
  * @throws TypeError or RangeError at once for a wrong argument.
@@ -47,8 +48,8 @@ export function train<S extends Sample>(
   checkLoss('train', options.loss);
   checkOptimizer('train', options.optimizer);
   return pipe(
-    forward<S>(net),
-    loss<S>(options.loss),
+    forward<S>(net, options),
+    loss<S>(options.loss, options),
     backward<S>(net),
     update<S>(net, options.optimizer, options),
   );
