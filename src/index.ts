@@ -35,7 +35,7 @@ export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
 export { type Prediction, predict } from './operators/predict.js';
-export type { Sample } from './operators/sample.js';
+export type { Sample, TargetScaler } from './operators/sample.js';
 export { SampleError } from './operators/sampleError.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';
 export type { Step } from './operators/step.js';

@@ -65,6 +65,24 @@ export function forward<S extends Sample>(
           return step;
         }
         net.forward(trace);
+        const scaler = sample.scaler;
+        if (scaler === undefined) {
+          step.output = step.prediction;
+          step.actual = step.target;
+        } else {
+          step.unscaled ??= {
+            output: new Float64Array(net.outputs),
+            actual: new Float64Array(net.outputs),
+          };
+          scaler.inverseTargets(step.prediction, step.unscaled.output);
+          step.output = step.unscaled.output;
+          if (step.target === undefined) {
+            step.actual = undefined;
+          } else {
+            scaler.inverseTargets(step.target, step.unscaled.actual);
+            step.actual = step.unscaled.actual;
+          }
+        }
         return step;
       },
     };

@@ -50,4 +50,6 @@ export function reject<S extends Sample>(step: StepContext<S>, error: unknown): 
   step.learn = false;
   step.loss = Number.NaN;
   step.prediction.fill(Number.NaN);
+  step.output = step.prediction;
+  step.actual = undefined;
 }

@@ -18,4 +18,26 @@ export interface Sample {
   readonly id?: string | number;
   /** The sample's time in milliseconds since the epoch, passed through untouched. */
   readonly t?: number;
+  /**
+   * Set by `normalize()` when it scales the targets: how to turn values in the scaled units
+   * back into the sample's own, so that `step.output` and `step.actual` are in real units.
+   */
+  readonly scaler?: TargetScaler;
+}
+
+/**
+ * Turns target-shaped values from scaled units back into real ones (what `normalize()`
+ * attaches to the samples it scales).
+ *
+ * @example
+ * ```ts
+ * import type { TargetScaler } from 'streamprop';
+ * const celsius: TargetScaler = {
+ *   inverseTargets: (scaled, out) => { for (let i = 0; i < out.length; i++) out[i] = scaled[i] * 10 + 20; },
+ * };
+ * ```
+ */
+export interface TargetScaler {
+  /** Writes the real-unit values of `scaled` into `out` (both of the network's output length). */
+  inverseTargets(scaled: Float64Array, out: Float64Array): void;
 }

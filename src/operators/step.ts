@@ -35,6 +35,13 @@ export interface Step<S extends Sample = Sample> {
   readonly prediction: Float64Array;
   /** The validated target, or `undefined` when the sample has none. */
   readonly target: Float64Array | undefined;
+  /**
+   * The prediction in the sample's real units: `prediction` itself unless the sample carries
+   * a `scaler` (from `normalize()`), in which case the inverse-scaled prediction.
+   */
+  readonly output: Float64Array;
+  /** The target in real units, like {@link Step.output}; `undefined` without a target. */
+  readonly actual: Float64Array | undefined;
   /** The loss of the prediction; `NaN` before `loss()`. */
   readonly loss: number;
   /** The learning rate `update()` used; `NaN` before `update()`. */
@@ -79,6 +86,10 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
   stage = 0;
   lossFunction: Loss | undefined = undefined;
   rejection: Rejection | undefined = undefined;
+  output: Float64Array;
+  actual: Float64Array | undefined = undefined;
+  /** Real-unit buffers for scaled samples, allocated on the first one. */
+  unscaled: { output: Float64Array; actual: Float64Array } | undefined = undefined;
   learn = true;
   readonly events: StepEvent[] = [];
   readonly prediction: Float64Array;
@@ -89,6 +100,7 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
     this.network = network;
     this.trace = network.createTrace();
     this.prediction = this.trace.output;
+    this.output = this.prediction;
   }
 }
 
