@@ -4,16 +4,7 @@
 import fc from 'fast-check';
 import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  dense,
-  linear,
-  mse,
-  network,
-  type Sample,
-  sgd,
-  tanh,
-  train,
-} from '../../src/index.js';
+import { dense, linear, mse, network, type Sample, sgd, tanh, train } from '../../src/index.js';
 
 type Item = { x: unknown[]; y: unknown; valid: true } | { sample: unknown; valid: false };
 
