@@ -31,6 +31,7 @@ export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
 export { backward } from './operators/backward.js';
+export { type ByKeyOptions, byKey } from './operators/byKey.js';
 export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
