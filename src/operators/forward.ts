@@ -54,7 +54,7 @@ export function forward<S extends Sample>(
         step.lossFunction = undefined;
         step.rejection = undefined;
         step.learn = true;
-        step.events.length = 0;
+        if (step.events.length !== 0) step.events.length = 0;
         step.stage = Stage.Forwarded;
         try {
           step.target = readSample('forward', n, sample, trace, true) ? trace.target : undefined;
