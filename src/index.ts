@@ -24,9 +24,17 @@ export {
   mae,
   mse,
 } from './core/losses.js';
+export { minMax } from './core/minMax.js';
 export { Network, type NetworkOptions, network } from './core/network.js';
 export { type Rng, rng } from './core/rng.js';
+export {
+  RunningStats,
+  type RunningStatsState,
+  runningStats,
+} from './core/runningStats.js';
+export type { ScalingMethod } from './core/scalingMethod.js';
 export { Trace } from './core/trace.js';
+export { zScore } from './core/zScore.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
@@ -35,7 +43,19 @@ export { type ByKeyOptions, byKey } from './operators/byKey.js';
 export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
+export {
+  type NormalizedSample,
+  type NormalizeOptions,
+  normalize,
+} from './operators/normalize.js';
 export { type Prediction, predict } from './operators/predict.js';
+export {
+  RunningScaler,
+  type RunningScalerOptions,
+  type RunningScalerState,
+  runningScaler,
+  type ScalingMethodState,
+} from './operators/runningScaler.js';
 export type { Sample, TargetScaler } from './operators/sample.js';
 export { SampleError } from './operators/sampleError.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';

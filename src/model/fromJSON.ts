@@ -10,6 +10,12 @@ import {
   tanh,
 } from '../core/activations.js';
 import { Network } from '../core/network.js';
+import {
+  methodOf,
+  RunningScaler,
+  type RunningScalerState,
+  scalerStateProblem,
+} from '../operators/runningScaler.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
 import { momentum } from '../optim/momentum.js';
@@ -34,6 +40,11 @@ export interface LoadedModel {
   readonly network: Network;
   /** The saved optimizer with its state restored, or `undefined` when the file has none. */
   readonly optimizer: Optimizer | undefined;
+  /**
+   * The saved scaler with its statistics restored (pass it to `normalize({ scaler })` to go on
+   * where it stopped), or `undefined` when the file has none.
+   */
+  readonly scaler: RunningScaler | undefined;
 }
 
 const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
@@ -106,6 +117,7 @@ export function fromJSON(json: unknown): LoadedModel {
     }
     fanIn = layer.units;
   });
+  const scaler = file.scaler && loadScaler(file.scaler, file.inputs, fanIn);
   const specs = file.layers.map((layer, k) => {
     try {
       return {
@@ -124,7 +136,41 @@ export function fromJSON(json: unknown): LoadedModel {
     });
     built.biases.set(layer.biases);
   });
-  return { network: net, optimizer: file.optimizer && loadOptimizer(file.optimizer, net) };
+  return {
+    network: net,
+    optimizer: file.optimizer && loadOptimizer(file.optimizer, net),
+    scaler,
+  };
+}
+
+function loadScaler(state: RunningScalerState, inputs: number, outputs: number): RunningScaler {
+  let method: RunningScaler['method'];
+  try {
+    method = methodOf(state.method);
+  } catch (e) {
+    throw new Error(`fromJSON: scaler.method.range: ${(e as Error).message}`);
+  }
+  const sizes = [
+    ['inputStats', state.inputStats, inputs, 'inputs'],
+    ['targetStats', state.targetStats, outputs, 'outputs'],
+  ] as const;
+  for (const [field, stats, expected, what] of sizes) {
+    if (stats !== undefined && stats.mean.length !== expected) {
+      throw new Error(
+        `fromJSON: scaler.${field}.mean has ${stats.mean.length} values, expected ${expected} (the network's ${what})`,
+      );
+    }
+  }
+  const problem = scalerStateProblem(state, method, state.targets, inputs, outputs);
+  if (problem !== undefined) throw new Error(`fromJSON: scaler.${problem}`);
+  const scaler = new RunningScaler(
+    method,
+    state.targets,
+    state.inputStats && inputs,
+    state.targetStats && outputs,
+  );
+  scaler.restore(state);
+  return scaler;
 }
 
 function loadOptimizer(state: NonNullable<ModelFile['optimizer']>, net: Network): Optimizer {

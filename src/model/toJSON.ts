@@ -1,4 +1,5 @@
 import type { Network } from '../core/network.js';
+import type { RunningScaler } from '../operators/runningScaler.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { ModelFile } from './modelFile.js';
 
@@ -6,11 +7,18 @@ import type { ModelFile } from './modelFile.js';
 export interface ToJSONOptions {
   /** An optimizer whose state (rate, step count, moments) is saved with the weights. */
   readonly optimizer?: Optimizer;
+  /**
+   * A scaler (`runningScaler(…)`, the one `normalize({ scaler })` learns into) whose method and
+   * running statistics are saved with the weights.
+   */
+  readonly scaler?: RunningScaler;
 }
 
 /**
- * Serialises a network (and optionally its optimizer's state) to a versioned model file.
- * `JSON.stringify(toJSON(net))` and `fromJSON` round-trip every weight exactly.
+ * Serialises a network (and optionally its optimizer's and its scaler's state) to a versioned
+ * model file. `JSON.stringify(toJSON(net))` and `fromJSON` round-trip every weight exactly.
+ *
+ * @throws RangeError when the scaler's numbers of inputs or targets differ from the network's.
  *
  * @example
  * ```ts
@@ -44,6 +52,19 @@ export function toJSON(net: Network, options: ToJSONOptions = {}): ModelFile {
       hyperParameters: { ...state.hyperParameters },
       buffers: Object.fromEntries(Object.entries(state.buffers).map(([k, v]) => [k, [...v]])),
     };
+  }
+  if (options.scaler) {
+    const scaler = options.scaler;
+    const mismatch = (what: string, have: number | undefined, expected: number): void => {
+      if (have !== undefined && have !== expected) {
+        throw new RangeError(
+          `toJSON: the scaler has ${have} ${what}, the network ${expected}; save it with its own network`,
+        );
+      }
+    };
+    mismatch('inputs', scaler.inputs, net.inputs);
+    mismatch('targets', scaler.outputs, net.outputs);
+    file.scaler = scaler.state() as ModelFile['scaler'];
   }
   return file;
 }

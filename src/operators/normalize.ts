@@ -1,0 +1,334 @@
+import type { OperatorFunction } from 'rxjs';
+import type { RunningStats } from '../core/runningStats.js';
+import type { ScalingMethod } from '../core/scalingMethod.js';
+import { describeValue } from './describeValue.js';
+import { makeScaler, RunningScaler, type RunningScalerOptions } from './runningScaler.js';
+import type { Sample, TargetScaler } from './sample.js';
+import { statefulMap } from './statefulMap.js';
+
+/**
+ * A sample as {@link normalize} emits it. Lent: one object per subscription, reused for every
+ * sample, valid until the next emission (its arrays too) — copy what you keep. Other fields of
+ * your samples are on `raw`.
+ *
+ * @example
+ * ```ts
+ * import { normalize, type NormalizedSample } from 'streamprop';
+ * import { from, map } from 'rxjs';
+ * from([{ x: [10], id: 'a' }, { x: [20], id: 'b' }])
+ *   .pipe(
+ *     normalize(),
+ *     map((s: NormalizedSample) => ({ id: s.id, x: Array.from(s.x), raw: s.raw.x })),
+ *   )
+ *   .subscribe(console.log); // { id: 'a', x: [0], raw: [10] }, { id: 'b', x: [1], raw: [20] }
+ * ```
+ */
+export interface NormalizedSample<S extends Sample = Sample> extends Sample {
+  /**
+   * The scaled inputs, a `Float64Array`; for a sample whose `x` normalize cannot use (wrong
+   * length, a non-finite value), the original `x`, untouched, for `forward` to reject.
+   */
+  readonly x: ArrayLike<number>;
+  /**
+   * With `targets: true`, the scaled target as a `Float64Array` (`undefined` when the sample has
+   * none); otherwise, or when `y` is malformed, the original `y`, untouched.
+   */
+  readonly y?: ArrayLike<number> | number;
+  /**
+   * With `targets: true`, what turns predictions back into real units (`forward` uses it for
+   * `step.output` and `step.actual`); it is lent like the sample. Otherwise the original's.
+   */
+  readonly scaler?: TargetScaler;
+  /** The sample as it arrived, untouched. */
+  readonly raw: S;
+}
+
+/** Options of {@link normalize}. */
+export interface NormalizeOptions extends RunningScalerOptions {
+  /**
+   * A scaler made with `runningScaler(…)` to learn into and scale with, so that its state can be
+   * saved, restored or read; its own options then apply (give no `method`, `targets`, `inputs`
+   * or `outputs` here). A scaler passed to several subscriptions is shared by them. Default: a
+   * private scaler per subscription, made from the other options.
+   */
+  readonly scaler?: RunningScaler;
+}
+
+/**
+ * Online normalisation — put it before `forward`: scales each sample's inputs (and with
+ * `targets: true` its targets) by running statistics of the samples seen so far, per dimension:
+ * `zScore()` (the default; Welford's mean and variance) or `minMax([a, b])`.
+ *
+ * **Prequential.** Each sample is scaled with the statistics of the samples *before* it and only
+ * then added to them, so its scaled value never depends on itself — above all, the prediction
+ * of a target in real units (`step.output`) never uses that target. The first sample has no
+ * statistics to be scaled by:
+ * - its inputs become the centre of the method (0 for zScore, the middle of the range for
+ *   minMax): no information rather than raw values in the thousands;
+ * - its targets go through a fixed map that depends on no data, the signed logarithm
+ *   `centre + asinh(v)` (3000 → 8.7, 1e9 → 21.4, 0.5 → 0.48), whose inverse `sinh` turns the
+ *   prediction into real units and gives `step.actual` the real target back. Passing the raw
+ *   target instead (the identity) hands the network a target in raw units: for targets in the
+ *   thousands one SGD step on it saturates a tanh layer for good.
+ *
+ * A dimension without spread yet (one value seen, or a constant) is handled as
+ * {@link ScalingMethod} says, so no value is ever NaN or infinite.
+ *
+ * **Targets.** With `targets: true` the sample carries a `scaler`: `forward` uses it to turn the
+ * prediction and the target back into real units (`step.output`, `step.actual`), with the very
+ * statistics the sample was scaled by; the loss and the gradients stay in scaled units.
+ *
+ * **Bad data.** A sample that `forward` would reject — not an object, an `x` of the wrong length
+ * or with a non-finite value, a malformed `y` — leaves the statistics untouched and passes with
+ * its original `x` and `y` (an `x` that can be scaled is scaled), so that `forward` rejects it
+ * or fails the stream exactly as it would without normalize, according to its `onInvalid`.
+ * A sample without `y` is valid here (`forward` accepts it; `loss` is the one that needs a
+ * target): its inputs are learned.
+ *
+ * **State.** Without `scaler`, each subscription has its own statistics, out of reach. To save
+ * them with the model, make a scaler and pass it: `normalize({ scaler })`, then
+ * `toJSON(net, { optimizer, scaler })`; `fromJSON` gives it back. The numbers of inputs and
+ * targets are learned from the first valid sample unless given (`inputs`, `outputs`).
+ *
+ * Emits one reused {@link NormalizedSample} per subscription (valid until the next emission);
+ * allocates its buffers once per subscription, never per sample, and never mutates a sample.
+ *
+ * @throws TypeError or RangeError at once for a wrong option.
+ *
+ * @example
+ * ```ts
+ * import { adam, dense, linear, mse, network, normalize, rng, tanh, train } from 'streamprop';
+ * import { from } from 'rxjs';
+ * const net = network({ inputs: 2, layers: [dense(8, tanh), dense(1, linear)], seed: 7 });
+ * const random = rng(1);
+ * const samples = Array.from({ length: 3000 }, () => {
+ *   const a = 1000 + 2000 * random.next(); // inputs in the thousands
+ *   const b = 5000 + 3000 * random.next();
+ *   return { x: [a, b], y: 0.01 * a - 0.002 * b + 40 }; // targets in the tens
+ * });
+ * from(samples)
+ *   .pipe(
+ *     normalize({ targets: true }),
+ *     train(net, { loss: mse(), optimizer: adam({ learningRate: 0.01 }) }),
+ *   )
+ *   .subscribe((step) => {
+ *     if (step.seq % 500 === 0) console.log(step.seq, step.output[0], step.actual?.[0]); // real units
+ *   });
+ * ```
+ */
+export function normalize<S extends Sample>(
+  options: NormalizeOptions = {},
+): OperatorFunction<S, NormalizedSample<S>> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `normalize: options must be an object { method?, targets?, scaler? }, got ${describeValue(options)}`,
+    );
+  }
+  const shared = options.scaler;
+  if (shared !== undefined) {
+    if (!(shared instanceof RunningScaler)) {
+      throw new TypeError(
+        `normalize: scaler must be made with runningScaler({ … }), got ${describeValue(shared)}`,
+      );
+    }
+    for (const name of ['method', 'targets', 'inputs', 'outputs'] as const) {
+      if (options[name] !== undefined) {
+        throw new TypeError(
+          `normalize: give either scaler or ${name}, not both (the scaler has its own ${name})`,
+        );
+      }
+    }
+  } else {
+    makeScaler('normalize', options); // check the options now, not at subscription
+  }
+  return statefulMap(() => new Normalizer<S>(shared ?? makeScaler('normalize', options)));
+}
+
+/** The per-subscription state of {@link normalize}. */
+class Normalizer<S extends Sample> {
+  private readonly scaler: RunningScaler;
+  private readonly method: ScalingMethod;
+  private readonly out = new LentSample<S>();
+  private readonly inverse: TargetInverse;
+  /** Scaled inputs and the map that scaled them; sized when the number of inputs is known. */
+  private x = EMPTY;
+  private xOffsets = EMPTY;
+  private xScales = EMPTY;
+  /** Scaled targets; the map itself is the inverse's. */
+  private y = EMPTY;
+  /** A one-number target as a vector. */
+  private readonly one = new Float64Array(1);
+
+  constructor(scaler: RunningScaler) {
+    this.scaler = scaler;
+    this.method = scaler.method;
+    this.inverse = new TargetInverse(scaler.method.centre);
+  }
+
+  next(sample: S): NormalizedSample<S> {
+    if (sample === null || typeof sample !== 'object') {
+      return sample as unknown as NormalizedSample<S>; // for forward to reject as it is
+    }
+    const out = this.out;
+    const scaler = this.scaler;
+    const rawX = sample.x;
+    const rawY = sample.y;
+    out.raw = sample;
+    out.key = sample.key;
+    out.id = sample.id;
+    out.t = sample.t;
+    out.x = rawX;
+    out.y = rawY;
+    out.scaler = sample.scaler;
+
+    const inputs = finiteLength(rawX, scaler.inputs);
+    if (inputs < 0) return out;
+    const targets = scaler.targets;
+    let y: ArrayLike<number> | undefined;
+    if (rawY !== undefined) {
+      if (typeof rawY === 'number') {
+        this.one[0] = rawY;
+        y = this.one;
+      } else {
+        y = rawY;
+      }
+      if (finiteLength(y, scaler.outputs) < 0) {
+        // A malformed target: scale what can be scaled, learn nothing, pass y on for forward.
+        if (scaler.inputStats !== undefined) out.x = this.scaleInputs(rawX, scaler.inputStats);
+        return out;
+      }
+    }
+
+    const inStats = scaler.inputStatsFor(inputs);
+    out.x = this.scaleInputs(rawX, inStats);
+    inStats.push(rawX);
+    if (!targets) {
+      if (y !== undefined) scaler.noteTargetLength(y.length);
+      return out;
+    }
+
+    const inverse = this.inverse;
+    inverse.next = sample.scaler;
+    out.scaler = inverse;
+    const outStats = y === undefined ? scaler.targetStats : scaler.targetStatsFor(y.length);
+    if (outStats === undefined) {
+      inverse.first = true; // no target seen yet: nothing to scale by
+      return out;
+    }
+    inverse.fit(this.method, outStats);
+    if (y === undefined) return out;
+    if (this.y.length !== y.length) this.y = new Float64Array(y.length);
+    const scaled = this.y;
+    if (inverse.first) {
+      const centre = this.method.centre;
+      for (let i = 0; i < scaled.length; i++) scaled[i] = centre + Math.asinh(y[i]);
+    } else {
+      const centre = this.method.centre;
+      const offsets = inverse.offsets;
+      const scales = inverse.scales;
+      for (let i = 0; i < scaled.length; i++) scaled[i] = centre + (y[i] - offsets[i]) / scales[i];
+    }
+    outStats.push(y);
+    out.y = scaled;
+    return out;
+  }
+
+  /** Scales `x` (already checked) with the statistics before it; returns the lent buffer. */
+  private scaleInputs(x: ArrayLike<number>, stats: RunningStats): Float64Array {
+    const n = stats.dimensions;
+    if (this.x.length !== n) {
+      this.x = new Float64Array(n);
+      this.xOffsets = new Float64Array(n);
+      this.xScales = new Float64Array(n);
+    }
+    const scaled = this.x;
+    const centre = this.method.centre;
+    if (stats.count === 0) {
+      scaled.fill(centre); // nothing seen yet: every input is at the centre
+      return scaled;
+    }
+    const offsets = this.xOffsets;
+    const scales = this.xScales;
+    this.method.fit(stats, offsets, scales);
+    for (let i = 0; i < n; i++) scaled[i] = centre + (x[i] - offsets[i]) / scales[i];
+    return scaled;
+  }
+}
+
+const EMPTY = new Float64Array(0);
+
+/**
+ * The length of `values` when it is an array-like of finite numbers of length `expected` (any
+ * positive length when `expected` is undefined), -1 otherwise.
+ */
+function finiteLength(values: unknown, expected: number | undefined): number {
+  if (values === null || typeof values !== 'object') return -1;
+  const v = values as ArrayLike<unknown>;
+  const n = v.length;
+  if (typeof n !== 'number' || n < 1 || (expected !== undefined && n !== expected)) return -1;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(v[i])) return -1;
+  }
+  return n;
+}
+
+/** The mutable object behind {@link NormalizedSample}, one per subscription. */
+class LentSample<S extends Sample> implements NormalizedSample<S> {
+  x: ArrayLike<number> = EMPTY;
+  y: ArrayLike<number> | number | undefined = undefined;
+  key: string | number | undefined = undefined;
+  id: string | number | undefined = undefined;
+  t: number | undefined = undefined;
+  scaler: TargetScaler | undefined = undefined;
+  raw!: S;
+}
+
+/**
+ * The inverse of the map that scaled one sample's targets: `v = offset + (scaled − centre) ·
+ * scale` per target (before any target was seen, `v = sinh(scaled − centre)`), then the
+ * original sample's own scaler if it had one. Lent: refitted for every sample.
+ */
+class TargetInverse implements TargetScaler {
+  offsets = EMPTY;
+  scales = EMPTY;
+  next: TargetScaler | undefined = undefined;
+  /** Whether no target was seen before: the map is the signed logarithm `centre + asinh(v)`. */
+  first = true;
+  private readonly centre: number;
+  private chained = EMPTY;
+
+  constructor(centre: number) {
+    this.centre = centre;
+  }
+
+  fit(method: ScalingMethod, stats: RunningStats): void {
+    const n = stats.dimensions;
+    if (this.offsets.length !== n) {
+      this.offsets = new Float64Array(n);
+      this.scales = new Float64Array(n);
+    }
+    this.first = stats.count === 0;
+    if (!this.first) method.fit(stats, this.offsets, this.scales);
+  }
+
+  inverseTargets(scaled: Float64Array, out: Float64Array): void {
+    if (this.first) {
+      const centre = this.centre;
+      for (let i = 0; i < out.length; i++) {
+        // sinh overflows beyond ±710: clamp so that the real value stays finite (≤ 4e307).
+        const z = scaled[i] - centre;
+        out[i] = Math.sinh(z > 709 ? 709 : z < -709 ? -709 : z);
+      }
+    } else {
+      const centre = this.centre;
+      const offsets = this.offsets;
+      const scales = this.scales;
+      for (let i = 0; i < out.length; i++) out[i] = offsets[i] + (scaled[i] - centre) * scales[i];
+    }
+    const next = this.next;
+    if (next === undefined) return;
+    if (this.chained.length !== out.length) this.chained = new Float64Array(out.length);
+    this.chained.set(out);
+    next.inverseTargets(this.chained, out);
+  }
+}
