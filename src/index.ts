@@ -35,11 +35,13 @@ export {
 export type { ScalingMethod } from './core/scalingMethod.js';
 export { Trace } from './core/trace.js';
 export { zScore } from './core/zScore.js';
+export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
 export { backward } from './operators/backward.js';
 export { type ByKeyOptions, byKey } from './operators/byKey.js';
+export { type EarlyStopOptions, earlyStop } from './operators/earlyStop.js';
 export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
@@ -49,6 +51,7 @@ export {
   normalize,
 } from './operators/normalize.js';
 export { type Prediction, predict } from './operators/predict.js';
+export { type RollingMetricsOptions, rollingMetrics } from './operators/rollingMetrics.js';
 export {
   RunningScaler,
   type RunningScalerOptions,
