@@ -35,12 +35,21 @@ export {
 export type { ScalingMethod } from './core/scalingMethod.js';
 export { Trace } from './core/trace.js';
 export { zScore } from './core/zScore.js';
+export { type Adwin, type AdwinOptions, adwin } from './metrics/adwin.js';
+export type { DriftDetector, DriftDetectorState } from './metrics/driftDetector.js';
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
+export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './metrics/pageHinkley.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
 export { backward } from './operators/backward.js';
+export {
+  type BoostLearningRateOptions,
+  boostLearningRate,
+} from './operators/boostLearningRate.js';
 export { type ByKeyOptions, byKey } from './operators/byKey.js';
+export { type DetectDriftOptions, detectDrift } from './operators/detectDrift.js';
+export type { DriftAction } from './operators/driftAction.js';
 export { type EarlyStopOptions, earlyStop } from './operators/earlyStop.js';
 export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
@@ -51,6 +60,8 @@ export {
   normalize,
 } from './operators/normalize.js';
 export { type Prediction, predict } from './operators/predict.js';
+export { type ResetModelOptions, resetModel } from './operators/resetModel.js';
+export { resetOptimizer } from './operators/resetOptimizer.js';
 export { type RollingMetricsOptions, rollingMetrics } from './operators/rollingMetrics.js';
 export {
   RunningScaler,
