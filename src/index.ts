@@ -42,6 +42,7 @@ export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './metric
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
+export { adaptLearningRate } from './operators/adaptLearningRate.js';
 export { backward } from './operators/backward.js';
 export {
   type BoostLearningRateOptions,
@@ -79,8 +80,16 @@ export { type TrainOptions, train } from './operators/train.js';
 export { type UpdateOptions, update } from './operators/update.js';
 export { type AdagradOptions, adagrad } from './optim/adagrad.js';
 export { type AdamOptions, adam } from './optim/adam.js';
+export { type BoldDriverOptions, boldDriver } from './optim/boldDriver.js';
+export { constant } from './optim/constant.js';
+export { type ExponentialDecayOptions, exponentialDecay } from './optim/exponentialDecay.js';
+export { type InverseScalingOptions, inverseScaling } from './optim/inverseScaling.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';
 export { nesterov } from './optim/nesterov.js';
 export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
+export type { RateController, RateControllerState } from './optim/rateController.js';
+export { type ReduceOnPlateauOptions, reduceOnPlateau } from './optim/reduceOnPlateau.js';
 export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
+export type { Schedule } from './optim/schedule.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';
+export { type StepDecayOptions, stepDecay } from './optim/stepDecay.js';

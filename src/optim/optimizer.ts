@@ -154,6 +154,44 @@ export abstract class BufferedOptimizer implements Optimizer {
     this.count = 0;
   }
 
+  /**
+   * @internal Room for {@link saveSnapshot}: one array of `length` values per state buffer.
+   * Allocated once (per subscription of `adaptLearningRate`), reused for every save.
+   */
+  createSnapshot(length: number): OptimizerSnapshot {
+    return {
+      steps: 0,
+      filled: false,
+      buffers: this.bufferNames.map(() => new Float64Array(length)),
+    };
+  }
+
+  /** @internal Copies the step count and the state buffers into `into`; allocates nothing. */
+  saveSnapshot(into: OptimizerSnapshot): void {
+    into.steps = this.count;
+    into.filled = this.buffers.length > 0;
+    if (!into.filled) return;
+    const saved = into.buffers;
+    for (let i = 0; i < saved.length; i++) saved[i].set(this.buffers[i]);
+  }
+
+  /**
+   * @internal Restores what {@link saveSnapshot} saved (the rate stays as it is); allocates
+   * nothing unless the state buffers were never allocated and the snapshot holds some.
+   */
+  restoreSnapshot(from: OptimizerSnapshot): void {
+    const saved = from.buffers;
+    if (this.buffers.length === 0 && from.filled && saved.length > 0) {
+      this.size = saved[0].length;
+      this.buffers = saved.map((b) => new Float64Array(b.length));
+    }
+    for (let i = 0; i < this.buffers.length; i++) {
+      if (from.filled) this.buffers[i].set(saved[i]);
+      else this.buffers[i].fill(0);
+    }
+    this.count = from.steps;
+  }
+
   state(): OptimizerState {
     const buffers: Record<string, number[]> = {};
     this.bufferNames.forEach((n, i) => {
@@ -198,6 +236,17 @@ export abstract class BufferedOptimizer implements Optimizer {
     this.size = length > 0 ? length : -1;
     this.buffers = length > 0 ? arrays.map((a) => Float64Array.from(a)) : [];
   }
+}
+
+/**
+ * @internal A copy of an optimizer's step count and state buffers, made and read back without
+ * allocating (see `BufferedOptimizer.saveSnapshot`); what a rollback restores.
+ */
+export interface OptimizerSnapshot {
+  steps: number;
+  /** Whether the optimizer had state buffers when it was saved (false before its first step). */
+  filled: boolean;
+  readonly buffers: Float64Array[];
 }
 
 /** The input of a flat gradient: no weights, every value is a "bias". */

@@ -58,13 +58,14 @@ const trainSgd = (net: Network, options: Partial<TrainOptions> = {}) =>
   train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.1 }), ...options });
 
 describe('train: argument checks at call time', () => {
-  it('throws a TypeError at once when the optimizer is missing', () => {
+  it('throws a TypeError at once when the optimizer is not an optimizer (omitted: the default)', () => {
     const net = linearNet();
-    const noOptimizer = { loss: mse() } as unknown as TrainOptions;
-    expect(() => train(net, noOptimizer)).toThrow(TypeError);
-    expect(() => train(net, noOptimizer)).toThrow(
-      'train: expected an optimizer value such as sgd() or adam(), got undefined',
+    const nullOptimizer = { loss: mse(), optimizer: null } as unknown as TrainOptions;
+    expect(() => train(net, nullOptimizer)).toThrow(TypeError);
+    expect(() => train(net, nullOptimizer)).toThrow(
+      'train: expected an optimizer value such as sgd() or adam(), got null',
     );
+    expect(() => train(net, { loss: mse() })).not.toThrow();
   });
 
   it('throws a TypeError at once when the loss is missing or a name', () => {
@@ -80,7 +81,7 @@ describe('train: argument checks at call time', () => {
   it('throws a TypeError at once for missing options or a wrong network', () => {
     const net = linearNet();
     expect(() => train(net, null as unknown as TrainOptions)).toThrow(
-      'train: options must be an object { loss, optimizer, batchSize? }',
+      'train: options must be an object { loss, optimizer?, batchSize? }',
     );
     expect(() => train(net, undefined as unknown as TrainOptions)).toThrow(TypeError);
     expect(() => train({} as Network, { loss: mse(), optimizer: sgd() })).toThrow(

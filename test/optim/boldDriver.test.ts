@@ -1,0 +1,229 @@
+// boldDriver: the traingda / traingdx rule on a scripted sequence of window losses, its
+// options, and saving / restoring its state.
+import { describe, expect, it } from 'vitest';
+import {
+  type BoldDriverOptions,
+  boldDriver,
+  type RateController,
+  type RateControllerState,
+} from '../../src/index.js';
+
+interface Decision {
+  rate: number;
+  boundary: boolean;
+  rollback: boolean;
+}
+
+/** Feeds `losses` one by one, each at the rate the previous one returned; records every answer. */
+function drive(controller: RateController, rate: number, losses: readonly number[]): Decision[] {
+  const out: Decision[] = [];
+  for (const loss of losses) {
+    rate = controller.observe(loss, rate);
+    out.push({ rate, boundary: controller.boundary, rollback: controller.rollback });
+  }
+  return out;
+}
+
+/** Only the answers at the end of each window. */
+const atBoundaries = (decisions: Decision[]) => decisions.filter((d) => d.boundary);
+
+describe('boldDriver: the rule, by hand (window 2, the MATLAB defaults 1.05 / 0.7 / 1.04)', () => {
+  // Start at η = 0.1. Window means and what the rule does with them:
+  //   w1: (4 + 2) / 2 = 3       the first window only sets the reference     η = 0.1
+  //   w2: (2 + 2) / 2 = 2       2 < 3: fell                                   η = 0.1 · 1.05
+  //   w3: (2 + 2.1) / 2 = 2.05  2 < 2.05 ≤ 1.04 · 2 = 2.08: within the band   η unchanged
+  //   w4: (3 + 3) / 2 = 3       3 > 1.04 · 2.05 = 2.132: rose too much        η · 0.7, rollback
+  //   w5: (3 + 2.9) / 2 = 2.95  2.95 < 3 (compared with w4, the failed one): fell   η · 1.05
+  //   w6: (0 + 0) / 2 = 0       0 < 2.95: fell                                η · 1.05
+  //   w7: 0                     neither below nor above 1.04 · 0: unchanged
+  //   w8: (1 + 1) / 2 = 1       1 > 1.04 · 0: rose                            η · 0.7, rollback
+  const losses = [4, 2, 2, 2, 2, 2.1, 3, 3, 3, 2.9, 0, 0, 0, 0, 1, 1];
+  const r2 = 0.1 * 1.05;
+  const r4 = r2 * 0.7;
+  const r5 = r4 * 1.05;
+  const r6 = r5 * 1.05;
+  const r8 = r6 * 0.7;
+
+  it('the rate at the end of each window, and the rollbacks', () => {
+    const decisions = drive(boldDriver({ window: 2, rollback: true }), 0.1, losses);
+    expect(atBoundaries(decisions)).toEqual([
+      { rate: 0.1, boundary: true, rollback: false },
+      { rate: r2, boundary: true, rollback: false },
+      { rate: r2, boundary: true, rollback: false },
+      { rate: r4, boundary: true, rollback: true },
+      { rate: r5, boundary: true, rollback: false },
+      { rate: r6, boundary: true, rollback: false },
+      { rate: r6, boundary: true, rollback: false },
+      { rate: r8, boundary: true, rollback: true },
+    ]);
+    // the hand-computed numbers themselves
+    expect(r2).toBeCloseTo(0.105, 15);
+    expect(r4).toBeCloseTo(0.0735, 15);
+    expect(r8).toBeCloseTo(0.0735 * 1.05 * 1.05 * 0.7, 15);
+  });
+
+  it('inside a window nothing changes: same rate, no boundary, no rollback', () => {
+    const decisions = drive(boldDriver({ window: 2, rollback: true }), 0.1, losses);
+    const inside = decisions.filter((_, i) => i % 2 === 0);
+    expect(inside.map((d) => d.boundary)).toEqual(Array(8).fill(false));
+    expect(inside.map((d) => d.rollback)).toEqual(Array(8).fill(false));
+    // the first sample of each window returns the rate the previous window ended with
+    expect(inside.map((d) => d.rate)).toEqual([0.1, 0.1, r2, r2, r4, r5, r6, r6]);
+  });
+
+  it('without rollback (the default) the same rates, never a rollback', () => {
+    const decisions = drive(boldDriver({ window: 2 }), 0.1, losses);
+    expect(atBoundaries(decisions).map((d) => d.rate)).toEqual([0.1, r2, r2, r4, r5, r6, r6, r8]);
+    expect(decisions.some((d) => d.rollback)).toBe(false);
+  });
+
+  it('gives the reason of each change', () => {
+    const controller = boldDriver({ window: 1, rollback: true });
+    controller.observe(1, 0.1);
+    controller.observe(0.5, 0.1);
+    expect(controller.reason).toBe('boldDriver: the mean loss of 1 samples fell');
+    controller.observe(2, 0.1);
+    expect(controller.reason).toBe(
+      'boldDriver: the mean loss of 1 samples rose more than 1.04×; rolled back',
+    );
+  });
+
+  it('other factors: increase 2, decrease 0.25, maxIncrease 1.5, window 1', () => {
+    // losses 1, 0.5, 0.7, 1.2: 0.5 < 1 fell → 0.2; 0.7 ≤ 1.5 · 0.5 → 0.2; 1.2 > 1.5 · 0.7 = 1.05 → 0.05
+    const c = boldDriver({ increase: 2, decrease: 0.25, maxIncrease: 1.5, window: 1 });
+    expect(drive(c, 0.1, [1, 0.5, 0.7, 1.2]).map((d) => d.rate)).toEqual([0.1, 0.2, 0.2, 0.05]);
+  });
+});
+
+describe('boldDriver: the rate stays within [min, max]', () => {
+  it('an increase stops at max, a decrease at min', () => {
+    // window 1, max 0.11: 0.1 · 1.05 ≈ 0.105, then 0.11025 > 0.11 → 0.11, then 0.11 again
+    const up = boldDriver({ window: 1, max: 0.11 });
+    expect(drive(up, 0.1, [3, 2, 1, 0.5]).map((d) => d.rate)).toEqual([
+      0.1,
+      0.1 * 1.05,
+      0.11,
+      0.11,
+    ]);
+    // window 1, min 0.05: 0.1 · 0.7 ≈ 0.07, then 0.049 < 0.05 → 0.05
+    const down = boldDriver({ window: 1, min: 0.05 });
+    expect(drive(down, 0.1, [1, 2, 4, 8]).map((d) => d.rate)).toEqual([0.1, 0.1 * 0.7, 0.05, 0.05]);
+  });
+
+  it('a rate that starts out of bounds is brought within them at the first window', () => {
+    const c = boldDriver({ window: 2, min: 0.001, max: 0.01 });
+    expect(drive(c, 0.5, [1, 1]).map((d) => d.rate)).toEqual([0.5, 0.01]);
+    expect(c.reason).toBe('boldDriver: the rate was brought within [0.001, 0.01]');
+  });
+
+  it('documented defaults: window 5000, min 1e-6, max 1, no rollback', () => {
+    const c = boldDriver();
+    expect(c.state().options).toEqual({
+      increase: 1.05,
+      decrease: 0.7,
+      maxIncrease: 1.04,
+      window: 5000,
+      min: 1e-6,
+      max: 1,
+      rollback: false,
+    });
+    // 4999 samples are inside the first window; the 5000th closes it
+    const losses = Array<number>(5000).fill(1);
+    const decisions = drive(c, 2, losses);
+    expect(decisions.filter((d) => d.boundary)).toHaveLength(1);
+    expect(decisions[4999]).toEqual({ rate: 1, boundary: true, rollback: false });
+  });
+});
+
+describe('boldDriver: argument checks', () => {
+  it.each<[string, BoldDriverOptions, RegExp]>([
+    ['increase 1', { increase: 1 }, /^boldDriver: increase must be a finite number in \(1, ∞\)/],
+    ['decrease 1', { decrease: 1 }, /^boldDriver: decrease must be a finite number in \(0, 1\)/],
+    ['decrease 0', { decrease: 0 }, /^boldDriver: decrease must be/],
+    ['maxIncrease 0.9', { maxIncrease: 0.9 }, /^boldDriver: maxIncrease must be/],
+    ['window 0', { window: 0 }, /^boldDriver: window must be a positive integer, got 0/],
+    ['window 2.5', { window: 2.5 }, /^boldDriver: window must be a positive integer/],
+    ['min -1', { min: -1 }, /^boldDriver: min must be a finite number >= 0, got -1/],
+    ['max NaN', { max: Number.NaN }, /^boldDriver: max must be/],
+    ['max below min', { min: 0.1, max: 0.01 }, /^boldDriver: max \(0.01\) must be >= min \(0.1\)/],
+  ])('%s: RangeError', (_name, options, message) => {
+    expect(() => boldDriver(options)).toThrow(RangeError);
+    expect(() => boldDriver(options)).toThrow(message);
+  });
+
+  it('a rollback that is not a boolean, or options that are not an object: TypeError', () => {
+    expect(() => boldDriver({ rollback: 'yes' as unknown as boolean })).toThrow(
+      new TypeError('boldDriver: rollback must be true or false, got "yes"'),
+    );
+    expect(() => boldDriver(null as unknown as BoldDriverOptions)).toThrow(TypeError);
+  });
+});
+
+describe('boldDriver: reset, state and restore', () => {
+  const losses = [5, 4, 3, 3.5, 4, 4, 1, 1, 2, 3, 2.5, 2.4, 2.6, 2.2];
+
+  it('a restored copy continues identically, mid-window (JSON round trip)', () => {
+    const options = { window: 3, rollback: true };
+    const original = boldDriver(options);
+    const before = drive(original, 0.1, losses.slice(0, 7)); // 2 windows and 1 sample
+    const saved = JSON.parse(JSON.stringify(original.state())) as RateControllerState;
+    expect(saved).toEqual(original.state());
+    const copy = boldDriver(options);
+    copy.restore(saved);
+    const rate = before[before.length - 1].rate;
+    expect(drive(copy, rate, losses.slice(7))).toEqual(drive(original, rate, losses.slice(7)));
+    expect(copy.state()).toEqual(original.state());
+  });
+
+  it('the state of a fresh controller has no previous window (null, as JSON has no NaN)', () => {
+    expect(boldDriver({ window: 2 }).state().values).toEqual({ sum: 0, count: 0, previous: null });
+    const c = boldDriver({ window: 2 });
+    drive(c, 0.1, [1, 3, 0.5]);
+    // window (1 + 3) / 2 = 2 closed; 0.5 is the first loss of the next one
+    expect(c.state()).toEqual({
+      name: 'boldDriver',
+      options: {
+        increase: 1.05,
+        decrease: 0.7,
+        maxIncrease: 1.04,
+        window: 2,
+        min: 1e-6,
+        max: 1,
+        rollback: false,
+      },
+      values: { sum: 0.5, count: 1, previous: 2 },
+    });
+  });
+
+  it('reset forgets the history: the next window only sets the reference again', () => {
+    const c = boldDriver({ window: 1 });
+    drive(c, 0.1, [2, 1]); // 1 < 2: fell
+    c.reset();
+    expect(c.state().values).toEqual({ sum: 0, count: 0, previous: null });
+    // after reset, 0.5 is a first window: no change even though it is below 1
+    expect(drive(c, 0.1, [0.5, 0.25]).map((d) => d.rate)).toEqual([0.1, 0.1 * 1.05]);
+  });
+
+  it('refuses the state of another controller, of other options, or out of range', () => {
+    const saved = boldDriver({ window: 4 }).state();
+    const c = boldDriver({ window: 4 });
+    expect(() => c.restore({ ...saved, name: 'reduceOnPlateau' })).toThrow(
+      new RangeError('boldDriver: cannot restore the state of reduceOnPlateau'),
+    );
+    expect(() => boldDriver({ window: 5 }).restore(saved)).toThrow(
+      'boldDriver: cannot restore this state: it was saved with window 4, this controller has 5; create it with the saved options',
+    );
+    const bad = (values: Record<string, unknown>) => ({ ...saved, values }) as RateControllerState;
+    expect(() => c.restore(bad({ sum: 1, count: 4, previous: null }))).toThrow(
+      /values\.count must be an integer in \[0, 3\], got 4/,
+    );
+    expect(() => c.restore(bad({ sum: null, count: 1, previous: 2 }))).toThrow(/values\.sum/);
+    expect(() => c.restore(bad({ sum: 1, count: 1, previous: 'x' }))).toThrow(/values\.previous/);
+    expect(() => c.restore(null as unknown as RateControllerState)).toThrow(RangeError);
+    expect(() =>
+      c.restore({ ...saved, values: undefined } as unknown as RateControllerState),
+    ).toThrow(/values is missing/);
+    // a failed restore leaves the controller as it was
+    expect(c.state()).toEqual(saved);
+  });
+});
