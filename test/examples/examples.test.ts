@@ -38,4 +38,18 @@ describe('examples', () => {
     expect(means.every(Number.isFinite)).toBe(true);
     expect(means[means.length - 1]).toBeLessThan(means[0] / 4);
   });
+
+  it('onlineToolkit reports no drift before the change and a drift after it', () => {
+    const lines = run('onlineToolkit').trim().split('\n');
+    expect(lines).toHaveLength(24);
+    const parsed = lines.map((l) => {
+      const m = /seq\s+(\d+)\s+RMSE (\S+) °C .* drifts (\d+)$/.exec(l);
+      if (m === null) throw new Error(`unexpected line: ${l}`);
+      return { seq: Number(m[1]), rmse: Number(m[2]), drifts: Number(m[3]) };
+    });
+    for (const p of parsed) {
+      expect(Number.isFinite(p.rmse)).toBe(true);
+      expect(p.drifts > 0).toBe(p.seq >= 6000);
+    }
+  });
 });
