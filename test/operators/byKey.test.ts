@@ -11,7 +11,7 @@ import {
 } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { byKey, dense, linear, mse, network, sgd, train } from '../../src/index.js';
+import { byKey, dense, linear, mse, network, rollingMetrics, sgd, train } from '../../src/index.js';
 
 interface Item {
   readonly key: string;
@@ -232,5 +232,35 @@ describe('byKey with training', () => {
     expect(losses).toHaveLength(400);
     expect(nets.get('up')?.predict([0.5])[0]).toBeCloseTo(1, 2);
     expect(nets.get('down')?.predict([0.5])[0]).toBeCloseTo(-1, 2);
+  });
+
+  it('gives every key its own rolling metrics, and the snapshots carry the key', async () => {
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      key: i % 3 === 0 ? 'north' : 'south',
+      x: [i % 5],
+      y: i % 3 === 0 ? 100 : 1,
+    }));
+    const snapshots = await firstValueFrom(
+      from(samples).pipe(
+        byKey(
+          (s) => s.key,
+          () =>
+            pipe(
+              train(network({ inputs: 1, layers: [dense(1, linear)], seed: 1 }), {
+                loss: mse(),
+                optimizer: sgd({ learningRate: 0 }),
+              }),
+              rollingMetrics({ window: 100, every: 1000 }),
+            ),
+        ),
+        toArray(),
+      ),
+    );
+    // Rate 0: the neuron never learns, so each key's final snapshot counts its own samples only
+    // (20 north, 40 south); the model that saw its last sample first completes first.
+    expect(snapshots.map((m) => [m.key, m.count])).toEqual([
+      ['north', 20],
+      ['south', 40],
+    ]);
   });
 });
