@@ -152,9 +152,13 @@ export function update<S extends Sample>(
         if (step.updated) stepWrittenOut();
         return step;
       },
-      complete(): void {
-        if (count > 0) stepWrittenOut();
-      },
+      // Only a written-out gradient can hold a partial batch; without one, no completion hook
+      // (and no extra stage per sample).
+      complete: writeOut
+        ? (): void => {
+            if (count > 0) stepWrittenOut();
+          }
+        : undefined,
     };
   });
 }
