@@ -1,4 +1,5 @@
-import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions {
@@ -12,7 +13,7 @@ class Adagrad extends BufferedOptimizer {
   readonly name = 'adagrad' as const;
   private readonly epsilon: number;
   constructor(options: AdagradOptions) {
-    const epsilon = checkHyperParameter('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
     super(options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
     this.epsilon = epsilon;
   }

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -18,9 +19,9 @@ class Adam extends BufferedOptimizer {
   private readonly beta2: number;
   private readonly epsilon: number;
   constructor(options: AdamOptions) {
-    const beta1 = checkHyperParameter('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, true);
-    const beta2 = checkHyperParameter('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, true);
-    const epsilon = checkHyperParameter('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
+    const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
+    const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
     super(options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
     this.beta1 = beta1;
     this.beta2 = beta2;

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { checkRange } from './optionChecks.js';
 
 /** Options of {@link momentum} and {@link nesterov}. */
 export interface MomentumOptions {
@@ -12,7 +13,7 @@ class Momentum extends BufferedOptimizer {
   readonly name = 'momentum' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkHyperParameter('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, true);
+    const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
     super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }

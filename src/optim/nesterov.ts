@@ -1,11 +1,12 @@
 import type { MomentumOptions } from './momentum.js';
-import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { checkRange } from './optionChecks.js';
 
 class Nesterov extends BufferedOptimizer {
   readonly name = 'nesterov' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkHyperParameter('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, true);
+    const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
     super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }

@@ -258,26 +258,3 @@ function checkRate(value: number): number {
   }
   return value;
 }
-
-/** Checks a hyper-parameter: a finite number within [min, max] (exclusive where told). */
-export function checkHyperParameter(
-  optimizer: string,
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-  maxExclusive = false,
-): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (maxExclusive && value === max)
-  ) {
-    throw new RangeError(
-      `${optimizer}: ${name} must be a number in [${min}, ${max}${maxExclusive ? ')' : ']'}, got ${String(value)}`,
-    );
-  }
-  return value;
-}

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, checkHyperParameter, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { checkRange } from './optionChecks.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmspropOptions {
@@ -15,8 +16,8 @@ class Rmsprop extends BufferedOptimizer {
   private readonly decay: number;
   private readonly epsilon: number;
   constructor(options: RmspropOptions) {
-    const decay = checkHyperParameter('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, true);
-    const epsilon = checkHyperParameter('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
+    const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
     super(options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
     this.decay = decay;
     this.epsilon = epsilon;
