@@ -93,3 +93,28 @@ export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
 export type { Schedule } from './optim/schedule.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';
 export { type StepDecayOptions, stepDecay } from './optim/stepDecay.js';
+export {
+  type ClientMessage,
+  clientMessageSchema,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorMessage,
+  EVENT_TYPES,
+  type EventMessage,
+  errorFrame,
+  type HelloMessage,
+  type MetricsMessage,
+  type ParsedClientMessage,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  type PredictionMessage,
+  parseClientMessage,
+  type SampleMessage,
+  type ServerMessage,
+  type SubscribeMessage,
+  serverMessageSchema,
+  TOPICS,
+  type Topic,
+  type UnsubscribeMessage,
+} from './serve/protocol.js';
+export { type DashboardServer, type ServeOptions, type ServeStats, serve } from './serve/serve.js';

@@ -1,2 +1,12 @@
 // streamprop/streams: where samples come from. Each source returns Observable<Sample>.
+
+export {
+  type FromWebSocketOptions,
+  fromWebSocket,
+  type IngestSource,
+  type WebSocketAddress,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketRejection,
+} from './fromWebSocket.js';
 export { type SineFeedOptions, sineFeed } from './sineFeed.js';

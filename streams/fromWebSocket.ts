@@ -1,0 +1,267 @@
+import { Observable } from 'rxjs';
+import type { Sample } from '../src/operators/sample.js';
+
+/** Something that has the samples producer clients sent: the server `serve()` returns. */
+export interface IngestSource {
+  readonly samples: Observable<unknown>;
+}
+
+/** The part of a WHATWG `WebSocket` (browsers, Node ≥ 22, or the `ws` package) that is used. */
+export interface WebSocketLike {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  close(code?: number, reason?: string): void;
+}
+
+/** A WebSocket constructor, such as `globalThis.WebSocket` or `WebSocket` of the `ws` package. */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+) => WebSocketLike;
+
+/** Where {@link fromWebSocket} connects to when it is given an address. */
+export interface WebSocketAddress {
+  /** Such as `ws://feed.example:8080/samples`. */
+  readonly url: string;
+  /** Subprotocols to offer, such as `['streamprop.v1', 'token.s3cret']`. */
+  readonly protocols?: string | string[];
+  /** The constructor to use (default `globalThis.WebSocket`, built into Node ≥ 22 and browsers). */
+  readonly WebSocket?: WebSocketConstructor;
+}
+
+/** Why {@link fromWebSocket} rejected a value. */
+export interface WebSocketRejection {
+  /** The 0-based number of the value among all those received. */
+  readonly index: number;
+  /** What was wrong, such as `x[1] must be a finite number, got "a"`. */
+  readonly problem: string;
+  /** The value received. */
+  readonly value: unknown;
+}
+
+/** Options of {@link fromWebSocket}. */
+export interface FromWebSocketOptions {
+  /**
+   * What to do with a value that is not a valid sample: `'skip'` (default, the live mode)
+   * drops it, counts it and calls `onRejected`; `'error'` fails the stream with a TypeError
+   * naming `fromWebSocket`, the value's index and the problem.
+   */
+  readonly onInvalid?: 'skip' | 'error';
+  /** The number of inputs every `x` must have (default: any, at least one). */
+  readonly inputs?: number;
+  /** The number of outputs every `y` must have (default: any). */
+  readonly outputs?: number;
+  /** Called with each value dropped under `onInvalid: 'skip'`. */
+  readonly onRejected?: (rejection: WebSocketRejection) => void;
+}
+
+/**
+ * Samples that arrive over WebSocket, as an `Observable<Sample>`, checked like those of any
+ * source: `x` an array of finite numbers (of length `inputs` when given), `y` absent, a finite
+ * number or such an array (of length `outputs` when given), `key` and `id` strings or finite
+ * numbers, `t` a finite number; anything else is dropped (`onInvalid: 'skip'`, the default)
+ * or fails the stream (`'error'`). Each sample emitted is a new plain object.
+ *
+ * The source is either a server from `serve()` — the stream is then the samples its producer
+ * clients send (`{ type: 'sample', sample }` frames, from clients holding the
+ * `producerToken`) and completes when the server closes — or the address of a WebSocket that
+ * sends samples, as JSON text frames holding either a bare sample or `{ type: 'sample',
+ * sample }`: one connection per subscription, closed on unsubscribe; the stream completes when
+ * the peer closes normally (1000) and fails otherwise.
+ *
+ * @throws TypeError or RangeError at once for a wrong argument.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, mse, network, serve, tanh, train } from 'streamprop';
+ * import { fromWebSocket } from 'streamprop/streams';
+ * const net = network({ inputs: 2, layers: [dense(8, tanh), dense(1, linear)], seed: 1 });
+ * const server = await serve(
+ *   (s) => fromWebSocket(s, { inputs: 2, outputs: 1 }).pipe(train(net, { loss: mse(), onInvalid: 'skip' })),
+ *   { producerToken: 'feed-secret' },
+ * );
+ * // a producer connects to server.wsUrl with "Authorization: Bearer feed-secret" and sends
+ * // {"type":"sample","sample":{"x":[0.1,0.2],"y":0.3}}
+ *
+ * // or read samples pushed by another WebSocket service:
+ * fromWebSocket({ url: 'ws://127.0.0.1:9000/feed' }).subscribe((sample) => console.log(sample.x));
+ * ```
+ */
+export function fromWebSocket(
+  source: IngestSource | WebSocketAddress | string,
+  options: FromWebSocketOptions = {},
+): Observable<Sample> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('fromWebSocket: options must be an object');
+  }
+  const onInvalid = options.onInvalid ?? 'skip';
+  if (onInvalid !== 'skip' && onInvalid !== 'error') {
+    throw new TypeError(
+      `fromWebSocket: onInvalid must be 'skip' or 'error', got ${String(onInvalid)}`,
+    );
+  }
+  for (const name of ['inputs', 'outputs'] as const) {
+    const n = options[name];
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
+      throw new RangeError(`fromWebSocket: ${name} must be a positive integer, got ${String(n)}`);
+    }
+  }
+  const frames = framesOf(source);
+  return new Observable<Sample>((subscriber) => {
+    let index = 0;
+    const subscription = frames.subscribe({
+      next(value) {
+        const i = index++;
+        const result = checkSample(value, options.inputs, options.outputs);
+        if (typeof result !== 'string') {
+          subscriber.next(result);
+          return;
+        }
+        if (onInvalid === 'error') {
+          subscriber.error(new TypeError(`fromWebSocket: value ${i}: ${result}`));
+          return;
+        }
+        try {
+          options.onRejected?.({ index: i, problem: result, value });
+        } catch (error) {
+          subscriber.error(error);
+        }
+      },
+      error: (error) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    });
+    return () => subscription.unsubscribe();
+  });
+}
+
+/** The raw values of a source: a server's samples, or the parsed frames of a connection. */
+function framesOf(source: IngestSource | WebSocketAddress | string): Observable<unknown> {
+  if (source !== null && typeof source === 'object' && 'samples' in source) {
+    const samples = source.samples as Partial<Observable<unknown>> | undefined;
+    if (samples === undefined || typeof samples.subscribe !== 'function') {
+      throw new TypeError('fromWebSocket: source.samples must be an Observable');
+    }
+    return source.samples;
+  }
+  const address: WebSocketAddress = typeof source === 'string' ? { url: source } : source;
+  if (address === null || typeof address !== 'object' || typeof address.url !== 'string') {
+    throw new TypeError(
+      'fromWebSocket: source must be a server from serve(), a ws:// URL or { url, protocols?, WebSocket? }',
+    );
+  }
+  const Constructor =
+    address.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (typeof Constructor !== 'function') {
+    throw new TypeError(
+      'fromWebSocket: no WebSocket constructor: pass { WebSocket } (for example that of the ws package) on Node < 22',
+    );
+  }
+  return new Observable<unknown>((subscriber) => {
+    const socket = new Constructor(address.url, address.protocols);
+    socket.onmessage = (event) => {
+      const data = event.data;
+      if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+        subscriber.next(data); // rejected by the check as not a sample
+        return;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
+      } catch {
+        value = data;
+      }
+      const framed = value as { type?: unknown; sample?: unknown } | null;
+      subscriber.next(
+        framed !== null && typeof framed === 'object' && framed.type === 'sample'
+          ? framed.sample
+          : value,
+      );
+    };
+    socket.onerror = () =>
+      subscriber.error(new Error(`fromWebSocket: connection to ${address.url} failed`));
+    socket.onclose = (event) => {
+      if (event.code === 1000) subscriber.complete();
+      else
+        subscriber.error(
+          new Error(
+            `fromWebSocket: ${address.url} closed with ${event.code} ${event.reason}`.trim(),
+          ),
+        );
+    };
+    return () => {
+      socket.onmessage = null;
+      socket.onerror = null;
+      socket.onclose = null;
+      socket.close(1000);
+    };
+  });
+}
+
+/** A copy of `value` as a sample, or what is wrong with it. */
+function checkSample(
+  value: unknown,
+  inputs: number | undefined,
+  outputs: number | undefined,
+): Sample | string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `must be an object { x, y?, key?, id?, t? }, got ${describe(value)}`;
+  }
+  const v = value as Record<string, unknown>;
+  const x = vector('x', v.x, inputs);
+  if (typeof x === 'string') return x;
+  const sample: {
+    x: number[];
+    y?: number | number[];
+    key?: string | number;
+    id?: string | number;
+    t?: number;
+  } = { x };
+  if (v.y !== undefined) {
+    if (typeof v.y === 'number') {
+      if (!Number.isFinite(v.y)) return `y must be a finite number, got ${describe(v.y)}`;
+      if (outputs !== undefined && outputs !== 1)
+        return `y must have ${outputs} values, not one number`;
+      sample.y = v.y;
+    } else {
+      const y = vector('y', v.y, outputs);
+      if (typeof y === 'string') return y;
+      sample.y = y;
+    }
+  }
+  for (const name of ['key', 'id'] as const) {
+    const field = v[name];
+    if (field === undefined) continue;
+    if (typeof field !== 'string' && !(typeof field === 'number' && Number.isFinite(field))) {
+      return `${name} must be a string or a finite number, got ${describe(field)}`;
+    }
+    sample[name] = field;
+  }
+  if (v.t !== undefined) {
+    if (typeof v.t !== 'number' || !Number.isFinite(v.t))
+      return `t must be a finite number, got ${describe(v.t)}`;
+    sample.t = v.t;
+  }
+  return sample;
+}
+
+function vector(name: string, value: unknown, length: number | undefined): number[] | string {
+  if (!Array.isArray(value)) return `${name} must be an array of numbers, got ${describe(value)}`;
+  if (length !== undefined ? value.length !== length : value.length === 0) {
+    return `${name}.length must be ${length ?? 'at least 1'}, got ${value.length}`;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const n = value[i];
+    if (typeof n !== 'number' || !Number.isFinite(n)) {
+      return `${name}[${i}] must be a finite number, got ${describe(n)}`;
+    }
+  }
+  return value.slice() as number[];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
+    return String(value);
+  return Array.isArray(value) ? `an array of ${value.length}` : typeof value;
+}
