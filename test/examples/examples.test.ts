@@ -1,6 +1,6 @@
 // Smoke tests: every example runs as a user runs it (compiled, importing the package by name)
 // and prints what it promises. `npm test` builds dist/ before vitest runs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -51,5 +51,28 @@ describe('examples', () => {
       expect(Number.isFinite(p.rmse)).toBe(true);
       expect(p.drifts > 0).toBe(p.seq >= 6000);
     }
+  });
+
+  it('dashboard serves its page while learning, and stops cleanly', async () => {
+    const child = spawn(process.execPath, ['dist/examples/dashboard.js', '3'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        output += chunk;
+        const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+        if (match) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error(`exited before printing its URL: ${output}`)));
+    });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('streamprop');
+    expect(await exited).toBe(0);
+    const samples = Number(/stopped after (\d+) samples/.exec(output)?.[1]);
+    expect(samples).toBeGreaterThan(100);
   });
 });
