@@ -7,6 +7,7 @@ import {
   readOptions,
 } from './optionChecks.js';
 import type { RateController, RateControllerState } from './rateController.js';
+import { WindowMean } from './windowMean.js';
 
 /**
  * Options of {@link boldDriver}.
@@ -59,9 +60,7 @@ class BoldDriver implements RateController {
   private readonly fell: string;
   private readonly rose: string;
   private readonly clamped: string;
-  /** The sum of the losses of the window under way, and how many it holds. */
-  private sum = 0;
-  private count = 0;
+  private readonly losses: WindowMean;
   /** The mean loss of the last complete window; NaN before the first one closes. */
   private previous = Number.NaN;
 
@@ -77,6 +76,7 @@ class BoldDriver implements RateController {
       throw new RangeError(`boldDriver: max (${this.max}) must be >= min (${this.min})`);
     }
     this.undo = checkBoolean('boldDriver', 'rollback', o.rollback ?? false);
+    this.losses = new WindowMean(this.window);
     this.options = Object.freeze({
       increase: this.increase,
       decrease: this.decrease,
@@ -92,15 +92,11 @@ class BoldDriver implements RateController {
   }
 
   observe(loss: number, rate: number): number {
-    this.sum += loss;
-    this.count++;
+    const mean = this.losses.add(loss);
     this.rollback = false;
-    this.boundary = this.count === this.window;
+    this.boundary = !Number.isNaN(mean);
     if (!this.boundary) return rate;
-    const mean = this.sum / this.window;
     const previous = this.previous;
-    this.sum = 0;
-    this.count = 0;
     this.previous = mean;
     let next = rate;
     this.reason = this.clamped;
@@ -116,8 +112,7 @@ class BoldDriver implements RateController {
   }
 
   reset(): void {
-    this.sum = 0;
-    this.count = 0;
+    this.losses.reset();
     this.previous = Number.NaN;
     this.boundary = false;
     this.rollback = false;
@@ -128,8 +123,7 @@ class BoldDriver implements RateController {
       name: this.name,
       options: { ...this.options },
       values: {
-        sum: this.sum,
-        count: this.count,
+        ...this.losses.values(),
         previous: Number.isNaN(this.previous) ? null : this.previous,
       },
     };
@@ -137,15 +131,8 @@ class BoldDriver implements RateController {
 
   restore(state: RateControllerState): void {
     const values = savedValues(this.name, state, this.options);
-    const count = savedNumber(this.name, values, 'count', {
-      min: 0,
-      max: this.window - 1,
-      integer: true,
-    }) as number;
-    const sum = savedNumber(this.name, values, 'sum') as number;
     const previous = savedNumber(this.name, values, 'previous', { nullable: true });
-    this.count = count;
-    this.sum = sum;
+    this.losses.restore(this.name, values);
     this.previous = previous ?? Number.NaN;
     this.boundary = false;
     this.rollback = false;

@@ -1,6 +1,7 @@
 import { savedNumber, savedValues } from './controllerStateChecks.js';
 import { checkPositiveInteger, checkRange, checkRate, readOptions } from './optionChecks.js';
 import type { RateController, RateControllerState } from './rateController.js';
+import { WindowMean } from './windowMean.js';
 
 /**
  * Options of {@link reduceOnPlateau}.
@@ -39,8 +40,7 @@ class ReduceOnPlateau implements RateController {
   private readonly threshold: number;
   private readonly min: number;
   private readonly options: Readonly<Record<string, number>>;
-  private sum = 0;
-  private count = 0;
+  private readonly losses: WindowMean;
   /** The lowest window mean so far; Infinity before the first window closes. */
   private best = Number.POSITIVE_INFINITY;
   /** Windows in a row without improvement. */
@@ -61,6 +61,7 @@ class ReduceOnPlateau implements RateController {
       true,
     );
     this.min = checkRate('reduceOnPlateau', 'min', o.min ?? 0);
+    this.losses = new WindowMean(this.window);
     this.options = Object.freeze({
       patience: this.patience,
       factor: this.factor,
@@ -72,13 +73,9 @@ class ReduceOnPlateau implements RateController {
   }
 
   observe(loss: number, rate: number): number {
-    this.sum += loss;
-    this.count++;
-    this.boundary = this.count === this.window;
+    const mean = this.losses.add(loss);
+    this.boundary = !Number.isNaN(mean);
     if (!this.boundary) return rate;
-    const mean = this.sum / this.window;
-    this.sum = 0;
-    this.count = 0;
     if (mean < (1 - this.threshold) * this.best) {
       this.best = mean;
       this.bad = 0;
@@ -91,8 +88,7 @@ class ReduceOnPlateau implements RateController {
   }
 
   reset(): void {
-    this.sum = 0;
-    this.count = 0;
+    this.losses.reset();
     this.best = Number.POSITIVE_INFINITY;
     this.bad = 0;
     this.boundary = false;
@@ -103,8 +99,7 @@ class ReduceOnPlateau implements RateController {
       name: this.name,
       options: { ...this.options },
       values: {
-        sum: this.sum,
-        count: this.count,
+        ...this.losses.values(),
         best: this.best === Number.POSITIVE_INFINITY ? null : this.best,
         bad: this.bad,
       },
@@ -113,18 +108,14 @@ class ReduceOnPlateau implements RateController {
 
   restore(state: RateControllerState): void {
     const values = savedValues(this.name, state, this.options);
-    const window = { min: 0, max: this.window - 1, integer: true };
-    const count = savedNumber(this.name, values, 'count', window) as number;
     const bad = savedNumber(this.name, values, 'bad', {
       min: 0,
       max: this.patience - 1,
       integer: true,
     }) as number;
-    const sum = savedNumber(this.name, values, 'sum') as number;
     const best = savedNumber(this.name, values, 'best', { nullable: true });
-    this.count = count;
+    this.losses.restore(this.name, values);
     this.bad = bad;
-    this.sum = sum;
     this.best = best ?? Number.POSITIVE_INFINITY;
     this.boundary = false;
   }
