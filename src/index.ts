@@ -71,7 +71,7 @@ export {
   runningScaler,
   type ScalingMethodState,
 } from './operators/runningScaler.js';
-export type { Sample, TargetScaler } from './operators/sample.js';
+export type { Malformed, Sample, TargetScaler } from './operators/sample.js';
 export { SampleError } from './operators/sampleError.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';
 export type { Step } from './operators/step.js';

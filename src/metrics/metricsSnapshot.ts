@@ -68,6 +68,8 @@ export interface RejectionCounts {
   readonly nonFinite: number;
   /** The sample had no target where one was needed. */
   readonly missingTarget: number;
+  /** Its source could not parse the item (a bad CSV field, a line that is not JSON). */
+  readonly malformed: number;
 }
 
 /**

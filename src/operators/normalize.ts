@@ -3,7 +3,7 @@ import type { RunningStats } from '../core/runningStats.js';
 import type { ScalingMethod } from '../core/scalingMethod.js';
 import { describeValue } from './describeValue.js';
 import { makeScaler, RunningScaler, type RunningScalerOptions } from './runningScaler.js';
-import type { Sample, TargetScaler } from './sample.js';
+import type { Malformed, Sample, TargetScaler } from './sample.js';
 import { statefulMap } from './statefulMap.js';
 
 /**
@@ -180,6 +180,8 @@ class Normalizer<S extends Sample> {
     out.x = rawX;
     out.y = rawY;
     out.scaler = sample.scaler;
+    out.malformed = sample.malformed;
+    if (sample.malformed !== undefined) return out; // for forward to reject, learning nothing
 
     const inputs = finiteLength(rawX, scaler.inputs);
     if (inputs < 0) return out;
@@ -280,6 +282,7 @@ class LentSample<S extends Sample> implements NormalizedSample<S> {
   id: string | number | undefined = undefined;
   t: number | undefined = undefined;
   scaler: TargetScaler | undefined = undefined;
+  malformed: Malformed | undefined = undefined;
   raw!: S;
 }
 

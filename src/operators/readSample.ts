@@ -1,5 +1,5 @@
 import type { Trace } from '../core/trace.js';
-import type { Sample } from './sample.js';
+import type { Malformed, Sample } from './sample.js';
 import { SampleError } from './sampleError.js';
 
 /**
@@ -19,6 +19,8 @@ export function readSample(
   if (sample === null || typeof sample !== 'object') {
     throw new SampleError(operator, seq, 'sample', sample, 'must be an object { x, y? }');
   }
+  const malformed = sample.malformed;
+  if (malformed !== undefined) throwMalformed(operator, seq, malformed);
   copyVector(operator, seq, 'x', sample.x, trace.input);
   if (!withTarget) return false;
   const y = sample.y;
@@ -69,4 +71,19 @@ function copyVector(
     }
     into[i] = v;
   }
+}
+
+/** Rejects a sample its source marked as malformed, with the source's own diagnosis. */
+function throwMalformed(operator: string, seq: number, malformed: Malformed): never {
+  if (malformed === null || typeof malformed !== 'object') {
+    throw new SampleError(operator, seq, 'malformed', malformed, 'marks the sample', 'malformed');
+  }
+  throw new SampleError(
+    operator,
+    seq,
+    String(malformed.field),
+    malformed.value,
+    String(malformed.problem),
+    'malformed',
+  );
 }

@@ -160,6 +160,7 @@ class Tracker {
     notNumber: 0,
     nonFinite: 0,
     missingTarget: 0,
+    malformed: 0,
   };
   private drifts = 0;
   /** The latest snapshot (or the subscription): time and steps then. */

@@ -23,6 +23,35 @@ export interface Sample {
    * back into the sample's own, so that `step.output` and `step.actual` are in real units.
    */
   readonly scaler?: TargetScaler;
+  /**
+   * Set by a source for an item it could not parse — a CSV record with a field that is not a
+   * number, a line or a payload that is not JSON: what is wrong with it. Such a sample is
+   * rejected like any invalid one, with the reason `malformed` (with `onInvalid: 'skip'` it is
+   * counted and learning goes on; otherwise the stream fails with a `SampleError`); its `x` and
+   * `y` are not read.
+   */
+  readonly malformed?: Malformed;
+}
+
+/**
+ * What a source found wrong with an item it could not turn into a sample (see
+ * {@link Sample.malformed}). The rejection message reads `<operator>: sample <seq>: <field>
+ * <problem>, got <value>`.
+ *
+ * @example
+ * ```ts
+ * import type { Malformed, Sample } from 'streamprop';
+ * const problem: Malformed = { field: 'line 17', value: '{"x": [1,', problem: 'is not valid JSON' };
+ * const sample: Sample = { x: [], malformed: problem };
+ * ```
+ */
+export interface Malformed {
+  /** Where the problem is, such as `line 17`, `record 9: column temp` or `payload`. */
+  readonly field: string;
+  /** The offending text or value (a source shortens long text). */
+  readonly value: unknown;
+  /** What is wrong, such as `is not valid JSON`. */
+  readonly problem: string;
 }
 
 /**

@@ -1,8 +1,15 @@
 /**
  * Why a sample was rejected: not an object, a vector of the wrong length, a value that is not
- * a number, a value that is NaN or ±Infinity, or no target where learning needs one.
+ * a number, a value that is NaN or ±Infinity, no target where learning needs one, or an item
+ * its source could not parse (see `Sample.malformed`).
  */
-export type RejectionReason = 'notObject' | 'length' | 'notNumber' | 'nonFinite' | 'missingTarget';
+export type RejectionReason =
+  | 'notObject'
+  | 'length'
+  | 'notNumber'
+  | 'nonFinite'
+  | 'missingTarget'
+  | 'malformed';
 
 /**
  * The diagnosis of a rejected sample, as `step.rejection` carries it.

@@ -10,7 +10,7 @@
  * ← {"type":"hello","v":1,"model":{"inputs":8,"outputs":1,"layers":[{"units":16,"activation":"tanh"},{"units":1,"activation":"linear"}],"optimizer":{"name":"rmsprop","learningRate":0.001}},"keys":["sensor-1"],"topics":["prediction","metrics","event"],"producer":false}
  * → {"type":"subscribe","topics":["prediction","metrics","event"],"keys":["sensor-1"],"maxRateHz":5}
  * ← {"type":"prediction","v":1,"seq":1200,"t":1763840000123,"key":"sensor-1","y":[21.4],"prediction":[21.1],"error":0.3}
- * ← {"type":"metrics","v":1,"seq":1249,"t":1763840000500,"key":"sensor-1","mse":0.09,"rmse":0.3,"mae":0.24,"learningRate":0.001,"samplesPerSecond":200,"rejected":2,"drifts":0,"r2":0.97,"samples":1250,"count":500,"rejectedByReason":{"notObject":0,"length":0,"notNumber":0,"nonFinite":2,"missingTarget":0}}
+ * ← {"type":"metrics","v":1,"seq":1249,"t":1763840000500,"key":"sensor-1","mse":0.09,"rmse":0.3,"mae":0.24,"learningRate":0.001,"samplesPerSecond":200,"rejected":2,"drifts":0,"r2":0.97,"samples":1250,"count":500,"rejectedByReason":{"notObject":0,"length":0,"notNumber":0,"nonFinite":2,"missingTarget":0,"malformed":0}}
  * ← {"type":"event","v":1,"seq":1251,"t":1763840000510,"key":"sensor-1","event":{"type":"rejected","seq":1251,"reason":"nonFinite","field":"x[3]","message":"forward: sample 1251: x[3] must be a finite number, got NaN"}}
  * → {"type":"subscribe","topics":"all"}
  * ← {"type":"error","v":1,"code":"invalid-message","message":"subscribe: topics: Invalid input: expected array, received string"}

@@ -51,6 +51,16 @@ const bad: [string, unknown, string, string][] = [
   ['y missing', { x: [1, 2] }, 'missingTarget', 'y'],
   ['not an object', null, 'notObject', 'sample'],
   ['x missing', { y: 1 }, 'notNumber', 'x'],
+  [
+    'marked malformed by its source',
+    {
+      x: [1, 2],
+      y: 1,
+      malformed: { field: 'line 3', value: '{"x":', problem: 'is not valid JSON' },
+    },
+    'malformed',
+    'line 3',
+  ],
 ];
 
 describe("train with onInvalid: 'skip'", () => {

@@ -43,7 +43,14 @@ function rounded<T>(value: T): T {
   return value;
 }
 
-const noRejections = { notObject: 0, length: 0, notNumber: 0, nonFinite: 0, missingTarget: 0 };
+const noRejections = {
+  notObject: 0,
+  length: 0,
+  notNumber: 0,
+  nonFinite: 0,
+  missingTarget: 0,
+  malformed: 0,
+};
 
 /** The fields the timing tests look at. */
 interface Brief {
@@ -201,7 +208,7 @@ describe('rollingMetrics: hand-computed snapshots', () => {
   });
 
   it('counts rejected samples by reason, drifts, and scores only the rest', () => {
-    // 8 steps: two good (r = 1 and r = 0: window mse 0.5), six rejected. Drift events are pushed
+    // 9 steps: two good (r = 1 and r = 0: window mse 0.5), seven rejected. Drift events are pushed
     // at seq 0 and 6 (a learningRate event at seq 2 must not count).
     const samples = [
       pair(1, 2), // 0: good, r = 1
@@ -212,6 +219,7 @@ describe('rollingMetrics: hand-computed snapshots', () => {
       { x: [2] }, // 5: missingTarget (loss rejects it)
       pair(3, 3), // 6: good, r = 0
       { x: [Number.POSITIVE_INFINITY], y: 1 }, // 7: nonFinite
+      { x: [1], y: 1, malformed: { field: 'line 9', value: 'x', problem: 'is not JSON' } }, // 8
     ] as Sample[];
     const events = (step: Step): StepEvent[] => step.events as StepEvent[];
     const out = collect(
@@ -233,13 +241,20 @@ describe('rollingMetrics: hand-computed snapshots', () => {
     expect(out.values).toHaveLength(1);
     const m = out.values[0] as MetricsSnapshot;
     expect(m).toMatchObject({
-      seq: 7,
+      seq: 8,
       key: undefined,
-      samples: 8,
+      samples: 9,
       count: 2,
       mse: 0.5,
-      rejected: 6,
-      rejectedByReason: { notObject: 1, length: 1, notNumber: 1, nonFinite: 2, missingTarget: 1 },
+      rejected: 7,
+      rejectedByReason: {
+        notObject: 1,
+        length: 1,
+        notNumber: 1,
+        nonFinite: 2,
+        missingTarget: 1,
+        malformed: 1,
+      },
       drifts: 2,
     });
     expect(m.total.count).toBe(2);

@@ -367,6 +367,19 @@ export const BAD_SAMPLES: readonly BadSample[] = [
     message: 'y.length must be 2, got 1',
     inX: false,
   },
+  {
+    name: 'a sample its source marked malformed',
+    net: 'oneOutput',
+    sample: {
+      x: [1, 2],
+      y: 1,
+      malformed: { field: 'line 3', value: '{"x": [1,', problem: 'is not valid JSON' },
+    },
+    field: 'line 3',
+    value: '{"x": [1,',
+    message: 'line 3 is not valid JSON, got "{\\"x\\": [1,"',
+    inX: true,
+  },
 ];
 
 /** Two good samples for either network of {@link BAD_SAMPLES}, then the bad one. */
