@@ -9,4 +9,5 @@ export {
   type WebSocketLike,
   type WebSocketRejection,
 } from './fromWebSocket.js';
+export { type LaggedInput, type LaggedOptions, lagged } from './lagged.js';
 export { type SineFeedOptions, sineFeed } from './sineFeed.js';
