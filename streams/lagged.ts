@@ -81,7 +81,7 @@ export function lagged(
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`lagged: options must be an object { horizon? }, got ${describe(options)}`);
   }
-  const horizon = options.horizon ?? 1;
+  const horizon = options.horizon === undefined ? 1 : options.horizon;
   if (typeof horizon !== 'number' || !Number.isInteger(horizon) || horizon < 1) {
     throw new RangeError(`lagged: horizon must be a positive integer, got ${describe(horizon)}`);
   }
