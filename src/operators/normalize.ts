@@ -52,6 +52,12 @@ export interface NormalizeOptions extends RunningScalerOptions {
    * private scaler per subscription, made from the other options.
    */
   readonly scaler?: RunningScaler;
+  /**
+   * Whether the samples are added to the statistics (default `true`). `false` scales with the
+   * statistics as they are and never changes them: inference with a saved scaler, such as
+   * predicting with a model loaded by `fromJSON`.
+   */
+  readonly learn?: boolean;
 }
 
 /**
@@ -141,7 +147,11 @@ export function normalize<S extends Sample>(
   } else {
     makeScaler('normalize', options); // check the options now, not at subscription
   }
-  return statefulMap(() => new Normalizer<S>(shared ?? makeScaler('normalize', options)));
+  const learn = options.learn ?? true;
+  if (typeof learn !== 'boolean') {
+    throw new TypeError(`normalize: learn must be true or false, got ${describeValue(learn)}`);
+  }
+  return statefulMap(() => new Normalizer<S>(shared ?? makeScaler('normalize', options), learn));
 }
 
 /** The per-subscription state of {@link normalize}. */
@@ -159,7 +169,10 @@ class Normalizer<S extends Sample> {
   /** A one-number target as a vector. */
   private readonly one = new Float64Array(1);
 
-  constructor(scaler: RunningScaler) {
+  constructor(
+    scaler: RunningScaler,
+    private readonly learn: boolean,
+  ) {
     this.scaler = scaler;
     this.method = scaler.method;
     this.inverse = new TargetInverse(scaler.method.centre);
@@ -203,7 +216,7 @@ class Normalizer<S extends Sample> {
 
     const inStats = scaler.inputStatsFor(inputs);
     out.x = this.scaleInputs(rawX, inStats);
-    inStats.push(rawX);
+    if (this.learn) inStats.push(rawX);
     if (!targets) {
       if (y !== undefined) scaler.noteTargetLength(y.length);
       return out;
@@ -230,7 +243,7 @@ class Normalizer<S extends Sample> {
       const scales = inverse.scales;
       for (let i = 0; i < scaled.length; i++) scaled[i] = centre + (y[i] - offsets[i]) / scales[i];
     }
-    outStats.push(y);
+    if (this.learn) outStats.push(y);
     out.y = scaled;
     return out;
   }

@@ -66,6 +66,7 @@ describe('normalize: argument checks at call time', () => {
     ['targets "yes"', { targets: 'yes' }, TypeError, /targets must be true or false, got "yes"/],
     ['inputs 0', { inputs: 0 }, RangeError, /inputs must be a positive integer, got 0/],
     ['outputs 1.5', { outputs: 1.5 }, RangeError, /outputs must be a positive integer/],
+    ['learn "no"', { learn: 'no' }, TypeError, /^normalize: learn must be true or false, got "no"/],
     [
       'a scaler that is not one',
       { scaler: {} },
@@ -293,6 +294,15 @@ describe('normalize: state per subscription', () => {
     const next = collect(from([C]).pipe(normalize({ scaler }), snaps()));
     expect(next.values).toEqual([c]); // C is scaled with what the first subscription learned
     expect(scaler.inputStats?.count).toBe(3);
+  });
+
+  it('learn: false scales with the scaler as it is and never changes it (inference)', () => {
+    const scaler = runningScaler();
+    collect(from([A, B]).pipe(normalize({ scaler })));
+    const saved = JSON.stringify(scaler.state());
+    const frozen = collect(from([C, C, C]).pipe(normalize({ scaler, learn: false }), snaps()));
+    expect(frozen.values).toEqual([c, c, c]); // each C scaled as the first subscription left it
+    expect(JSON.stringify(scaler.state())).toBe(saved);
   });
 
   it('a private scaler is made per subscription from the options', () => {
