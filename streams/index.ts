@@ -10,4 +10,6 @@ export {
   type WebSocketRejection,
 } from './fromWebSocket.js';
 export { type LaggedInput, type LaggedOptions, lagged } from './lagged.js';
+export { type SalesFeedOptions, type SalesSample, salesFeed } from './salesFeed.js';
+export { type SensorFeedOptions, type SensorSample, sensorFeed } from './sensorFeed.js';
 export { type SineFeedOptions, sineFeed } from './sineFeed.js';
