@@ -89,4 +89,17 @@ describe('real-data examples', () => {
     expect(model.rmse).toBeLessThan(0.9 * lastWeek.rmse);
     expect(model.mae).toBeLessThan(lastWeek.mae);
   });
+
+  it('co2: beats the last value, and the seasonal forecast made for the series', () => {
+    const out = run('co2');
+    const [forecasts] = numberAfter(out, /^co2: (\d+) monthly forecasts/m);
+    expect(forecasts).toBeGreaterThan(650); // 1958–2020, less the windows and the warm-up
+    const all = scores(out);
+    const model = figures(all, 'model');
+    const lastValue = figures(all, 'last value');
+    const seasonal = figures(all, 'seasonal naive');
+    expect(model.rmse).toBeLessThan(0.5 * lastValue.rmse);
+    expect(model.rmse).toBeLessThan(seasonal.rmse);
+    expect(model.mae).toBeLessThan(seasonal.mae);
+  });
 });
