@@ -96,7 +96,7 @@ export interface SensorSample extends Sample {
  *   offset of its abrupt drifts;
  * - a daily cycle: an amplitude (drawn in [2, 6] °C) times `cos θ + h cos 2θ`, with θ the
  *   time of day from its peak (drawn between 13:00 and 17:00) and `h` drawn in [0, 0.3];
- * - weather: a slowly wandering term (standard deviation 0.5 °C, time constant 2 h);
+ * - weather: a slowly wandering term (standard deviation 0.5 °C, time constant 6 h);
  * - measurement noise (`noise`);
  * - with probability `anomalyProbability`, a spike of ±0.75–1.5 × `anomalySize` (labelled
  *   `anomaly`; the reading after it is normal again).
@@ -106,7 +106,7 @@ export interface SensorSample extends Sample {
  * 2 × `driftSize` away) and the daily amplitude becomes 0.5–1.5 times the sensor's original.
  *
  * The best forecast therefore averages out the noise of the last readings and follows the daily
- * cycle: with the default options, a 8-16-1 network behind `normalize()` learns to beat the
+ * cycle: with the default options, an 8-16-1 network behind `normalize()` learns to beat the
  * naive forecast (the last reading) by about 15 % in RMSE within a few thousand samples, where
  * the best linear forecast fitted afterwards on all of them beats it by about 20 %.
  *
