@@ -39,6 +39,7 @@ export { type Adwin, type AdwinOptions, adwin } from './metrics/adwin.js';
 export type { DriftDetector, DriftDetectorState } from './metrics/driftDetector.js';
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
 export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './metrics/pageHinkley.js';
+export type { PrequentialErrorsState } from './metrics/prequentialErrors.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
@@ -55,6 +56,12 @@ export { type EarlyStopOptions, earlyStop } from './operators/earlyStop.js';
 export { forward } from './operators/forward.js';
 export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
+export {
+  MetricsTracker,
+  type MetricsTrackerOptions,
+  type MetricsTrackerState,
+  metricsTracker,
+} from './operators/metricsTracker.js';
 export {
   type NormalizedSample,
   type NormalizeOptions,

@@ -13,6 +13,14 @@ export interface DetectDriftOptions {
    * order), or none (the default: the `drift` event alone).
    */
   readonly onDrift?: DriftAction | readonly DriftAction[];
+  /**
+   * Whether each subscription works on its own `detector.clone()` (the default, true), or on
+   * `detector` itself (false): then the operator updates the very detector you pass, so that
+   * `detector.state()` is the live state to save in a checkpoint, and a detector restored from
+   * one goes on from where it was. A detector passed with `clone: false` to several
+   * subscriptions is shared by them.
+   */
+  readonly clone?: boolean;
 }
 
 /**
@@ -30,8 +38,12 @@ export interface DetectDriftOptions {
  * state you restored to resume from it. Likewise each action's `start()` runs once per
  * subscription. Nothing is allocated per sample, except at a detection.
  *
- * @throws TypeError at once when `detector` is not a drift detector or an action is not a
- * drift action. The stream fails with a TypeError when a learned step has not been through
+ * **State.** With `clone: false` the operator updates `detector` itself instead of a clone, so
+ * that its state can be checkpointed while the stream runs: `detector.state()` saves it, and
+ * `detector.restore(saved)` before the next subscription continues from it bit for bit.
+ *
+ * @throws TypeError at once when `detector` is not a drift detector, an action is not a drift
+ * action or `clone` is not a boolean. The stream fails with a TypeError when a learned step has not been through
  * `update` (or `train`).
  *
  * @example
@@ -54,6 +66,18 @@ export interface DetectDriftOptions {
  *   .subscribe((step) => {
  *     for (const e of step.events) if (e.type === 'drift') console.log(e.seq, e.action);
  *   }); // 3030 optimizer state reset; learning rate 0.002 → 0.004
+ *
+ * // Checkpointing the detector: it is updated in place, its state() is the live one.
+ * const detector = pageHinkley();
+ * from(samples.slice(0, 3000))
+ *   .pipe(train(net, { loss: mse(), optimizer }), detectDrift(detector, { clone: false }))
+ *   .subscribe();
+ * const saved = JSON.stringify(detector.state()); // … later, in a new process:
+ * const resumed = pageHinkley();
+ * resumed.restore(JSON.parse(saved));
+ * from(samples.slice(3000))
+ *   .pipe(train(net, { loss: mse(), optimizer }), detectDrift(resumed, { clone: false }))
+ *   .subscribe();
  * ```
  */
 export function detectDrift<S extends Sample>(
@@ -74,8 +98,12 @@ export function detectDrift<S extends Sample>(
   }
   if (options === null || typeof options !== 'object') {
     throw new TypeError(
-      `detectDrift: options must be an object { onDrift? }, got ${describeValue(options)}`,
+      `detectDrift: options must be an object { onDrift?, clone? }, got ${describeValue(options)}`,
     );
+  }
+  const cloned = options.clone ?? true;
+  if (typeof cloned !== 'boolean') {
+    throw new TypeError(`detectDrift: clone must be a boolean, got ${describeValue(cloned)}`);
   }
   const onDrift = options.onDrift;
   const actions: readonly DriftAction[] =
@@ -90,7 +118,7 @@ export function detectDrift<S extends Sample>(
     }
   });
   return statefulMap(() => {
-    const live = detector.clone();
+    const live = cloned ? detector.clone() : detector;
     const name = live.name;
     const responses = actions.map((action) => action.start());
     return {

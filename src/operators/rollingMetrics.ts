@@ -14,12 +14,11 @@ import {
   type SchedulerLike,
   takeWhile,
 } from 'rxjs';
-import type { ErrorMetrics, MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { PrequentialErrors } from '../metrics/prequentialErrors.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { describeValue } from './describeValue.js';
+import { MetricsTracker, trackerSettings } from './metricsTracker.js';
 import type { Sample } from './sample.js';
-import { checkStep, Stage, type Step } from './step.js';
-import type { RejectionReason } from './stepEvent.js';
+import type { Step } from './step.js';
 
 /** Options of {@link rollingMetrics}. */
 export interface RollingMetricsOptions {
@@ -48,6 +47,14 @@ export interface RollingMetricsOptions {
    * time).
    */
   readonly scheduler?: SchedulerLike;
+  /**
+   * A tracker made with `metricsTracker(…)` to count into, so that its state can be saved in a
+   * checkpoint and restored: the snapshots then continue from what it holds (its `samples`
+   * count, windows and totals). Its own `window` and `alpha` apply (give none here); `every`
+   * defaults to its `window`. A tracker passed to several subscriptions is shared by them.
+   * Default: a private tracker per subscription, made from `window` and `alpha`.
+   */
+  readonly tracker?: MetricsTracker;
 }
 
 /**
@@ -68,8 +75,15 @@ export interface RollingMetricsOptions {
  * once, without a final snapshot. Each snapshot is a new plain object; nothing is allocated per
  * sample (the window's ring buffers are allocated once, at the first step).
  *
+ * **State.** Without `tracker`, each subscription counts into its own state, out of reach. To
+ * checkpoint it, make a tracker and pass it: `rollingMetrics({ tracker })`; `tracker.state()`
+ * saves it and `tracker.restore(saved)` continues from it, the snapshots of the resumed stream
+ * then being those of a stream that never stopped (`every` counts from the tracker's samples).
+ * Only the timing (`t`, `samplesPerSecond`, the `everyMs` timer) belongs to the subscription.
+ *
  * @throws RangeError at once for a `window`, `every`, `everyMs` or `alpha` out of range;
- * TypeError for options that are not an object or a `scheduler` without `now` and `schedule`.
+ * TypeError for options that are not an object, a `scheduler` without `now` and `schedule`, a
+ * `tracker` not made by `metricsTracker`, or a `tracker` given with `window` or `alpha`.
  * The stream fails with a TypeError naming `rollingMetrics` when a value is not a step of
  * `forward`, or when the steps' number of outputs changes.
  *
@@ -92,10 +106,25 @@ export function rollingMetrics<S extends Sample>(
 ): OperatorFunction<Step<S>, MetricsSnapshot> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(
-      `rollingMetrics: options must be an object { window?, every?, everyMs?, alpha?, scheduler? }, got ${describeValue(options)}`,
+      `rollingMetrics: options must be an object { window?, every?, everyMs?, alpha?, scheduler?, tracker? }, got ${describeValue(options)}`,
     );
   }
-  const window = positiveInteger('window', options.window ?? 1000);
+  const shared = options.tracker;
+  if (shared !== undefined) {
+    if (!(shared instanceof MetricsTracker)) {
+      throw new TypeError(
+        `rollingMetrics: tracker must be made with metricsTracker({ … }), got ${describeValue(shared)}`,
+      );
+    }
+    for (const name of ['window', 'alpha'] as const) {
+      if (options[name] !== undefined) {
+        throw new TypeError(
+          `rollingMetrics: give either tracker or ${name}, not both (the tracker has its own ${name})`,
+        );
+      }
+    }
+  }
+  const { window, alpha } = shared ?? trackerSettings('rollingMetrics', options);
   const everyMs =
     options.everyMs === undefined ? undefined : positiveNumber('everyMs', options.everyMs);
   const every =
@@ -104,10 +133,6 @@ export function rollingMetrics<S extends Sample>(
         ? window
         : undefined
       : positiveInteger('every', options.every);
-  const alpha = options.alpha ?? 2 / (window + 1);
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
-    throw new RangeError(`rollingMetrics: alpha must be in (0, 1], got ${describeValue(alpha)}`);
-  }
   const scheduler = options.scheduler ?? asyncScheduler;
   const s = scheduler as Partial<SchedulerLike> | null;
   if (
@@ -122,18 +147,18 @@ export function rollingMetrics<S extends Sample>(
   }
   return (source) =>
     defer(() => {
-      const tracker = new Tracker(window, alpha, every, scheduler);
+      const clock = new Clock(shared ?? new MetricsTracker(window, alpha), every, scheduler);
       const main: Observable<MetricsSnapshot> = source.pipe(
-        map((step: Step<S>) => tracker.add(step)),
+        map((step: Step<S>) => clock.add(step)),
         filter((due) => due),
-        map(() => tracker.snapshot()),
-        concatWith(defer(() => (tracker.changed ? of(tracker.snapshot()) : EMPTY))),
+        map(() => clock.snapshot()),
+        concatWith(defer(() => (clock.changed ? of(clock.snapshot()) : EMPTY))),
       );
       if (everyMs === undefined) return main;
       // The timer runs until the main branch ends (END), then takeWhile unsubscribes it.
       const ticks = interval(everyMs, scheduler).pipe(
-        filter(() => tracker.changed),
-        map(() => tracker.snapshot()),
+        filter(() => clock.changed),
+        map(() => clock.snapshot()),
       );
       return merge(main.pipe(endWith(END)), ticks).pipe(
         takeWhile((v): v is MetricsSnapshot => v !== END),
@@ -144,111 +169,50 @@ export function rollingMetrics<S extends Sample>(
 /** Marks the end of the main branch (never emitted downstream). */
 const END: unique symbol = Symbol('rollingMetrics end');
 
-/** The per-subscription state of {@link rollingMetrics}. */
-class Tracker {
+/**
+ * The per-subscription part of {@link rollingMetrics}: when snapshots are due and the time
+ * they are stamped with (the figures and counts are the tracker's).
+ */
+class Clock {
   /** Whether a step arrived since the last snapshot. */
   changed = false;
-  private errors: PrequentialErrors | undefined = undefined;
-  private samples = 0;
-  private seq = -1;
-  private key: string | number | undefined = undefined;
-  private learningRate = Number.NaN;
-  private rejected = 0;
-  private readonly byReason: { [reason in RejectionReason]: number } = {
-    notObject: 0,
-    length: 0,
-    notNumber: 0,
-    nonFinite: 0,
-    missingTarget: 0,
-    malformed: 0,
-  };
-  private drifts = 0;
   /** The latest snapshot (or the subscription): time and steps then. */
   private lastT: number;
-  private lastSamples = 0;
+  private lastSamples: number;
   /** The latest snapshot taken before `lastT` (NaN until there is one): samples/s run from it. */
   private fromT = Number.NaN;
   private fromSamples = 0;
 
   constructor(
-    private readonly window: number,
-    private readonly alpha: number,
+    private readonly tracker: MetricsTracker,
     private readonly every: number | undefined,
     private readonly scheduler: SchedulerLike,
   ) {
     this.lastT = scheduler.now();
+    this.lastSamples = tracker.samples;
   }
 
   /** Counts one step; returns whether a snapshot is due by count. */
-  add(input: Step): boolean {
-    const step = checkStep(
-      'rollingMetrics',
-      input,
-      Stage.Forwarded,
-      Stage.Updated,
-      'the steps of forward(net) or train(net, …); put rollingMetrics after them',
-    );
-    const outputs = step.output.length;
-    if (this.errors === undefined) {
-      this.errors = new PrequentialErrors(outputs, this.window, this.alpha);
-    } else if (outputs !== this.errors.outputs) {
-      throw new TypeError(
-        `rollingMetrics: sample ${step.seq}: the step has ${outputs} outputs, the earlier ones ${this.errors.outputs}; use one rollingMetrics per network`,
-      );
-    }
-    this.samples++;
+  add(step: Step): boolean {
+    this.tracker.add(step);
     this.changed = true;
-    this.seq = step.seq;
-    const sample: unknown = step.sample;
-    this.key = sample !== null && typeof sample === 'object' ? (sample as Sample).key : undefined;
-    this.learningRate = step.learningRate;
-    const events = step.events;
-    for (let i = 0; i < events.length; i++) if (events[i].type === 'drift') this.drifts++;
-    if (step.rejection !== undefined) {
-      this.rejected++;
-      this.byReason[step.rejection.reason]++;
-    } else if (step.actual !== undefined) {
-      this.errors.add(step.output, step.actual);
-    }
-    return this.every !== undefined && this.samples % this.every === 0;
+    return this.every !== undefined && this.tracker.samples % this.every === 0;
   }
 
   /** A new snapshot of everything counted so far. */
   snapshot(): MetricsSnapshot {
-    const errors = this.errors as PrequentialErrors;
+    const samples = this.tracker.samples;
     const now = this.scheduler.now();
     if (now > this.lastT) {
       this.fromT = this.lastT;
       this.fromSamples = this.lastSamples;
     }
     const samplesPerSecond =
-      this.fromT < now
-        ? ((this.samples - this.fromSamples) * 1000) / (now - this.fromT)
-        : undefined;
+      this.fromT < now ? ((samples - this.fromSamples) * 1000) / (now - this.fromT) : undefined;
     this.lastT = now;
-    this.lastSamples = this.samples;
+    this.lastSamples = samples;
     this.changed = false;
-    const w: ErrorMetrics = errors.windowMetrics();
-    return {
-      seq: this.seq,
-      t: now,
-      key: this.key,
-      samples: this.samples,
-      count: w.count,
-      mse: w.mse,
-      rmse: w.rmse,
-      mae: w.mae,
-      r2: w.r2,
-      accuracy: w.accuracy,
-      logLoss: w.logLoss,
-      learningRate: Number.isNaN(this.learningRate) ? undefined : this.learningRate,
-      samplesPerSecond,
-      rejected: this.rejected,
-      rejectedByReason: { ...this.byReason },
-      drifts: this.drifts,
-      ewma: errors.ewmaMetrics(),
-      total: errors.totalMetrics(),
-    };
+    return this.tracker.snapshot(now, samplesPerSecond);
   }
 }
 

@@ -308,7 +308,7 @@ describe('detectDrift: argument checks at call time', () => {
 
   it('throws a TypeError for options or actions of the wrong kind, naming them', () => {
     expect(() => detectDrift(adwin(), null as never)).toThrow(
-      'detectDrift: options must be an object { onDrift? }, got null',
+      'detectDrift: options must be an object { onDrift?, clone? }, got null',
     );
     expect(() => detectDrift(adwin(), { onDrift: 'reset' as never })).toThrow(
       'detectDrift: onDrift must be a drift action such as resetOptimizer(optimizer), got "reset"',
