@@ -4,7 +4,7 @@ import type { Network } from '../core/network.js';
 import { checkNetwork } from './argumentChecks.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step } from './step.js';
+import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /**
  * Back-propagates each scored step through `net`: computes the error terms
@@ -38,13 +38,21 @@ export function backward<S extends Sample>(net: Network): OperatorFunction<Step<
         'scored steps; put loss(lossFn) before backward',
         net,
       );
-      if (!step.learn) return step;
-      if (step.stage < Stage.Scored) {
+      if (step.learn && step.stage < Stage.Scored) {
         throw new TypeError('backward: expected scored steps; put loss(lossFn) before backward');
       }
-      net.backward(step.trace, step.lossFunction as Loss);
-      step.stage = Stage.Backpropagated;
+      backpropagateStep(step, net);
       return step;
     },
   }));
+}
+
+/**
+ * @internal What {@link backward} does to a scored step of `net` (`train` calls it directly):
+ * computes the error terms, unless the step is not learned from.
+ */
+export function backpropagateStep<S extends Sample>(step: StepContext<S>, net: Network): void {
+  if (!step.learn) return;
+  net.backward(step.trace, step.lossFunction as Loss);
+  step.stage = Stage.Backpropagated;
 }

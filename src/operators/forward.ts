@@ -1,7 +1,12 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from './argumentChecks.js';
-import { type InvalidSampleOptions, readOnInvalid, reject } from './invalidSamples.js';
+import {
+  type InvalidSampleOptions,
+  type OnInvalid,
+  readOnInvalid,
+  reject,
+} from './invalidSamples.js';
 import { readSample } from './readSample.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
@@ -39,52 +44,65 @@ export function forward<S extends Sample>(
 ): OperatorFunction<S, Step<S>> {
   checkNetwork('forward', net);
   const onInvalid = readOnInvalid('forward', options);
-  return statefulMap(() => {
-    const step = new StepContext<S>(net);
+  return statefulMap(() => new Forwarder<S>(net, onInvalid));
+}
+
+/**
+ * @internal The per-subscription state of {@link forward}: one reused step, filled from each
+ * sample. `train` calls it directly, as the first of its four stages.
+ */
+export class Forwarder<S extends Sample> {
+  private readonly step: StepContext<S>;
+  private seq = 0;
+
+  constructor(
+    private readonly net: Network,
+    private readonly onInvalid: OnInvalid,
+  ) {
+    this.step = new StepContext<S>(net);
+  }
+
+  next(sample: S): StepContext<S> {
+    const step = this.step;
+    const n = this.seq++;
+    step.seq = n;
+    step.sample = sample;
+    step.loss = Number.NaN;
+    step.learningRate = Number.NaN;
+    step.updated = false;
+    step.lossFunction = undefined;
+    step.rejection = undefined;
+    step.learn = true;
+    if (step.events.length !== 0) step.events.length = 0;
+    step.stage = Stage.Forwarded;
     const trace = step.trace;
-    let seq = 0;
-    return {
-      next(sample: S): Step<S> {
-        const n = seq++;
-        step.seq = n;
-        step.sample = sample;
-        step.loss = Number.NaN;
-        step.learningRate = Number.NaN;
-        step.updated = false;
-        step.lossFunction = undefined;
-        step.rejection = undefined;
-        step.learn = true;
-        if (step.events.length !== 0) step.events.length = 0;
-        step.stage = Stage.Forwarded;
-        try {
-          step.target = readSample('forward', n, sample, trace, true) ? trace.target : undefined;
-        } catch (e) {
-          if (onInvalid === 'error') throw e;
-          step.target = undefined;
-          reject(step, e);
-          return step;
-        }
-        net.forward(trace);
-        const scaler = sample.scaler;
-        if (scaler === undefined) {
-          step.output = step.prediction;
-          step.actual = step.target;
-        } else {
-          step.unscaled ??= {
-            output: new Float64Array(net.outputs),
-            actual: new Float64Array(net.outputs),
-          };
-          scaler.inverseTargets(step.prediction, step.unscaled.output);
-          step.output = step.unscaled.output;
-          if (step.target === undefined) {
-            step.actual = undefined;
-          } else {
-            scaler.inverseTargets(step.target, step.unscaled.actual);
-            step.actual = step.unscaled.actual;
-          }
-        }
-        return step;
-      },
-    };
-  });
+    try {
+      step.target = readSample('forward', n, sample, trace, true) ? trace.target : undefined;
+    } catch (e) {
+      if (this.onInvalid === 'error') throw e;
+      step.target = undefined;
+      reject(step, e);
+      return step;
+    }
+    this.net.forward(trace);
+    const scaler = sample.scaler;
+    if (scaler === undefined) {
+      step.output = step.prediction;
+      step.actual = step.target;
+    } else {
+      step.unscaled ??= {
+        output: new Float64Array(this.net.outputs),
+        actual: new Float64Array(this.net.outputs),
+      };
+      scaler.inverseTargets(step.prediction, step.unscaled.output);
+      step.output = step.unscaled.output;
+      if (step.target === undefined) {
+        step.actual = undefined;
+      } else {
+        scaler.inverseTargets(step.target, step.unscaled.actual);
+        step.actual = step.unscaled.actual;
+      }
+    }
+    return step;
+  }
 }

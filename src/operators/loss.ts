@@ -1,11 +1,16 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Loss } from '../core/losses.js';
 import { checkLoss } from './argumentChecks.js';
-import { type InvalidSampleOptions, readOnInvalid, reject } from './invalidSamples.js';
+import {
+  type InvalidSampleOptions,
+  type OnInvalid,
+  readOnInvalid,
+  reject,
+} from './invalidSamples.js';
 import type { Sample } from './sample.js';
 import { SampleError } from './sampleError.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step } from './step.js';
+import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /**
  * Scores each prediction against its target with `lossFn` and records which loss the
@@ -38,23 +43,35 @@ export function loss<S extends Sample>(
         Stage.Updated,
         'the steps of forward(net); put forward(net) before loss',
       );
-      if (step.rejection !== undefined) return step;
-      if (step.target === undefined) {
-        const error = new SampleError(
-          'loss',
-          step.seq,
-          'y',
-          step.sample.y,
-          'is needed to compute the loss',
-        );
-        if (onInvalid === 'error') throw error;
-        reject(step, error);
-        return step;
-      }
-      step.loss = lossFn.value(step.prediction, step.target);
-      step.lossFunction = lossFn;
-      step.stage = Stage.Scored;
+      scoreStep(step, lossFn, onInvalid);
       return step;
     },
   }));
+}
+
+/**
+ * @internal What {@link loss} does to a step of `forward` (`train` calls it directly): scores
+ * it, rejects it when it has no target, or lets a rejected step pass.
+ */
+export function scoreStep<S extends Sample>(
+  step: StepContext<S>,
+  lossFn: Loss,
+  onInvalid: OnInvalid,
+): void {
+  if (step.rejection !== undefined) return;
+  if (step.target === undefined) {
+    const error = new SampleError(
+      'loss',
+      step.seq,
+      'y',
+      step.sample.y,
+      'is needed to compute the loss',
+    );
+    if (onInvalid === 'error') throw error;
+    reject(step, error);
+    return;
+  }
+  step.loss = lossFn.value(step.prediction, step.target);
+  step.lossFunction = lossFn;
+  step.stage = Stage.Scored;
 }

@@ -5,7 +5,7 @@ import { checkNetwork, checkOptimizer } from './argumentChecks.js';
 import { describeValue } from './describeValue.js';
 import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step } from './step.js';
+import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /** Options of {@link update} and `train`. */
 export interface UpdateOptions {
@@ -61,6 +61,46 @@ export function update<S extends Sample>(
 ): OperatorFunction<Step<S>, Step<S>> {
   checkNetwork('update', net);
   checkOptimizer('update', optimizer);
+  const settings = readUpdateSettings(options);
+  return statefulMap(() => {
+    const updater = new Updater<S>(net, optimizer, settings);
+    return {
+      next(input: Step<S>): Step<S> {
+        const step = checkStep<S>(
+          'update',
+          input,
+          Stage.Forwarded,
+          Stage.Backpropagated,
+          'back-propagated steps; put backward(net) before update',
+          net,
+        );
+        if (step.learn && step.stage !== Stage.Backpropagated) {
+          throw new TypeError(
+            'update: expected back-propagated steps; put backward(net) before update',
+          );
+        }
+        return updater.next(step);
+      },
+      complete: updater.complete,
+    };
+  });
+}
+
+/** @internal The checked {@link UpdateOptions}, with their defaults filled in. */
+export interface UpdateSettings {
+  readonly batchSize: number;
+  readonly clipNorm: number;
+  readonly clipValue: number;
+  readonly maxGradientNorm: number;
+  readonly weightDecay: number;
+  readonly divergenceCut: number;
+}
+
+/**
+ * @internal Checks the options of {@link update} (and `train`), throwing a RangeError or
+ * TypeError naming `update`.
+ */
+export function readUpdateSettings(options: UpdateOptions): UpdateSettings {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(
       `update: options must be an object { batchSize? }, got ${describeValue(options)}`,
@@ -81,86 +121,104 @@ export function update<S extends Sample>(
       `update: weightDecay must be a finite number >= 0, got ${describeValue(weightDecay)}`,
     );
   }
-  const cut = options.divergenceCut ?? 0.5;
-  if (!(cut > 0 && cut <= 1)) {
-    throw new RangeError(`update: divergenceCut must be in (0, 1], got ${describeValue(cut)}`);
+  const divergenceCut = options.divergenceCut ?? 0.5;
+  if (!(divergenceCut > 0 && divergenceCut <= 1)) {
+    throw new RangeError(
+      `update: divergenceCut must be in (0, 1], got ${describeValue(divergenceCut)}`,
+    );
   }
-  // The gradient is written out only when a component-wise change or a batch needs it.
-  const writeOut = batchSize > 1 || clipValue !== Number.POSITIVE_INFINITY || weightDecay > 0;
-  return statefulMap(() => {
+  return { batchSize, clipNorm, clipValue, maxGradientNorm, weightDecay, divergenceCut };
+}
+
+/**
+ * @internal The per-subscription state of {@link update} (`train` calls it directly): applies
+ * each back-propagated step of `net`, guarding against divergence, clipping, decaying and
+ * batching as the settings say. Steps that are not learned from pass through.
+ */
+export class Updater<S extends Sample> {
+  /**
+   * The completion hook, which applies a partial batch: only when the gradient is written
+   * out, the only case that can hold one (so no extra stage per sample otherwise).
+   */
+  readonly complete: (() => void) | undefined;
+  /** Whether the gradient is written out: only when a component-wise change or a batch needs it. */
+  private readonly writeOut: boolean;
+  private readonly sum: Float64Array;
+  private count = 0;
+  private readonly maxGradientNorm: number;
+  private readonly clipNorm: number;
+
+  constructor(
+    private readonly net: Network,
+    private readonly optimizer: Optimizer,
+    private readonly settings: UpdateSettings,
+  ) {
+    const { batchSize, clipValue, weightDecay } = settings;
+    this.writeOut = batchSize > 1 || clipValue !== Number.POSITIVE_INFINITY || weightDecay > 0;
+    this.sum = new Float64Array(this.writeOut ? net.parameters.length : 0);
+    this.maxGradientNorm = settings.maxGradientNorm;
+    this.clipNorm = settings.clipNorm;
+    this.complete = this.writeOut
+      ? (): void => {
+          if (this.count > 0) this.stepWrittenOut();
+        }
+      : undefined;
+  }
+
+  next(step: StepContext<S>): StepContext<S> {
+    const optimizer = this.optimizer;
+    step.learningRate = optimizer.learningRate;
+    step.updated = false;
+    if (!step.learn) return step;
+    step.stage = Stage.Updated;
+    const net = this.net;
+    const trace = step.trace;
+    const norm = net.gradientNorm(trace);
+    if (!Number.isFinite(step.loss) || !(norm <= this.maxGradientNorm)) {
+      optimizer.learningRate *= this.settings.divergenceCut;
+      step.events.push({
+        type: 'diverged',
+        seq: step.seq,
+        loss: step.loss,
+        gradientNorm: norm,
+        learningRate: optimizer.learningRate,
+      });
+      return step;
+    }
+    if (norm > this.clipNorm) net.scaleGradient(trace, this.clipNorm / norm);
+    if (!this.writeOut) {
+      optimizer.stepFrom(net, trace);
+      step.updated = true;
+      return step;
+    }
+    net.accumulateGradient(trace, this.sum);
+    this.count++;
+    step.updated = this.count === this.settings.batchSize;
+    if (step.updated) this.stepWrittenOut();
+    return step;
+  }
+
+  private stepWrittenOut(): void {
+    const { sum, net } = this;
+    const { weightDecay, clipValue } = this.settings;
     const params = net.parameters;
-    const sum = new Float64Array(writeOut ? params.length : 0);
-    let count = 0;
-    const stepWrittenOut = (): void => {
-      const scale = 1 / count;
-      for (let i = 0; i < sum.length; i++) sum[i] *= scale;
-      if (weightDecay > 0) {
-        for (const layer of net.layers) {
-          const end = layer.offset + layer.units * layer.fanIn;
-          for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
-        }
+    const scale = 1 / this.count;
+    for (let i = 0; i < sum.length; i++) sum[i] *= scale;
+    if (weightDecay > 0) {
+      for (const layer of net.layers) {
+        const end = layer.offset + layer.units * layer.fanIn;
+        for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
       }
-      if (clipValue !== Number.POSITIVE_INFINITY) {
-        for (let i = 0; i < sum.length; i++) {
-          sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
-        }
+    }
+    if (clipValue !== Number.POSITIVE_INFINITY) {
+      for (let i = 0; i < sum.length; i++) {
+        sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
       }
-      optimizer.step(params, sum);
-      sum.fill(0);
-      count = 0;
-    };
-    return {
-      next(input: Step<S>): Step<S> {
-        const step = checkStep<S>(
-          'update',
-          input,
-          Stage.Forwarded,
-          Stage.Backpropagated,
-          'back-propagated steps; put backward(net) before update',
-          net,
-        );
-        step.learningRate = optimizer.learningRate;
-        step.updated = false;
-        if (!step.learn) return step;
-        if (step.stage !== Stage.Backpropagated) {
-          throw new TypeError(
-            'update: expected back-propagated steps; put backward(net) before update',
-          );
-        }
-        step.stage = Stage.Updated;
-        const norm = net.gradientNorm(step.trace);
-        if (!Number.isFinite(step.loss) || !(norm <= maxGradientNorm)) {
-          optimizer.learningRate *= cut;
-          step.events.push({
-            type: 'diverged',
-            seq: step.seq,
-            loss: step.loss,
-            gradientNorm: norm,
-            learningRate: optimizer.learningRate,
-          });
-          return step;
-        }
-        if (norm > clipNorm) net.scaleGradient(step.trace, clipNorm / norm);
-        if (!writeOut) {
-          optimizer.stepFrom(net, step.trace);
-          step.updated = true;
-          return step;
-        }
-        net.accumulateGradient(step.trace, sum);
-        count++;
-        step.updated = count === batchSize;
-        if (step.updated) stepWrittenOut();
-        return step;
-      },
-      // Only a written-out gradient can hold a partial batch; without one, no completion hook
-      // (and no extra stage per sample).
-      complete: writeOut
-        ? (): void => {
-            if (count > 0) stepWrittenOut();
-          }
-        : undefined,
-    };
-  });
+    }
+    this.optimizer.step(params, sum);
+    sum.fill(0);
+    this.count = 0;
+  }
 }
 
 function positive(name: string, value: number): number {

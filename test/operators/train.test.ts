@@ -422,4 +422,131 @@ describe('train is exactly pipe(forward, loss, backward, update)', () => {
     // and the weights did move
     expect(netT.parameters).not.toEqual(tanhNet(8).parameters);
   });
+  // The live mode and the guard: rejected samples (bad x, missing y, a source's malformed
+  // item), an exploding gradient, clipping, decay and scaled targets give the same steps —
+  // events, rejections and real-unit output included — through train and the explicit pipe.
+  interface Full extends Raw {
+    learn: boolean;
+    rejection: unknown;
+    events: unknown[];
+    output: number[];
+    actual: number[] | undefined;
+  }
+  const full = (net: Network): OperatorFunction<Step, Full> =>
+    map((s) => ({
+      seq: s.seq,
+      prediction: Array.from(s.prediction),
+      target: s.target && Array.from(s.target),
+      loss: s.loss,
+      learningRate: s.learningRate,
+      updated: s.updated,
+      params: Array.from(net.parameters),
+      learn: s.learn,
+      rejection: s.rejection && { ...s.rejection },
+      events: s.events.map((e) => ({ ...e })),
+      output: Array.from(s.output),
+      actual: s.actual && Array.from(s.actual),
+    }));
+  const celsius = {
+    inverseTargets(scaled: Float64Array, out: Float64Array): void {
+      for (let i = 0; i < out.length; i++) out[i] = scaled[i] * 10 + 20;
+    },
+  };
+  const liveSamples = (): Sample[] => {
+    const samples: Sample[] = tanhSamples(40).map((s, i) =>
+      i % 3 === 0 ? { ...s, scaler: celsius } : s,
+    );
+    samples[4] = { x: [1, Number.NaN, 0], y: [0, 0] };
+    samples[9] = { x: [1, 2], y: [0, 0] };
+    samples[13] = { x: [0.1, 0.2, 0.3] };
+    samples[17] = {
+      x: [],
+      malformed: { field: 'line 18', value: '{"x": [1,', problem: 'is not valid JSON' },
+    };
+    samples[21] = { x: [1, 1, 1], y: [1e9, 0] }; // a gradient norm far above 1e6: diverged
+    samples[25] = { x: [1, 1, 1], y: [-1e9, 0] };
+    return samples;
+  };
+
+  it.each([
+    ['sgd, no options', () => sgd({ learningRate: 0.05 }), {}],
+    ['adam, clipNorm 0.05', () => adam({ learningRate: 0.01 }), { clipNorm: 0.05 }],
+    ['sgd, clipValue 0.01', () => sgd({ learningRate: 0.05 }), { clipValue: 0.01 }],
+    ['momentum, weightDecay 0.01', () => momentum({ learningRate: 0.02 }), { weightDecay: 0.01 }],
+    [
+      'sgd, batchSize 3, clipNorm 0.1',
+      () => sgd({ learningRate: 0.05 }),
+      { batchSize: 3, clipNorm: 0.1 },
+    ],
+    [
+      'sgd, maxGradientNorm 1',
+      () => sgd({ learningRate: 0.05 }),
+      { maxGradientNorm: 1, divergenceCut: 0.9 },
+    ],
+  ] as const)('onInvalid skip, %s: same steps, events and weights', (_n, make, extra) => {
+    const samples = liveSamples();
+    const netT = tanhNet(8);
+    const netP = tanhNet(8);
+    const options = { onInvalid: 'skip', ...extra } as const;
+    const optimizerT = make();
+    const viaTrain = collect(
+      from(samples).pipe(
+        train(netT, { loss: mse(), optimizer: optimizerT, ...options }),
+        full(netT),
+      ),
+    );
+    const optimizerP = make();
+    const viaPipe = collect(
+      from(samples).pipe(
+        forward(netP, options),
+        loss(mse(), options),
+        backward(netP),
+        update(netP, optimizerP, options),
+        full(netP),
+      ),
+    );
+    expect(viaTrain.completed).toBe(true);
+    expect(viaTrain.values).toHaveLength(40);
+    expect(viaTrain.values).toEqual(viaPipe.values);
+    expect(netT.parameters).toEqual(netP.parameters);
+    expect(optimizerT.learningRate).toBe(optimizerP.learningRate);
+    // the live samples did what they are there for
+    const reasons = viaTrain.values.flatMap((v) =>
+      v.events.map((e) => (e as { type: string }).type),
+    );
+    expect(reasons.filter((t) => t === 'rejected')).toHaveLength(4);
+    expect(reasons.filter((t) => t === 'diverged').length).toBeGreaterThanOrEqual(2);
+    expect(viaTrain.values[0].actual).toEqual(viaTrain.values[0].target?.map((v) => v * 10 + 20));
+  });
+
+  it.each([
+    ['bad x', { x: [1, Number.NaN, 0], y: [0, 0] }],
+    ['missing y', { x: [0.1, 0.2, 0.3] }],
+    [
+      'malformed',
+      { x: [], malformed: { field: 'line 3', value: '?', problem: 'is not a number' } },
+    ],
+  ] as const)('onInvalid error, %s: the same values, then the same error', (_n, bad) => {
+    const samples: Sample[] = [...tanhSamples(5), bad, ...tanhSamples(3)];
+    const netT = tanhNet(8);
+    const netP = tanhNet(8);
+    const viaTrain = collect(
+      from(samples).pipe(train(netT, { loss: mse(), optimizer: sgd() }), full(netT)),
+    );
+    const viaPipe = collect(
+      from(samples).pipe(
+        forward(netP),
+        loss(mse()),
+        backward(netP),
+        update(netP, sgd()),
+        full(netP),
+      ),
+    );
+    expect(viaTrain.values).toHaveLength(5);
+    expect(viaTrain.values).toEqual(viaPipe.values);
+    expect(viaTrain.error).toBeInstanceOf(SampleError);
+    expect(viaTrain.error).toEqual(viaPipe.error);
+    expect(errorOf(viaTrain).message).toBe(errorOf(viaPipe).message);
+    expect(netT.parameters).toEqual(netP.parameters);
+  });
 });
