@@ -250,8 +250,10 @@ describe('fromCsv', () => {
   });
 
   it('closes the file when unsubscribed', async () => {
+    // Far more than the read-ahead (a few 64 KiB chunks): the file is still open when the first
+    // records come out at 20 a second.
     const lines = ['a,b'];
-    for (let i = 0; i < 1000; i++) lines.push(`${i},${i}`);
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${i}`);
     const path = csvFile(lines.join('\n'));
     const seen: Sample[] = [];
     const subscription = fromCsv(path, { x: 'a', y: 'b', rate: 20 }).subscribe((s) => seen.push(s));

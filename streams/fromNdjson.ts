@@ -1,0 +1,178 @@
+import { Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { Observable } from 'rxjs';
+import { describeValue } from '../src/operators/describeValue.js';
+import type { Sample } from '../src/operators/sample.js';
+import { malformedSample } from './malformedSample.js';
+import { type ReplayOptions, replay } from './replay.js';
+import { sampleFromJson } from './sampleFromJson.js';
+
+/** Options of {@link fromNdjson}. */
+export interface FromNdjsonOptions extends ReplayOptions {
+  /**
+   * Builds the sample of each line from its parsed JSON value (any JSON value: an array, a
+   * number, an object of another shape) and its 1-based line number. When it throws or returns
+   * a non-object the line gives a malformed item instead. Without it, each line must be a
+   * sample object `{ x, y?, key?, id?, t? }`.
+   */
+  readonly map?: (value: unknown, line: number) => Sample;
+  /**
+   * The longest line accepted, in characters (default 1,048,576): a longer one gives one
+   * malformed item and is passed over without being held in memory.
+   */
+  readonly maxLineLength?: number;
+}
+
+/**
+ * Replays newline-delimited JSON — a file, or a stream such as `process.stdin` — as samples,
+ * one line at a time as it streams in (`\n` or `\r\n` line ends; a last line without a line
+ * end is read too).
+ *
+ * **Lines.** Each line holds one sample `{ x, y?, key?, id?, t? }` (`t` in milliseconds since
+ * the epoch, or a date text such as ISO 8601); a new sample is made of those fields only. Or
+ * `map(value, line)` builds the sample from whatever JSON the line holds.
+ *
+ * **One item per non-blank line**, in order. Blank lines (empty or only whitespace) are no
+ * records: they give no item and are not counted, so the number of items taken is the read
+ * position and `skip: n` resumes right after the first `n` non-blank lines (skipped lines are
+ * not even parsed). `limit` stops after that many items, `rate` replays so many lines per
+ * second (the input is then read only as fast as that).
+ *
+ * **Bad lines never stop the feed.** A line that is not valid JSON, not an object (without
+ * `map`), with an `x` that is not an array, a `y` that is neither a number nor an array, a
+ * `key`/`id` that is neither text nor a finite number, a `t` that is not a time, or longer than
+ * `maxLineLength`, gives a *malformed* item — `{ x: [], malformed: { field: 'line 17', value:
+ * <the line, cut to about 200 characters>, problem: 'is not valid JSON (…)' } }`, keeping the
+ * `key`, `id` and `t` that could be read — which `train(…, { onInvalid: 'skip' })` rejects and
+ * `rollingMetrics` counts under `rejectedByReason.malformed`, and which with the default
+ * `onInvalid: 'error'` fails the stream with a `SampleError` naming the line. The numbers
+ * inside `x` and `y` are checked by the learner (rejected as `notNumber`, `nonFinite` or
+ * `length`).
+ *
+ * **Errors and closing.** A file that cannot be opened fails the Observable with an error
+ * naming the path (with its `code`, such as `ENOENT`). Unsubscribing stops reading and closes
+ * a file; a stream passed in (`process.stdin`) is only unpiped, and so paused — never closed or
+ * destroyed — so the process goes on (and exits when nothing else keeps it alive); a later
+ * subscription reads on from where the stream is (lines already read ahead by the earlier
+ * one are lost).
+ *
+ * @param source A file path, or a readable stream of NDJSON text such as `process.stdin`.
+ * @throws TypeError or RangeError naming `fromNdjson` at once for a wrong argument.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { dense, linear, mse, network, rollingMetrics, train } from 'streamprop';
+ * import { fromNdjson } from 'streamprop/streams';
+ * writeFileSync('samples.ndjson', '{"x":[0.1,0.2],"y":0.3}\n{"x":[0.2,\n\n{"x":[0.3,0.1],"y":0.4,"key":"a"}\n');
+ * const net = network({ inputs: 2, layers: [dense(1, linear)], seed: 1 });
+ * fromNdjson('samples.ndjson')
+ *   .pipe(train(net, { loss: mse(), onInvalid: 'skip' }), rollingMetrics({ window: 100, every: 1 }))
+ *   .subscribe((m) => console.log(m.samples, m.rejectedByReason.malformed)); // 1 0, 2 1, 3 1
+ *
+ * // samples piped in, `some-producer | node learn.js`, 20 per second at most:
+ * fromNdjson(process.stdin, { rate: 20 }).subscribe((s) => console.log(s.x));
+ * // lines that are plain arrays [x1, x2, y]:
+ * fromNdjson('rows.ndjson', { map: (v) => { const a = v as number[]; return { x: a.slice(0, 2), y: a[2] }; } });
+ * ```
+ */
+export function fromNdjson(
+  source: string | NodeJS.ReadableStream,
+  options: FromNdjsonOptions = {},
+): Observable<Sample> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('fromNdjson: options must be an object');
+  }
+  const { map, maxLineLength = 1_048_576 } = options;
+  if (map !== undefined && typeof map !== 'function') {
+    throw new TypeError(
+      `fromNdjson: map must be a function (value, line) => sample, got ${describeValue(map)}`,
+    );
+  }
+  if (typeof maxLineLength !== 'number' || !Number.isInteger(maxLineLength) || maxLineLength < 1) {
+    throw new RangeError(
+      `fromNdjson: maxLineLength must be a positive integer, got ${describeValue(maxLineLength)}`,
+    );
+  }
+  return replay('fromNdjson', source, options, (skip) => lineSamples(skip, map, maxLineLength));
+}
+
+/**
+ * The transform from NDJSON text to samples: one per non-blank line past the first `skip`.
+ * Lines are cut out of the decoded text as it comes; only the unfinished last line is held
+ * (up to `maxLineLength` characters).
+ */
+function lineSamples(
+  skip: number,
+  map: FromNdjsonOptions['map'],
+  maxLineLength: number,
+): Transform {
+  const decoder = new StringDecoder('utf8');
+  let rest = ''; // the unfinished line so far
+  let line = 0; // lines finished so far
+  let seen = 0; // non-blank lines so far, skipped ones included
+  let overlong = false; // the unfinished line was too long: its end is being passed over
+
+  const sampleOf = (text: string, at: number): Sample => {
+    const where = `line ${at}`;
+    return map === undefined
+      ? sampleFromJson(text, where)
+      : sampleFromJson(text, where, (v) => map(v, at));
+  };
+  /** One finished line (without its line end): its item, unless blank or skipped. */
+  const finish = (text: string, push: (sample: Sample) => void): void => {
+    line++;
+    if (overlong) {
+      overlong = false; // its item was pushed when it grew too long
+      return;
+    }
+    if (!NON_BLANK.test(text)) return;
+    if (++seen <= skip) return;
+    push(sampleOf(text, line));
+  };
+  /** The unfinished line has grown past the limit: one item for it, and forget its text. */
+  const tooLong = (push: (sample: Sample) => void): void => {
+    if (!overlong && ++seen > skip) {
+      push(
+        malformedSample(
+          `line ${line + 1}`,
+          rest,
+          `is longer than ${maxLineLength} characters (maxLineLength)`,
+        ),
+      );
+    }
+    overlong = true;
+    rest = '';
+  };
+
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer | string, _encoding, done) {
+      const push = (sample: Sample): void => {
+        this.push(sample);
+      };
+      const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (!overlong && stop - start > maxLineLength) {
+          rest = text.slice(start, start + 200);
+          tooLong(push);
+        }
+        finish(overlong ? '' : text.slice(start, stop), push);
+        start = end + 1;
+      }
+      rest = overlong ? '' : text.slice(start);
+      if (rest.length > maxLineLength) tooLong(push);
+      done();
+    },
+    flush(done) {
+      const text = rest + decoder.end();
+      rest = '';
+      if (text.length > 0 || overlong) finish(text, (sample) => this.push(sample));
+      done();
+    },
+  });
+}
+
+const NON_BLANK = /\S/;
