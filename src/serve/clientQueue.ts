@@ -114,7 +114,7 @@ export class ClientQueue {
     for (const slot of slots) {
       if (this.keys !== undefined && !this.keys.has(slot.key)) continue;
       const version = slot.version;
-      if (this.sent.get(slot) === version) continue;
+      if (version === 0 || this.sent.get(slot) === version) continue; // 0: no prediction yet
       if (!this.writable()) return;
       this.raw.write(slot.bytes());
       this.sent.set(slot, version);

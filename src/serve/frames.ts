@@ -21,14 +21,19 @@ export function keyOfStep(step: Step): WireKey {
 }
 
 /**
- * @internal The latest prediction of one key, copied out of the lent step into buffers of its
- * own (allocated once, on the first step and again only if the number of outputs changes) and
- * serialised at most once per step, when a client asks for it: every client that is sent this
- * version of the slot gets the same bytes.
+ * @internal The latest prediction of one key. On the learner's thread it is copied out of the
+ * lent step into buffers of its own (allocated once, on the first step and again only if the
+ * number of outputs changes) and packed, when it changed, into the next batch for the socket
+ * worker; in the socket worker the copy is unpacked and serialised at most once per version,
+ * when a client asks for it: every client that is sent this version gets the same bytes.
+ *
+ * Packed layout (doubles): `id, seq, t, hasActual (0 | 1), n, output[0..n), actual[0..n)`.
  */
 export class PredictionSlot {
-  /** Bumped by every {@link record}; a client remembers the last version it was sent. */
+  /** Bumped by every {@link record} or {@link unpackFrom}; a client remembers the last version it was sent. */
   version = 0;
+  /** Whether it changed since it was last packed (learner side). */
+  dirty = false;
   private seq = 0;
   private t = 0;
   private output = new Float64Array(0);
@@ -36,15 +41,19 @@ export class PredictionSlot {
   private hasActual = false;
   private frame: Buffer | undefined = undefined;
 
-  constructor(readonly key: WireKey) {}
+  /**
+   * @param key The sample key it holds the prediction of.
+   * @param id A number naming the key in packed batches (unique among the live slots).
+   */
+  constructor(
+    readonly key: WireKey,
+    readonly id = 0,
+  ) {}
 
   /** Copies what the prediction message needs out of `step` (allocates nothing). */
   record(step: Step): void {
     const output = step.output;
-    if (this.output.length !== output.length) {
-      this.output = new Float64Array(output.length);
-      this.actual = new Float64Array(output.length);
-    }
+    this.resize(output.length);
     this.output.set(output);
     const actual = step.actual;
     this.hasActual = actual !== undefined;
@@ -54,6 +63,43 @@ export class PredictionSlot {
     this.t = typeof t === 'number' && Number.isFinite(t) ? t : Date.now();
     this.version++;
     this.frame = undefined;
+    this.dirty = true;
+  }
+
+  /** How many doubles {@link packInto} writes. */
+  packedLength(): number {
+    return 5 + 2 * this.output.length;
+  }
+
+  /** Writes the packed form at `at` of `target` (which must have room) and clears {@link dirty}; returns the offset after it. */
+  packInto(target: Float64Array, at: number): number {
+    const n = this.output.length;
+    target[at] = this.id;
+    target[at + 1] = this.seq;
+    target[at + 2] = this.t;
+    target[at + 3] = this.hasActual ? 1 : 0;
+    target[at + 4] = n;
+    target.set(this.output, at + 5);
+    if (this.hasActual) target.set(this.actual, at + 5 + n);
+    this.dirty = false;
+    return at + 5 + 2 * n;
+  }
+
+  /**
+   * Reads the packed form at `at` of `source` (its id, at `at`, already matched to this slot)
+   * as the new latest prediction; returns the offset after it.
+   */
+  unpackFrom(source: Float64Array, at: number): number {
+    const n = source[at + 4];
+    this.resize(n);
+    this.seq = source[at + 1];
+    this.t = source[at + 2];
+    this.hasActual = source[at + 3] === 1;
+    this.output.set(source.subarray(at + 5, at + 5 + n));
+    if (this.hasActual) this.actual.set(source.subarray(at + 5 + n, at + 5 + 2 * n));
+    this.version++;
+    this.frame = undefined;
+    return at + 5 + 2 * n;
   }
 
   /** The prediction message of the latest step, as a WebSocket frame, built once per version. */
@@ -82,6 +128,12 @@ export class PredictionSlot {
     this.frame = wireFrame(JSON.stringify(message));
     return this.frame;
   }
+
+  private resize(n: number): void {
+    if (this.output.length === n) return;
+    this.output = new Float64Array(n);
+    this.actual = new Float64Array(n);
+  }
 }
 
 /** Whether the step's prediction can be sent: not rejected, every output finite. */
@@ -99,8 +151,8 @@ export function sendablePrediction(step: Step): boolean {
 const finiteOrUndefined = (value: number | undefined): number | undefined =>
   value !== undefined && Number.isFinite(value) ? value : undefined;
 
-/** @internal The metrics message of a snapshot, as a WebSocket frame. */
-export function metricsBytes(snapshot: MetricsSnapshot): Buffer {
+/** @internal The metrics message of a snapshot, serialised. */
+export function metricsText(snapshot: MetricsSnapshot): string {
   const key = snapshot.key;
   const message: MetricsMessage = {
     type: 'metrics',
@@ -122,14 +174,14 @@ export function metricsBytes(snapshot: MetricsSnapshot): Buffer {
     count: snapshot.count,
     rejectedByReason: { ...snapshot.rejectedByReason },
   };
-  return wireFrame(JSON.stringify(message));
+  return JSON.stringify(message);
 }
 
 /**
- * @internal The event message of one step event, as a WebSocket frame: its fields copied, except values
+ * @internal The event message of one step event, serialised: its fields copied, except values
  * that are not JSON-safe (non-finite numbers, functions, objects), which are dropped.
  */
-export function eventBytes(event: StepEvent, t: number, key: WireKey): Buffer {
+export function eventText(event: StepEvent, t: number, key: WireKey): string {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(event)) {
     if (typeof value === 'string' || typeof value === 'boolean') fields[name] = value;
@@ -143,7 +195,7 @@ export function eventBytes(event: StepEvent, t: number, key: WireKey): Buffer {
     key,
     event: fields as EventMessage['event'],
   } satisfies EventMessage;
-  return wireFrame(JSON.stringify(message));
+  return JSON.stringify(message);
 }
 
 /** @internal The hello message, serialised. */

@@ -1,6 +1,3 @@
-import { createServer, type IncomingMessage, STATUS_CODES } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import {
   isObservable,
   type Observable,
@@ -8,34 +5,18 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { type WebSocket, WebSocketServer } from 'ws';
 import type { Network } from '../core/network.js';
-import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Sample } from '../operators/sample.js';
 import type { Step } from '../operators/step.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { authorize, selectProtocol } from './authorize.js';
-import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
-import { loadDashboard } from './dashboardAssets.js';
-import {
-  eventBytes,
-  helloBytes,
-  keyOfStep,
-  metricsBytes,
-  PredictionSlot,
-  sendablePrediction,
-  type WireKey,
-} from './frames.js';
-import {
-  type ClientMessage,
-  type ErrorCode,
-  errorFrame,
-  type HelloMessage,
-  parseClientMessage,
-  TOPICS,
-} from './protocol.js';
+import { keyOfStep, sendablePrediction } from './frames.js';
+import { Outbox } from './outbox.js';
+import { SharedCounters } from './sharedCounters.js';
+import { SocketThread } from './socketThread.js';
+import { socketWorkerFile } from './socketWorkerFile.js';
+import type { ModelSummary } from './workerMessages.js';
 
 /**
  * Options of {@link serve}.
@@ -86,7 +67,10 @@ export interface ServeOptions {
   readonly optimizer?: Optimizer;
   /** The scheduler of the rolling metrics (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
-  /** Called when the steps stream fails (default: `console.error`); the server stays up. */
+  /**
+   * Called when the steps stream fails (default: `console.error`); the server stays up. Also
+   * called if the server's socket thread fails, after which the server is closed.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -149,10 +133,8 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** How often queued frames are flushed and due predictions sent, in ms. */
+/** How often what the learner's thread gathered is posted to the socket worker, in ms. */
 const TICK_MS = 10;
-/** How long a dropped client gets for its close handshake before it is terminated, in ms. */
-const CLOSE_GRACE_MS = 1000;
 
 /**
  * Serves a learner over WebSocket (protocol v1, see `src/serve/protocol.ts` and the README)
@@ -162,18 +144,26 @@ const CLOSE_GRACE_MS = 1000;
  * metrics per key every `metrics.everyMs`, and the steps' events. Each message is serialised
  * once and the same bytes are sent to every client.
  *
- * The learner never waits for a client: a client has a bounded queue (the latest metrics per
- * key, the latest prediction per key, at most 256 events), nothing is written to it while its
- * socket holds `maxBufferedBytes` or more, and if that lasts `dropAfterMs` it is closed (1013)
- * and terminated. Dead peers are found by ping/pong; frames over `maxPayload` close with 1009;
- * bad JSON gets an `error` frame and, after `maxOffences`, a 1008 close.
+ * The learner never waits for a client, nor writes to one: the sockets (HTTP, WebSocket,
+ * authorisation, heartbeat, the parsing of client messages) live in a worker thread of their
+ * own, and the learner's thread only copies each step's prediction and posts, every 10 ms, what
+ * changed (metrics and events serialised once, only while some client is subscribed to them).
+ * A client has a bounded queue (the latest metrics per key, the latest prediction per key, at
+ * most 256 events), nothing is written to it while its socket holds `maxBufferedBytes` or more,
+ * and if that lasts `dropAfterMs` it is closed (1013) and terminated. Dead peers are found by
+ * ping/pong; frames over `maxPayload` close with 1009; bad JSON gets an `error` frame and,
+ * after `maxOffences`, a 1008 close. `stats()` and `clientCount` read counters the socket
+ * thread keeps in shared memory (`bufferedBytes` as of its last 10 ms tick).
  *
  * `steps` may also be a function of the server, to train on what producers send:
  * `serve((server) => fromWebSocket(server).pipe(train(net, …)), { producerToken })`.
  *
+ * If the worker thread fails (an uncaught error), `onError` is told and the server closes, as
+ * by `close()`.
+ *
  * @returns once listening; `url` names the resolved port.
  * @throws RangeError or TypeError (a rejected promise) for a wrong option; the listen error
- * (such as EADDRINUSE) when the port is taken.
+ * (such as EADDRINUSE, with its `code`) when the port is taken.
  *
  * @example
  * ```ts
@@ -219,94 +209,19 @@ export async function serve(
       throw new TypeError(`serve: ${name} must be a non-empty string of visible ASCII characters`);
     }
   }
+  if (
+    options.allowOrigins !== undefined &&
+    (!Array.isArray(options.allowOrigins) ||
+      !options.allowOrigins.every((origin) => typeof origin === 'string'))
+  ) {
+    throw new TypeError('serve: allowOrigins must be an array of strings');
+  }
   const onError =
     options.onError ??
     ((error: unknown) => console.error('streamprop serve: the steps stream failed:', error));
-  const auth = {
-    token: options.token,
-    producerToken: options.producerToken,
-    allowOrigins: options.allowOrigins,
-  };
-  const assets = await loadDashboard();
 
-  const clients = new Set<ClientQueue>();
-  const slots = new Map<WireKey, PredictionSlot>();
-  const ingest = new Subject<Sample>();
   let network = options.network;
-  let stepCount = 0;
-  let slowClientsDropped = 0;
-  let deadPeersTerminated = 0;
-  let offendersClosed = 0;
-  let samplesIngested = 0;
-  /** Clients subscribed to events: events are serialised only while there are some. */
-  let eventClients = 0;
-  let closed = false;
-
-  const countEventClients = (): void => {
-    eventClients = 0;
-    for (const client of clients) if (client.topics.has('event')) eventClients++;
-  };
-
-  const slotOf = (key: WireKey): PredictionSlot => {
-    let slot = slots.get(key);
-    if (slot === undefined) {
-      if (slots.size >= maxKeys) {
-        const [oldestKey, oldest] = slots.entries().next().value as [WireKey, PredictionSlot];
-        slots.delete(oldestKey);
-        for (const client of clients) client.forget(oldest);
-      }
-      slot = new PredictionSlot(key);
-      slots.set(key, slot);
-    }
-    return slot;
-  };
-
-  const broadcastMetrics = (snapshot: MetricsSnapshot): void => {
-    if (clients.size === 0) return;
-    const key: WireKey = snapshot.key === undefined ? null : snapshot.key;
-    let frame: Buffer | undefined;
-    for (const client of clients) {
-      if (!client.wants('metrics', key)) continue;
-      frame ??= metricsBytes(snapshot);
-      client.offerMetrics(key, frame);
-    }
-  };
-
-  const publishEvents = (step: Step, key: WireKey): void => {
-    const events = step.events;
-    const sampleT = (step.sample as { t?: unknown }).t;
-    const t = typeof sampleT === 'number' && Number.isFinite(sampleT) ? sampleT : Date.now();
-    for (let i = 0; i < events.length; i++) {
-      let frame: Buffer | undefined;
-      for (const client of clients) {
-        if (!client.wants('event', key)) continue;
-        frame ??= eventBytes(events[i], t, key);
-        client.offerEvent(frame);
-      }
-    }
-  };
-
-  // The learner's steps: copy what leaves the process, never wait.
-  const metricsInput = new Subject<Step>();
-  const metricsSubscription = metricsInput
-    .pipe(
-      byKey(
-        (step: Step) => keyOfStep(step),
-        () => rollingMetrics({ window, everyMs, scheduler: options.scheduler }),
-        { maxModels: maxKeys },
-      ),
-    )
-    .subscribe({ next: broadcastMetrics, error: onError });
-  const onStep = (step: Step): void => {
-    stepCount++;
-    network ??= step.network;
-    const key = keyOfStep(step);
-    if (eventClients > 0 && step.events.length > 0) publishEvents(step, key);
-    if (sendablePrediction(step)) slotOf(key).record(step);
-    metricsInput.next(step);
-  };
-
-  const modelSummary = (): HelloMessage['model'] => {
+  const modelSummary = (): ModelSummary => {
     if (network === undefined) return null;
     const optimizer = options.optimizer;
     return {
@@ -322,301 +237,127 @@ export async function serve(
     };
   };
 
-  // Client messages.
-  const offend = (client: ClientQueue, code: ErrorCode, message: string): void => {
-    client.offences++;
-    client.send(errorFrame(code, message));
-    if (client.offences >= maxOffences && !client.dropped) {
-      offendersClosed++;
-      drop(client, 1008, 'too many bad messages');
-    }
-  };
-  const handle = (client: ClientQueue, message: ClientMessage): void => {
-    switch (message.type) {
-      case 'subscribe': {
-        client.clear();
-        client.topics.clear();
-        for (const topic of message.topics) client.topics.add(topic);
-        client.keys = message.keys === undefined ? undefined : new Set(message.keys);
-        client.intervalMs = 1000 / (message.maxRateHz ?? DEFAULT_RATE_HZ);
-        client.nextDueAt = 0;
-        countEventClients();
-        return;
-      }
-      case 'unsubscribe': {
-        const topics = message.topics ?? TOPICS;
-        for (const topic of topics) client.topics.delete(topic);
-        client.clear(topics);
-        countEventClients();
-        return;
-      }
-      case 'sample': {
-        if (!client.producer) {
-          offend(
-            client,
-            'forbidden',
-            'sample: only a client holding the producer token may send samples',
-          );
-          return;
+  // The socket side runs in a worker thread; this thread only gathers and serialises.
+  const counters = new SharedCounters();
+  const outbox = new Outbox(maxKeys, counters);
+  const ingest = new Subject<Sample>();
+  let stepCount = 0;
+  let samplesIngested = 0;
+  let closing: Promise<void> | undefined;
+  let shutDown = (): Promise<void> => Promise.resolve();
+  const thread = await SocketThread.start(
+    socketWorkerFile(),
+    {
+      host,
+      port,
+      token: options.token,
+      producerToken: options.producerToken,
+      allowOrigins: options.allowOrigins === undefined ? undefined : [...options.allowOrigins],
+      maxPayload,
+      heartbeatMs,
+      maxBufferedBytes,
+      dropAfterMs,
+      maxOffences,
+      model: modelSummary(),
+      counters: counters.buffer,
+    },
+    {
+      onSamples: (samples) => {
+        for (const sample of samples) {
+          if (closing !== undefined) return;
+          samplesIngested++;
+          try {
+            ingest.next(sample);
+          } catch (error) {
+            onError(error);
+          }
         }
-        const sample = message.sample;
-        const problem = wrongShape(sample, network);
-        if (problem !== undefined) {
-          client.send(errorFrame('invalid-sample', problem));
-          return;
-        }
-        samplesIngested++;
-        try {
-          ingest.next(sample);
-        } catch (error) {
-          onError(error);
-        }
-        return;
-      }
-    }
-  };
-  const onMessage = (client: ClientQueue, data: unknown, isBinary: boolean): void => {
-    if (client.dropped) return;
-    if (isBinary) {
-      offend(client, 'malformed', 'binary frames are not part of the protocol; send JSON text');
-      return;
-    }
-    const parsed = parseClientMessage(toText(data));
-    if (!parsed.ok) {
-      if (parsed.code === 'invalid-sample') client.send(errorFrame(parsed.code, parsed.message));
-      else offend(client, parsed.code, parsed.message);
-      return;
-    }
-    handle(client, parsed.message);
-  };
+      },
+      onFailure: (error) => {
+        onError(error);
+        void shutDown();
+      },
+    },
+  );
+  const ticker = setInterval(() => {
+    const batch = outbox.take();
+    if (batch !== undefined) thread.post(batch);
+  }, TICK_MS);
 
-  const drop = (client: ClientQueue, code: number, reason: string): void => {
-    if (client.dropped) return;
-    client.dropped = true;
-    client.clear();
-    try {
-      client.socket.close(code, reason);
-    } catch {
-      // already closing
-    }
-    const timer = setTimeout(() => client.socket.terminate(), CLOSE_GRACE_MS);
-    timer.unref();
-    client.socket.once('close', () => clearTimeout(timer));
-  };
-
-  const onConnection = (socket: WebSocket, raw: Duplex, producer: boolean): void => {
-    const client = new ClientQueue(socket, raw, producer, maxBufferedBytes);
-    clients.add(client);
-    socket.on('pong', () => {
-      client.alive = true;
-    });
-    socket.on('message', (data, isBinary) => onMessage(client, data, isBinary));
-    socket.on('error', () => {
-      // ws closes the socket itself (for 1009 among others); nothing to add
-    });
-    socket.on('close', () => {
-      clients.delete(client);
-      client.clear();
-      countEventClients();
-    });
-    client.send(
-      helloBytes(
-        modelSummary(),
-        [...slots.keys()].filter((k): k is string | number => k !== null),
-        producer,
+  // The learner's steps: copy what leaves the process, never wait.
+  const metricsInput = new Subject<Step>();
+  const metricsSubscription = metricsInput
+    .pipe(
+      byKey(
+        (step: Step) => keyOfStep(step),
+        () => rollingMetrics({ window, everyMs, scheduler: options.scheduler }),
+        { maxModels: maxKeys },
       ),
-    );
+    )
+    .subscribe({ next: (snapshot) => outbox.recordMetrics(snapshot), error: onError });
+  const onStep = (step: Step): void => {
+    stepCount++;
+    if (network === undefined && step.network !== undefined) {
+      network = step.network;
+      outbox.setModel(modelSummary());
+    }
+    const key = keyOfStep(step);
+    if (step.events.length > 0) outbox.recordEvents(key, step);
+    if (sendablePrediction(step)) outbox.recordPrediction(key, step);
+    metricsInput.next(step);
   };
 
-  // Timers: flush queues and due predictions; heartbeat.
-  const tick = (): void => {
-    const now = Date.now();
-    for (const client of clients) {
-      if (client.dropped) continue;
-      if (client.socket.bufferedAmount >= maxBufferedBytes) {
-        if (client.overSince < 0) client.overSince = now;
-        else if (now - client.overSince >= dropAfterMs) {
-          slowClientsDropped++;
-          drop(client, 1013, 'client too slow: try again later');
-        }
-        continue;
-      }
-      client.overSince = -1;
-      client.flush(now, slots.values());
-    }
-  };
-  const heartbeat = (): void => {
-    for (const client of clients) {
-      if (!client.alive) {
-        deadPeersTerminated++;
-        client.dropped = true;
-        client.socket.terminate();
-        continue;
-      }
-      client.alive = false;
-      try {
-        client.socket.ping();
-      } catch {
-        // closing
-      }
-    }
-  };
-
-  const wss = new WebSocketServer({
-    noServer: true,
-    perMessageDeflate: false,
-    maxPayload,
-    clientTracking: false,
-    handleProtocols: (offered) => selectProtocol(offered),
-  });
-  const http = createServer((request, response) => {
-    const path = pathOf(request);
-    const asset = assets.get(path);
-    const method = request.method ?? 'GET';
-    if (asset === undefined || (method !== 'GET' && method !== 'HEAD')) {
-      const status = path === '/ws' ? 426 : asset === undefined ? 404 : 405;
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(`${status} ${STATUS_CODES[status]}\n`);
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': asset.contentType,
-      'content-length': asset.body.length,
-      'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-    });
-    response.end(method === 'HEAD' ? undefined : asset.body);
-  });
-  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    if (closed) return refuse(socket, 503, 'closing');
-    if (pathOf(request) !== '/ws') return refuse(socket, 404, 'WebSocket is at /ws');
-    const verdict = authorize(request, auth);
-    if (!verdict.ok) return refuse(socket, verdict.status, verdict.reason);
-    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, socket, verdict.producer));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const address = http.address() as AddressInfo;
-  const authority = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  const ticker = setInterval(tick, TICK_MS);
-  const pinger = setInterval(heartbeat, heartbeatMs);
   let learner: Subscription | undefined;
-
-  const server: DashboardServer = {
-    url: `http://${authority}/`,
-    wsUrl: `ws://${authority}/ws`,
-    port: address.port,
-    samples: ingest.asObservable(),
-    get clientCount() {
-      return clients.size;
-    },
-    stats() {
-      let bufferedBytes = 0;
-      for (const client of clients) bufferedBytes += client.socket.bufferedAmount;
-      return {
-        clients: clients.size,
-        steps: stepCount,
-        slowClientsDropped,
-        deadPeersTerminated,
-        offendersClosed,
-        samplesIngested,
-        bufferedBytes,
-      };
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
+  shutDown = () => {
+    closing ??= (async () => {
       clearInterval(ticker);
-      clearInterval(pinger);
       learner?.unsubscribe();
       metricsSubscription.unsubscribe();
       ingest.complete();
-      // A close handshake of up to CLOSE_GRACE_MS / 2, then whatever is left is terminated.
-      const goodbyes = [...clients].map(
-        (client) =>
-          new Promise<void>((resolve) => {
-            const socket = client.socket;
-            const timer = setTimeout(() => {
-              socket.terminate();
-              resolve();
-            }, CLOSE_GRACE_MS / 2);
-            socket.once('close', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            try {
-              socket.close(1001, 'server shutting down');
-            } catch {
-              socket.terminate();
-            }
-          }),
-      );
-      await Promise.all(goodbyes);
-      clients.clear();
-      wss.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      });
-    },
+      await thread.close();
+      counters.set('clients', 0);
+      counters.bufferedBytes = 0;
+    })();
+    return closing;
   };
-  const stream = isObservable(steps) ? steps : steps(server);
-  learner = stream.subscribe({
-    next: onStep,
-    error: (error) => {
-      metricsInput.complete();
-      onError(error);
+  const { address, family } = thread.address;
+  const authority = `${family === 'IPv6' ? `[${address}]` : address}:${thread.address.port}`;
+  const server: DashboardServer = {
+    url: `http://${authority}/`,
+    wsUrl: `ws://${authority}/ws`,
+    port: thread.address.port,
+    samples: ingest.asObservable(),
+    get clientCount() {
+      return counters.get('clients');
     },
-    complete: () => metricsInput.complete(), // the last metrics go out
-  });
-  return server;
-}
-
-/** Checks the sample's lengths against the network, when it is known. */
-function wrongShape(sample: Sample, network: Network | undefined): string | undefined {
-  if (network === undefined) return undefined;
-  if (sample.x.length !== network.inputs) {
-    return `sample: x.length must be ${network.inputs}, got ${sample.x.length}`;
-  }
-  const y = sample.y;
-  if (y === undefined) return undefined;
-  const length = typeof y === 'number' ? 1 : y.length;
-  if (length !== network.outputs) {
-    return `sample: y must have ${network.outputs} value(s), got ${length}`;
-  }
-  return undefined;
-}
-
-/** Answers an upgrade request with an HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = `${status} ${STATUS_CODES[status]}: ${reason}\n`;
-  const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${extra}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function pathOf(request: IncomingMessage): string {
+    stats() {
+      return {
+        clients: counters.get('clients'),
+        steps: stepCount,
+        slowClientsDropped: counters.get('slowClientsDropped'),
+        deadPeersTerminated: counters.get('deadPeersTerminated'),
+        offendersClosed: counters.get('offendersClosed'),
+        samplesIngested,
+        bufferedBytes: counters.bufferedBytes,
+      };
+    },
+    close: () => shutDown(),
+  };
   try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
+    const stream = isObservable(steps) ? steps : steps(server);
+    learner = stream.subscribe({
+      next: onStep,
+      error: (error) => {
+        metricsInput.complete();
+        onError(error);
+      },
+      complete: () => metricsInput.complete(), // the last metrics go out
+    });
+  } catch (error) {
+    await shutDown();
+    throw error;
   }
-}
-
-function toText(data: unknown): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return String(data);
+  return server;
 }
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {

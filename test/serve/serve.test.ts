@@ -137,6 +137,16 @@ describe('serve', () => {
     expect(await client.closed).toBe(1001);
   });
 
+  it('rejects with the listen error when the port is taken', async () => {
+    server = await serve(EMPTY);
+    await expect(serve(EMPTY, { port: server.port })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
+    expect(server.clientCount).toBe(0); // the first one still serves
+    const client = await connect(server);
+    await client.until(() => client.of('hello').length === 1, 'hello');
+  });
+
   it('checks its options', async () => {
     await expect(serve(EMPTY, { port: -1 })).rejects.toThrow(RangeError);
     await expect(serve(EMPTY, { token: 'has space' })).rejects.toThrow(TypeError);

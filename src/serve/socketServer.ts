@@ -1,0 +1,422 @@
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Sample } from '../operators/sample.js';
+import { authorize, selectProtocol } from './authorize.js';
+import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
+import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
+import { helloBytes, PredictionSlot, wireFrame } from './frames.js';
+import {
+  type ClientMessage,
+  type ErrorCode,
+  errorFrame,
+  parseClientMessage,
+  TOPICS,
+} from './protocol.js';
+import { SharedCounters } from './sharedCounters.js';
+import type { Batch, ModelSummary, SocketServerConfig, ToMain } from './workerMessages.js';
+
+/** How often queued frames are flushed and due predictions sent, in ms. */
+const TICK_MS = 10;
+/** How long a dropped client gets for its close handshake before it is terminated, in ms. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Sends a message to the learner's thread. */
+export type PostToMain = (message: ToMain) => void;
+
+/**
+ * @internal The socket side of `serve()`, run in its worker thread: the HTTP server (the
+ * dashboard page) and the WebSocket endpoint on one port, every client's bounded queue, the
+ * heartbeat, authorisation and the parsing of client messages. It gets what to send in
+ * {@link Batch}es from the learner's thread, and posts back the samples producers send; the
+ * counters of `stats()` are kept in shared memory.
+ */
+export class SocketServer {
+  private readonly clients = new Set<ClientQueue>();
+  /** The latest prediction of each key, by the id the learner's thread gave it. */
+  private readonly slots = new Map<number, PredictionSlot>();
+  private readonly counters: SharedCounters;
+  private readonly wss: WebSocketServer;
+  private readonly http: Server;
+  private model: ModelSummary;
+  private ticker: NodeJS.Timeout | undefined;
+  private pinger: NodeJS.Timeout | undefined;
+  private ingested: Sample[] = [];
+  private ingestScheduled = false;
+  private closed = false;
+
+  private constructor(
+    private readonly config: SocketServerConfig,
+    private readonly post: PostToMain,
+    assets: Map<string, DashboardAsset>,
+  ) {
+    this.counters = new SharedCounters(config.counters);
+    this.model = config.model;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: config.maxPayload,
+      clientTracking: false,
+      handleProtocols: (offered) => selectProtocol(offered),
+    });
+    this.http = createServer((request, response) => {
+      const path = pathOf(request);
+      const asset = assets.get(path);
+      const method = request.method ?? 'GET';
+      if (asset === undefined || (method !== 'GET' && method !== 'HEAD')) {
+        const status = path === '/ws' ? 426 : asset === undefined ? 404 : 405;
+        response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`${status} ${STATUS_CODES[status]}\n`);
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': asset.contentType,
+        'content-length': asset.body.length,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(method === 'HEAD' ? undefined : asset.body);
+    });
+    this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+  }
+
+  /**
+   * Loads the dashboard page and listens.
+   *
+   * @throws the listen error (such as EADDRINUSE) when the port is taken.
+   */
+  static async start(config: SocketServerConfig, post: PostToMain): Promise<SocketServer> {
+    const server = new SocketServer(config, post, await loadDashboard());
+    await new Promise<void>((resolve, reject) => {
+      server.http.once('error', reject);
+      server.http.listen(config.port, config.host, () => {
+        server.http.off('error', reject);
+        resolve();
+      });
+    });
+    server.ticker = setInterval(() => server.tick(), TICK_MS);
+    server.pinger = setInterval(() => server.heartbeat(), config.heartbeatMs);
+    return server;
+  }
+
+  /** Where it listens. */
+  get address(): AddressInfo {
+    return this.http.address() as AddressInfo;
+  }
+
+  /** Takes in a batch from the learner's thread: queues its frames for the clients that want them. */
+  receive(batch: Batch): void {
+    if (batch.model !== undefined) this.model = batch.model;
+    if (batch.added !== undefined) {
+      for (const [id, key] of batch.added) this.slots.set(id, new PredictionSlot(key, id));
+    }
+    if (batch.evicted !== undefined) {
+      for (const id of batch.evicted) {
+        const slot = this.slots.get(id);
+        if (slot === undefined) continue;
+        this.slots.delete(id);
+        for (const client of this.clients) client.forget(slot);
+      }
+    }
+    const packed = batch.predictions;
+    if (packed !== undefined) {
+      for (let at = 0; at < packed.length; ) {
+        const slot = this.slots.get(packed[at]);
+        if (slot === undefined) throw new Error(`socket worker: no slot ${packed[at]}`);
+        at = slot.unpackFrom(packed, at);
+      }
+    }
+    if (batch.metrics !== undefined) {
+      for (const [key, text] of batch.metrics) {
+        let frame: Buffer | undefined;
+        for (const client of this.clients) {
+          if (!client.wants('metrics', key)) continue;
+          frame ??= wireFrame(text);
+          client.offerMetrics(key, frame);
+        }
+      }
+    }
+    if (batch.events !== undefined) {
+      for (const [key, text] of batch.events) {
+        let frame: Buffer | undefined;
+        for (const client of this.clients) {
+          if (!client.wants('event', key)) continue;
+          frame ??= wireFrame(text);
+          client.offerEvent(frame);
+        }
+      }
+    }
+  }
+
+  /** Closes every client (1001; terminated after 0.5 s) and the server. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    clearInterval(this.pinger);
+    const goodbyes = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          const socket = client.socket;
+          const timer = setTimeout(() => {
+            socket.terminate();
+            resolve();
+          }, CLOSE_GRACE_MS / 2);
+          socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          try {
+            socket.close(1001, 'server shutting down');
+          } catch {
+            socket.terminate();
+          }
+        }),
+    );
+    await Promise.all(goodbyes);
+    this.clients.clear();
+    this.counters.set('clients', 0);
+    this.countSubscribers();
+    this.counters.bufferedBytes = 0;
+    this.wss.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.closed) {
+      refuse(socket, 503, 'closing');
+      return;
+    }
+    if (pathOf(request) !== '/ws') {
+      refuse(socket, 404, 'WebSocket is at /ws');
+      return;
+    }
+    const verdict = authorize(request, this.config);
+    if (!verdict.ok) {
+      refuse(socket, verdict.status, verdict.reason);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) =>
+      this.onConnection(ws, socket, verdict.producer),
+    );
+  }
+
+  private onConnection(socket: WebSocket, raw: Duplex, producer: boolean): void {
+    const client = new ClientQueue(socket, raw, producer, this.config.maxBufferedBytes);
+    this.clients.add(client);
+    // Counted before hello leaves: whoever has read hello sees the client in clientCount.
+    this.counters.set('clients', this.clients.size);
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    socket.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    socket.on('error', () => {
+      // ws closes the socket itself (for 1009 among others); nothing to add
+    });
+    socket.on('close', () => {
+      this.clients.delete(client);
+      client.clear();
+      this.counters.set('clients', this.clients.size);
+      this.countSubscribers();
+    });
+    const keys: (string | number)[] = [];
+    for (const slot of this.slots.values()) if (slot.key !== null) keys.push(slot.key);
+    client.send(helloBytes(this.model, keys, producer));
+  }
+
+  private onMessage(client: ClientQueue, data: unknown, isBinary: boolean): void {
+    if (client.dropped) return;
+    if (isBinary) {
+      this.offend(
+        client,
+        'malformed',
+        'binary frames are not part of the protocol; send JSON text',
+      );
+      return;
+    }
+    const parsed = parseClientMessage(toText(data));
+    if (!parsed.ok) {
+      if (parsed.code === 'invalid-sample') client.send(errorFrame(parsed.code, parsed.message));
+      else this.offend(client, parsed.code, parsed.message);
+      return;
+    }
+    this.handle(client, parsed.message);
+  }
+
+  private handle(client: ClientQueue, message: ClientMessage): void {
+    switch (message.type) {
+      case 'subscribe': {
+        client.clear();
+        client.topics.clear();
+        for (const topic of message.topics) client.topics.add(topic);
+        client.keys = message.keys === undefined ? undefined : new Set(message.keys);
+        client.intervalMs = 1000 / (message.maxRateHz ?? DEFAULT_RATE_HZ);
+        client.nextDueAt = 0;
+        this.countSubscribers();
+        return;
+      }
+      case 'unsubscribe': {
+        const topics = message.topics ?? TOPICS;
+        for (const topic of topics) client.topics.delete(topic);
+        client.clear(topics);
+        this.countSubscribers();
+        return;
+      }
+      case 'sample': {
+        if (!client.producer) {
+          this.offend(
+            client,
+            'forbidden',
+            'sample: only a client holding the producer token may send samples',
+          );
+          return;
+        }
+        const problem = wrongShape(message.sample, this.model);
+        if (problem !== undefined) {
+          client.send(errorFrame('invalid-sample', problem));
+          return;
+        }
+        this.ingest(message.sample);
+        return;
+      }
+    }
+  }
+
+  /** Queues a sample for the learner's thread: those of one event-loop turn go in one message. */
+  private ingest(sample: Sample): void {
+    this.ingested.push(sample);
+    if (this.ingestScheduled) return;
+    this.ingestScheduled = true;
+    setImmediate(() => {
+      this.ingestScheduled = false;
+      const samples = this.ingested;
+      this.ingested = [];
+      this.post({ type: 'samples', samples });
+    });
+  }
+
+  private offend(client: ClientQueue, code: ErrorCode, message: string): void {
+    client.offences++;
+    client.send(errorFrame(code, message));
+    if (client.offences >= this.config.maxOffences && !client.dropped) {
+      this.counters.add('offendersClosed', 1);
+      this.drop(client, 1008, 'too many bad messages');
+    }
+  }
+
+  private drop(client: ClientQueue, code: number, reason: string): void {
+    if (client.dropped) return;
+    client.dropped = true;
+    client.clear();
+    try {
+      client.socket.close(code, reason);
+    } catch {
+      // already closing
+    }
+    const timer = setTimeout(() => client.socket.terminate(), CLOSE_GRACE_MS);
+    timer.unref();
+    client.socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** Counts the clients of each topic, for the learner's thread to serialise only what some client wants. */
+  private countSubscribers(): void {
+    let predictions = 0;
+    let metrics = 0;
+    let events = 0;
+    for (const client of this.clients) {
+      if (client.topics.has('prediction')) predictions++;
+      if (client.topics.has('metrics')) metrics++;
+      if (client.topics.has('event')) events++;
+    }
+    this.counters.set('predictionClients', predictions);
+    this.counters.set('metricsClients', metrics);
+    this.counters.set('eventClients', events);
+  }
+
+  /** Flushes queues and due predictions; drops clients over the buffered-bytes limit too long. */
+  private tick(): void {
+    const now = Date.now();
+    const { maxBufferedBytes, dropAfterMs } = this.config;
+    let bufferedBytes = 0;
+    for (const client of this.clients) {
+      const buffered = client.socket.bufferedAmount;
+      bufferedBytes += buffered;
+      if (client.dropped) continue;
+      if (buffered >= maxBufferedBytes) {
+        if (client.overSince < 0) client.overSince = now;
+        else if (now - client.overSince >= dropAfterMs) {
+          this.counters.add('slowClientsDropped', 1);
+          this.drop(client, 1013, 'client too slow: try again later');
+        }
+        continue;
+      }
+      client.overSince = -1;
+      client.flush(now, this.slots.values());
+    }
+    this.counters.bufferedBytes = bufferedBytes;
+  }
+
+  private heartbeat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        this.counters.add('deadPeersTerminated', 1);
+        client.dropped = true;
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      try {
+        client.socket.ping();
+      } catch {
+        // closing
+      }
+    }
+  }
+}
+
+/** Checks the sample's lengths against the model, when it is known. */
+function wrongShape(sample: Sample, model: ModelSummary): string | undefined {
+  if (model === null) return undefined;
+  if (sample.x.length !== model.inputs) {
+    return `sample: x.length must be ${model.inputs}, got ${sample.x.length}`;
+  }
+  const y = sample.y;
+  if (y === undefined) return undefined;
+  const length = typeof y === 'number' ? 1 : y.length;
+  if (length !== model.outputs) {
+    return `sample: y must have ${model.outputs} value(s), got ${length}`;
+  }
+  return undefined;
+}
+
+/** Answers an upgrade request with an HTTP error and closes the socket. */
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = `${status} ${STATUS_CODES[status]}: ${reason}\n`;
+  const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${extra}` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function pathOf(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
+
+function toText(data: unknown): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return String(data);
+}
