@@ -1,5 +1,8 @@
 // streamprop/streams: where samples come from. Each source returns Observable<Sample>.
 
+export { type CsvColumn, type CsvPosition, type FromCsvOptions, fromCsv } from './fromCsv.js';
+export { type FromMqttOptions, fromMqtt } from './fromMqtt.js';
+export { type FromNdjsonOptions, fromNdjson } from './fromNdjson.js';
 export {
   type FromWebSocketOptions,
   fromWebSocket,
@@ -10,6 +13,7 @@ export {
   type WebSocketRejection,
 } from './fromWebSocket.js';
 export { type LaggedInput, type LaggedOptions, lagged } from './lagged.js';
+export type { ReplayOptions } from './replay.js';
 export { type SalesFeedOptions, type SalesSample, salesFeed } from './salesFeed.js';
 export { type SensorFeedOptions, type SensorSample, sensorFeed } from './sensorFeed.js';
 export { type SineFeedOptions, sineFeed } from './sineFeed.js';
