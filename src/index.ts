@@ -40,6 +40,24 @@ export type { DriftDetector, DriftDetectorState } from './metrics/driftDetector.
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
 export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './metrics/pageHinkley.js';
 export type { PrequentialErrorsState } from './metrics/prequentialErrors.js';
+export {
+  type Checkpoint,
+  type CheckpointJson,
+  type CheckpointParts,
+  type CheckpointTargets,
+  fromCheckpoint,
+  type LoadedCheckpoint,
+  parseCheckpoint,
+  toCheckpoint,
+} from './model/checkpoint.js';
+export {
+  type CheckpointFileSystem,
+  type CheckpointSearch,
+  CheckpointStore,
+  type CheckpointStoreOptions,
+  checkpointStore,
+  type StoredCheckpoint,
+} from './model/checkpointStore.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';

@@ -597,6 +597,13 @@ function clipProbability(p: number): number {
  * The saved state of the error figures of a `MetricsTracker` (its `errors`), as plain JSON
  * values: the settings, the sliding window's ring (its first `size` slots) and running sums, the
  * EWMA and the totals since the start. A number that is not finite (after an overflow) is `null`.
+ *
+ * @example
+ * ```ts
+ * import { metricsTracker, type PrequentialErrorsState } from 'streamprop';
+ * const errors: PrequentialErrorsState | null = metricsTracker({ window: 100 }).state().errors;
+ * console.log(errors?.size ?? 0); // 0: nothing counted yet
+ * ```
  */
 export interface PrequentialErrorsState {
   /** Values per sample (the network's outputs). */

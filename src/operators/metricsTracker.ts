@@ -6,7 +6,16 @@ import type { Sample } from './sample.js';
 import { checkStep, Stage, type Step } from './step.js';
 import type { RejectionReason } from './stepEvent.js';
 
-/** Options of {@link metricsTracker} (and of `rollingMetrics`, which makes one per subscription). */
+/**
+ * Options of {@link metricsTracker} (and of `rollingMetrics`, which makes one per subscription).
+ *
+ * @example
+ * ```ts
+ * import { metricsTracker, type MetricsTrackerOptions } from 'streamprop';
+ * const options: MetricsTrackerOptions = { window: 500, alpha: 0.01 };
+ * const tracker = metricsTracker(options);
+ * ```
+ */
 export interface MetricsTrackerOptions {
   /** Scored samples in the sliding window of the top-level figures (default 1000). */
   readonly window?: number;
