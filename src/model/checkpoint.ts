@@ -439,7 +439,7 @@ function check(name: string, json: unknown): Checked {
   const outputs = model.network.outputs;
   let controller: RateController | undefined;
   const rate = checkpoint.controller;
-  const make = rate && CONTROLLERS[rate.name];
+  const make = rate && Object.hasOwn(CONTROLLERS, rate.name) ? CONTROLLERS[rate.name] : undefined;
   if (rate && make) {
     controller = part(name, 'controller.options', () => make(rate.options));
     const c = controller;
@@ -466,7 +466,8 @@ function check(name: string, json: unknown): Checked {
   }
   let detector: DriftDetector | undefined;
   const drift = checkpoint.drift;
-  const makeDetector = drift && DETECTORS[drift.name];
+  const makeDetector =
+    drift && Object.hasOwn(DETECTORS, drift.name) ? DETECTORS[drift.name] : undefined;
   if (drift && makeDetector) {
     detector = part(name, 'drift.settings', () => makeDetector(drift.settings));
     const d = detector;

@@ -351,6 +351,16 @@ describe('checkpoint: round trip', () => {
     expect(restored).toContainEqual({ name: 'never', settings: {}, values: { seen: [1, 2] } });
   });
 
+  it('a name that is a property of every object is no built-in kind', () => {
+    const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+    const checkpoint = toCheckpoint({ network: net, optimizer: sgd(), samples: 0 });
+    const odd = { ...checkpoint, controller: { name: 'constructor', options: {}, values: {} } };
+    expect(parseCheckpoint(odd).controller?.name).toBe('constructor');
+    expect(() => fromCheckpoint(odd)).toThrow(
+      'fromCheckpoint: controller: "constructor" is not a built-in controller',
+    );
+  });
+
   it('a state that does not fit an object passed changes none of them', () => {
     const { checkpoint } = sample();
     const tracker = metricsTracker({ window: 200 });
