@@ -1,0 +1,268 @@
+// `streamprop run` and `streamprop predict` end to end, as compiled, in child processes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { checkpointStore } from '../../src/index.js';
+import { killAll, startCli } from './cliProcess.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'streamprop-cli-'));
+afterEach(killAll);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Metrics {
+  type: string;
+  samples: number;
+  rmse: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+  total: { rmse: number };
+}
+const metricsOf = (lines: string[]): Metrics[] =>
+  lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Metrics);
+
+/** A CSV of `n` records, y = 2·a − b + small noise; the records listed in `bad` are broken. */
+function writeCsv(name: string, n: number, bad: ReadonlyMap<number, string> = new Map()): string {
+  const lines = ['time,a,b,y'];
+  let state = 7;
+  const noise = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648 - 0.5;
+  };
+  for (let i = 0; i < n; i++) {
+    const a = Math.sin(i * 1.7);
+    const b = Math.cos(i * 2.3);
+    const y = 2 * a - b + 0.05 * noise();
+    lines.push(bad.get(i) ?? `${1_700_000_000_000 + i * 1000},${a},${b},${y}`);
+  }
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+describe('streamprop run', () => {
+  it('learns from the default sensor feed, serves the dashboard while it runs, stops at --limit', async () => {
+    const cli = startCli(['run', '--port', '0', '--rate', '2000', '--limit', '5000']);
+    const url = (await cli.waitFor(/^dashboard: /)).slice('dashboard: '.length);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    expect(cli.stdout[0]).toBe(
+      'streamprop: learning from the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
+    );
+    const status = cli.stdout.filter((l) => l.startsWith('samples '));
+    expect(status.length).toBeGreaterThan(0);
+    expect(status[0]).toMatch(
+      /^samples [\d,]+ {2}[\d,]+\/s {2}rmse \d\.\d+ {2}mae \d\.\d+ {2}lr 0\.00100 {2}rejected 0 {2}drifts \d+ {2}checkpoint none yet$/,
+    );
+    expect(cli.stdout[cli.stdout.length - 1]).toBe('stopped after 5,000 samples');
+  });
+
+  it('--json: NDJSON metrics on stdout (messages on stderr), the error falling', async () => {
+    const cli = startCli(['run', '--port', '0', '--rate', '4000', '--limit', '12000', '--json']);
+    expect((await cli.exited).code).toBe(0);
+    const metrics = metricsOf(cli.stdout);
+    expect(metrics.length).toBe(cli.stdout.filter((l) => l !== '').length);
+    expect(metrics.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < metrics.length; i++) {
+      expect(metrics[i].samples).toBeGreaterThan(metrics[i - 1].samples);
+    }
+    const first = metrics[0];
+    const last = metrics[metrics.length - 1];
+    expect(last.samples).toBe(12000);
+    expect(last.total.rmse).toBeLessThan(first.total.rmse);
+    expect(last.rmse).toBeLessThan(first.rmse);
+    expect(cli.stderr.some((l) => l.startsWith('dashboard: http://127.0.0.1:'))).toBe(true);
+  });
+
+  it('replays a CSV file to its end, counting its malformed records, and predicts with the checkpoint', async () => {
+    const bad = new Map([
+      [10, '1700000010000,0.5,oops,1'],
+      [500, '1700000500000,0.5'],
+      [900, '1700000900000,0.1,0.2,0.3,0.4'],
+    ]);
+    const csv = writeCsv('replay.csv', 3000, bad);
+    const checkpoint = join(dir, 'replay', 'run.ckpt');
+    const cli = startCli([
+      'run',
+      '--source',
+      `csv:${csv}`,
+      '--port',
+      '0',
+      '--json',
+      '--checkpoint',
+      checkpoint,
+      '--lr',
+      '0.01',
+    ]);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain(`streamprop: learning from ${csv}: x = a, b; y = y; t = time`);
+    const last = metricsOf(cli.stdout).at(-1);
+    expect(last?.samples).toBe(3000);
+    expect(last?.rejected).toBe(3);
+    expect(last?.rejectedByReason.malformed).toBe(3);
+    expect(last?.rmse).toBeLessThan(0.3); // y spans about ±3
+    const saved = checkpointStore(checkpoint).loadNewest().newest?.checkpoint;
+    expect(saved?.samples).toBe(3000);
+    expect(saved?.source).toEqual({ name: `csv:${csv}`, position: 3000 });
+
+    const input = [
+      JSON.stringify({ x: [0.5, 0.25], id: 'a' }),
+      'not json',
+      JSON.stringify({ x: [1], id: 'short' }),
+      JSON.stringify({ x: [-0.5, 0.5], key: 'k', t: 5 }),
+    ].join('\n');
+    const predict = startCli(['predict', '--model', checkpoint], input);
+    expect((await predict.exited).code).toBe(0);
+    const out = predict.stdout.filter((l) => l !== '').map((l) => JSON.parse(l));
+    expect(out).toHaveLength(4);
+    expect(out[0]).toMatchObject({ seq: 0, id: 'a' });
+    expect(out[0].prediction).toBeCloseTo(2 * 0.5 - 0.25, 0);
+    expect(out[1]).toEqual({
+      seq: 1,
+      error: expect.stringMatching(/^forward: sample 1: line 2 .*not valid JSON/),
+    });
+    expect(out[2]).toEqual({
+      seq: 2,
+      id: 'short',
+      error: 'forward: sample 2: x.length must be 2, got 1',
+    });
+    expect(out[3]).toMatchObject({ seq: 3, key: 'k', t: 5 });
+    expect(out[3].prediction).toBeCloseTo(2 * -0.5 - 0.5, 0);
+  });
+
+  it('learns from NDJSON on standard input until it ends', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) =>
+      JSON.stringify({ x: [i % 10, 1], y: (i % 10) / 10 }),
+    );
+    lines.splice(100, 0, '{"x": [1, 2], "y":');
+    const cli = startCli(
+      ['run', '--source', 'ndjson:-', '--port', '0', '--json'],
+      `${lines.join('\n')}\n`,
+    );
+    expect((await cli.exited).code).toBe(0);
+    const last = metricsOf(cli.stdout).at(-1);
+    expect(last?.samples).toBe(401);
+    expect(last?.rejectedByReason.malformed).toBe(1);
+  });
+
+  it('SIGTERM: writes the final checkpoint and exits 0', async () => {
+    const checkpoint = join(dir, 'term', 'run.ckpt');
+    const cli = startCli([
+      'run',
+      '--port',
+      '0',
+      '--rate',
+      '2000',
+      '--checkpoint',
+      checkpoint,
+      '--checkpoint-every',
+      '1000000',
+    ]);
+    await cli.waitFor(/^samples [1-9]/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toEqual({ code: 0, signal: null });
+    const stopped = /^stopped after ([\d,]+) samples; 1 checkpoint\(s\) written/.exec(
+      cli.stdout.at(-1) ?? '',
+    );
+    expect(stopped).not.toBeNull();
+    const samples = Number(stopped?.[1].replaceAll(',', ''));
+    expect(checkpointStore(checkpoint).loadNewest().newest?.checkpoint.samples).toBe(samples);
+  });
+
+  it('refuses bad options with one line per problem and exit status 2', async () => {
+    const cli = startCli(['run', '--layers', '32,x', '--lr', '-1', '--resume']);
+    expect((await cli.exited).code).toBe(2);
+    expect(cli.stderr.filter((l) => l !== '')).toEqual([
+      'streamprop run: --layers: must be a comma-separated list of layer sizes, as 32,16 (got "32,x")',
+      'streamprop run: --lr: must be > 0 (got "-1")',
+      'streamprop run: --resume: needs --checkpoint PATH to know where to resume from',
+    ]);
+  });
+
+  it('says so when the port is taken, and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const cli = startCli(['run', '--port', String(port)]);
+      expect((await cli.exited).code).toBe(1);
+      expect(cli.stderr.join('\n')).toMatch(/EADDRINUSE/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says so when the CSV file does not exist, and exits 1', async () => {
+    const cli = startCli(['run', '--source', `csv:${join(dir, 'missing.csv')}`, '--port', '0']);
+    expect((await cli.exited).code).toBe(1);
+    expect(cli.stderr.join('\n')).toMatch(/missing\.csv.*(ENOENT|no such file)/);
+  });
+});
+
+describe('streamprop run: killed at random moments (SIGKILL), resumed each time', () => {
+  it('always resumes from a sound checkpoint, never counts backwards, never re-reads the file from the start', async () => {
+    const records = 40_000;
+    const csv = writeCsv('killed.csv', records);
+    const checkpoint = join(dir, 'killed', 'run.ckpt');
+    const store = checkpointStore(checkpoint);
+    const args = [
+      'run',
+      '--source',
+      `csv:${csv}`,
+      '--port',
+      '0',
+      '--checkpoint',
+      checkpoint,
+      '--checkpoint-every',
+      '200',
+      '--resume',
+    ];
+    let random = 12345;
+    const nextDelay = (): number => {
+      random = (random * 1103515245 + 12345) % 2147483648;
+      return 100 + Math.floor((random / 2147483648) * 900);
+    };
+    let previous = 0;
+    for (let kill = 0; kill < 20; kill++) {
+      const cli = startCli([...args, '--rate', '1500']);
+      const resumed = await cli.waitFor(/^(resumed from|no checkpoint to resume)/);
+      if (kill === 0) {
+        expect(resumed).toBe(`no checkpoint to resume from at ${checkpoint}: starting afresh`);
+      } else {
+        // From the newest file, or from the one before when the kill fell between the two
+        // renames of a save (the newest is then missing, never half written).
+        expect([
+          `resumed from ${checkpoint} at sample ${previous.toLocaleString('en')}`,
+          `resumed from ${checkpoint}.1 at sample ${previous.toLocaleString('en')}`,
+        ]).toContain(resumed);
+        await cli.waitFor(/^streamprop: learning from /);
+        expect(cli.stdout).toContain(
+          `streamprop: learning from ${csv}: x = a, b; y = y; t = time; from record ${previous + 1}`,
+        );
+      }
+      await cli.waitFor(/^dashboard: /);
+      await new Promise((resolve) => setTimeout(resolve, nextDelay()));
+      cli.child.kill('SIGKILL');
+      expect((await cli.exited).signal).toBe('SIGKILL');
+      const { newest, problems } = store.loadNewest();
+      expect(problems).toEqual([]);
+      const samples = newest?.checkpoint.samples ?? 0;
+      expect(samples).toBeGreaterThanOrEqual(previous);
+      if (newest !== undefined) {
+        expect(newest.checkpoint.source).toEqual({ name: `csv:${csv}`, position: samples });
+      }
+      previous = samples;
+    }
+    expect(previous).toBeGreaterThan(2000);
+    // The last run reads the rest as fast as it can: every record was learned from exactly once
+    // in the count that survived (what a killed run learned after its checkpoint is learned again).
+    const last = startCli([...args, '--json']);
+    expect((await last.exited).code).toBe(0);
+    expect(metricsOf(last.stdout).at(-1)?.samples).toBe(records);
+    expect(store.loadNewest().newest?.checkpoint.samples).toBe(records);
+  }, 120_000);
+});
