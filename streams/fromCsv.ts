@@ -1,9 +1,9 @@
 import type { Transform } from 'node:stream';
-import { type CsvError, type Options, parse } from 'csv-parse';
+import { type CsvError, type Options, Parser } from 'csv-parse';
 import type { Observable } from 'rxjs';
 import { describeValue } from '../src/operators/describeValue.js';
 import type { Sample } from '../src/operators/sample.js';
-import { malformedSample } from './malformedSample.js';
+import { type KnownFields, malformedSample } from './malformedSample.js';
 import { mapSample } from './mapSample.js';
 import { type ReplayOptions, replay } from './replay.js';
 
@@ -148,58 +148,82 @@ export function fromCsv(
   }
   const where = typeof source === 'string' ? source : 'the CSV stream';
   const parser = (skip: number): Transform => {
-    let columns: readonly string[] | undefined = names; // the header's names, once known
     let reader: RecordReader | undefined;
     let seen = 0; // data records so far, skipped ones included
-    const settings: Options<Sample, string[]> = {
-      delimiter,
-      quote: quote === false ? null : quote,
-      comment,
-      bom: true,
-      relax_quotes: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_record: (fields: string[], info) => {
+    const records = new RecordParser(
+      {
+        delimiter,
+        quote: quote === false ? null : quote,
+        comment,
+        bom: true,
+        relax_quotes: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        skip_records_with_error: true,
+        on_skip: (error: CsvError | undefined) => {
+          if (reader === undefined && header === true) {
+            throw new Error(`fromCsv: cannot read the header of ${where}: ${error?.message}`);
+          }
+          if (++seen <= skip) return undefined;
+          const line = typeof error?.lines === 'number' ? error.lines : Number.NaN;
+          records.push(
+            malformedSample(
+              `line ${line}`,
+              error?.code,
+              `cannot be parsed as CSV (${error?.message})`,
+            ),
+          );
+          return undefined;
+        },
+      },
+      (fields, line) => {
         if (reader === undefined) {
           if (header === true) {
-            columns = fields.map((n) => n.trim());
+            const columns = fields.map((n) => n.trim());
             reader = recordReader(plan, columns, columns.length, delimiter, map, where);
             return null;
           }
-          reader = recordReader(
-            plan,
-            columns,
-            columns?.length ?? fields.length,
-            delimiter,
-            map,
-            where,
-          );
+          const width = names?.length ?? fields.length;
+          reader = recordReader(plan, names, width, delimiter, map, where);
         }
         if (++seen <= skip) return null;
-        return reader(fields, info.lines, seen);
+        return reader(fields, line, seen);
       },
-      on_skip: (error: CsvError | undefined) => {
-        if (reader === undefined && header === true) {
-          throw new Error(`fromCsv: cannot read the header of ${where}: ${error?.message}`);
-        }
-        if (++seen <= skip) return undefined;
-        const line = typeof error?.lines === 'number' ? error.lines : Number.NaN;
-        samples.push(
-          malformedSample(
-            `line ${line}`,
-            error?.code,
-            `cannot be parsed as CSV (${error?.message})`,
-          ),
-        );
-        return undefined;
-      },
-    };
-    // csv-parse types a parser without `columns` as one of string arrays; on_record makes samples.
-    const samples: Transform = parse(settings as unknown as Options);
-    return samples;
+    );
+    return records;
   };
   return replay('fromCsv', source, options, parser);
+}
+
+/**
+ * csv-parse's stream, turning each record into an item as it is pushed — when the parser's
+ * `info.lines` is the line the record ends on — at no cost per record beyond the call (its
+ * `on_record` hook builds an information object for every record, which halves the speed). A
+ * record turned into `null` is dropped; an error thrown (a column missing from the header)
+ * fails the stream.
+ */
+class RecordParser extends Parser {
+  readonly #toItem: (fields: string[], line: number) => Sample | null;
+  #failed = false;
+
+  constructor(options: Options, toItem: (fields: string[], line: number) => Sample | null) {
+    super(options);
+    this.#toItem = toItem;
+  }
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (!Array.isArray(chunk)) return super.push(chunk, encoding); // the end, or an item made already
+    if (this.#failed) return false;
+    let item: Sample | null;
+    try {
+      item = this.#toItem(chunk, this.info.lines);
+    } catch (error) {
+      this.#failed = true;
+      this.destroy(error as Error);
+      return false;
+    }
+    return item === null || super.push(item);
+  }
 }
 
 /** The columns the options name, checked; `undefined` for `map`. */
@@ -276,19 +300,17 @@ function recordReader(
   map: FromCsvOptions['map'],
   where: string,
 ): RecordReader {
-  const wrongWidth = (fields: string[], line: number): Sample | undefined =>
-    fields.length === width
-      ? undefined
-      : malformedSample(
-          `line ${line}`,
-          fields.join(delimiter),
-          `has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${width}`,
-        );
+  const wrongWidth = (fields: string[], line: number, known?: KnownFields): Sample =>
+    malformedSample(
+      `line ${line}`,
+      fields.join(delimiter),
+      `has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${width}`,
+      known,
+    );
   if (plan === undefined) {
     const keys = Array.from({ length: width }, (_, i) => names?.[i] ?? String(i));
     return (fields, line, record) => {
-      const wrong = wrongWidth(fields, line);
-      if (wrong !== undefined) return wrong;
+      if (fields.length !== width) return wrongWidth(fields, line);
       const row: Record<string, string> = {};
       for (let i = 0; i < width; i++) row[keys[i]] = fields[i];
       return mapSample(
@@ -331,36 +353,25 @@ function recordReader(
   const tLabel = plan.t === undefined ? '' : labelOf(plan.t);
   const yIsArray = plan.yIsArray;
 
-  return (fields, line) => {
-    const known: { key?: string; id?: string; t?: number } = {};
+  /** The key, id and time of a record that gives a malformed item, as far as they can be read. */
+  const knownOf = (fields: string[]): KnownFields => {
+    const known: { -readonly [K in keyof KnownFields]: KnownFields[K] } = {};
     if (keyAt >= 0 && keyAt < fields.length) known.key = fields[keyAt];
     if (idAt >= 0 && idAt < fields.length) known.id = fields[idAt];
-    let t = Number.NaN;
-    if (tAt >= 0 && tAt < fields.length) {
-      t = timeOf(fields[tAt]);
-      if (Number.isFinite(t)) known.t = t;
-    }
-    const wrong = wrongWidth(fields, line);
-    if (wrong !== undefined) return Object.assign(wrong, known);
-    if (tAt >= 0 && !Number.isFinite(t)) {
-      return malformedSample(
-        `line ${line}: ${tLabel}`,
-        fields[tAt],
-        'is not a number nor a date',
-        known,
-      );
-    }
+    const t = tAt >= 0 && tAt < fields.length ? timeOf(fields[tAt]) : Number.NaN;
+    if (Number.isFinite(t)) known.t = t;
+    return known;
+  };
+  const bad = (fields: string[], line: number, label: string, at: number, problem: string) =>
+    malformedSample(`line ${line}: ${label}`, fields[at], problem, knownOf(fields));
+
+  return (fields, line) => {
+    if (fields.length !== width) return wrongWidth(fields, line, knownOf(fields));
     const x: number[] = [];
     for (let i = 0; i < xAt.length; i++) {
       const v = numberOf(fields[xAt[i]]);
-      if (!Number.isFinite(v)) {
-        return malformedSample(
-          `line ${line}: ${xLabel[i]}`,
-          fields[xAt[i]],
-          'is not a finite number',
-          known,
-        );
-      }
+      if (!Number.isFinite(v))
+        return bad(fields, line, xLabel[i], xAt[i], 'is not a finite number');
       x.push(v);
     }
     const sample: { -readonly [K in keyof Sample]: Sample[K] } = { x };
@@ -369,18 +380,20 @@ function recordReader(
       for (let i = 0; i < yAt.length; i++) {
         const v = numberOf(fields[yAt[i]]);
         if (!Number.isFinite(v)) {
-          return malformedSample(
-            `line ${line}: ${yLabel![i]}`,
-            fields[yAt[i]],
-            'is not a finite number',
-            known,
-          );
+          return bad(fields, line, yLabel![i], yAt[i], 'is not a finite number');
         }
         y.push(v);
       }
       sample.y = yIsArray ? y : y[0];
     }
-    return Object.assign(sample, known);
+    if (keyAt >= 0) sample.key = fields[keyAt];
+    if (idAt >= 0) sample.id = fields[idAt];
+    if (tAt >= 0) {
+      const t = timeOf(fields[tAt]);
+      if (!Number.isFinite(t)) return bad(fields, line, tLabel, tAt, 'is not a number nor a date');
+      sample.t = t;
+    }
+    return sample;
   };
 }
 
