@@ -1,10 +1,6 @@
 // fromMqtt against a real broker: mosquitto, started here on 127.0.0.1 with a config file of
 // this test's own, stopped and started again to check that the feed reconnects.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { lastValueFrom, type Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,76 +16,15 @@ import {
   train,
 } from '../../src/index.js';
 import { fromMqtt } from '../../streams/fromMqtt.js';
-
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', '/usr/bin/mosquitto'].find(
-  (path) => existsSync(path),
-);
-// Without CI a machine may lack the broker; in CI its absence must fail the run.
-const run = MOSQUITTO !== undefined || process.env.CI !== undefined;
-
-const dir = mkdtempSync(join(tmpdir(), 'streamprop-mqtt-'));
-const brokers = new Set<ChildProcess>();
-
-/** A TCP port nothing listens on right now. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `condition` every 20 ms for at most `ms`. */
-const until = async (condition: () => boolean, what: string, ms = 10_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
-};
-
-/** Whether something accepts TCP connections on the port. */
-const listening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-/** Starts mosquitto on 127.0.0.1:port with `extra` config lines, once it accepts connections. */
-const startBroker = async (port: number, extra: string[] = []): Promise<ChildProcess> => {
-  const config = join(dir, `mosquitto-${port}.conf`);
-  writeFileSync(
-    config,
-    [`listener ${port} 127.0.0.1`, 'persistence false', 'sys_interval 1', ...extra, ''].join('\n'),
-  );
-  const broker = spawn(MOSQUITTO ?? 'mosquitto', ['-c', config], { stdio: 'ignore' });
-  brokers.add(broker);
-  broker.once('exit', () => brokers.delete(broker));
-  const deadline = Date.now() + 10_000;
-  while (!(await listening(port))) {
-    if (broker.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`mosquitto did not start on port ${port} (exit code ${broker.exitCode})`);
-    }
-    await sleep(50);
-  }
-  return broker;
-};
-
-const stopBroker = async (broker: ChildProcess): Promise<void> => {
-  if (broker.exitCode !== null || broker.signalCode !== null) return;
-  const exited = new Promise((resolve) => broker.once('exit', resolve));
-  broker.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (broker.exitCode === null && broker.signalCode === null) broker.kill('SIGKILL');
-};
+import {
+  freePort,
+  sleep,
+  startBroker,
+  stopAllBrokers,
+  stopBroker,
+  until,
+  withBroker,
+} from './mosquitto.js';
 
 /** y = 2a − b, the function the learner has to find. */
 const sampleOf = (i: number): Sample => {
@@ -98,7 +33,7 @@ const sampleOf = (i: number): Sample => {
   return { x: [a, b], y: 2 * a - b, id: i };
 };
 
-describe.skipIf(!run)('fromMqtt (with a real mosquitto)', () => {
+describe.skipIf(!withBroker)('fromMqtt (with a real mosquitto)', () => {
   let port = 0;
   let broker: ChildProcess;
   let publisher: MqttClient;
@@ -112,8 +47,7 @@ describe.skipIf(!run)('fromMqtt (with a real mosquitto)', () => {
 
   afterAll(async () => {
     await publisher?.endAsync(true).catch(() => undefined);
-    await Promise.all([...brokers].map(stopBroker));
-    rmSync(dir, { recursive: true, force: true });
+    await stopAllBrokers();
   });
 
   it('learns from the samples, counts the bad payloads, and goes on after the broker restarts', async () => {

@@ -1,0 +1,85 @@
+// A real MQTT broker for the tests: mosquitto, started on 127.0.0.1 with a config file of the
+// test's own, and stopped by the test. CI installs it with apt-get (.ci/run).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MOSQUITTO = [
+  '/usr/sbin/mosquitto',
+  '/usr/local/sbin/mosquitto',
+  '/usr/bin/mosquitto',
+].find((path) => existsSync(path));
+/** Whether the broker tests run: without CI a machine may lack the broker; in CI its absence must fail the run. */
+export const withBroker = MOSQUITTO !== undefined || process.env.CI !== undefined;
+
+const dir = mkdtempSync(join(tmpdir(), 'streamprop-mqtt-'));
+const brokers = new Set<ChildProcess>();
+
+/** A TCP port nothing listens on right now. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `condition` every 20 ms for at most `ms`. */
+export const until = async (condition: () => boolean, what: string, ms = 10_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(20);
+  }
+};
+
+/** Whether something accepts TCP connections on the port. */
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** Starts mosquitto on 127.0.0.1:port with `extra` config lines, once it accepts connections. */
+export const startBroker = async (port: number, extra: string[] = []): Promise<ChildProcess> => {
+  const config = join(dir, `mosquitto-${port}.conf`);
+  writeFileSync(
+    config,
+    [`listener ${port} 127.0.0.1`, 'persistence false', 'sys_interval 1', ...extra, ''].join('\n'),
+  );
+  const broker = spawn(MOSQUITTO ?? 'mosquitto', ['-c', config], { stdio: 'ignore' });
+  brokers.add(broker);
+  broker.once('exit', () => brokers.delete(broker));
+  const deadline = Date.now() + 10_000;
+  while (!(await listening(port))) {
+    if (broker.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`mosquitto did not start on port ${port} (exit code ${broker.exitCode})`);
+    }
+    await sleep(50);
+  }
+  return broker;
+};
+
+export const stopBroker = async (broker: ChildProcess): Promise<void> => {
+  if (broker.exitCode !== null || broker.signalCode !== null) return;
+  const exited = new Promise((resolve) => broker.once('exit', resolve));
+  broker.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (broker.exitCode === null && broker.signalCode === null) broker.kill('SIGKILL');
+};
+
+/** Stops every broker still running and removes the config files (for afterAll). */
+export const stopAllBrokers = async (): Promise<void> => {
+  await Promise.all([...brokers].map(stopBroker));
+  rmSync(dir, { recursive: true, force: true });
+};
