@@ -334,3 +334,74 @@ describe('dense()', () => {
     expect(() => dense(2, activation as unknown as Activation)).toThrow(/dense: activation/);
   });
 });
+
+describe('forward and backward on rows longer than eight weights', () => {
+  // The passes do eight terms per turn; this compares them bit for bit with plain loops that
+  // add the same terms in the same order. Rows of 11 and 19 weights: full turns and a rest.
+  const net = network({ inputs: 11, layers: [dense(19, tanh), dense(3, linear)], seed: 9 });
+  const [hidden, top] = net.layers;
+  const x = Array.from({ length: 11 }, (_, i) => Math.sin(1.7 * i + 0.3));
+  const target = [0.25, -0.5, 1];
+
+  /** z = W·n + b, one term at a time from the bias on. */
+  function affine(layer: typeof hidden, input: readonly number[]): number[] {
+    return Array.from({ length: layer.units }, (_, j) => {
+      let sum = layer.biases[j];
+      for (let i = 0; i < layer.fanIn; i++) sum += layer.weights[j * layer.fanIn + i] * input[i];
+      return sum;
+    });
+  }
+
+  it('forward: every pre-activation and output is the plain sum, bit for bit', () => {
+    const trace = net.createTrace();
+    trace.input.set(x);
+    net.forward(trace);
+    const z0 = affine(hidden, x);
+    const y0 = z0.map(Math.tanh);
+    const z1 = affine(top, y0);
+    expect(Array.from(trace.z[0])).toEqual(z0);
+    expect(Array.from(trace.z[1])).toEqual(z1);
+    expect(Array.from(trace.output)).toEqual(z1);
+  });
+
+  it('backward: δ(0) = (1 − y²) ⊙ Wᵀδ(1), summed over the neurons in order, bit for bit', () => {
+    const trace = net.createTrace();
+    trace.input.set(x);
+    trace.target.set(target);
+    net.forward(trace);
+    net.backward(trace, mse());
+    const y0 = Array.from(trace.y[0]);
+    const d1 = Array.from(trace.output, (o, j) => o - target[j]); // mse, linear output
+    expect(Array.from(trace.delta[1])).toEqual(d1);
+    const d0 = y0.map((y, i) => {
+      let back = top.weights[i] * d1[0];
+      for (let j = 1; j < top.units; j++) back += top.weights[j * top.fanIn + i] * d1[j];
+      return back * (1 - y * y);
+    });
+    expect(Array.from(trace.delta[0])).toEqual(d0);
+  });
+
+  it('backward through a 19-unit layer into a wide one: Wᵀδ with 19 terms per input', () => {
+    // 3 → 19 tanh → 11 tanh → 2 linear: back-propagating from the 11-unit layer reads rows of
+    // 19 weights (two full turns and a rest of 3).
+    const deep = network({
+      inputs: 3,
+      layers: [dense(19, tanh), dense(11, tanh), dense(2, linear)],
+      seed: 4,
+    });
+    const trace = deep.createTrace();
+    trace.input.set([0.3, -0.7, 0.9]);
+    trace.target.set([0.5, -0.5]);
+    deep.forward(trace);
+    deep.backward(trace, mse());
+    const mid = deep.layers[1];
+    const d1 = Array.from(trace.delta[1]);
+    const y0 = Array.from(trace.y[0]);
+    const d0 = y0.map((y, i) => {
+      let back = mid.weights[i] * d1[0];
+      for (let j = 1; j < mid.units; j++) back += mid.weights[j * mid.fanIn + i] * d1[j];
+      return back * (1 - y * y);
+    });
+    expect(Array.from(trace.delta[0])).toEqual(d0);
+  });
+});
