@@ -178,7 +178,18 @@ export class Network {
       const fanIn = layer.fanIn;
       const blocks = fanIn - (fanIn % 8);
       const d0 = delta[0];
-      for (let i = 0; i < fanIn; i++) back[i] = w[i] * d0;
+      let first = 0;
+      for (; first < blocks; first += 8) {
+        back[first] = w[first] * d0;
+        back[first + 1] = w[first + 1] * d0;
+        back[first + 2] = w[first + 2] * d0;
+        back[first + 3] = w[first + 3] * d0;
+        back[first + 4] = w[first + 4] * d0;
+        back[first + 5] = w[first + 5] * d0;
+        back[first + 6] = w[first + 6] * d0;
+        back[first + 7] = w[first + 7] * d0;
+      }
+      for (; first < fanIn; first++) back[first] = w[first] * d0;
       for (let j = 1, row = fanIn; j < layer.units; j++, row += fanIn) {
         const d = delta[j];
         let i = 0;
