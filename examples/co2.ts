@@ -12,31 +12,10 @@ import { parse } from 'csv-parse/sync';
 import { from } from 'rxjs';
 import { adam, dense, linear, mse, network, normalize, tanh, train } from 'streamprop';
 import { type LaggedInput, lagged } from 'streamprop/streams';
+import { ForecastScore } from './forecastScore.js';
 
 const LAGS = 12; // the monthly changes of the last year
 const WARM_UP = 24; // forecasts made before scoring starts (the network starts from random weights)
-
-/** Prequential error sums of one forecaster over the scored forecasts. */
-class Score {
-  count = 0;
-  private squares = 0;
-  private absolutes = 0;
-
-  add(forecast: number, actual: number): void {
-    const error = forecast - actual;
-    this.count++;
-    this.squares += error * error;
-    this.absolutes += Math.abs(error);
-  }
-
-  get rmse(): number {
-    return Math.sqrt(this.squares / this.count);
-  }
-
-  get mae(): number {
-    return this.absolutes / this.count;
-  }
-}
 
 // The data file of the installed package (its entry point only lists download URLs).
 const file = new URL('../data/co2-concentration.csv', import.meta.resolve('vega-datasets'));
@@ -52,9 +31,9 @@ const changes: LaggedInput[] = records.slice(1).map((r, j) => ({
 }));
 
 const net = network({ inputs: LAGS, layers: [dense(32, tanh), dense(1, linear)], seed: 7 });
-const model = new Score();
-const lastValue = new Score();
-const seasonal = new Score();
+const model = new ForecastScore();
+const lastValue = new ForecastScore();
+const seasonal = new ForecastScore();
 let first: number | undefined;
 let last: number | undefined;
 
@@ -80,7 +59,7 @@ from(changes)
     complete() {
       const month = (t: number | undefined): string =>
         t === undefined ? '?' : new Date(t).toISOString().slice(0, 7);
-      const line = (name: string, s: Score): string =>
+      const line = (name: string, s: ForecastScore): string =>
         `${name.padEnd(15)}RMSE ${s.rmse.toFixed(3)} ppm  MAE ${s.mae.toFixed(3)} ppm`;
       console.log(
         `co2: ${model.count} monthly forecasts of the Mauna Loa CO2 one month ahead from the last ${LAGS} monthly changes, ${month(first)} … ${month(last)}, scored after ${WARM_UP}`,

