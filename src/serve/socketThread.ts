@@ -83,14 +83,15 @@ export class SocketThread {
     });
   }
 
-  /** Posts a batch; its packed predictions are transferred, not copied. */
+  /**
+   * Posts a batch, copied. Nothing is ever transferred: the first ArrayBuffer detached in a
+   * thread invalidates V8's "ArrayBufferDetaching" protector, which throws away every optimised
+   * function that touches a typed array — the learner's whole hot path — and makes it slower
+   * for good (about 20 % in `npm run bench:ws`). A batch is small; copying it costs less.
+   */
   post(batch: Batch): void {
     if (this.ended || this.closing) return;
-    const predictions = batch.predictions;
-    this.worker.postMessage(
-      batch,
-      predictions === undefined ? undefined : [predictions.buffer as ArrayBuffer],
-    );
+    this.worker.postMessage(batch);
   }
 
   /**

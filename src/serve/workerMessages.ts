@@ -40,7 +40,7 @@ export interface Batch {
   readonly added?: readonly (readonly [id: number, key: WireKey])[];
   /** Ids of the slots evicted (the oldest keys beyond `maxKeys`). */
   readonly evicted?: readonly number[];
-  /** The packed predictions of the slots that changed (transferred, not copied). */
+  /** The packed predictions of the slots that changed (copied, never transferred: see `SocketThread.post`). */
   readonly predictions?: Float64Array;
   /** The latest metrics message per key, serialised. */
   readonly metrics?: readonly (readonly [key: WireKey, text: string])[];
