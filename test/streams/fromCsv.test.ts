@@ -1,9 +1,7 @@
-import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   dense,
   linear,
@@ -16,32 +14,11 @@ import {
   train,
 } from '../../src/index.js';
 import { fromCsv } from '../../streams/fromCsv.js';
+import { openFds, tempFiles, until } from './tempFiles.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'streamprop-csv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-/** A new file in the temporary folder holding `text`. */
-const csvFile = (text: string): string => {
-  const path = join(dir, `data-${files++}.csv`);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file: csvFile } = tempFiles('streamprop-csv-', '.csv');
 const all = (source: ReturnType<typeof fromCsv>): Promise<Sample[]> =>
   lastValueFrom(source.pipe(toArray()));
-
-/** The file descriptors of this process open on `path` (Linux). */
-const openFds = (path: string): string[] =>
-  readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false; // closed since the listing
-    }
-  });
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error(`timed out waiting until ${what}`);
-};
 
 const WEATHER = [
   'time,sensor,temp,humidity,temp_next',

@@ -1,9 +1,7 @@
-import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   dense,
   linear,
@@ -16,29 +14,11 @@ import {
   train,
 } from '../../src/index.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
+import { openFds, tempFiles, until } from './tempFiles.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'streamprop-ndjson-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-const ndjsonFile = (text: string): string => {
-  const path = join(dir, `samples-${files++}.ndjson`);
-  writeFileSync(path, text);
-  return path;
-};
+const { dir, file: ndjsonFile } = tempFiles('streamprop-ndjson-', '.ndjson');
 const all = (source: ReturnType<typeof fromNdjson>): Promise<Sample[]> =>
   lastValueFrom(source.pipe(toArray()));
-const openFds = (path: string): string[] =>
-  readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  });
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error(`timed out waiting until ${what}`);
-};
 
 describe('fromNdjson', () => {
   afterEach(() => {
