@@ -1,4 +1,5 @@
 import type { ErrorMetrics } from './metricsSnapshot.js';
+import { noErrorMetrics } from './noErrorMetrics.js';
 import { loadNumbers, StateReader, savedNumber, savedNumbers } from './stateReader.js';
 
 /** Probabilities are clipped to [P_MIN, 1 − P_MIN] before a logarithm. */
@@ -278,7 +279,7 @@ export class PrequentialErrors {
   /** The figures over the last `window` scored samples. */
   windowMetrics(): ErrorMetrics {
     const n = this.size;
-    if (n === 0) return empty();
+    if (n === 0) return noErrorMetrics();
     const r2 = n >= 2 ? this.windowR2(n) : undefined;
     return this.figures(
       n,
@@ -293,7 +294,7 @@ export class PrequentialErrors {
   /** The figures as exponentially weighted moving averages (seeded with the first sample). */
   ewmaMetrics(): ErrorMetrics {
     const n = this.count;
-    if (n === 0) return empty();
+    if (n === 0) return noErrorMetrics();
     let sum = 0;
     for (let j = 0; j < this.outputs; j++) {
       const v = this.ewVariance[j];
@@ -310,7 +311,7 @@ export class PrequentialErrors {
   /** The figures over every scored sample since the start. */
   totalMetrics(): ErrorMetrics {
     const n = this.count;
-    if (n === 0) return empty();
+    if (n === 0) return noErrorMetrics();
     let sum = 0;
     for (let j = 0; j < this.outputs; j++) {
       const ssTot = this.totalM2[j];
@@ -565,19 +566,6 @@ export class PrequentialErrors {
       this.totalM2[j] += d * (actual[j] - this.totalMean[j]);
     }
   }
-}
-
-/** A new figures object for no sample at all. */
-function empty(): ErrorMetrics {
-  return {
-    count: 0,
-    mse: undefined,
-    rmse: undefined,
-    mae: undefined,
-    r2: undefined,
-    accuracy: undefined,
-    logLoss: undefined,
-  };
 }
 
 /** Running sums can come out a rounding error below 0; such a figure is 0. */

@@ -1,4 +1,5 @@
 import type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from '../metrics/metricsSnapshot.js';
+import { noErrorMetrics } from '../metrics/noErrorMetrics.js';
 import { PrequentialErrors, type PrequentialErrorsState } from '../metrics/prequentialErrors.js';
 import { StateReader, savedNumber } from '../metrics/stateReader.js';
 import { describeValue } from './describeValue.js';
@@ -198,7 +199,7 @@ export class MetricsTracker {
    */
   snapshot(t: number = Date.now(), samplesPerSecond?: number): MetricsSnapshot {
     const errors = this.errors;
-    const w: ErrorMetrics = errors === undefined ? noFigures() : errors.windowMetrics();
+    const w: ErrorMetrics = errors === undefined ? noErrorMetrics() : errors.windowMetrics();
     return {
       seq: this.lastSeq,
       t,
@@ -216,8 +217,8 @@ export class MetricsTracker {
       rejected: this.rejectedCount,
       rejectedByReason: { ...this.byReason },
       drifts: this.driftCount,
-      ewma: errors === undefined ? noFigures() : errors.ewmaMetrics(),
-      total: errors === undefined ? noFigures() : errors.totalMetrics(),
+      ewma: errors === undefined ? noErrorMetrics() : errors.ewmaMetrics(),
+      total: errors === undefined ? noErrorMetrics() : errors.totalMetrics(),
     };
   }
 
@@ -365,17 +366,4 @@ export function trackerSettings(
     throw new RangeError(`${operator}: alpha must be in (0, 1], got ${describeValue(alpha)}`);
   }
   return { window, alpha };
-}
-
-/** Figures for no sample at all. */
-function noFigures(): ErrorMetrics {
-  return {
-    count: 0,
-    mse: undefined,
-    rmse: undefined,
-    mae: undefined,
-    r2: undefined,
-    accuracy: undefined,
-    logLoss: undefined,
-  };
 }
