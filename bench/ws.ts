@@ -213,7 +213,7 @@ function report(window: Window): void {
   const busy = Number.isFinite(window.busy) ? `${(100 * window.busy).toFixed(0)} %` : 'n/a';
   const label = window.name.startsWith('A') ? 'no clients' : `${CLIENTS} clients`;
   console.log(
-    `${window.name.padEnd(3)}${label.padEnd(13)} ${fmt(window.rate).padStart(9)} samples/s   learner thread on CPU ${busy.padStart(5)}, process ${window.cores.toFixed(2)} cores`,
+    `${window.name.padEnd(3)}${label.padEnd(13)} ${fmt(window.rate).padStart(9)} samples/s   learner thread on CPU ${busy.padStart(5)}, other threads ${(window.cores - window.busy).toFixed(2)} cores`,
   );
 }
 

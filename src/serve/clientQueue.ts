@@ -92,8 +92,14 @@ export class ClientQueue {
     if (now < this.nextDueAt) return;
     this.nextDueAt += this.intervalMs;
     if (this.nextDueAt <= now) this.nextDueAt = now + this.intervalMs;
-    this.flushQueued();
-    if (this.topics.has('prediction')) this.flushPredictions(slots);
+    // Corked: what leaves in this turn goes in one system call (writev), not one per frame.
+    this.raw.cork();
+    try {
+      this.flushQueued();
+      if (this.topics.has('prediction')) this.flushPredictions(slots);
+    } finally {
+      this.raw.uncork();
+    }
   }
 
   /** Writes queued events, then queued metrics, while the socket can take them. */
