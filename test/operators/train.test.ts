@@ -501,7 +501,7 @@ describe('train is exactly pipe(forward, loss, backward, update)', () => {
         forward(netP, options),
         loss(mse(), options),
         backward(netP),
-        update(netP, optimizerP, options),
+        update(netP, optimizerP, extra),
         full(netP),
       ),
     );
