@@ -36,6 +36,8 @@ export class ClientQueue {
   /** Event frames dropped because the queue was full. */
   droppedEvents = 0;
   private readonly sent = new Map<PredictionSlot, number>();
+  /** The `changes` of the last turn that looked at the slots (-1: none since the last clear). */
+  private changesSeen = -1;
   private readonly metrics = new Map<WireKey, Buffer>();
   private readonly events: Buffer[] = [];
 
@@ -86,45 +88,87 @@ export class ClientQueue {
   /**
    * When due at `now` (every `1000 / maxRateHz` ms), writes the queued events and metrics and
    * every wanted prediction slot that changed since it was last sent — so that what a client
-   * gets in one turn leaves in one burst, at most `maxRateHz` times per second.
+   * gets in one turn leaves in one burst, at most `maxRateHz` times per second. A due client
+   * that had nothing to be sent keeps its turn until something comes.
+   *
+   * @param slots The latest prediction of every key, by key.
+   * @param changes A number that changes whenever any slot does: while it is the one of the
+   * client's last complete look at the slots, they are not looked at again.
    */
-  flush(now: number, slots: Iterable<PredictionSlot>): void {
+  flush(now: number, slots: ReadonlyMap<WireKey, PredictionSlot>, changes: number): void {
     if (now < this.nextDueAt) return;
-    this.nextDueAt += this.intervalMs;
-    if (this.nextDueAt <= now) this.nextDueAt = now + this.intervalMs;
+    const look = this.topics.has('prediction') && changes !== this.changesSeen;
+    if (!look && this.events.length === 0 && this.metrics.size === 0) return;
     // Corked: what leaves in this turn goes in one system call (writev), not one per frame.
     this.raw.cork();
+    let sent = 0;
     try {
-      this.flushQueued();
-      if (this.topics.has('prediction')) this.flushPredictions(slots);
+      sent = this.flushQueued();
+      if (look) {
+        sent += this.flushPredictions(slots);
+        // Still writable: every slot was looked at (else they are, again, next time).
+        if (this.writable()) this.changesSeen = changes;
+      }
     } finally {
       this.raw.uncork();
     }
+    if (sent === 0) return;
+    this.nextDueAt += this.intervalMs;
+    if (this.nextDueAt <= now) this.nextDueAt = now + this.intervalMs;
   }
 
-  /** Writes queued events, then queued metrics, while the socket can take them. */
-  flushQueued(): void {
+  /** Writes queued events, then queued metrics, while the socket can take them; returns how many. */
+  flushQueued(): number {
+    let sent = 0;
     while (this.events.length > 0 && this.writable()) {
       this.raw.write(this.events.shift() as Buffer);
+      sent++;
     }
-    if (this.metrics.size === 0 || !this.writable()) return;
+    if (this.metrics.size === 0) return sent;
     for (const [key, frame] of this.metrics) {
-      if (!this.writable()) return;
+      if (!this.writable()) return sent;
       this.raw.write(frame);
       this.metrics.delete(key);
+      sent++;
     }
+    return sent;
   }
 
-  /** Sends every wanted slot that changed since it was last sent. */
-  private flushPredictions(slots: Iterable<PredictionSlot>): void {
-    for (const slot of slots) {
-      if (this.keys !== undefined && !this.keys.has(slot.key)) continue;
-      const version = slot.version;
-      if (version === 0 || this.sent.get(slot) === version) continue; // 0: no prediction yet
-      if (!this.writable()) return;
-      this.raw.write(slot.bytes());
-      this.sent.set(slot, version);
+  /** Sends every wanted slot that changed since it was last sent, while the socket takes frames; returns how many. */
+  private flushPredictions(slots: ReadonlyMap<WireKey, PredictionSlot>): number {
+    let sent = 0;
+    const keys = this.keys;
+    if (keys !== undefined && keys.size < slots.size) {
+      // A few keys among many: look up those.
+      for (const key of keys) {
+        const slot = slots.get(key);
+        if (slot === undefined || !this.due(slot)) continue;
+        if (!this.write(slot)) return sent;
+        sent++;
+      }
+      return sent;
     }
+    for (const slot of slots.values()) {
+      if (keys !== undefined && !keys.has(slot.key)) continue;
+      if (!this.due(slot)) continue;
+      if (!this.write(slot)) return sent;
+      sent++;
+    }
+    return sent;
+  }
+
+  /** Whether `slot` holds a prediction this client was not sent yet. */
+  private due(slot: PredictionSlot): boolean {
+    const version = slot.version;
+    return version !== 0 && this.sent.get(slot) !== version; // 0: no prediction yet
+  }
+
+  /** Writes the latest prediction of `slot`, if the socket takes it. */
+  private write(slot: PredictionSlot): boolean {
+    if (!this.writable()) return false;
+    this.raw.write(slot.bytes());
+    this.sent.set(slot, slot.version);
+    return true;
   }
 
   /** Forgets a slot the server evicted. */
@@ -137,7 +181,10 @@ export class ClientQueue {
     for (const topic of topics) {
       if (topic === 'metrics') this.metrics.clear();
       if (topic === 'event') this.events.length = 0;
-      if (topic === 'prediction') this.sent.clear();
+      if (topic === 'prediction') {
+        this.sent.clear();
+        this.changesSeen = -1;
+      }
     }
   }
 }

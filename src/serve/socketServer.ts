@@ -6,7 +6,7 @@ import type { Sample } from '../operators/sample.js';
 import { authorize, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
-import { helloBytes, PredictionSlot, wireFrame } from './frames.js';
+import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
 import {
   type ClientMessage,
   type ErrorCode,
@@ -34,14 +34,18 @@ export type PostToMain = (message: ToMain) => void;
  */
 export class SocketServer {
   private readonly clients = new Set<ClientQueue>();
-  /** The latest prediction of each key, by the id the learner's thread gave it. */
+  /** The latest prediction of each key, by the id the learner's thread gave it… */
   private readonly slots = new Map<number, PredictionSlot>();
+  /** …and by key. */
+  private readonly slotsByKey = new Map<WireKey, PredictionSlot>();
   private readonly counters: SharedCounters;
   private readonly wss: WebSocketServer;
   private readonly http: Server;
   private model: ModelSummary;
   private ticker: NodeJS.Timeout | undefined;
   private pinger: NodeJS.Timeout | undefined;
+  /** Bumped whenever a batch brings predictions (see `ClientQueue.flush`). */
+  private predictionChanges = 0;
   private ingested: Sample[] = [];
   private ingestScheduled = false;
   private closed = false;
@@ -111,18 +115,25 @@ export class SocketServer {
   receive(batch: Batch): void {
     if (batch.model !== undefined) this.model = batch.model;
     if (batch.added !== undefined) {
-      for (const [id, key] of batch.added) this.slots.set(id, new PredictionSlot(key, id));
+      for (const [id, key] of batch.added) {
+        const slot = new PredictionSlot(key, id);
+        this.slots.set(id, slot);
+        this.slotsByKey.set(key, slot);
+      }
     }
     if (batch.evicted !== undefined) {
       for (const id of batch.evicted) {
         const slot = this.slots.get(id);
         if (slot === undefined) continue;
         this.slots.delete(id);
+        // The key may have come back (a new id) in the same batch.
+        if (this.slotsByKey.get(slot.key) === slot) this.slotsByKey.delete(slot.key);
         for (const client of this.clients) client.forget(slot);
       }
     }
     const packed = batch.predictions;
-    if (packed !== undefined) {
+    if (packed !== undefined && packed.length > 0) {
+      this.predictionChanges++;
       for (let at = 0; at < packed.length; ) {
         const slot = this.slots.get(packed[at]);
         if (slot === undefined) throw new Error(`socket worker: no slot ${packed[at]}`);
@@ -227,7 +238,7 @@ export class SocketServer {
       this.countSubscribers();
     });
     const keys: (string | number)[] = [];
-    for (const slot of this.slots.values()) if (slot.key !== null) keys.push(slot.key);
+    for (const key of this.slotsByKey.keys()) if (key !== null) keys.push(key);
     client.send(helloBytes(this.model, keys, producer));
   }
 
@@ -358,7 +369,7 @@ export class SocketServer {
         continue;
       }
       client.overSince = -1;
-      client.flush(now, this.slots.values());
+      client.flush(now, this.slotsByKey, this.predictionChanges);
     }
     this.counters.bufferedBytes = bufferedBytes;
   }
