@@ -279,7 +279,14 @@ export async function serve(
       },
     },
   );
+  // The optimizer's learning rate may change as it learns: hello tells the current one.
+  let rateSent = options.optimizer?.learningRate;
   const ticker = setInterval(() => {
+    const rate = options.optimizer?.learningRate;
+    if (network !== undefined && rate !== rateSent) {
+      rateSent = rate;
+      outbox.setModel(modelSummary());
+    }
     const batch = outbox.take();
     if (batch !== undefined) thread.post(batch);
   }, TICK_MS);

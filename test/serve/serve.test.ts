@@ -103,6 +103,23 @@ describe('serve', () => {
     });
   });
 
+  it("tells the optimizer's current learning rate in hello", async () => {
+    const { network, dense, linear, sgd } = await import('../../src/index.js');
+    const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+    const optimizer = sgd({ learningRate: 0.1 });
+    server = await serve(EMPTY, { network: net, optimizer });
+    optimizer.learningRate = 0.05; // changed while serving (as adaptive rates do)
+    const end = Date.now() + 10_000;
+    let rate: number | undefined;
+    while (rate !== 0.05 && Date.now() < end) {
+      const client = await connect(server);
+      await client.until(() => client.messages.length === 1, 'hello');
+      rate = client.of('hello')[0].model?.optimizer?.learningRate;
+      client.socket.close();
+    }
+    expect(rate).toBe(0.05);
+  });
+
   it('serves the dashboard page at / and 404 elsewhere', async () => {
     server = await serve(EMPTY);
     const get = (path: string) =>
