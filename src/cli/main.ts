@@ -38,6 +38,11 @@ program
   .option('--checkpoint-seconds <s>', 'seconds between checkpoints', '30')
   .option('--resume', 'continue from the newest valid checkpoint', false)
   .option('--seed <n>', 'seed of the network and of the synthetic feeds', '1')
+  .option(
+    '--x <columns>',
+    'CSV input columns, comma-separated (default: the numeric ones but the last)',
+  )
+  .option('--y <column>', 'CSV target column (default: the last numeric one)')
   .option('--limit <n>', 'stop after this many samples')
   .option('--json', 'NDJSON metrics on standard output instead of the status display', false)
   .action(async (raw: Record<string, unknown>) => {

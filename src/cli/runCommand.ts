@@ -79,6 +79,8 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
     rate: options.rate,
     seed: options.seed,
     skip: saved?.name === sourceName ? saved.position : 0,
+    ...(options.x === undefined ? {} : { x: options.x }),
+    ...(options.y === undefined ? {} : { y: options.y }),
   });
   if (resumed !== undefined && saved !== undefined && saved.name !== sourceName) {
     say(`the checkpoint was made reading ${saved.name}; reading ${sourceName} from its start`);

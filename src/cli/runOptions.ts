@@ -46,6 +46,10 @@ export interface RunOptions {
   readonly checkpointSeconds: number;
   readonly resume: boolean;
   readonly seed: number;
+  /** The input columns of a CSV source (default: every numeric column but the last). */
+  readonly x?: readonly string[];
+  /** The target column of a CSV source (default: the last numeric column). */
+  readonly y?: string;
   /** Stop after this many samples of this run. */
   readonly limit?: number;
   /** NDJSON metrics on standard output instead of the status display. */
@@ -107,11 +111,21 @@ const runOptionsSchema = z
     resume: z.boolean(),
     seed: integerText(-(2 ** 31), 2 ** 32 - 1),
     limit: integerText(0, Number.MAX_SAFE_INTEGER).optional(),
+    x: z
+      .string()
+      .transform((text) => text.split(',').map((name) => name.trim()))
+      .pipe(z.array(z.string().min(1, 'must name columns, comma-separated, as temp,humidity')))
+      .optional(),
+    y: z.string().trim().min(1, 'must name a column').optional(),
     json: z.boolean(),
   })
   .refine((o) => !o.resume || o.checkpoint !== undefined, {
     message: 'needs --checkpoint PATH to know where to resume from',
     path: ['resume'],
+  })
+  .refine((o) => (o.x === undefined && o.y === undefined) || o.source.kind === 'csv', {
+    message: 'names CSV columns: give it with --source csv:PATH',
+    path: ['x'],
   })
   .refine((o) => o.rate !== 0 || (o.source.kind !== 'sensor' && o.source.kind !== 'sales'), {
     message: 'must be > 0 for the synthetic feeds, which never end',

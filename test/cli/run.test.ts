@@ -134,6 +134,30 @@ describe('streamprop run', () => {
     expect(out[3].prediction).toBeCloseTo(2 * -0.5 - 0.5, 0);
   });
 
+  it('--x and --y choose the CSV columns; a column the file lacks is named in the error', async () => {
+    const csv = writeCsv('columns.csv', 200);
+    const cli = startCli([
+      'run',
+      '--source',
+      `csv:${csv}`,
+      '--x',
+      'b,y',
+      '--y',
+      'a',
+      '--port',
+      '0',
+      '--json',
+    ]);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain(`streamprop: learning from ${csv}: x = b, y; y = a; t = time`);
+    expect(metricsOf(cli.stdout).at(-1)?.samples).toBe(200);
+    const wrong = startCli(['run', '--source', `csv:${csv}`, '--y', 'temp', '--port', '0']);
+    expect((await wrong.exited).code).toBe(1);
+    expect(wrong.stderr.join('\n')).toContain(
+      `${csv} has no column "temp"; its columns: time, a, b, y`,
+    );
+  });
+
   it('learns from NDJSON on standard input until it ends', async () => {
     const lines = Array.from({ length: 400 }, (_, i) =>
       JSON.stringify({ x: [i % 10, 1], y: (i % 10) / 10 }),

@@ -50,6 +50,8 @@ describe('parseRunOptions', () => {
       resume: true,
       limit: '1000',
       seed: '-3',
+      x: 'a, b',
+      y: 'c',
     });
     expect(parsed).toMatchObject({
       source: { kind: 'csv', path: 'data/readings.csv' },
@@ -61,6 +63,8 @@ describe('parseRunOptions', () => {
       resume: true,
       limit: 1000,
       seed: -3,
+      x: ['a', 'b'],
+      y: 'c',
     });
   });
 
@@ -114,6 +118,16 @@ describe('parseRunOptions', () => {
       '--optimizer: must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam (got "lbfgs")',
     ],
     ['a fractional limit', { limit: '1.5' }, '--limit: must be an integer (got "1.5")'],
+    [
+      '--x without a CSV source',
+      { x: 'a,b' },
+      '--x: names CSV columns: give it with --source csv:PATH (got "a,b")',
+    ],
+    [
+      'an empty column in --x',
+      { source: 'csv:a.csv', x: 'a,,b' },
+      '--x: must name columns, comma-separated, as temp,humidity (got "a,,b")',
+    ],
   ];
   for (const [name, change, message] of bad) {
     it(`names the flag and the problem: ${name}`, () => {
