@@ -100,7 +100,12 @@ export type { Malformed, Sample, TargetScaler } from './operators/sample.js';
 export { SampleError } from './operators/sampleError.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';
 export type { Step } from './operators/step.js';
-export type { Rejection, RejectionReason, StepEvent } from './operators/stepEvent.js';
+export {
+  REJECTION_REASONS,
+  type Rejection,
+  type RejectionReason,
+  type StepEvent,
+} from './operators/stepEvent.js';
 export { type TrainOptions, train } from './operators/train.js';
 export { type UpdateOptions, update } from './operators/update.js';
 export { type AdagradOptions, adagrad } from './optim/adagrad.js';

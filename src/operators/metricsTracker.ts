@@ -5,7 +5,7 @@ import { StateReader, savedNumber } from '../metrics/stateReader.js';
 import { describeValue } from './describeValue.js';
 import type { Sample } from './sample.js';
 import { checkStep, Stage, type Step } from './step.js';
-import type { RejectionReason } from './stepEvent.js';
+import { REJECTION_REASONS, type RejectionReason } from './stepEvent.js';
 
 /**
  * Options of {@link metricsTracker} (and of `rollingMetrics`, which makes one per subscription).
@@ -61,15 +61,6 @@ export interface MetricsTrackerState {
   readonly errors: PrequentialErrorsState | null;
 }
 
-const REASONS: readonly RejectionReason[] = [
-  'notObject',
-  'length',
-  'notNumber',
-  'nonFinite',
-  'missingTarget',
-  'malformed',
-];
-
 /**
  * What `rollingMetrics` counts, as a value you hold: the error figures of the scored steps over
  * a sliding window, as an EWMA and since the start, and the counts of steps, rejections by
@@ -112,13 +103,8 @@ export class MetricsTracker {
   private key: string | number | undefined = undefined;
   private learningRate = Number.NaN;
   private rejectedCount = 0;
-  private readonly byReason: { [reason in RejectionReason]: number } = {
-    notObject: 0,
-    length: 0,
-    notNumber: 0,
-    nonFinite: 0,
-    missingTarget: 0,
-    malformed: 0,
+  private readonly byReason = Object.fromEntries(REJECTION_REASONS.map((r) => [r, 0])) as {
+    [reason in RejectionReason]: number;
   };
   private driftCount = 0;
 
@@ -230,7 +216,7 @@ export class MetricsTracker {
     this.key = undefined;
     this.learningRate = Number.NaN;
     this.rejectedCount = 0;
-    for (const reason of REASONS) this.byReason[reason] = 0;
+    for (const reason of REJECTION_REASONS) this.byReason[reason] = 0;
     this.driftCount = 0;
   }
 
@@ -283,7 +269,7 @@ export class MetricsTracker {
     const rejected = read.number(s, 'rejected', '', { integer: true, min: 0, max: samples });
     const reasons = read.child(s, 'rejectedByReason', '');
     let sum = 0;
-    const byReason = REASONS.map((reason) => {
+    const byReason = REJECTION_REASONS.map((reason) => {
       const n = read.number(reasons, reason, 'rejectedByReason', { integer: true, min: 0 });
       sum += n;
       return n;
@@ -318,7 +304,7 @@ export class MetricsTracker {
     this.key = key === null ? undefined : (key as string | number);
     this.learningRate = learningRate;
     this.rejectedCount = rejected;
-    REASONS.forEach((reason, i) => {
+    REJECTION_REASONS.forEach((reason, i) => {
       this.byReason[reason] = byReason[i];
     });
     this.driftCount = drifts;

@@ -3,13 +3,25 @@
  * a number, a value that is NaN or ±Infinity, no target where learning needs one, or an item
  * its source could not parse (see `Sample.malformed`).
  */
-export type RejectionReason =
-  | 'notObject'
-  | 'length'
-  | 'notNumber'
-  | 'nonFinite'
-  | 'missingTarget'
-  | 'malformed';
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * Every {@link RejectionReason}, in the order the counts list them.
+ *
+ * @example
+ * ```ts
+ * import { REJECTION_REASONS } from 'streamprop';
+ * console.log(REJECTION_REASONS.join(', ')); // notObject, length, notNumber, nonFinite, missingTarget, malformed
+ * ```
+ */
+export const REJECTION_REASONS = [
+  'notObject',
+  'length',
+  'notNumber',
+  'nonFinite',
+  'missingTarget',
+  'malformed',
+] as const;
 
 /**
  * The diagnosis of a rejected sample, as `step.rejection` carries it.

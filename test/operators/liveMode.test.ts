@@ -10,6 +10,7 @@ import {
   loss,
   mse,
   network,
+  REJECTION_REASONS,
   type Sample,
   SampleError,
   type Step,
@@ -64,6 +65,10 @@ const bad: [string, unknown, string, string][] = [
 ];
 
 describe("train with onInvalid: 'skip'", () => {
+  it('the cases below give every rejection reason there is', () => {
+    expect(new Set(bad.map(([, , reason]) => reason))).toEqual(new Set(REJECTION_REASONS));
+  });
+
   for (const [name, sample, reason, field] of bad) {
     it(`rejects ${name} as ${reason} at ${field}, and learns from the samples around it`, async () => {
       const net = net2();
