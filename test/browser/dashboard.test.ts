@@ -26,6 +26,7 @@ import { formatFigure } from '../../src/serve/dashboard/formatFigure.js';
 import { type MetricsMessage, serverMessageSchema } from '../../src/serve/protocol.js';
 import { type DashboardServer, serve } from '../../src/serve/serve.js';
 import { sineFeed } from '../../streams/sineFeed.js';
+import { sleep } from '../polling.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -317,8 +318,4 @@ async function watch(server: DashboardServer, topics: string[]) {
     invalid,
     close: () => socket.close(),
   };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

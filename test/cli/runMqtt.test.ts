@@ -3,14 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { connectAsync } from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  sleep,
-  startBroker,
-  stopAllBrokers,
-  until,
-  withBroker,
-} from '../streams/mosquitto.js';
+import { sleep, until } from '../polling.js';
+import { freePort, startBroker, stopAllBrokers, withBroker } from '../streams/mosquitto.js';
 import { killAll, startCli } from './cliProcess.js';
 
 afterEach(killAll);

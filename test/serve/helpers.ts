@@ -158,5 +158,3 @@ export function refusal(
 export function expectValid(recorder: Recorder): void {
   for (const message of recorder.messages) serverMessageSchema.parse(message);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

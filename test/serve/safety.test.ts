@@ -3,7 +3,8 @@ import { EMPTY, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type DashboardServer, serve } from '../../src/index.js';
-import { connect, expectValid, pacedSteps, refusal, sleep } from './helpers.js';
+import { sleep, until } from '../polling.js';
+import { connect, expectValid, pacedSteps, refusal } from './helpers.js';
 
 let server: DashboardServer | undefined;
 afterEach(async () => {
@@ -112,20 +113,20 @@ describe('serve: hostile and broken clients', () => {
       maxBuffered = Math.max(maxBuffered, server?.stats().bufferedBytes ?? 0);
     }, 5);
     try {
-      await waitFor(() => (server?.stats().slowClientsDropped ?? 0) === 1, 'the drop', 20_000);
+      await until(() => (server?.stats().slowClientsDropped ?? 0) === 1, 'the drop', 20_000);
     } finally {
       clearInterval(sampler);
     }
     // It was over the limit (that is why it was dropped), and never by more than a frame or so.
     expect(maxBuffered).toBeGreaterThanOrEqual(maxBufferedBytes);
     expect(maxBuffered).toBeLessThan(maxBufferedBytes + 16 * 1024);
-    await waitFor(() => server?.clientCount === 1, 'the stuck client to be gone', 5000);
+    await until(() => server?.clientCount === 1, 'the stuck client to be gone', 5000);
     const [seenSteps, seenByReader] = [steps, reader.of('prediction').length];
     await reader.until(
       () => reader.of('prediction').length > seenByReader + 100,
       'more predictions for the reader',
     );
-    await waitFor(() => steps > seenSteps + 1000, 'more steps', 5000);
+    await until(() => steps > seenSteps + 1000, 'more steps', 5000);
     expect(reader.socket.readyState).toBe(WebSocket.OPEN);
   });
 
@@ -142,7 +143,7 @@ describe('serve: hostile and broken clients', () => {
     stuck.send({ type: 'subscribe', topics: ['prediction', 'metrics', 'event'], maxRateHz: 1000 });
     await stuck.until(() => stuck.of('prediction').length > 0, 'the first predictions');
     (stuck.socket as unknown as { _socket: Socket })._socket.pause();
-    await waitFor(
+    await until(
       () => (server?.stats().bufferedBytes ?? 0) >= maxBufferedBytes,
       'the stuck client to fill its buffer',
       20_000,
@@ -150,17 +151,9 @@ describe('serve: hostile and broken clients', () => {
     // Every step the learner made reached the server at once: nothing waits in between.
     expect(server.stats().steps).toBe(count);
     const from = count;
-    await waitFor(() => count >= from + 20_000, '20,000 more steps', 20_000);
+    await until(() => count >= from + 20_000, '20,000 more steps', 20_000);
     expect(server.stats().steps).toBe(count);
     expect(server.clientCount).toBe(1); // still connected, still stuck
     expect(server.stats().bufferedBytes).toBeLessThan(maxBufferedBytes + 16 * 1024);
   });
 });
-
-async function waitFor(test: () => boolean, what: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}

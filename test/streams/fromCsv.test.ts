@@ -14,7 +14,8 @@ import {
   train,
 } from '../../src/index.js';
 import { fromCsv } from '../../streams/fromCsv.js';
-import { openFds, tempFiles, until } from './tempFiles.js';
+import { until } from '../polling.js';
+import { openFds, tempFiles } from './tempFiles.js';
 
 const { dir, file: csvFile } = tempFiles('streamprop-csv-', '.csv');
 const all = (source: ReturnType<typeof fromCsv>): Promise<Sample[]> =>

@@ -16,15 +16,8 @@ import {
   train,
 } from '../../src/index.js';
 import { fromMqtt } from '../../streams/fromMqtt.js';
-import {
-  freePort,
-  sleep,
-  startBroker,
-  stopAllBrokers,
-  stopBroker,
-  until,
-  withBroker,
-} from './mosquitto.js';
+import { sleep, until } from '../polling.js';
+import { freePort, startBroker, stopAllBrokers, stopBroker, withBroker } from './mosquitto.js';
 
 /** y = 2a − b, the function the learner has to find. */
 const sampleOf = (i: number): Sample => {

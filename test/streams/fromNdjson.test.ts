@@ -14,7 +14,8 @@ import {
   train,
 } from '../../src/index.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
-import { openFds, tempFiles, until } from './tempFiles.js';
+import { until } from '../polling.js';
+import { openFds, tempFiles } from './tempFiles.js';
 
 const { dir, file: ndjsonFile } = tempFiles('streamprop-ndjson-', '.ndjson');
 const all = (source: ReturnType<typeof fromNdjson>): Promise<Sample[]> =>

@@ -41,9 +41,3 @@ export const openFds = (path: string): string[] =>
       return false; // closed since the listing
     }
   });
-
-/** Polls `condition` every 10 ms, about 2 s at most; the error names `what` it waited for. */
-export const until = async (condition: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error(`timed out waiting until ${what}`);
-};
