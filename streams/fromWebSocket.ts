@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { describeValue } from '../src/operators/describeValue.js';
 import type { Sample } from '../src/operators/sample.js';
 
 /** Something that has the samples producer clients sent: the server `serve()` returns. */
@@ -205,7 +206,7 @@ function checkSample(
   outputs: number | undefined,
 ): Sample | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return `must be an object { x, y?, key?, id?, t? }, got ${describe(value)}`;
+    return `must be an object { x, y?, key?, id?, t? }, got ${describeValue(value)}`;
   }
   const v = value as Record<string, unknown>;
   const x = vector('x', v.x, inputs);
@@ -219,7 +220,7 @@ function checkSample(
   } = { x };
   if (v.y !== undefined) {
     if (typeof v.y === 'number') {
-      if (!Number.isFinite(v.y)) return `y must be a finite number, got ${describe(v.y)}`;
+      if (!Number.isFinite(v.y)) return `y must be a finite number, got ${describeValue(v.y)}`;
       if (outputs !== undefined && outputs !== 1)
         return `y must have ${outputs} values, not one number`;
       sample.y = v.y;
@@ -233,35 +234,29 @@ function checkSample(
     const field = v[name];
     if (field === undefined) continue;
     if (typeof field !== 'string' && !(typeof field === 'number' && Number.isFinite(field))) {
-      return `${name} must be a string or a finite number, got ${describe(field)}`;
+      return `${name} must be a string or a finite number, got ${describeValue(field)}`;
     }
     sample[name] = field;
   }
   if (v.t !== undefined) {
     if (typeof v.t !== 'number' || !Number.isFinite(v.t))
-      return `t must be a finite number, got ${describe(v.t)}`;
+      return `t must be a finite number, got ${describeValue(v.t)}`;
     sample.t = v.t;
   }
   return sample;
 }
 
 function vector(name: string, value: unknown, length: number | undefined): number[] | string {
-  if (!Array.isArray(value)) return `${name} must be an array of numbers, got ${describe(value)}`;
+  if (!Array.isArray(value))
+    return `${name} must be an array of numbers, got ${describeValue(value)}`;
   if (length !== undefined ? value.length !== length : value.length === 0) {
     return `${name}.length must be ${length ?? 'at least 1'}, got ${value.length}`;
   }
   for (let i = 0; i < value.length; i++) {
     const n = value[i];
     if (typeof n !== 'number' || !Number.isFinite(n)) {
-      return `${name}[${i}] must be a finite number, got ${describe(n)}`;
+      return `${name}[${i}] must be a finite number, got ${describeValue(n)}`;
     }
   }
   return value.slice() as number[];
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null)
-    return String(value);
-  return Array.isArray(value) ? `an array of ${value.length}` : typeof value;
 }

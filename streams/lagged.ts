@@ -1,4 +1,5 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
+import { describeValue } from '../src/operators/describeValue.js';
 import type { Sample } from '../src/operators/sample.js';
 
 /**
@@ -76,14 +77,18 @@ export function lagged(
   options: LaggedOptions = {},
 ): OperatorFunction<number | LaggedInput, Sample> {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
-    throw new RangeError(`lagged: k must be a positive integer, got ${describe(k)}`);
+    throw new RangeError(`lagged: k must be a positive integer, got ${describeValue(k)}`);
   }
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`lagged: options must be an object { horizon? }, got ${describe(options)}`);
+    throw new TypeError(
+      `lagged: options must be an object { horizon? }, got ${describeValue(options)}`,
+    );
   }
   const horizon = options.horizon === undefined ? 1 : options.horizon;
   if (typeof horizon !== 'number' || !Number.isInteger(horizon) || horizon < 1) {
-    throw new RangeError(`lagged: horizon must be a positive integer, got ${describe(horizon)}`);
+    throw new RangeError(
+      `lagged: horizon must be a positive integer, got ${describeValue(horizon)}`,
+    );
   }
   return (source) =>
     defer(() => {
@@ -173,14 +178,4 @@ class SeriesWindow {
     this.ring[this.count % this.ring.length] = value;
     this.count++;
   }
-}
-
-/** A short description of an argument for the error messages. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'function') return `the function ${value.name || 'anonymous'}`;
-  return String(value);
 }

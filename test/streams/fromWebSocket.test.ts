@@ -45,7 +45,7 @@ describe('fromWebSocket', () => {
       { index: 2, problem: 'x.length must be 2, got 3' },
       { index: 3, problem: 'y.length must be 1, got 2' },
       { index: 4, problem: 'must be an object { x, y?, key?, id?, t? }, got "text"' },
-      { index: 5, problem: 'key must be a string or a finite number, got object' },
+      { index: 5, problem: 'key must be a string or a finite number, got an object' },
     ]);
   });
 
