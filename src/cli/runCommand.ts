@@ -75,17 +75,17 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
 
   const sourceName = describeSource(options.source);
   const saved = savedPosition(resumed);
+  const skipped = saved?.name === sourceName ? saved.position : 0;
   const source = openSource(options.source, {
     rate: options.rate,
     seed: options.seed,
-    skip: saved?.name === sourceName ? saved.position : 0,
+    skip: skipped,
     ...(options.x === undefined ? {} : { x: options.x }),
     ...(options.y === undefined ? {} : { y: options.y }),
   });
   if (resumed !== undefined && saved !== undefined && saved.name !== sourceName) {
     say(`the checkpoint was made reading ${saved.name}; reading ${sourceName} from its start`);
   }
-  const skipped = saved?.name === sourceName ? saved.position : 0;
 
   let learner: Learner | undefined;
   const steps = new Subject<Step>();
