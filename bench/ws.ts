@@ -17,7 +17,8 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Observable } from 'rxjs';
 import WebSocket from 'ws';
-import { dense, linear, mse, network, type Sample, serve, sgd, tanh, train } from '../src/index.js';
+import { dense, linear, mse, network, type Sample, sgd, tanh, train } from '../src/index.js';
+import { serve } from '../src/serve/index.js';
 
 const CLIENTS = 2000;
 const RATE_HZ = 10;

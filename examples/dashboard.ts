@@ -1,7 +1,8 @@
 // A live dashboard: a network learns a noisy sine wave at 500 samples/s while serve() streams its
 // predictions and error metrics to the page it serves. Open the printed URL in a browser.
 // Usage: node dist/examples/dashboard.js [seconds] (default: until Ctrl-C)
-import { dense, linear, mse, network, rmsprop, serve, tanh, train } from 'streamprop';
+import { dense, linear, mse, network, rmsprop, tanh, train } from 'streamprop';
+import { serve } from 'streamprop/serve';
 import { sineFeed } from 'streamprop/streams';
 
 const seconds = Number(process.argv[2] ?? Number.POSITIVE_INFINITY);

@@ -1,4 +1,5 @@
-// The one public entry of streamprop.
+// streamprop: the learning library (network, optimizers, operators, metrics, model files).
+// The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
 export {
   type Activation,
   type ActivationName,
@@ -24,21 +25,14 @@ export {
   mae,
   mse,
 } from './core/losses.js';
-export { minMax } from './core/minMax.js';
 export { Network, type NetworkOptions, network } from './core/network.js';
 export { type Rng, rng } from './core/rng.js';
-export {
-  RunningStats,
-  type RunningStatsState,
-  runningStats,
-} from './core/runningStats.js';
-export type { ScalingMethod } from './core/scalingMethod.js';
 export { Trace } from './core/trace.js';
-export { zScore } from './core/zScore.js';
-export { type Adwin, type AdwinOptions, adwin } from './metrics/adwin.js';
-export type { DriftDetector, DriftDetectorState } from './metrics/driftDetector.js';
+export { type Adwin, type AdwinOptions, adwin } from './drift/adwin.js';
+export type { DriftAction } from './drift/driftAction.js';
+export type { DriftDetector, DriftDetectorState } from './drift/driftDetector.js';
+export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './drift/pageHinkley.js';
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
-export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './metrics/pageHinkley.js';
 export type { PrequentialErrorsState } from './metrics/prequentialErrors.js';
 export {
   type Checkpoint,
@@ -69,17 +63,9 @@ export {
 } from './operators/boostLearningRate.js';
 export { type ByKeyOptions, byKey } from './operators/byKey.js';
 export { type DetectDriftOptions, detectDrift } from './operators/detectDrift.js';
-export type { DriftAction } from './operators/driftAction.js';
 export { type EarlyStopOptions, earlyStop } from './operators/earlyStop.js';
 export { forward } from './operators/forward.js';
-export type { InvalidSampleOptions, OnInvalid } from './operators/invalidSamples.js';
 export { loss } from './operators/loss.js';
-export {
-  MetricsTracker,
-  type MetricsTrackerOptions,
-  type MetricsTrackerState,
-  metricsTracker,
-} from './operators/metricsTracker.js';
 export {
   type NormalizedSample,
   type NormalizeOptions,
@@ -89,23 +75,7 @@ export { type Prediction, predict } from './operators/predict.js';
 export { type ResetModelOptions, resetModel } from './operators/resetModel.js';
 export { resetOptimizer } from './operators/resetOptimizer.js';
 export { type RollingMetricsOptions, rollingMetrics } from './operators/rollingMetrics.js';
-export {
-  RunningScaler,
-  type RunningScalerOptions,
-  type RunningScalerState,
-  runningScaler,
-  type ScalingMethodState,
-} from './operators/runningScaler.js';
-export type { Malformed, Sample, TargetScaler } from './operators/sample.js';
-export { SampleError } from './operators/sampleError.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';
-export type { Step } from './operators/step.js';
-export {
-  REJECTION_REASONS,
-  type Rejection,
-  type RejectionReason,
-  type StepEvent,
-} from './operators/stepEvent.js';
 export { type TrainOptions, train } from './operators/train.js';
 export { type UpdateOptions, update } from './operators/update.js';
 export { type AdagradOptions, adagrad } from './optim/adagrad.js';
@@ -123,28 +93,30 @@ export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
 export type { Schedule } from './optim/schedule.js';
 export { type SgdOptions, sgd } from './optim/sgd.js';
 export { type StepDecayOptions, stepDecay } from './optim/stepDecay.js';
+export { REJECTION_REASONS, type Rejection, type RejectionReason } from './samples/rejection.js';
+export type { Malformed, Sample, TargetScaler } from './samples/sample.js';
+export { SampleError } from './samples/sampleError.js';
+export { minMax } from './scaling/minMax.js';
 export {
-  type ClientMessage,
-  clientMessageSchema,
-  ERROR_CODES,
-  type ErrorCode,
-  type ErrorMessage,
-  EVENT_TYPES,
-  type EventMessage,
-  errorFrame,
-  type HelloMessage,
-  type MetricsMessage,
-  type ParsedClientMessage,
-  PROTOCOL_NAME,
-  PROTOCOL_VERSION,
-  type PredictionMessage,
-  parseClientMessage,
-  type SampleMessage,
-  type ServerMessage,
-  type SubscribeMessage,
-  serverMessageSchema,
-  TOPICS,
-  type Topic,
-  type UnsubscribeMessage,
-} from './serve/protocol.js';
-export { type DashboardServer, type ServeOptions, type ServeStats, serve } from './serve/serve.js';
+  RunningScaler,
+  type RunningScalerOptions,
+  type RunningScalerState,
+  runningScaler,
+  type ScalingMethodState,
+} from './scaling/runningScaler.js';
+export {
+  RunningStats,
+  type RunningStatsState,
+  runningStats,
+} from './scaling/runningStats.js';
+export type { ScalingMethod } from './scaling/scalingMethod.js';
+export { zScore } from './scaling/zScore.js';
+export type { InvalidSampleOptions, OnInvalid } from './steps/invalidSamples.js';
+export type { Step } from './steps/step.js';
+export type { StepEvent } from './steps/stepEvent.js';
+export {
+  MetricsTracker,
+  type MetricsTrackerOptions,
+  type MetricsTrackerState,
+  metricsTracker,
+} from './tracking/metricsTracker.js';

@@ -1,4 +1,4 @@
-import { describeValue } from '../src/operators/describeValue.js';
+import { describeValue } from '../src/checks/describeValue.js';
 
 /** What {@link feedOption} accepts besides a finite number (all bounds inclusive). */
 export interface FeedOptionRule {

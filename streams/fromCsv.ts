@@ -1,8 +1,8 @@
 import type { Transform } from 'node:stream';
 import { type CsvError, type Options, Parser } from 'csv-parse';
 import type { Observable } from 'rxjs';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 import { type KnownFields, malformedSample } from './malformedSample.js';
 import { mapSample } from './mapSample.js';
 import { type ReplayOptions, replay } from './replay.js';

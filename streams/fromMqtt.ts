@@ -6,8 +6,8 @@ import {
   validateTopics,
 } from 'mqtt';
 import { Observable } from 'rxjs';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 import { mapSample } from './mapSample.js';
 import { sampleFromJson } from './sampleFromJson.js';
 

@@ -1,8 +1,8 @@
 import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { Observable } from 'rxjs';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 import { malformedSample } from './malformedSample.js';
 import { type ReplayOptions, replay } from './replay.js';
 import { sampleFromJson } from './sampleFromJson.js';

@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 
 /** Something that has the samples producer clients sent: the server `serve()` returns. */
 export interface IngestSource {
@@ -75,7 +75,8 @@ export interface FromWebSocketOptions {
  *
  * @example
  * ```ts
- * import { dense, linear, mse, network, serve, tanh, train } from 'streamprop';
+ * import { dense, linear, mse, network, tanh, train } from 'streamprop';
+import { serve } from 'streamprop/serve';
  * import { fromWebSocket } from 'streamprop/streams';
  * const net = network({ inputs: 2, layers: [dense(8, tanh), dense(1, linear)], seed: 1 });
  * const server = await serve(

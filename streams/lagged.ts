@@ -1,6 +1,6 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 
 /**
  * One reading of a series as {@link lagged} takes it, when a bare number is not enough: `key`

@@ -1,4 +1,4 @@
-import type { Sample } from '../src/operators/sample.js';
+import type { Sample } from '../src/samples/sample.js';
 
 /** The longest text a malformed sample keeps of the item it could not parse. */
 const KEEP = 200;

@@ -1,5 +1,5 @@
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import { describeValue } from '../src/checks/describeValue.js';
+import type { Sample } from '../src/samples/sample.js';
 import { malformedSample } from './malformedSample.js';
 
 /**

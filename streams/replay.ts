@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Transform } from 'node:stream';
 import { Observable } from 'rxjs';
-import type { Sample } from '../src/operators/sample.js';
+import type { Sample } from '../src/samples/sample.js';
 
 /**
  * Where and how fast a file feed ({@link fromCsv}, {@link fromNdjson}) replays its records.

@@ -1,4 +1,4 @@
-import type { Sample } from '../src/operators/sample.js';
+import type { Sample } from '../src/samples/sample.js';
 import { type KnownFields, malformedSample } from './malformedSample.js';
 import { mapSample } from './mapSample.js';
 

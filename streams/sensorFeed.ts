@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
+import { describeValue } from '../src/checks/describeValue.js';
 import { type Rng, rng } from '../src/core/rng.js';
-import { describeValue } from '../src/operators/describeValue.js';
-import type { Sample } from '../src/operators/sample.js';
+import type { Sample } from '../src/samples/sample.js';
 import { emitPaced } from './emitPaced.js';
 import { feedOption } from './feedOption.js';
 

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { Sample } from '../src/operators/sample.js';
+import type { Sample } from '../src/samples/sample.js';
 
 /** Options of {@link sineFeed}. */
 export interface SineFeedOptions {

@@ -4,16 +4,12 @@ import { elu, leakyRelu, linear, relu, sigmoid, softplus, tanh } from '../core/a
 import { dense } from '../core/dense.js';
 import { mse } from '../core/losses.js';
 import { type Network, network } from '../core/network.js';
-import type { DriftDetector } from '../metrics/driftDetector.js';
-import { pageHinkley } from '../metrics/pageHinkley.js';
+import type { DriftDetector } from '../drift/driftDetector.js';
+import { pageHinkley } from '../drift/pageHinkley.js';
 import type { LoadedCheckpoint } from '../model/checkpoint.js';
 import { adaptLearningRate } from '../operators/adaptLearningRate.js';
 import { detectDrift } from '../operators/detectDrift.js';
-import { type MetricsTracker, metricsTracker } from '../operators/metricsTracker.js';
 import { normalize } from '../operators/normalize.js';
-import { type RunningScaler, runningScaler } from '../operators/runningScaler.js';
-import type { Sample } from '../operators/sample.js';
-import type { Step } from '../operators/step.js';
 import { train } from '../operators/train.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
@@ -24,6 +20,10 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { RateController } from '../optim/rateController.js';
 import { rmsprop } from '../optim/rmsprop.js';
 import { sgd } from '../optim/sgd.js';
+import type { Sample } from '../samples/sample.js';
+import { type RunningScaler, runningScaler } from '../scaling/runningScaler.js';
+import type { Step } from '../steps/step.js';
+import { type MetricsTracker, metricsTracker } from '../tracking/metricsTracker.js';
 import type { RunOptions } from './runOptions.js';
 
 /** Everything that learns in `streamprop run`, and the pipeline that ties it together. */

@@ -6,7 +6,7 @@ import { fromMqtt } from '../../streams/fromMqtt.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
-import type { Sample } from '../operators/sample.js';
+import type { Sample } from '../samples/sample.js';
 import type { SourceSpec } from './sourceSpec.js';
 
 /** How `streamprop run` opens its source. */

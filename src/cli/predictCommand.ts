@@ -4,8 +4,8 @@ import { fromNdjson } from '../../streams/fromNdjson.js';
 import { fromJSON, type LoadedModel } from '../model/fromJSON.js';
 import { forward } from '../operators/forward.js';
 import { normalize } from '../operators/normalize.js';
-import type { Sample } from '../operators/sample.js';
-import type { Step } from '../operators/step.js';
+import type { Sample } from '../samples/sample.js';
+import type { Step } from '../steps/step.js';
 import { modelOfFile } from './modelOfFile.js';
 
 /** Where `streamprop predict` reads and writes. */

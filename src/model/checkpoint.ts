@@ -1,20 +1,20 @@
 import { z } from 'zod';
+import { checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
+import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
-import { adwin } from '../metrics/adwin.js';
-import type { DriftDetector, DriftDetectorState } from '../metrics/driftDetector.js';
-import { pageHinkley } from '../metrics/pageHinkley.js';
-import { checkNetwork, checkOptimizer } from '../operators/argumentChecks.js';
-import { describeValue } from '../operators/describeValue.js';
-import {
-  MetricsTracker,
-  type MetricsTrackerState,
-  trackerSettings,
-} from '../operators/metricsTracker.js';
-import { RunningScaler } from '../operators/runningScaler.js';
+import { adwin } from '../drift/adwin.js';
+import type { DriftDetector, DriftDetectorState } from '../drift/driftDetector.js';
+import { pageHinkley } from '../drift/pageHinkley.js';
 import { boldDriver } from '../optim/boldDriver.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { RateController, RateControllerState } from '../optim/rateController.js';
 import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
+import { RunningScaler } from '../scaling/runningScaler.js';
+import {
+  MetricsTracker,
+  type MetricsTrackerState,
+  trackerSettings,
+} from '../tracking/metricsTracker.js';
 import { fromJSON, type LoadedModel } from './fromJSON.js';
 import { modelFileSchema } from './modelFile.js';
 import { toJSON } from './toJSON.js';

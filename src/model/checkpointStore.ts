@@ -1,6 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { describeValue } from '../operators/describeValue.js';
+import { describeValue } from '../checks/describeValue.js';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
 
 /**

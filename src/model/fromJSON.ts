@@ -10,12 +10,6 @@ import {
   tanh,
 } from '../core/activations.js';
 import { Network } from '../core/network.js';
-import {
-  methodOf,
-  RunningScaler,
-  type RunningScalerState,
-  scalerStateProblem,
-} from '../operators/runningScaler.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
 import { momentum } from '../optim/momentum.js';
@@ -23,6 +17,12 @@ import { nesterov } from '../optim/nesterov.js';
 import type { Optimizer, OptimizerName } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
 import { sgd } from '../optim/sgd.js';
+import {
+  methodOf,
+  RunningScaler,
+  type RunningScalerState,
+  scalerStateProblem,
+} from '../scaling/runningScaler.js';
 import { type ModelFile, modelFileSchema } from './modelFile.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Network } from '../core/network.js';
-import type { RunningScaler } from '../operators/runningScaler.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { RunningScaler } from '../scaling/runningScaler.js';
 import type { ModelFile } from './modelFile.js';
 
 /** Options of {@link toJSON}. */

@@ -1,14 +1,14 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
+import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { RateController } from '../optim/rateController.js';
 import { RollbackPoint } from '../optim/rollbackPoint.js';
 import type { Schedule } from '../optim/schedule.js';
-import { checkNetwork, checkOptimizer } from './argumentChecks.js';
-import { describeValue } from './describeValue.js';
-import type { Sample } from './sample.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /**
  * How far a schedule's rate moves from the last one reported before a `learningRate` event is

@@ -1,10 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkNetwork } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
-import { checkNetwork } from './argumentChecks.js';
-import type { Sample } from './sample.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /**
  * Back-propagates each scored step through `net`: computes the error terms

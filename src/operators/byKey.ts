@@ -6,7 +6,7 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../checks/describeValue.js';
 
 /** Options of {@link byKey}. */
 export interface ByKeyOptions<K> {

@@ -1,10 +1,10 @@
 import type { OperatorFunction } from 'rxjs';
-import type { DriftDetector } from '../metrics/driftDetector.js';
-import { describeValue } from './describeValue.js';
-import type { DriftAction } from './driftAction.js';
-import type { Sample } from './sample.js';
+import { describeValue } from '../checks/describeValue.js';
+import type { DriftAction } from '../drift/driftAction.js';
+import type { DriftDetector } from '../drift/driftDetector.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step } from './step.js';
 
 /** Options of {@link detectDrift}. */
 export interface DetectDriftOptions {

@@ -1,8 +1,8 @@
 import { defer, map, type OperatorFunction, takeWhile } from 'rxjs';
+import { describeValue } from '../checks/describeValue.js';
 import { RollingMean } from '../metrics/rollingMean.js';
-import { describeValue } from './describeValue.js';
-import type { Sample } from './sample.js';
-import { checkStep, Stage, type Step, type StepContext } from './step.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 
 /** Options of {@link earlyStop}; give `goal`, `holdoutEvery` or both. */
 export interface EarlyStopOptions {

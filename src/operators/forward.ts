@@ -1,16 +1,16 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkNetwork } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
-import { checkNetwork } from './argumentChecks.js';
+import { readSample } from '../samples/readSample.js';
+import type { Sample } from '../samples/sample.js';
 import {
   type InvalidSampleOptions,
   type OnInvalid,
   readOnInvalid,
   reject,
-} from './invalidSamples.js';
-import { readSample } from './readSample.js';
-import type { Sample } from './sample.js';
+} from '../steps/invalidSamples.js';
+import { Stage, type Step, StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { Stage, type Step, StepContext } from './step.js';
 
 /**
  * Predicts each sample with `net` — the first stage of training. The prediction is made before

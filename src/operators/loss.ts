@@ -1,16 +1,16 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkLoss } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
-import { checkLoss } from './argumentChecks.js';
+import type { Sample } from '../samples/sample.js';
+import { SampleError } from '../samples/sampleError.js';
 import {
   type InvalidSampleOptions,
   type OnInvalid,
   readOnInvalid,
   reject,
-} from './invalidSamples.js';
-import type { Sample } from './sample.js';
-import { SampleError } from './sampleError.js';
+} from '../steps/invalidSamples.js';
+import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /**
  * Scores each prediction against its target with `lossFn` and records which loss the

@@ -1,9 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
-import type { RunningStats } from '../core/runningStats.js';
-import type { ScalingMethod } from '../core/scalingMethod.js';
-import { describeValue } from './describeValue.js';
-import { makeScaler, RunningScaler, type RunningScalerOptions } from './runningScaler.js';
-import type { Malformed, Sample, TargetScaler } from './sample.js';
+import { describeValue } from '../checks/describeValue.js';
+import type { Malformed, Sample, TargetScaler } from '../samples/sample.js';
+import { makeScaler, RunningScaler, type RunningScalerOptions } from '../scaling/runningScaler.js';
+import type { RunningStats } from '../scaling/runningStats.js';
+import type { ScalingMethod } from '../scaling/scalingMethod.js';
 import { statefulMap } from './statefulMap.js';
 
 /**

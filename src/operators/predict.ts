@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkNetwork } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
-import { checkNetwork } from './argumentChecks.js';
-import { readSample } from './readSample.js';
-import type { Sample } from './sample.js';
+import { readSample } from '../samples/readSample.js';
+import type { Sample } from '../samples/sample.js';
 import { statefulMap } from './statefulMap.js';
 
 /**

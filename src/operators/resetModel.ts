@@ -1,8 +1,8 @@
+import { checkNetwork } from '../checks/argumentChecks.js';
+import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import { rng } from '../core/rng.js';
-import { checkNetwork } from './argumentChecks.js';
-import { describeValue } from './describeValue.js';
-import type { DriftAction } from './driftAction.js';
+import type { DriftAction } from '../drift/driftAction.js';
 
 /** Options of {@link resetModel}. */
 export interface ResetModelOptions {

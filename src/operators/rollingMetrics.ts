@@ -14,11 +14,11 @@ import {
   type SchedulerLike,
   takeWhile,
 } from 'rxjs';
+import { describeValue } from '../checks/describeValue.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { describeValue } from './describeValue.js';
-import { MetricsTracker, trackerSettings } from './metricsTracker.js';
-import type { Sample } from './sample.js';
-import type { Step } from './step.js';
+import type { Sample } from '../samples/sample.js';
+import type { Step } from '../steps/step.js';
+import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
 
 /** Options of {@link rollingMetrics}. */
 export interface RollingMetricsOptions {

@@ -1,17 +1,17 @@
 import { defer, type OperatorFunction, pipe } from 'rxjs';
+import { checkLoss, checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
-import { checkLoss, checkNetwork, checkOptimizer } from './argumentChecks.js';
+import type { Sample } from '../samples/sample.js';
+import { type InvalidSampleOptions, readOnInvalid } from '../steps/invalidSamples.js';
+import type { Step } from '../steps/step.js';
 import { backpropagateStep, backward } from './backward.js';
 import { type EarlyStopOptions, earlyStop } from './earlyStop.js';
 import { Forwarder, forward } from './forward.js';
-import { type InvalidSampleOptions, readOnInvalid } from './invalidSamples.js';
 import { loss, scoreStep } from './loss.js';
-import type { Sample } from './sample.js';
 import { statefulMap } from './statefulMap.js';
-import type { Step } from './step.js';
 import { readUpdateSettings, type UpdateOptions, Updater, update } from './update.js';
 
 /** Options of {@link train}. */

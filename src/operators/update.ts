@@ -1,11 +1,11 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
+import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { checkNetwork, checkOptimizer } from './argumentChecks.js';
-import { describeValue } from './describeValue.js';
-import type { Sample } from './sample.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
-import { checkStep, Stage, type Step, type StepContext } from './step.js';
 
 /** Options of {@link update} and `train`. */
 export interface UpdateOptions {

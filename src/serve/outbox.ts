@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import type { Step } from '../operators/step.js';
-import type { StepEvent } from '../operators/stepEvent.js';
+import type { Step } from '../steps/step.js';
+import type { StepEvent } from '../steps/stepEvent.js';
 import { MAX_QUEUED_EVENTS } from './clientQueue.js';
 import { eventText, metricsText, PredictionSlot, type WireKey } from './frames.js';
 import type { SharedCounters } from './sharedCounters.js';

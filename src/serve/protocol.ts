@@ -36,7 +36,7 @@ import { z } from 'zod';
  *
  * @example
  * ```ts
- * import { PROTOCOL_VERSION } from 'streamprop';
+ * import { PROTOCOL_VERSION } from 'streamprop/serve';
  * console.log(PROTOCOL_VERSION); // 1
  * ```
  */
@@ -48,7 +48,7 @@ export const PROTOCOL_VERSION = 1 as const;
  *
  * @example
  * ```ts
- * import { PROTOCOL_NAME } from 'streamprop';
+ * import { PROTOCOL_NAME } from 'streamprop/serve';
  * const ws = new WebSocket('ws://127.0.0.1:8080/ws', [PROTOCOL_NAME, 'token.s3cret']);
  * ```
  */
@@ -59,7 +59,7 @@ export const PROTOCOL_NAME = 'streamprop.v1';
  *
  * @example
  * ```ts
- * import { TOPICS } from 'streamprop';
+ * import { TOPICS } from 'streamprop/serve';
  * const subscribe = { type: 'subscribe', topics: [...TOPICS] };
  * ```
  */
@@ -130,7 +130,7 @@ export const metricsMessageSchema = z.object({
  *
  * @example
  * ```ts
- * import { EVENT_TYPES } from 'streamprop';
+ * import { EVENT_TYPES } from 'streamprop/serve';
  * console.log(EVENT_TYPES.includes('drift')); // true
  * ```
  */
@@ -161,7 +161,7 @@ export const eventMessageSchema = z.object({
  *
  * @example
  * ```ts
- * import { ERROR_CODES } from 'streamprop';
+ * import { ERROR_CODES } from 'streamprop/serve';
  * console.log(ERROR_CODES.join(', '));
  * ```
  */
@@ -298,7 +298,7 @@ const knownTypes = new Set(['subscribe', 'unsubscribe', 'sample']);
  *
  * @example
  * ```ts
- * import { parseClientMessage } from 'streamprop';
+ * import { parseClientMessage } from 'streamprop/serve';
  * const parsed = parseClientMessage('{"type":"subscribe","topics":["metrics"]}');
  * if (parsed.ok) console.log(parsed.message.type); // subscribe
  * else console.log(parsed.code, parsed.message);
@@ -338,7 +338,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
  *
  * @example
  * ```ts
- * import { errorFrame } from 'streamprop';
+ * import { errorFrame } from 'streamprop/serve';
  * errorFrame('forbidden', 'sample needs the producer token'); // '{"type":"error","v":1,…}'
  * ```
  */

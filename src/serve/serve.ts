@@ -8,9 +8,9 @@ import {
 import type { Network } from '../core/network.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
-import type { Sample } from '../operators/sample.js';
-import type { Step } from '../operators/step.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { Sample } from '../samples/sample.js';
+import type { Step } from '../steps/step.js';
 import { keyOfStep, sendablePrediction } from './frames.js';
 import { Outbox } from './outbox.js';
 import { SharedCounters } from './sharedCounters.js';
@@ -23,7 +23,7 @@ import type { ModelSummary } from './workerMessages.js';
  *
  * @example
  * ```ts
- * import type { ServeOptions } from 'streamprop';
+ * import type { ServeOptions } from 'streamprop/serve';
  * const options: ServeOptions = { port: 8080, token: 'watch', producerToken: 'feed', allowOrigins: ['http://localhost:8080'] };
  * ```
  */
@@ -79,7 +79,7 @@ export interface ServeOptions {
  *
  * @example
  * ```ts
- * import { serve } from 'streamprop';
+ * import { serve } from 'streamprop/serve';
  * import { EMPTY } from 'rxjs';
  * const server = await serve(EMPTY);
  * const { clients, steps, slowClientsDropped } = server.stats();
@@ -109,7 +109,7 @@ export interface ServeStats {
  *
  * @example
  * ```ts
- * import { serve } from 'streamprop';
+ * import { serve } from 'streamprop/serve';
  * import { EMPTY } from 'rxjs';
  * const server = await serve(EMPTY);
  * console.log(server.url, server.wsUrl, server.clientCount);
@@ -167,7 +167,8 @@ const TICK_MS = 10;
  *
  * @example
  * ```ts
- * import { dense, linear, mse, network, serve, tanh, train } from 'streamprop';
+ * import { dense, linear, mse, network, tanh, train } from 'streamprop';
+import { serve } from 'streamprop/serve';
  * import { sineFeed } from 'streamprop/streams';
  * const net = network({ inputs: 8, layers: [dense(16, tanh), dense(1, linear)], seed: 7 });
  * const steps = sineFeed({ rate: 200 }).pipe(train(net, { loss: mse() }));

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Sample } from '../operators/sample.js';
+import type { Sample } from '../samples/sample.js';
 import { authorize, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';

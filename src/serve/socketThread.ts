@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Sample } from '../operators/sample.js';
+import type { Sample } from '../samples/sample.js';
 import type { Batch, ErrorDescription, SocketServerConfig, ToMain } from './workerMessages.js';
 
 /** How long the worker gets to close its clients and server before it is terminated, in ms. */

@@ -1,4 +1,4 @@
-import type { Sample } from '../operators/sample.js';
+import type { Sample } from '../samples/sample.js';
 import type { WireKey } from './frames.js';
 import type { HelloMessage } from './protocol.js';
 

@@ -15,7 +15,7 @@ describe('package entry points', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(pkg.name).toBe('streamprop');
     expect(pkg.type).toBe('module');
-    for (const entry of ['.', './streams']) {
+    for (const entry of ['.', './streams', './serve']) {
       expect(Object.keys(pkg.exports[entry])).toEqual(['types', 'default']);
     }
     expect(pkg.bin.streamprop).toBe('dist/src/cli/main.js');
@@ -27,9 +27,9 @@ describe('package entry points', () => {
     const out = node([
       '--input-type=module',
       '-e',
-      "import { train, network } from 'streamprop'; import { sineFeed } from 'streamprop/streams'; console.log(typeof train, typeof network, typeof sineFeed)",
+      "import { train, network } from 'streamprop'; import { sineFeed } from 'streamprop/streams'; import { serve } from 'streamprop/serve'; console.log(typeof train, typeof network, typeof sineFeed, typeof serve)",
     ]);
-    expect(out).toBe('function function function');
+    expect(out).toBe('function function function function');
   });
 
   it('loads with require', () => {

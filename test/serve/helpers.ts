@@ -2,19 +2,18 @@
 import { concatMap, map, type Observable, range, take, timer } from 'rxjs';
 import WebSocket from 'ws';
 import {
-  type DashboardServer,
   dense,
   linear,
   mse,
   network,
   type Sample,
-  type ServerMessage,
   type Step,
-  serverMessageSchema,
   sgd,
   tanh,
   train,
 } from '../../src/index.js';
+import type { DashboardServer, ServerMessage } from '../../src/serve/index.js';
+import { serverMessageSchema } from '../../src/serve/protocol.js';
 
 /**
  * Samples in bursts of `perTick` every millisecond (so the event loop runs between bursts,

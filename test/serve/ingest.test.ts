@@ -1,17 +1,7 @@
 import { EMPTY } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type DashboardServer,
-  dense,
-  linear,
-  mse,
-  network,
-  type Sample,
-  serve,
-  sgd,
-  tanh,
-  train,
-} from '../../src/index.js';
+import { dense, linear, mse, network, type Sample, sgd, tanh, train } from '../../src/index.js';
+import { type DashboardServer, serve } from '../../src/serve/index.js';
 import { fromWebSocket } from '../../streams/index.js';
 import { connect, expectValid } from './helpers.js';
 

@@ -1,13 +1,13 @@
 // The learner's side of the socket worker: what it gathers between batches, and what it packs.
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '../../src/metrics/metricsSnapshot.js';
-import type { Step } from '../../src/operators/step.js';
-import type { StepEvent } from '../../src/operators/stepEvent.js';
 import { MAX_QUEUED_EVENTS } from '../../src/serve/clientQueue.js';
 import { PredictionSlot } from '../../src/serve/frames.js';
 import { Outbox } from '../../src/serve/outbox.js';
 import { predictionMessageSchema } from '../../src/serve/protocol.js';
 import { SharedCounters } from '../../src/serve/sharedCounters.js';
+import type { Step } from '../../src/steps/step.js';
+import type { StepEvent } from '../../src/steps/stepEvent.js';
 
 /** A lent step as train emits it: only what the outbox reads. */
 function step(seq: number, key: string, output: number[], events: StepEvent[] = []): Step {

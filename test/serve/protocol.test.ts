@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  errorFrame,
-  PROTOCOL_VERSION,
-  parseClientMessage,
-  serverMessageSchema,
-} from '../../src/index.js';
+import { errorFrame, PROTOCOL_VERSION, parseClientMessage } from '../../src/serve/index.js';
+import { serverMessageSchema } from '../../src/serve/protocol.js';
 
 describe('protocol v1', () => {
   it('parses the client messages', () => {

@@ -3,7 +3,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DashboardServer, serve, serverMessageSchema } from '../../src/index.js';
+import { type DashboardServer, serve } from '../../src/serve/index.js';
+import { serverMessageSchema } from '../../src/serve/protocol.js';
 import { pacedSteps } from './helpers.js';
 
 const python = '/usr/bin/python3';

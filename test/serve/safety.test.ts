@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { EMPTY, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type DashboardServer, serve } from '../../src/index.js';
+import { type DashboardServer, serve } from '../../src/serve/index.js';
 import { sleep, until } from '../polling.js';
 import { connect, expectValid, pacedSteps, refusal } from './helpers.js';
 

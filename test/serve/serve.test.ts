@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { EMPTY, Subject, switchMap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DashboardServer, PROTOCOL_VERSION, serve } from '../../src/index.js';
+import { type DashboardServer, PROTOCOL_VERSION, serve } from '../../src/serve/index.js';
 import { connect, expectValid, pacedSteps } from './helpers.js';
 
 let server: DashboardServer | undefined;

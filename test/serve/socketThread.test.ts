@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sample } from '../../src/operators/sample.js';
+import type { Sample } from '../../src/samples/sample.js';
 import { SharedCounters } from '../../src/serve/sharedCounters.js';
 import { SocketThread } from '../../src/serve/socketThread.js';
 import type { SocketServerConfig } from '../../src/serve/workerMessages.js';

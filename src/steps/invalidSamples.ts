@@ -1,5 +1,5 @@
-import type { Sample } from './sample.js';
-import { SampleError } from './sampleError.js';
+import type { Sample } from '../samples/sample.js';
+import { SampleError } from '../samples/sampleError.js';
 import type { StepContext } from './step.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
-import type { Sample } from './sample.js';
-import type { Rejection, StepEvent } from './stepEvent.js';
+import type { Rejection } from '../samples/rejection.js';
+import type { Sample } from '../samples/sample.js';
+import type { StepEvent } from './stepEvent.js';
 
 /**
  * What the training operators emit for each sample. `forward` fills `seq`, `sample`,

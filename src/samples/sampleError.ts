@@ -1,5 +1,5 @@
-import { describeValue } from './describeValue.js';
-import type { RejectionReason } from './stepEvent.js';
+import { describeValue } from '../checks/describeValue.js';
+import type { RejectionReason } from './rejection.js';
 
 /**
  * The error a stream fails with when a sample cannot be learned from or predicted: it names

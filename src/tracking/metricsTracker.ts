@@ -1,11 +1,11 @@
+import { describeValue } from '../checks/describeValue.js';
 import type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from '../metrics/metricsSnapshot.js';
 import { noErrorMetrics } from '../metrics/noErrorMetrics.js';
 import { PrequentialErrors, type PrequentialErrorsState } from '../metrics/prequentialErrors.js';
 import { StateReader, savedNumber } from '../metrics/stateReader.js';
-import { describeValue } from './describeValue.js';
-import type { Sample } from './sample.js';
-import { checkStep, Stage, type Step } from './step.js';
-import { REJECTION_REASONS, type RejectionReason } from './stepEvent.js';
+import { REJECTION_REASONS, type RejectionReason } from '../samples/rejection.js';
+import type { Sample } from '../samples/sample.js';
+import { checkStep, Stage, type Step } from '../steps/step.js';
 
 /**
  * Options of {@link metricsTracker} (and of `rollingMetrics`, which makes one per subscription).

@@ -1,8 +1,8 @@
-import { minMax } from '../core/minMax.js';
-import { RunningStats, type RunningStatsState, statsStateProblem } from '../core/runningStats.js';
-import type { ScalingMethod } from '../core/scalingMethod.js';
-import { zScore } from '../core/zScore.js';
-import { describeValue } from './describeValue.js';
+import { describeValue } from '../checks/describeValue.js';
+import { minMax } from './minMax.js';
+import { RunningStats, type RunningStatsState, statsStateProblem } from './runningStats.js';
+import type { ScalingMethod } from './scalingMethod.js';
+import { zScore } from './zScore.js';
 
 /** Options of {@link runningScaler} (and of `normalize`, which makes one per subscription). */
 export interface RunningScalerOptions {

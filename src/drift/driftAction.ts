@@ -1,5 +1,5 @@
-import type { Sample } from './sample.js';
-import type { Step } from './step.js';
+import type { Sample } from '../samples/sample.js';
+import type { Step } from '../steps/step.js';
 
 /**
  * What `detectDrift` does when its detector signals a change: a value such as

@@ -1,0 +1,24 @@
+// streamprop/serve: the WebSocket server, the dashboard and the wire protocol.
+export {
+  type ClientMessage,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorMessage,
+  EVENT_TYPES,
+  type EventMessage,
+  errorFrame,
+  type HelloMessage,
+  type MetricsMessage,
+  type ParsedClientMessage,
+  PROTOCOL_NAME,
+  PROTOCOL_VERSION,
+  type PredictionMessage,
+  parseClientMessage,
+  type SampleMessage,
+  type ServerMessage,
+  type SubscribeMessage,
+  TOPICS,
+  type Topic,
+  type UnsubscribeMessage,
+} from './protocol.js';
+export { type DashboardServer, type ServeOptions, type ServeStats, serve } from './serve.js';
