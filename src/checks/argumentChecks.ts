@@ -1,41 +1,200 @@
-import type { Loss } from '../core/losses.js';
-import { Network } from '../core/network.js';
-import type { Optimizer } from '../optim/optimizer.js';
 import { describeValue } from './describeValue.js';
 
-/** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
-export function checkNetwork(operator: string, net: unknown): asserts net is Network {
-  if (!(net instanceof Network)) {
-    throw new TypeError(
-      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
-    );
-  }
+/**
+ * The argument checks of the whole library: one function per rule, each throwing at once when
+ * a value breaks it. Every message has the one form built by {@link argumentError}:
+ * `<owner>: <name> must be <requirement>, got <value>` — for example
+ * `boldDriver: window must be a positive integer, got 0`. A value of the wrong type gives a
+ * TypeError, a value of the right type outside the allowed range a RangeError.
+ *
+ * Each check returns the value it accepted, typed, so that reading an option is one line:
+ * `const window = checkPositiveInteger('boldDriver', 'window', options.window ?? 50);`.
+ */
+
+/**
+ * The error of a value that breaks a rule, with the library's one message form:
+ * `<owner>: <name> must be <requirement>, got <value>`. A TypeError when the value is not even
+ * of the expected type (`typeof value !== expectedType`), a RangeError otherwise.
+ *
+ * @example
+ * ```ts
+ * import { argumentError } from './argumentChecks.js';
+ * throw argumentError('myFeed', 'rate', 'a number > 0', -1, 'number');
+ * // RangeError: myFeed: rate must be a number > 0, got -1
+ * ```
+ */
+export function argumentError(
+  owner: string,
+  name: string,
+  requirement: string,
+  value: unknown,
+  expectedType?: 'number' | 'string' | 'boolean' | 'object' | 'function',
+): TypeError | RangeError {
+  const message = `${owner}: ${name} must be ${requirement}, got ${describeValue(value)}`;
+  const wrongType =
+    expectedType !== undefined &&
+    (typeof value !== expectedType || (expectedType === 'object' && value === null));
+  return wrongType ? new TypeError(message) : new RangeError(message);
 }
 
-/** Throws a TypeError naming `operator` unless `lossFn` is a {@link Loss}. */
-export function checkLoss(operator: string, lossFn: unknown): asserts lossFn is Loss {
-  const l = lossFn as Partial<Loss> | null;
+/**
+ * The options object of `owner`: `undefined` reads as `{}`; anything but an object throws a
+ * TypeError.
+ *
+ * @example
+ * ```ts
+ * import { checkOptions } from './argumentChecks.js';
+ * const options = checkOptions<{ window?: number }>('boldDriver', undefined); // {}
+ * ```
+ */
+export function checkOptions<T extends object>(owner: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw argumentError(owner, 'options', 'an object', options, 'object');
+  }
+  return options;
+}
+
+/** A finite number (not NaN, not ±Infinity). */
+export function checkFiniteNumber(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw argumentError(owner, name, 'a finite number', value, 'number');
+  }
+  return value;
+}
+
+/** An integer ≥ 1. */
+export function checkPositiveInteger(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw argumentError(owner, name, 'a positive integer', value, 'number');
+  }
+  return value;
+}
+
+/** An integer ≥ 0. */
+export function checkNonNegativeInteger(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw argumentError(owner, name, 'an integer >= 0', value, 'number');
+  }
+  return value;
+}
+
+/** A finite number > 0. */
+export function checkPositiveNumber(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
+    throw argumentError(owner, name, 'a finite number > 0', value, 'number');
+  }
+  return value;
+}
+
+/** A finite number ≥ 0 (a learning rate, a weight decay, a delay). */
+export function checkNonNegativeNumber(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= 0)) {
+    throw argumentError(owner, name, 'a finite number >= 0', value, 'number');
+  }
+  return value;
+}
+
+/** The bounds of {@link checkInterval}; an open bound excludes its end. */
+export interface Interval {
+  readonly min: number;
+  readonly max: number;
+  /** Exclude `min` (default false). */
+  readonly minOpen?: boolean;
+  /** Exclude `max` (default false; an infinite `max` is always excluded). */
+  readonly maxOpen?: boolean;
+  /** The value must also be an integer (default false). */
+  readonly integer?: boolean;
+}
+
+/**
+ * A finite number within an interval, such as `(0, 1]`: the message names it in that notation.
+ *
+ * @example
+ * ```ts
+ * import { checkInterval } from './argumentChecks.js';
+ * checkInterval('rmsprop', 'decay', 0.9, { min: 0, max: 1, maxOpen: true }); // 0.9
+ * ```
+ */
+export function checkInterval(
+  owner: string,
+  name: string,
+  value: unknown,
+  interval: Interval,
+): number {
+  const { min, max, minOpen = false, maxOpen = false, integer = false } = interval;
   if (
-    l === null ||
-    typeof l !== 'object' ||
-    typeof l.value !== 'function' ||
-    typeof l.gradient !== 'function'
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (minOpen && value === min) ||
+    (maxOpen && value === max) ||
+    (integer && !Number.isInteger(value))
   ) {
-    throw new TypeError(
-      `${operator}: expected a loss value such as mse(), got ${describeValue(lossFn)}`,
-    );
+    throw argumentError(owner, name, describeInterval(interval), value, 'number');
   }
+  return value;
 }
 
-/** Throws a TypeError naming `operator` unless `optimizer` is an {@link Optimizer}. */
-export function checkOptimizer(
-  operator: string,
-  optimizer: unknown,
-): asserts optimizer is Optimizer {
-  const o = optimizer as Partial<Optimizer> | null;
-  if (o === null || typeof o !== 'object' || typeof o.step !== 'function') {
-    throw new TypeError(
-      `${operator}: expected an optimizer value such as sgd() or adam(), got ${describeValue(optimizer)}`,
-    );
+/** `a finite number in (0, 1]`, `an integer in [1, ∞)`: how {@link checkInterval} names a rule. */
+export function describeInterval(interval: Interval): string {
+  const { min, max, minOpen = false, maxOpen = false, integer = false } = interval;
+  const infinite = max === Number.POSITIVE_INFINITY;
+  const low = min === Number.NEGATIVE_INFINITY ? '(-∞' : `${minOpen ? '(' : '['}${min}`;
+  const high = infinite ? '∞)' : `${max}${maxOpen ? ')' : ']'}`;
+  return `${integer ? 'an integer' : 'a finite number'} in ${low}, ${high}`;
+}
+
+/** `true` or `false`. */
+export function checkBoolean(owner: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw argumentError(owner, name, 'true or false', value, 'boolean');
   }
+  return value;
+}
+
+/** A string that is not empty. */
+export function checkNonEmptyString(owner: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw argumentError(owner, name, 'a non-empty string', value, 'string');
+  }
+  return value;
+}
+
+/**
+ * One of a fixed set of values (the few places, such as `onInvalid`, where an option is a word).
+ *
+ * @example
+ * ```ts
+ * import { checkOneOf } from './argumentChecks.js';
+ * checkOneOf('forward', 'onInvalid', 'skip', ['skip', 'error'] as const); // 'skip'
+ * ```
+ */
+export function checkOneOf<const T extends string | number | boolean>(
+  owner: string,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
+  if (!choices.includes(value as T)) {
+    const listed = choices.map((c) => (typeof c === 'string' ? `'${c}'` : String(c)));
+    const requirement =
+      listed.length === 1
+        ? listed[0]
+        : `${listed.slice(0, -1).join(', ')} or ${listed[listed.length - 1]}`;
+    throw argumentError(owner, name, requirement, value, typeof choices[0] as 'string');
+  }
+  return value as T;
+}
+
+/** A function. */
+export function checkFunction<F extends (...args: never[]) => unknown>(
+  owner: string,
+  name: string,
+  value: unknown,
+): F {
+  if (typeof value !== 'function')
+    throw argumentError(owner, name, 'a function', value, 'function');
+  return value as F;
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '../checks/describeValue.js';
 import type { Activation } from './activations.js';
 
 /**
@@ -205,4 +206,19 @@ export function huber(delta = 1): Loss {
 
 function clip(p: number): number {
   return p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p;
+}
+
+/** Throws a TypeError naming `operator` unless `lossFn` is a {@link Loss}. */
+export function checkLoss(operator: string, lossFn: unknown): asserts lossFn is Loss {
+  const l = lossFn as Partial<Loss> | null;
+  if (
+    l === null ||
+    typeof l !== 'object' ||
+    typeof l.value !== 'function' ||
+    typeof l.gradient !== 'function'
+  ) {
+    throw new TypeError(
+      `${operator}: expected a loss value such as mse(), got ${describeValue(lossFn)}`,
+    );
+  }
 }

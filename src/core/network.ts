@@ -1,3 +1,4 @@
+import { describeValue } from '../checks/describeValue.js';
 import { type DenseSpec, dense } from './dense.js';
 import { he, type Initializer, xavier } from './initializers.js';
 import { Layer } from './layer.js';
@@ -407,4 +408,13 @@ function sumOfSquares(v: Float64Array): number {
   }
   for (; i < n; i++) s0 += v[i] * v[i];
   return s0 + s1 + (s2 + s3);
+}
+
+/** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
+export function checkNetwork(operator: string, net: unknown): asserts net is Network {
+  if (!(net instanceof Network)) {
+    throw new TypeError(
+      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
+    );
+  }
 }

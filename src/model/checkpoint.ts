@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import { adwin } from '../drift/adwin.js';
 import type { DriftDetector, DriftDetectorState } from '../drift/driftDetector.js';
 import { pageHinkley } from '../drift/pageHinkley.js';
 import { boldDriver } from '../optim/boldDriver.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizer } from '../optim/optimizer.js';
 import type { RateController, RateControllerState } from '../optim/rateController.js';
 import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
 import { RunningScaler } from '../scaling/runningScaler.js';

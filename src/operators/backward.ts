@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
-import { checkNetwork } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';

@@ -1,7 +1,7 @@
-import { checkOptimizer } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { DriftAction } from '../drift/driftAction.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizer } from '../optim/optimizer.js';
 
 /** Options of {@link boostLearningRate}. */
 export interface BoostLearningRateOptions {

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { checkNetwork } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import { readSample } from '../samples/readSample.js';
 import type { Sample } from '../samples/sample.js';
 import {

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
-import { checkLoss } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
+import { checkLoss } from '../core/losses.js';
 import type { Sample } from '../samples/sample.js';
 import { SampleError } from '../samples/sampleError.js';
 import {

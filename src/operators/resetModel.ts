@@ -1,6 +1,6 @@
-import { checkNetwork } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import { rng } from '../core/rng.js';
 import type { DriftAction } from '../drift/driftAction.js';
 

@@ -1,6 +1,6 @@
-import { checkOptimizer } from '../checks/argumentChecks.js';
 import type { DriftAction } from '../drift/driftAction.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizer } from '../optim/optimizer.js';
 
 /**
  * A drift action that clears the accumulated state of `optimizer` (momentum velocities,

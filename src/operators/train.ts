@@ -1,8 +1,10 @@
 import { defer, type OperatorFunction, pipe } from 'rxjs';
-import { checkLoss, checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
+import { checkLoss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizer } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
 import type { Sample } from '../samples/sample.js';
 import { type InvalidSampleOptions, readOnInvalid } from '../steps/invalidSamples.js';

@@ -1,8 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
-import { checkNetwork, checkOptimizer } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
+import { checkNetwork } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';

@@ -1,3 +1,4 @@
+import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
 
@@ -257,4 +258,17 @@ function checkRate(value: number): number {
     throw new RangeError(`learningRate must be a finite number >= 0, got ${String(value)}`);
   }
   return value;
+}
+
+/** Throws a TypeError naming `operator` unless `optimizer` is an {@link Optimizer}. */
+export function checkOptimizer(
+  operator: string,
+  optimizer: unknown,
+): asserts optimizer is Optimizer {
+  const o = optimizer as Partial<Optimizer> | null;
+  if (o === null || typeof o !== 'object' || typeof o.step !== 'function') {
+    throw new TypeError(
+      `${operator}: expected an optimizer value such as sgd() or adam(), got ${describeValue(optimizer)}`,
+    );
+  }
 }
