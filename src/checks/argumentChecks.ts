@@ -1,4 +1,5 @@
 import { describeValue } from './describeValue.js';
+import { MAX_MAGNITUDE, withinMaxMagnitude } from './maxMagnitude.js';
 
 /**
  * The argument checks of the whole library: one function per rule, each throwing at once when
@@ -86,6 +87,24 @@ export function checkFiniteNumber(owner: string, name: string, value: unknown): 
 export function checkInteger(owner: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw argumentError(owner, name, 'an integer', value, 'number');
+  }
+  return value;
+}
+
+/**
+ * A number within ±{@link MAX_MAGNITUDE} (1e145): what a running statistic accepts, so that its
+ * sums of squares stay finite (see `MAX_MAGNITUDE` for the derivation).
+ *
+ * @example
+ * ```ts
+ * import { checkBoundedNumber } from './argumentChecks.js';
+ * checkBoundedNumber('pageHinkley', 'value', 0.25); // 0.25
+ * checkBoundedNumber('pageHinkley', 'value', 1e200); // RangeError: pageHinkley: value must be a finite number within ±1e+145, got 1e+200
+ * ```
+ */
+export function checkBoundedNumber(owner: string, name: string, value: unknown): number {
+  if (!withinMaxMagnitude(value)) {
+    throw argumentError(owner, name, `a finite number within ±${MAX_MAGNITUDE}`, value, 'number');
   }
   return value;
 }
@@ -323,6 +342,32 @@ export function checkInstance<T>(
 ): T {
   if (!(value instanceof type)) {
     throw new TypeError(argumentMessage(owner, name, requirement, value));
+  }
+  return value;
+}
+
+/** The characters an identifier may hold: what {@link checkIdentifier} accepts. */
+const IDENTIFIER = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/**
+ * A name that goes into keys and tokens as it is (a Redis key prefix, a worker's name): 1 to 200
+ * letters, digits, `.`, `_`, `-` or `:`, so no spaces and no braces.
+ *
+ * @example
+ * ```ts
+ * import { checkIdentifier } from './argumentChecks.js';
+ * checkIdentifier('redisLog', 'prefix', 'sensors'); // 'sensors'
+ * ```
+ */
+export function checkIdentifier(owner: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    throw argumentError(
+      owner,
+      name,
+      'a name of 1 to 200 letters, digits, ".", "_", "-" or ":"',
+      value,
+      'string',
+    );
   }
   return value;
 }
