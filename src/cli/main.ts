@@ -19,14 +19,19 @@ program
     'learn online from a feed, serve the live dashboard, checkpoint as it goes (Ctrl-C: final checkpoint, exit)',
   )
   .option('--source <source>', `where samples come from: ${SOURCE_FORMS}`, 'sensor')
-  .option('--layers <sizes>', 'hidden layer sizes, comma-separated', '32,16')
+  .option('--layers <sizes>', 'hidden layer sizes, comma-separated (default: 32,16)')
   .addOption(
-    new Option('--activation <name>', 'activation of the hidden layers')
-      .choices(ACTIVATION_NAMES)
-      .default('tanh'),
+    new Option('--activation <name>', 'activation of the hidden layers (default: tanh)').choices(
+      ACTIVATION_NAMES,
+    ),
   )
-  .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('adam'))
-  .option('--lr <rate>', "learning rate (default: the optimizer's own, 0.001 for adam)")
+  .addOption(
+    new Option(
+      '--optimizer <name>',
+      "optimizer (default: train()'s default, rmsprop at 0.001 with decay 0.999)",
+    ).choices(OPTIMIZER_NAMES),
+  )
+  .option('--lr <rate>', "learning rate (default: the optimizer's own; 0.001 for the default)")
   .option('--adaptive', 'adapt the learning rate with a bold driver', false)
   .option('--window <n>', 'samples in the rolling metrics window', '500')
   .option('--rate <n>', 'samples per second (synthetic feeds: 500; files: as fast as possible)')
