@@ -198,3 +198,29 @@ export function checkFunction<F extends (...args: never[]) => unknown>(
     throw argumentError(owner, name, 'a function', value, 'function');
   return value as F;
 }
+
+/** The characters an identifier may hold: what {@link checkIdentifier} accepts. */
+const IDENTIFIER = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/**
+ * A name that goes into keys and tokens as it is (a Redis key prefix, a worker's name): 1 to 200
+ * letters, digits, `.`, `_`, `-` or `:`, so no spaces and no braces.
+ *
+ * @example
+ * ```ts
+ * import { checkIdentifier } from './argumentChecks.js';
+ * checkIdentifier('redisLog', 'prefix', 'sensors'); // 'sensors'
+ * ```
+ */
+export function checkIdentifier(owner: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
+    throw argumentError(
+      owner,
+      name,
+      'a name of 1 to 200 letters, digits, ".", "_", "-" or ":"',
+      value,
+      'string',
+    );
+  }
+  return value;
+}

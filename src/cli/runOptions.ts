@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from './nearestName.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
 
 /** The activation names `--activation` accepts (hidden layers; the output layer is linear). */
@@ -161,6 +162,10 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions | string[] {
     const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const given = raw[name];
     const got = typeof given === 'string' ? ` (got "${given}")` : '';
-    return `${flag}: ${issue.message}${got}`;
+    const hint =
+      issue.code === 'invalid_value' && typeof given === 'string'
+        ? didYouMean(given, issue.values.map(String))
+        : '';
+    return `${flag}: ${issue.message}${got}${hint}`;
   });
 }
