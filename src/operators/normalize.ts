@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { describeValue } from '../checks/describeValue.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { Malformed, Sample, TargetScaler } from '../samples/sample.js';
 import { makeScaler, RunningScaler, type RunningScalerOptions } from '../scaling/runningScaler.js';
 import type { RunningStats } from '../scaling/runningStats.js';
@@ -91,7 +92,8 @@ export interface NormalizeOptions extends RunningScalerOptions {
  * statistics the sample was scaled by; the loss and the gradients stay in scaled units.
  *
  * **Bad data.** A sample that `forward` would reject — not an object, an `x` of the wrong length
- * or with a non-finite value, a malformed `y` — leaves the statistics untouched and passes with
+ * or with a non-finite value or one beyond ±1e145 (`MAX_MAGNITUDE`: its square would overflow
+ * the running variance), a malformed `y` — leaves the statistics untouched and passes with
  * its original `x` and `y` (an `x` that can be scaled is scaled), so that `forward` rejects it
  * or fails the stream exactly as it would without normalize, according to its `onInvalid`.
  * A sample without `y` is valid here (`forward` accepts it; `loss` is the one that needs a
@@ -282,8 +284,8 @@ class Normalizer<S extends Sample> {
 const EMPTY = new Float64Array(0);
 
 /**
- * The length of `values` when it is an array-like of finite numbers of length `expected` (any
- * positive length when `expected` is undefined), -1 otherwise.
+ * The length of `values` when it is an array-like of finite numbers within ±MAX_MAGNITUDE of
+ * length `expected` (any positive length when `expected` is undefined), -1 otherwise.
  */
 function finiteLength(values: unknown, expected: number | undefined): number {
   if (values === null || typeof values !== 'object') return -1;
@@ -291,7 +293,7 @@ function finiteLength(values: unknown, expected: number | undefined): number {
   const n = v.length;
   if (typeof n !== 'number' || n < 1 || (expected !== undefined && n !== expected)) return -1;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(v[i])) return -1;
+    if (!withinMaxMagnitude(v[i])) return -1;
   }
   return n;
 }

@@ -89,7 +89,7 @@ class BoldDriver implements RateController {
       throw new RangeError(`boldDriver: max (${this.max}) must be >= min (${this.min})`);
     }
     this.undo = checkBoolean('boldDriver', 'rollback', o.rollback ?? false);
-    this.losses = new WindowMean(this.firstWindow);
+    this.losses = new WindowMean(this.firstWindow, 'boldDriver');
     this.options = Object.freeze({
       increase: this.increase,
       decrease: this.decrease,

@@ -52,6 +52,11 @@ export interface Malformed {
   readonly value: unknown;
   /** What is wrong, such as `is not valid JSON`. */
   readonly problem: string;
+  /**
+   * The rejection reason: `'malformed'` (the default) for an item that could not be parsed,
+   * `'tooLarge'` for a record the source passed over because it is longer than its size limit.
+   */
+  readonly reason?: 'malformed' | 'tooLarge';
 }
 
 /**

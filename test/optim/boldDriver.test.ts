@@ -6,6 +6,7 @@ import {
   boldDriver,
   type RateController,
   type RateControllerState,
+  reduceOnPlateau,
 } from '../../src/index.js';
 
 interface Decision {
@@ -69,6 +70,21 @@ describe('boldDriver: the rule, by hand (window 2, the MATLAB defaults 1.05 / 0.
     expect(inside.map((d) => d.rollback)).toEqual(Array(8).fill(false));
     // the first sample of each window returns the rate the previous window ended with
     expect(inside.map((d) => d.rate)).toEqual([0.1, 0.1, r2, r2, r4, r5, r6, r6]);
+  });
+
+  it('refuses a loss beyond ±1e145 and keeps its window as it was', () => {
+    for (const controller of [
+      boldDriver({ window: 2 }),
+      reduceOnPlateau({ window: 2, patience: 1, factor: 0.5 }),
+    ]) {
+      controller.observe(1, 0.1);
+      const before = JSON.stringify(controller.state());
+      expect(() => controller.observe(1e300, 0.1)).toThrow(
+        `${controller.name}: loss must be a finite number within ±1e+145, got 1e+300`,
+      );
+      expect(() => controller.observe(Number.NaN, 0.1)).toThrow(RangeError);
+      expect(JSON.stringify(controller.state())).toBe(before);
+    }
   });
 
   it('without rollback (the default) the same rates, never a rollback', () => {
