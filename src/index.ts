@@ -107,6 +107,7 @@ export { type AdagradOptions, adagrad } from './optim/adagrad.js';
 export { type AdamOptions, adam } from './optim/adam.js';
 export { type BoldDriverOptions, boldDriver } from './optim/boldDriver.js';
 export { constant } from './optim/constant.js';
+export { defaultOptimizer } from './optim/defaultOptimizer.js';
 export { type ExponentialDecayOptions, exponentialDecay } from './optim/exponentialDecay.js';
 export { type InverseScalingOptions, inverseScaling } from './optim/inverseScaling.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';
