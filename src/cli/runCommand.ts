@@ -1,7 +1,8 @@
 import { Observable, type OperatorFunction, Subject, type Subscription, take } from 'rxjs';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { fromCheckpoint, type LoadedCheckpoint, toCheckpoint } from '../model/checkpoint.js';
+import { toCheckpoint } from '../model/checkpoint.js';
 import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.js';
+import { fromCheckpoint, type LoadedCheckpoint } from '../model/fromCheckpoint.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Sample } from '../samples/sample.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
