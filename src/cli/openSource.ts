@@ -7,6 +7,8 @@ import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
+import { afterFirst } from './afterFirst.js';
+import { type RunSource, recordedPath } from './runRecord.js';
 import type { SourceSpec } from './sourceSpec.js';
 
 /** How `streamprop run` opens its source. */
@@ -16,6 +18,12 @@ export interface SourceSettings {
   readonly seed: number;
   /** Records of a file source already learned (from a checkpoint): read on from there. */
   readonly skip: number;
+  /**
+   * Called when a file resumed at `skip` turns out to have fewer records than that (it was
+   * changed or replaced since the checkpoint): the file is read from record `skip - 1`, which
+   * is dropped, so that a file cut short delivers nothing at all.
+   */
+  readonly onBeyondEnd?: () => void;
   /** Input columns of a CSV file (default: every numeric column but the last). */
   readonly x?: readonly string[];
   /** Target column of a CSV file (default: the last numeric column). */
@@ -29,6 +37,8 @@ export interface OpenedSource {
   readonly description: string;
   /** Whether the source has a read position to keep in checkpoints (a file). */
   readonly positioned: boolean;
+  /** What a checkpoint records about the source (see `RunRecord`). */
+  readonly record: RunSource;
 }
 
 /** The pace of the synthetic feeds when `--rate` is not given: lively, and easy to watch. */
@@ -55,34 +65,66 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         samples: sensorFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
         positioned: false,
+        record: { kind: 'sensor' },
       };
     case 'sales':
       return {
         samples: salesFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sales feed: 3 stores, daily units sold',
         positioned: false,
+        record: { kind: 'sales' },
       };
     case 'csv': {
       const columns = csvColumns(spec.path, settings);
       return {
-        samples: fromCsv(spec.path, { ...columns, rate: settings.rate, skip }),
+        samples: resumedAt(
+          (from) => fromCsv(spec.path, { ...columns, rate: settings.rate, skip: from }),
+          settings,
+        ),
         description: `${spec.path}: x = ${columns.x.join(', ')}; y = ${columns.y}${columns.t === undefined ? '' : `; t = ${columns.t}`}${columns.key === undefined ? '' : `; key = ${columns.key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
         positioned: true,
+        record: {
+          kind: 'csv',
+          path: recordedPath(spec.path),
+          x: [...columns.x],
+          y: columns.y,
+          ...(columns.t === undefined ? {} : { t: columns.t }),
+          ...(columns.key === undefined ? {} : { key: columns.key }),
+          delimiter: ',',
+        },
       };
     }
     case 'ndjson':
       return {
-        samples: fromNdjson(spec.path ?? process.stdin, { rate: settings.rate, skip }),
+        samples:
+          spec.path === undefined
+            ? fromNdjson(process.stdin, { rate: settings.rate, skip })
+            : resumedAt(
+                (from) => fromNdjson(spec.path as string, { rate: settings.rate, skip: from }),
+                settings,
+              ),
         description: `${spec.path ?? 'standard input'}: one JSON sample per line${skip > 0 ? `, from line ${skip + 1}` : ''}`,
         positioned: spec.path !== undefined,
+        record: { kind: 'ndjson', path: recordedPath(spec.path) },
       };
     case 'mqtt':
       return {
         samples: fromMqtt(spec.url, spec.topic),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
+        record: { kind: 'mqtt', url: spec.url, topic: spec.topic },
       };
   }
+}
+
+/** A file feed read from record `settings.skip` on (see {@link SourceSettings.onBeyondEnd}). */
+function resumedAt(
+  feed: (skip: number) => Observable<Sample>,
+  settings: SourceSettings,
+): Observable<Sample> {
+  const { skip, onBeyondEnd } = settings;
+  if (skip === 0 || onBeyondEnd === undefined) return feed(skip);
+  return afterFirst(feed(skip - 1), onBeyondEnd);
 }
 
 /** Column names that are taken as the time or the series of a CSV record, not as inputs. */
