@@ -27,15 +27,41 @@ export interface RunIO {
 
 /** A running `streamprop run`. */
 export interface RunningLearner {
-  /** The dashboard's address. */
-  readonly url: string;
+  /** The dashboard's address; `undefined` when it does not serve one (see {@link servesDashboard}). */
+  readonly url: string | undefined;
   /**
-   * Resolves when the run has ended — the source ended or failed, or {@link RunningLearner.stop}
-   * was called — with its summary and exit status (never rejects).
+   * Resolves when the run has ended — the source ended or failed (and, with `--serve`, Ctrl-C
+   * came after it), or {@link RunningLearner.stop} was called — with its summary and exit
+   * status (never rejects).
    */
   readonly done: Promise<RunSummary>;
   /** Stops learning, writes the final checkpoint and closes the dashboard (Ctrl-C, SIGTERM). */
   stop(): void;
+}
+
+/**
+ * Whether `streamprop run` serves the dashboard, and until when. A source that never ends (the
+ * synthetic feeds, MQTT) serves it unless `--no-serve`. A file or standard input — which end —
+ * serve it only when asked: with `--serve`, which also keeps it up after the last sample, with
+ * the final figures, until Ctrl-C; or with a dashboard option (`--port`, `--host`, `--token`),
+ * for as long as the run lasts. `--no-serve` never serves.
+ *
+ * @param given The names of the dashboard options given on the command line.
+ *
+ * @example
+ * ```ts
+ * import { servesDashboard } from './runCommand.js';
+ * servesDashboard({ source: { kind: 'csv', path: 'a.csv' }, serve: true }, []); // { serve: true, afterEnd: true }
+ * servesDashboard({ source: { kind: 'csv', path: 'a.csv' } }, []); // { serve: false, afterEnd: false }
+ * ```
+ */
+export function servesDashboard(
+  options: Pick<RunOptions, 'source' | 'serve'>,
+  given: readonly string[],
+): { readonly serve: boolean; readonly afterEnd: boolean } {
+  const finite = options.source.kind === 'csv' || options.source.kind === 'ndjson';
+  const serve = options.serve ?? (!finite || given.length > 0);
+  return { serve, afterEnd: options.serve === true };
 }
 
 /** How often the status is shown: redrawn on a terminal, a line in a log, a JSON line. */
@@ -66,7 +92,11 @@ const LOG_EVERY = 5;
  * process.exitCode = summary.exitStatus;
  * ```
  */
-export async function startRun(options: RunOptions, io: RunIO): Promise<RunningLearner> {
+export async function startRun(
+  options: RunOptions,
+  io: RunIO,
+  dashboardOptionsGiven: readonly string[] = [],
+): Promise<RunningLearner> {
   const say = (line: string): void => {
     (options.json ? io.stderr : io.stdout).write(`${line}\n`);
   };
@@ -79,6 +109,8 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
     seed: options.seed,
     ...(options.x === undefined ? {} : { x: options.x }),
     ...(options.y === undefined ? {} : { y: options.y }),
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    header: options.header,
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;
@@ -107,21 +139,16 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
 
   let learner: Learner | undefined;
   const steps = new Subject<Step>();
-  const server: DashboardServer = await serve(steps, {
-    host: options.host,
-    port: options.port,
-    token: options.token,
-    metrics: { window: options.window },
-    ...(resumed === undefined
-      ? {}
-      : { network: resumed.loaded.network, optimizer: resumed.loaded.optimizer }),
-  });
+  const serving = servesDashboard(options, dashboardOptionsGiven);
+  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
   const url =
-    options.token === undefined
-      ? server.url
-      : `${server.url}?token=${encodeURIComponent(options.token)}`;
+    server === undefined
+      ? undefined
+      : options.token === undefined
+        ? server.url
+        : `${server.url}?token=${encodeURIComponent(options.token)}`;
   say(`streamprop: learning from ${source.description}`);
-  say(`dashboard: ${url}`);
+  if (url !== undefined) say(`dashboard: ${url}`);
 
   const sourceName = describeSource(options.source);
   const tally = new RunTally();
@@ -161,7 +188,10 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
         }, options.checkpointSeconds * 1000);
 
   // The status: the metrics of the learner's tracker, every second.
-  const display = new StatusDisplay(io.stdout, `streamprop — ${sourceName} — ${url}`);
+  const display = new StatusDisplay(
+    io.stdout,
+    `streamprop — ${sourceName}${url === undefined ? '' : ` — ${url}`}`,
+  );
   let shown = 0;
   const show = (m: MetricsSnapshot): void => {
     const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
@@ -185,7 +215,7 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
   const attachMetrics = (l: Learner): void => {
     metrics = steps
       .pipe(rollingMetrics({ tracker: l.tracker, everyMs: STATUS_MS }))
-      .subscribe({ next: show, error: (e: unknown) => end(e) });
+      .subscribe({ next: show, error: (e: unknown) => end(e, false) });
   };
 
   let stopped = false;
@@ -193,9 +223,27 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
   const done = new Promise<RunSummary>((resolve) => {
     finish = resolve;
   });
-  const end = (error?: unknown): void => {
-    if (stopped) return;
-    stopped = true;
+  let summary: RunSummary | undefined;
+  const closeDashboard = (): void => {
+    const closed = server === undefined ? Promise.resolve() : server.close();
+    const report = summary as RunSummary;
+    closed.then(
+      () => finish(report),
+      () => finish(report),
+    );
+  };
+  let ended = false;
+  /** The source ended (`byUser`: Ctrl-C, SIGTERM, or the source ran out) or failed. */
+  const end = (error?: unknown, byUser = true): void => {
+    if (ended) {
+      // Ctrl-C while the dashboard stays up after the source ended.
+      if (byUser && !stopped) {
+        stopped = true;
+        closeDashboard();
+      }
+      return;
+    }
+    ended = true;
     if (timer !== undefined) clearInterval(timer);
     const problems: string[] = [];
     let exitStatus: 0 | 1 | 2 = 0;
@@ -226,7 +274,7 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
       );
       exitStatus = 1;
     }
-    const summary: RunSummary = {
+    summary = {
       samples: base + taken,
       records: tally.records,
       learned: tally.learned,
@@ -240,10 +288,14 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
       exitStatus,
       problems,
     };
-    server.close().then(
-      () => finish(summary),
-      () => finish(summary),
-    );
+    if (exitStatus === 0 && !byUser && serving.afterEnd && url !== undefined) {
+      say(
+        `the source has ended after ${(base + taken).toLocaleString('en')} samples; the dashboard stays at ${url} until Ctrl-C`,
+      );
+      return;
+    }
+    stopped = true;
+    closeDashboard();
   };
 
   const limited = options.limit === undefined ? records : records.pipe(take(options.limit));
@@ -268,15 +320,47 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
           taken++;
           if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
         } catch (error) {
-          end(error); // one line and the summary, never an uncaught error with a stack trace
+          end(error, false); // one line and the summary, never an uncaught error with a stack trace
         }
       },
-      error: (e: unknown) => end(e),
-      complete: () => end(),
+      error: (e: unknown) => end(e, false),
+      complete: () => end(undefined, false),
     });
-  if (stopped) learning.unsubscribe(); // the source ended or failed at once
+  if (ended) learning.unsubscribe(); // the source ended or failed at once
 
   return { url, done, stop: () => end() };
+}
+
+/** Serves the dashboard; a port that is taken is named, with the way out. */
+async function dashboard(
+  steps: Subject<Step>,
+  options: RunOptions,
+  resumed: ResumedRun | undefined,
+): Promise<DashboardServer> {
+  try {
+    return await serve(steps, {
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      metrics: { window: options.window },
+      ...(resumed === undefined
+        ? {}
+        : { network: resumed.loaded.network, optimizer: resumed.loaded.optimizer }),
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${options.port} of ${options.host} is taken: give another with --port, or --port 0 for any free one (or --no-serve)`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new Error(
+        `cannot serve the dashboard on ${options.host}:${options.port} (${code}): check --host and --port`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**
