@@ -6,8 +6,10 @@ import { UsageError } from './usageError.js';
 /** What this run knows about itself before its first sample, to check a checkpoint against. */
 export interface RunIdentity {
   readonly source: RunSource;
-  /** The hidden layers `--layers` and `--activation` ask for. */
-  readonly hidden: RunRecord['network']['layers'];
+  /** The hidden layer sizes `--layers` gives, if given. */
+  readonly layers?: readonly number[];
+  /** The activation `--activation` gives, if given. */
+  readonly activation?: string;
   /** The network's inputs and outputs, when the source tells them before any sample (CSV). */
   readonly inputs?: number;
   readonly outputs?: number;
@@ -24,7 +26,8 @@ export interface ResumedRun {
 /**
  * `--resume`: loads the newest sound checkpoint of `store` and checks that it was made by a run
  * like this one — the same source (kind, file, CSV columns and delimiter) and the same network
- * (hidden layers; inputs and outputs when known) — saying what it finds: the files passed over
+ * (hidden layers as far as `--layers` and `--activation` are given; inputs and outputs when
+ * known) — saying what it finds: the files passed over
  * and why, that `PATH` is missing when `PATH.1` is used, where it resumes.
  *
  * @returns the resumed run, or `undefined` when there is no checkpoint to resume from.
@@ -37,7 +40,7 @@ export interface ResumedRun {
  * import { resumeRun } from './resumeRun.js';
  * const resumed = resumeRun(checkpointStore('runs/a.ckpt'), console.log, {
  *   source: { kind: 'sensor' },
- *   hidden: [{ units: 32, activation: 'tanh' }, { units: 16, activation: 'tanh' }],
+ *   layers: [32, 16],
  * });
  * ```
  */

@@ -118,7 +118,8 @@ export async function startRun(
     store !== undefined && options.resume
       ? resumeRun(store, say, {
           source: record,
-          hidden: options.layers.map((units) => ({ units, activation: options.activation })),
+          ...(options.layers === undefined ? {} : { layers: options.layers }),
+          ...(options.activation === undefined ? {} : { activation: options.activation }),
           ...(record.kind === 'csv' ? { inputs: record.x.length, outputs: 1 } : {}),
         })
       : undefined;

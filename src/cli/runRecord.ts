@@ -152,21 +152,26 @@ export function hiddenLayersWords(network: RunRecord['network']): string {
 /**
  * What differs between the record of a checkpoint and this run's, one line per difference,
  * each naming both sides (`source: the checkpoint's is csv:/a.csv, this run's csv:/b.csv`);
- * empty when they agree. `current.network` may be partial: what this run knows before its
- * first sample (its hidden layers; its inputs and outputs when the columns tell them).
+ * empty when they agree. Of the network, only what this run knows before its first sample is
+ * compared: the hidden layers' sizes and activation when `--layers` or `--activation` were
+ * given (what is not given is taken from the checkpoint), and the inputs and outputs when the
+ * source tells them (a CSV file's columns).
  *
  * @example
  * ```ts
  * import { recordDifferences } from './runRecord.js';
  * declare const saved: import('./runRecord.js').RunRecord;
- * for (const line of recordDifferences(saved, { source: saved.source, hidden: [{ units: 64, activation: 'tanh' }] })) console.log(line);
+ * for (const line of recordDifferences(saved, { source: saved.source, layers: [64] })) console.log(line);
  * ```
  */
 export function recordDifferences(
   saved: RunRecord,
   current: {
     readonly source: RunSource;
-    readonly hidden: RunRecord['network']['layers'];
+    /** The hidden layer sizes `--layers` gives, if given. */
+    readonly layers?: readonly number[];
+    /** The activation `--activation` gives, if given. */
+    readonly activation?: string;
     readonly inputs?: number;
     readonly outputs?: number;
   },
@@ -186,10 +191,17 @@ export function recordDifferences(
     differ('delimiter', JSON.stringify(a.delimiter), JSON.stringify(b.delimiter));
   }
   const network = saved.network;
+  const savedHidden = network.layers.slice(0, -1);
+  const units = current.layers ?? savedHidden.map((l) => l.units);
+  const hidden = units.map((n, i) => ({
+    units: n,
+    activation:
+      current.activation ?? savedHidden[i]?.activation ?? savedHidden[0]?.activation ?? '?',
+  }));
   differ(
     'hidden layers (--layers, --activation)',
     hiddenLayersWords(network),
-    hiddenLayersWords({ ...network, layers: [...current.hidden, { units: 1, activation: '' }] }),
+    hiddenLayersWords({ ...network, layers: [...hidden, { units: 1, activation: '' }] }),
   );
   if (current.inputs !== undefined) {
     differ('network inputs', String(network.inputs), String(current.inputs));

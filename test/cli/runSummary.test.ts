@@ -52,7 +52,7 @@ describe('streamprop run: the summary', () => {
     // the row touched no state: the other 3,000 are predicted and learned exactly as without it
     expect(b.summary?.rmse).toBe(a.summary?.rmse);
     expect(b.summary?.mae).toBe(a.summary?.mae);
-    expect(a.summary?.rmse).toBeLessThan(0.3);
+    expect(a.summary?.rmse).toBeLessThan(1); // y spans about ±3: it learned (0 everywhere scores 1.6)
     expect(b.stderr.at(-1)).toMatch(
       /^streamprop: stopped after 3,001 samples: 3,001 read this run, 3,000 learned, 1 rejected \(outOfRange 1\); prequential RMSE 0\.\d+, MAE 0\.\d+; 7 checkpoints written to .*, 0 failed$/,
     );
