@@ -70,7 +70,9 @@ const ingestSchema = z
   })
   .refine(
     (o) =>
-      o.rate !== 0 || o.limit !== undefined || (o.source.kind !== 'sensor' && o.source.kind !== 'sales'),
+      o.rate !== 0 ||
+      o.limit !== undefined ||
+      (o.source.kind !== 'sensor' && o.source.kind !== 'sales'),
     { message: 'of 0 needs --limit with the synthetic feeds, which never end', path: ['rate'] },
   );
 

@@ -40,6 +40,12 @@ export class FleetWorker {
   private nextTick = 0;
   private nextMetrics = 0;
   private readonly tickMs: number;
+  /** The longest stretch of learning or checkpointing without a pause, in ms (a tenth of a lease). */
+  private readonly budgetMs: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private beating: Promise<void> | undefined;
+  /** Live workers at the last announcement (this one included); `undefined` before the first. */
+  private live: number | undefined;
   private readonly counts = {
     applied: 0,
     learned: 0,
@@ -59,6 +65,8 @@ export class FleetWorker {
     private readonly metrics: Subject<FleetMetrics>,
   ) {
     this.tickMs = Math.min(1000, Math.max(10, Math.floor(settings.leaseMs / 3)));
+    this.budgetMs = Math.max(20, Math.floor(settings.leaseMs / 10));
+    this.heartbeat = setInterval(() => void this.beat(), this.tickMs);
     this.done = this.run();
     this.done.catch(() => {}); // the caller sees it through `done`
   }
@@ -79,7 +87,8 @@ export class FleetWorker {
         const now = Date.now();
         if (now >= this.nextTick) {
           this.nextTick = now + this.tickMs;
-          await this.tick();
+          if (this.live === undefined) await this.beat();
+          await this.rebalance();
         }
         this.expireLocally();
         if (this.held.size === 0) {
@@ -88,7 +97,7 @@ export class FleetWorker {
         }
         await this.readAndApply();
         if (this.failure !== undefined) break;
-        await this.checkpointDue(false);
+        await this.checkpointDue();
         if (Date.now() >= this.nextMetrics) {
           this.nextMetrics = Date.now() + this.settings.metricsMs;
           this.emitMetrics();
@@ -97,9 +106,12 @@ export class FleetWorker {
       if (this.failure === undefined) {
         this.emitMetrics();
         for (const state of [...this.held.values()]) await this.handOver(state, 'stop');
+        clearInterval(this.heartbeat);
+        await this.beating;
         await this.logCall(() => this.log.depart(this.settings.name));
       }
     } finally {
+      clearInterval(this.heartbeat);
       for (const state of this.held.values()) state.close();
       this.held.clear();
     }
@@ -112,22 +124,37 @@ export class FleetWorker {
     this.metrics.complete();
   }
 
-  /** Announces the worker, renews the leases, and takes or hands over shards to meet the target. */
-  private async tick(): Promise<void> {
-    const { log, settings } = this;
-    const members = await this.logCall(() => log.announce(settings.name, settings.leaseMs));
-    const states = [...this.held.values()];
-    const sent = Date.now();
-    const renewals = await Promise.all(
-      states.map((state) => this.logCall(() => log.renew(state.lease, settings.leaseMs))),
-    );
-    states.forEach((state, i) => {
-      if (renewals[i] === true) state.renewedAt = sent;
-      else if (renewals[i] === false) this.lose(state);
+  /**
+   * The heartbeat, on a timer of its own so that it goes on while the loop waits on the log:
+   * announces the worker and renews every lease held; a lease found gone drops its shard.
+   */
+  private beat(): Promise<void> {
+    this.beating ??= (async () => {
+      const { log, settings } = this;
+      const members = await this.logCall(() => log.announce(settings.name, settings.leaseMs));
+      if (members !== undefined) {
+        this.live = Math.max(1, members.filter((m) => m.name !== settings.name).length + 1);
+      }
+      const states = [...this.held.values()];
+      const sent = Date.now();
+      const renewals = await Promise.all(
+        states.map((state) => this.logCall(() => log.renew(state.lease, settings.leaseMs))),
+      );
+      states.forEach((state, i) => {
+        if (renewals[i] === true) state.renewedAt = sent;
+        else if (renewals[i] === false) this.lose(state);
+      });
+    })().finally(() => {
+      this.beating = undefined;
     });
-    if (members === undefined) return;
-    const live = Math.max(1, members.filter((m) => m.name !== settings.name).length + 1);
-    const target = Math.ceil(log.shards / live);
+    return this.beating;
+  }
+
+  /** Takes or hands over shards to hold `ceil(shards / live workers)`. */
+  private async rebalance(): Promise<void> {
+    const { log, settings } = this;
+    if (this.live === undefined) return;
+    const target = Math.ceil(log.shards / this.live);
     if (this.held.size > target) {
       const extra = [...this.held.values()]
         .sort((a, b) => settings.preference(b.shard) - settings.preference(a.shard))
@@ -198,14 +225,20 @@ export class FleetWorker {
       generations.set(shard, state);
     }
     const entries = await this.logCall(() =>
-      this.log.read(positions, { count: this.settings.batch, waitMs: READ_WAIT_MS }),
+      this.log.read(positions, {
+        count: Math.max(1, Math.ceil(this.settings.batch / positions.size)),
+        waitMs: READ_WAIT_MS,
+      }),
     );
     if (entries === undefined) {
       await this.pause(200);
       return;
     }
     const emit = this.predictions.observed;
+    const end = Date.now() + this.budgetMs;
     for (const entry of entries) {
+      // Past the budget, the rest waits for the next read (positions advance only as applied).
+      if (Date.now() > end) return;
       const state = this.held.get(entry.shard);
       if (state === undefined || generations.get(entry.shard) !== state) continue;
       if (compareOffsets(entry.offset, state.offset) <= 0) continue;
@@ -289,17 +322,21 @@ export class FleetWorker {
     }
   }
 
-  private async checkpointDue(all: boolean): Promise<void> {
+  /** Writes the checkpoints that are due, the longest waiting first, within the time budget. */
+  private async checkpointDue(): Promise<void> {
     const now = Date.now();
-    for (const state of [...this.held.values()]) {
-      if (state.sinceCheckpoint === 0) continue;
-      if (
-        all ||
-        state.sinceCheckpoint >= this.settings.checkpointEvery ||
-        now - state.checkpointedAt >= this.settings.checkpointMs
-      ) {
-        await this.checkpoint(state);
-      }
+    const due = [...this.held.values()]
+      .filter(
+        (state) =>
+          state.sinceCheckpoint > 0 &&
+          (state.sinceCheckpoint >= this.settings.checkpointEvery ||
+            now - state.checkpointedAt >= this.settings.checkpointMs),
+      )
+      .sort((a, b) => a.checkpointedAt - b.checkpointedAt);
+    const end = now + this.budgetMs;
+    for (const state of due) {
+      if (Date.now() > end) return;
+      await this.checkpoint(state);
     }
   }
 

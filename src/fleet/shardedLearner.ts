@@ -40,7 +40,7 @@ export interface ShardedLearnerOptions {
    * worker killed is replaced after about this long; one frozen longer loses its shards.
    */
   readonly leaseMs?: number;
-  /** Entries read per shard at a time (default 500). */
+  /** Entries read at a time, over all the shards held (default 1,000). */
   readonly batch?: number;
   /** The per-key metrics: scored samples in the window (default 500), `metrics$` every `everyMs` (default 1,000). */
   readonly metrics?: { readonly window?: number; readonly everyMs?: number };
@@ -194,7 +194,7 @@ export function shardedLearner(log: ShardedLog, options: ShardedLearnerOptions):
     checkpointMs:
       1000 * checkPositiveNumber(owner, 'checkpointSeconds', options.checkpointSeconds ?? 5),
     leaseMs: checkPositiveInteger(owner, 'leaseMs', options.leaseMs ?? 10_000),
-    batch: checkPositiveInteger(owner, 'batch', options.batch ?? 500),
+    batch: checkPositiveInteger(owner, 'batch', options.batch ?? 1000),
     makeTracker: () => metricsTracker({ window: metrics.window ?? 500 }),
     metricsMs: checkPositiveInteger(owner, 'metrics.everyMs', metrics.everyMs ?? 1000),
     onLogError: options.onLogError ?? (() => {}),

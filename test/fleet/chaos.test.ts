@@ -31,7 +31,7 @@ import { startRedis, type TestRedis, withRedis } from './redisServer.js';
 
 const SAMPLES = 100_000;
 const KEYS = 500;
-const LEASE_MS = 1500;
+const LEASE_MS = 2000;
 const SEED = Number(process.env.CHAOS_SEED ?? 12);
 
 const WORKER_FLAGS = [
@@ -92,7 +92,9 @@ describe.runIf(withRedis)(
       writeFileSync(file, `${samples.map((s) => JSON.stringify(s)).join('\n')}\n`);
 
       const workers: CliProcess[] = [];
+      const workerNames = new Map<CliProcess, string>();
       const startWorker = (i: number): CliProcess => {
+        const name = `w${i}-${workers.length}`;
         const w = startCli([
           'worker',
           '--redis',
@@ -100,10 +102,11 @@ describe.runIf(withRedis)(
           '--prefix',
           'chaos',
           '--name',
-          `w${i}-${workers.length}`,
+          name,
           ...WORKER_FLAGS,
         ]);
         workers.push(w);
+        workerNames.set(w, name);
         return w;
       };
       // The fleet is made by the ingester; the workers wait for its first samples.
@@ -147,6 +150,17 @@ describe.runIf(withRedis)(
       chaos.push(
         (async () => {
           await at(freezeAt);
+          // Frozen while it holds shards (as Redis records their owners).
+          const watcher = await redisLog({ url, prefix: 'chaos' });
+          const name = workerNames.get(live[2]);
+          const owns = async () => {
+            for (let s = 0; s < watcher.shards; s++) {
+              if ((await watcher.inspect(s)).owner === name) return true;
+            }
+            return false;
+          };
+          while (!(await owns())) await sleep(50);
+          await watcher.close();
           frozenWorker = live[2];
           frozenWorker.child.kill('SIGSTOP');
           await sleep(2 * LEASE_MS + 500); // past its lease: the others take its shards
@@ -196,7 +210,7 @@ describe.runIf(withRedis)(
         const thawed = JSON.parse(
           frozenWorker?.stdout.findLast((line) => line.includes('"type":"summary"')) ?? '{}',
         );
-        expect(thawed.lost + thawed.refused).toBeGreaterThan(0);
+        expect(thawed.lost + thawed.refused, JSON.stringify(thawed)).toBeGreaterThan(0);
 
         // status --json: every key's counts equal its entries in the log.
         const status = startCli(['status', '--redis', url, '--prefix', 'chaos', '--json']);
