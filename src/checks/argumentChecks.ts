@@ -1,4 +1,5 @@
 import { describeValue } from './describeValue.js';
+import { MAX_MAGNITUDE, withinMaxMagnitude } from './maxMagnitude.js';
 
 /**
  * The argument checks of the whole library: one function per rule, each throwing at once when
@@ -59,6 +60,24 @@ export function checkOptions<T extends object>(owner: string, options: T | undef
 export function checkFiniteNumber(owner: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw argumentError(owner, name, 'a finite number', value, 'number');
+  }
+  return value;
+}
+
+/**
+ * A number within ±{@link MAX_MAGNITUDE} (1e145): what a running statistic accepts, so that its
+ * sums of squares stay finite (see `MAX_MAGNITUDE` for the derivation).
+ *
+ * @example
+ * ```ts
+ * import { checkBoundedNumber } from './argumentChecks.js';
+ * checkBoundedNumber('pageHinkley', 'value', 0.25); // 0.25
+ * checkBoundedNumber('pageHinkley', 'value', 1e200); // RangeError: pageHinkley: value must be a finite number within ±1e+145, got 1e+200
+ * ```
+ */
+export function checkBoundedNumber(owner: string, name: string, value: unknown): number {
+  if (!withinMaxMagnitude(value)) {
+    throw argumentError(owner, name, `a finite number within ±${MAX_MAGNITUDE}`, value, 'number');
   }
   return value;
 }

@@ -56,17 +56,24 @@ program
     'learn online from a feed, serve the live dashboard, checkpoint as it goes (the default command)',
   )
   .option('--source <source>', `where samples come from: ${SOURCE_FORMS}`, 'sensor')
-  .option('--layers <sizes>', 'hidden layer sizes, comma-separated', '32,16')
+  .option('--layers <sizes>', 'hidden layer sizes, comma-separated (default: 32,16)')
   .option(
     '--activation <name>',
-    `activation of the hidden layers: ${ACTIVATION_NAMES.join(', ')}`,
-    'tanh',
+    `activation of the hidden layers: ${ACTIVATION_NAMES.join(', ')} (default: tanh)`,
   )
-  .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, 'adam')
-  .option('--lr <rate>', "learning rate (default: the optimizer's own, 0.001 for adam)")
+  .option(
+    '--optimizer <name>',
+    `optimizer: ${OPTIMIZER_NAMES.join(', ')} (default: train()'s default, rmsprop at 0.001 with decay 0.999)`,
+  )
+  .option('--lr <rate>', "learning rate (default: the optimizer's own; 0.001 for the default)")
   .option('--adaptive', 'adapt the learning rate with a bold driver', false)
   .option('--window <n>', 'samples in the rolling metrics window', '500')
   .option('--rate <n>', 'samples per second (synthetic feeds: 500; files: as fast as possible)')
+  .option(
+    '--serve',
+    'serve the dashboard; for a file, keep it up after the last sample until Ctrl-C',
+  )
+  .option('--no-serve', 'no dashboard (the default for a file or standard input)')
   .option('--host <host>', 'address the dashboard listens on', '127.0.0.1')
   .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
   .option('--token <t>', 'require this token from dashboard and WebSocket clients')
@@ -83,9 +90,14 @@ program
     'CSV input columns, comma-separated (default: the numeric ones but the last)',
   )
   .option('--y <column>', 'CSV target column (default: the last numeric one)')
+  .option(
+    '--delimiter <char>',
+    'CSV field delimiter: , ; | or tab (default: found in the header line)',
+  )
+  .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
   .option('--limit <n>', 'stop after this many samples')
   .option('--json', 'NDJSON metrics on standard output instead of the status display', false)
-  .action(async (raw: Record<string, unknown>) => {
+  .action(async (raw: Record<string, unknown>, command: Command) => {
     const options = parseRunOptions(raw);
     if (Array.isArray(options)) throw new UsageError(DEFAULT_COMMAND, options);
     const say = (line: string): void => {
@@ -95,7 +107,10 @@ program
       say(
         'streamprop: no command given: running `streamprop run` (streamprop --help lists the commands)',
       );
-    const run = await startRun(options, { stdout: process.stdout, stderr: process.stderr });
+    const given = ['port', 'host', 'token'].filter(
+      (name) => command.getOptionValueSource(name) === 'cli',
+    );
+    const run = await startRun(options, { stdout: process.stdout, stderr: process.stderr }, given);
     const stop = (): void => run.stop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -28,12 +28,40 @@ export interface RunSummary {
 
 /** A running `streamprop run`. */
 export interface RunningLearner {
-  /** The dashboard's address. */
-  readonly url: string;
-  /** Resolves when the run has ended: the source ended or {@link RunningLearner.stop} was called. */
+  /** The dashboard's address; `undefined` when it does not serve one (see {@link servesDashboard}). */
+  readonly url: string | undefined;
+  /**
+   * Resolves when the run has ended: the source ended (and, with `--serve`, Ctrl-C came after
+   * it), or {@link RunningLearner.stop} was called.
+   */
   readonly done: Promise<RunSummary>;
   /** Stops learning, writes the final checkpoint and closes the dashboard (Ctrl-C, SIGTERM). */
   stop(): void;
+}
+
+/**
+ * Whether `streamprop run` serves the dashboard, and until when. A source that never ends (the
+ * synthetic feeds, MQTT) serves it unless `--no-serve`. A file or standard input — which end —
+ * serve it only when asked: with `--serve`, which also keeps it up after the last sample, with
+ * the final figures, until Ctrl-C; or with a dashboard option (`--port`, `--host`, `--token`),
+ * for as long as the run lasts. `--no-serve` never serves.
+ *
+ * @param given The names of the dashboard options given on the command line.
+ *
+ * @example
+ * ```ts
+ * import { servesDashboard } from './runCommand.js';
+ * servesDashboard({ source: { kind: 'csv', path: 'a.csv' }, serve: true }, []); // { serve: true, afterEnd: true }
+ * servesDashboard({ source: { kind: 'csv', path: 'a.csv' } }, []); // { serve: false, afterEnd: false }
+ * ```
+ */
+export function servesDashboard(
+  options: Pick<RunOptions, 'source' | 'serve'>,
+  given: readonly string[],
+): { readonly serve: boolean; readonly afterEnd: boolean } {
+  const finite = options.source.kind === 'csv' || options.source.kind === 'ndjson';
+  const serve = options.serve ?? (!finite || given.length > 0);
+  return { serve, afterEnd: options.serve === true };
 }
 
 /** Where a file source was in the checkpoint: its name and the records consumed. */
@@ -65,7 +93,11 @@ const LOG_EVERY = 5;
  * await run.done;
  * ```
  */
-export async function startRun(options: RunOptions, io: RunIO): Promise<RunningLearner> {
+export async function startRun(
+  options: RunOptions,
+  io: RunIO,
+  dashboardOptionsGiven: readonly string[] = [],
+): Promise<RunningLearner> {
   const say = (line: string): void => {
     (options.json ? io.stderr : io.stdout).write(`${line}\n`);
   };
@@ -82,6 +114,8 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
     skip: skipped,
     ...(options.x === undefined ? {} : { x: options.x }),
     ...(options.y === undefined ? {} : { y: options.y }),
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    header: options.header,
   });
   if (resumed !== undefined && saved !== undefined && saved.name !== sourceName) {
     say(`the checkpoint was made reading ${saved.name}; reading ${sourceName} from its start`);
@@ -89,19 +123,16 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
 
   let learner: Learner | undefined;
   const steps = new Subject<Step>();
-  const server: DashboardServer = await serve(steps, {
-    host: options.host,
-    port: options.port,
-    token: options.token,
-    metrics: { window: options.window },
-    ...(resumed === undefined ? {} : { network: resumed.network, optimizer: resumed.optimizer }),
-  });
+  const serving = servesDashboard(options, dashboardOptionsGiven);
+  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
   const url =
-    options.token === undefined
-      ? server.url
-      : `${server.url}?token=${encodeURIComponent(options.token)}`;
+    server === undefined
+      ? undefined
+      : options.token === undefined
+        ? server.url
+        : `${server.url}?token=${encodeURIComponent(options.token)}`;
   say(`streamprop: learning from ${source.description}`);
-  say(`dashboard: ${url}`);
+  if (url !== undefined) say(`dashboard: ${url}`);
 
   let taken = 0; // samples of this run
   let checkpoints = 0;
@@ -137,7 +168,10 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
         }, options.checkpointSeconds * 1000);
 
   // The status: the metrics of the learner's tracker, every second.
-  const display = new StatusDisplay(io.stdout, `streamprop — ${sourceName} — ${url}`);
+  const display = new StatusDisplay(
+    io.stdout,
+    `streamprop — ${sourceName}${url === undefined ? '' : ` — ${url}`}`,
+  );
   let shown = 0;
   const show = (m: MetricsSnapshot): void => {
     if (options.json) {
@@ -170,9 +204,28 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
     finish = resolve;
     fail = reject;
   });
-  const end = (error?: unknown): void => {
-    if (stopped) return;
-    stopped = true;
+  let ended = false;
+  const closeDashboard = (failure: unknown): void => {
+    const closed = server === undefined ? Promise.resolve() : server.close();
+    closed.then(
+      () => {
+        if (failure !== undefined) fail(failure);
+        else finish({ samples: base + taken, checkpoints });
+      },
+      (e: unknown) => fail(failure ?? e),
+    );
+  };
+  /** The source ended (`byUser`: Ctrl-C, SIGTERM, or the source ran out) or failed. */
+  const end = (error?: unknown, byUser = true): void => {
+    if (ended) {
+      // Ctrl-C while the dashboard stays up after the source ended.
+      if (byUser && !stopped) {
+        stopped = true;
+        closeDashboard(undefined);
+      }
+      return;
+    }
+    ended = true;
     if (timer !== undefined) clearInterval(timer);
     let failure = error;
     if (error === undefined) {
@@ -185,13 +238,14 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
     learning?.unsubscribe();
     steps.complete(); // the metrics show their last figures
     metrics?.unsubscribe();
-    server.close().then(
-      () => {
-        if (failure !== undefined) fail(failure);
-        else finish({ samples: base + taken, checkpoints });
-      },
-      (e: unknown) => fail(failure ?? e),
-    );
+    if (failure === undefined && !byUser && serving.afterEnd && url !== undefined) {
+      say(
+        `the source has ended after ${(base + taken).toLocaleString('en')} samples; the dashboard stays at ${url} until Ctrl-C`,
+      );
+      return;
+    }
+    stopped = true;
+    closeDashboard(failure);
   };
 
   const limited =
@@ -211,12 +265,42 @@ export async function startRun(options: RunOptions, io: RunIO): Promise<RunningL
         taken++;
         if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
       },
-      error: (e: unknown) => end(e),
-      complete: () => end(),
+      error: (e: unknown) => end(e, false),
+      complete: () => end(undefined, false),
     });
-  if (stopped) learning.unsubscribe(); // the source ended or failed at once
+  if (ended) learning.unsubscribe(); // the source ended or failed at once
 
   return { url, done, stop: () => end() };
+}
+
+/** Serves the dashboard; a port that is taken is named, with the way out. */
+async function dashboard(
+  steps: Subject<Step>,
+  options: RunOptions,
+  resumed: LoadedCheckpoint | undefined,
+): Promise<DashboardServer> {
+  try {
+    return await serve(steps, {
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      metrics: { window: options.window },
+      ...(resumed === undefined ? {} : { network: resumed.network, optimizer: resumed.optimizer }),
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `port ${options.port} of ${options.host} is taken: give another with --port, or --port 0 for any free one (or --no-serve)`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw new Error(
+        `cannot serve the dashboard on ${options.host}:${options.port} (${code}): check --host and --port`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Loads the newest sound checkpoint of `store`, saying what was found. */

@@ -1,6 +1,6 @@
+import { checkBoundedNumber } from '../checks/argumentChecks.js';
 import {
   checkState,
-  checkValue,
   type DriftDetector,
   type DriftDetectorState,
   readNumber,
@@ -99,7 +99,7 @@ class AdwinDetector implements Adwin {
   }
 
   update(value: number): boolean {
-    checkValue(this.name, value);
+    checkBoundedNumber(this.name, 'value', value);
     this.push(0, value, 0);
     for (let i = 0; this.counts[i] > this.maxBuckets; i++) this.mergeOldest(i);
     // Welford's update of the window's totals (merges leave them as they are)

@@ -33,7 +33,8 @@ export interface DriftDetector {
    * Takes the next value of the stream; returns true when it reveals a change (an increase of
    * the mean unless the detector says otherwise).
    *
-   * @throws RangeError when `value` is not a finite number.
+   * @throws RangeError when `value` is not a finite number within ±1e145 (`MAX_MAGNITUDE`:
+   * beyond it the detector's sums could overflow); the detector is then left as it was.
    */
   update(value: number): boolean;
   /** Forgets every value seen; the settings stay. */
@@ -59,13 +60,6 @@ export interface DriftDetectorState {
   readonly settings: Readonly<Record<string, number | boolean>>;
   /** What it has learnt from the stream. */
   readonly values: Readonly<Record<string, number | readonly number[]>>;
-}
-
-/** @internal Throws a RangeError naming `detector` unless `value` is a finite number. */
-export function checkValue(detector: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${detector}: value must be a finite number, got ${describe(value)}`);
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
+import { checkBoundedNumber } from '../checks/argumentChecks.js';
 import {
   checkState,
-  checkValue,
   type DriftDetector,
   type DriftDetectorState,
   readNumber,
@@ -64,7 +64,7 @@ class PageHinkleyDetector implements PageHinkley {
   }
 
   update(value: number): boolean {
-    checkValue(this.name, value);
+    checkBoundedNumber(this.name, 'value', value);
     this.n++;
     this.average += (value - this.average) / this.n;
     const ph = this.alpha * this.ph + (value - this.average - this.delta);

@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { describeValue } from '../checks/describeValue.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { DriftAction } from '../drift/driftAction.js';
 import type { DriftDetector } from '../drift/driftDetector.js';
 import type { Sample } from '../samples/sample.js';
@@ -30,8 +31,9 @@ export interface DetectDriftOptions {
  * was done (the actions' own words, joined by `; `, or `none`). Place it after `train` or
  * `update`, so that the actions take effect from the next sample on.
  *
- * Steps that are not learned from (rejected or held out) and steps whose loss is not finite
- * (their update was skipped as diverged) pass through without reaching the detector.
+ * Steps that are not learned from (rejected or held out) and steps whose loss is not finite or
+ * beyond ±1e145 (`MAX_MAGNITUDE`; such an update was skipped as diverged) pass through without
+ * reaching the detector, so its sums stay finite.
  *
  * Each subscription works on its own `detector.clone()`: the detector you pass is a template,
  * never changed, and two subscriptions never share what they have seen. Pass a detector whose
@@ -137,7 +139,7 @@ export function detectDrift<S extends Sample>(
           );
         }
         const value = step.loss;
-        if (!Number.isFinite(value) || !live.update(value)) return step;
+        if (!withinMaxMagnitude(value) || !live.update(value)) return step;
         let action = 'none';
         for (let k = 0; k < responses.length; k++) {
           const done = responses[k](step);

@@ -33,8 +33,10 @@ export interface RateController {
   /** The name its state is saved under, such as `boldDriver`. */
   readonly name: string;
   /**
-   * Feeds one learned sample: its prequential loss (a finite number) and the learning rate it
-   * was learned at. Returns the rate for the samples that follow — `rate` itself to keep it.
+   * Feeds one learned sample: its prequential loss (a finite number within ±1e145,
+   * `MAX_MAGNITUDE`; `adaptLearningRate` passes no other) and the learning rate it was learned
+   * at. Returns the rate for the samples that follow — `rate` itself to keep it. The built-in
+   * controllers throw a RangeError for any other loss, and change nothing.
    */
   observe(loss: number, rate: number): number;
   /**

@@ -1,5 +1,5 @@
 // `streamprop run` and `streamprop predict` end to end, as compiled, in child processes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,8 @@ describe('streamprop run', () => {
       '--json',
       '--checkpoint',
       checkpoint,
+      '--optimizer',
+      'adam',
       '--lr',
       '0.01',
     ]);
@@ -158,6 +160,45 @@ describe('streamprop run', () => {
     );
   });
 
+  it('finds the delimiter of a semicolon CSV; --no-header names the columns of a file without one', async () => {
+    const comma = writeCsv('plain.csv', 300).split('/').pop() as string;
+    const text = readFileSync(join(dir, comma), 'utf8');
+    const semicolons = join(dir, 'semicolons.csv');
+    writeFileSync(semicolons, text.replaceAll(',', ';'));
+    const cli = startCli(['run', '--source', `csv:${semicolons}`, '--no-serve', '--json']);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain(
+      `streamprop: learning from ${semicolons} (;-separated): x = a, b; y = y; t = time`,
+    );
+    expect(metricsOf(cli.stdout).at(-1)?.samples).toBe(300);
+
+    const headless = join(dir, 'headless.csv');
+    writeFileSync(headless, text.slice(text.indexOf('\n') + 1));
+    const refused = startCli(['run', '--source', `csv:${headless}`, '--no-serve']);
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.stderr.join('\n')).toMatch(
+      /looks like data, not a header naming the columns; if the file has no header, give --no-header \(its columns are then c1 … c4\)$/,
+    );
+    const read = startCli([
+      'run',
+      '--source',
+      `csv:${headless}`,
+      '--no-header',
+      '--x',
+      'c2,c3',
+      '--y',
+      'c4',
+      '--no-serve',
+      '--json',
+    ]);
+    expect((await read.exited).code).toBe(0);
+    expect(read.stderr).toContain(
+      `streamprop: learning from ${headless} (no header: columns c1 … c4): x = c2, c3; y = c4`,
+    );
+    // Every record is a sample: none was taken for a header.
+    expect(metricsOf(read.stdout).at(-1)?.samples).toBe(300);
+  });
+
   it('learns from NDJSON on standard input until it ends', async () => {
     const lines = Array.from({ length: 400 }, (_, i) =>
       JSON.stringify({ x: [i % 10, 1], y: (i % 10) / 10 }),
@@ -207,17 +248,42 @@ describe('streamprop run', () => {
     ]);
   });
 
-  it('says so when the port is taken, and exits 1', async () => {
+  it('names a taken port and offers --port 0, and exits 1', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
       const cli = startCli(['run', '--port', String(port)]);
       expect((await cli.exited).code).toBe(1);
-      expect(cli.stderr.join('\n')).toMatch(/EADDRINUSE/);
+      expect(cli.stderr.filter((l) => l !== '')).toEqual([
+        `streamprop: port ${port} of 127.0.0.1 is taken: give another with --port, or --port 0 for any free one (or --no-serve)`,
+      ]);
     } finally {
       blocker.close();
     }
+  });
+
+  it('serves a file only when asked; --serve keeps the dashboard up after the end until Ctrl-C', async () => {
+    const csv = writeCsv('served.csv', 200);
+    const quiet = startCli(['run', '--source', `csv:${csv}`]);
+    expect((await quiet.exited).code).toBe(0);
+    expect(quiet.stdout.some((l) => l.startsWith('dashboard:'))).toBe(false);
+    expect(quiet.stdout.at(-1)).toBe('stopped after 200 samples');
+
+    const served = startCli(['run', '--source', `csv:${csv}`, '--serve', '--port', '0']);
+    const url = (await served.waitFor(/^dashboard: /)).slice('dashboard: '.length);
+    await served.waitFor(
+      /^the source has ended after 200 samples; the dashboard stays at http:\/\/127\.0\.0\.1:\d+\/ until Ctrl-C$/,
+    );
+    expect((await fetch(url)).status).toBe(200);
+    expect(served.child.exitCode).toBeNull();
+    served.child.kill('SIGINT');
+    expect(await served.exited).toEqual({ code: 0, signal: null });
+    expect(served.stdout.at(-1)).toBe('stopped after 200 samples');
+
+    const never = startCli(['run', '--no-serve', '--limit', '300', '--rate', '3000']);
+    expect((await never.exited).code).toBe(0);
+    expect(never.stdout.some((l) => l.startsWith('dashboard:'))).toBe(false);
   });
 
   it('says so when the CSV file does not exist, and exits 1', async () => {

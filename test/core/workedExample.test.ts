@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dense, mse, network, sgd, sigmoid } from '../../src/index.js';
 
-// The worked example of DESIGN.md: a 2-3-2 sigmoid network, η = 0.5.
+// The worked example of the README (from the back-propagation literature): a 2-3-2 sigmoid network, η = 0.5.
 //
 // Hidden layer (row per neuron): h1 ← w1, w2 = 0.10, 0.15; h2 ← w3, w4 = 0.20, 0.25;
 // h3 ← w5, w6 = 0.30, 0.35; every hidden bias 0.35.
@@ -40,7 +40,7 @@ function build() {
 const near = (actual: number, expected: number) =>
   expect(Math.abs(actual - expected)).toBeLessThan(TOL);
 
-describe('worked example of DESIGN.md (2-3-2 sigmoid, η = 0.5) through the core API', () => {
+describe('the worked example of the README (2-3-2 sigmoid, η = 0.5) through the core API', () => {
   it('forward pass: net(h1) = 2.35, hidden and output activations to 1e-6', () => {
     const { net, trace } = build();
     const out = net.forward(trace);

@@ -329,11 +329,11 @@ describe('adaptLearningRate: what it feeds the controller', () => {
     expect(controller.fed.map(([, rate]) => rate)).toEqual([0.1, 0.2, 0.3]);
   });
 
-  it('skips rejected steps and steps whose loss is not finite (the update was skipped)', () => {
+  it('skips rejected steps and steps whose loss is not finite or beyond ±1e145 (the update was skipped)', () => {
     const net = linearNet();
     const optimizer = sgd({ learningRate: 0.1 });
     const controller = scripted(() => ({}));
-    const samples: Sample[] = [A, { x: [1, Number.NaN], y: 1 }, { x: [1, 2], y: 1e200 }, B];
+    const samples: Sample[] = [A, { x: [1, Number.NaN], y: 1 }, { x: [1, 2], y: 1e145 }, B];
     const out = collect(
       from(samples).pipe(
         train(net, { loss: mse(), optimizer, onInvalid: 'skip' }),
@@ -342,7 +342,7 @@ describe('adaptLearningRate: what it feeds the controller', () => {
       ),
     );
     expect(out.error).toBeUndefined();
-    // seq 1 rejected, seq 2 diverged (½·(1e200)² = Infinity): only A and B are fed
+    // seq 1 rejected, seq 2 diverged (½·(1e145)² ≈ 5e289, beyond ±1e145): only A and B are fed
     expect(out.values).toEqual([[], ['rejected'], ['diverged'], []]);
     expect(controller.fed).toHaveLength(2);
     expect(controller.fed[0][0]).toBe(0.405);

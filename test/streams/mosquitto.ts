@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '../polling.js';
 import { freePort, listening } from '../ports.js';
+import { runsWith } from '../requiredTool.js';
 
 export { freePort };
 
@@ -15,7 +16,7 @@ export const MOSQUITTO = [
   '/usr/bin/mosquitto',
 ].find((path) => existsSync(path));
 /** Whether the broker tests run: without CI a machine may lack the broker; in CI its absence must fail the run. */
-export const withBroker = MOSQUITTO !== undefined || process.env.CI !== undefined;
+export const withBroker = runsWith('mosquitto', MOSQUITTO !== undefined, 'mosquitto');
 
 const dir = mkdtempSync(join(tmpdir(), 'streamprop-mqtt-'));
 const brokers = new Set<ChildProcess>();
