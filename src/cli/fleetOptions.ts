@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import type { LearnerOptions } from './learner.js';
 import { didYouMean } from './nearestName.js';
-import { ACTIVATION_NAMES, OPTIMIZER_NAMES, type RunOptions } from './runOptions.js';
+import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from './runOptions.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
 
 // The options of the fleet's commands — `ingest`, `worker`, `status --redis`, `serve --redis` —
@@ -108,26 +109,16 @@ const statusSchema = z.object({ redis: redisUrl, prefix, json: z.boolean() });
 /** The options of `streamprop status --redis`, checked. */
 export type FleetStatusOptions = z.infer<typeof statusSchema>;
 
-/**
- * The options of `streamprop run` that make the model, from a worker's: what `createLearner`
- * reads (the rest are those of `run` and are not used by a worker).
- */
-export function learnerOptions(options: WorkerOptions): RunOptions {
+/** The options that make each key's model, from a worker's (those of `streamprop run`). */
+export function learnerOptions(options: WorkerOptions): LearnerOptions {
   return {
-    source: { kind: 'sensor' },
     layers: options.layers,
     activation: options.activation,
     optimizer: options.optimizer,
     ...(options.lr === undefined ? {} : { lr: options.lr }),
     adaptive: options.adaptive,
     window: options.window,
-    host: '127.0.0.1',
-    port: 0,
-    checkpointEvery: options.checkpointEvery,
-    checkpointSeconds: options.checkpointSeconds,
-    resume: false,
     seed: options.seed,
-    json: options.json,
   };
 }
 
