@@ -38,8 +38,32 @@ export { type Adwin, type AdwinOptions, adwin } from './drift/adwin.js';
 export type { DriftAction } from './drift/driftAction.js';
 export type { DriftDetector, DriftDetectorState } from './drift/driftDetector.js';
 export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './drift/pageHinkley.js';
+export { accuracy } from './metrics/accuracy.js';
+export type { Aggregate } from './metrics/aggregate.js';
+export { type Ewma, type EwmaState, ewma } from './metrics/ewma.js';
+export { logLoss } from './metrics/logLoss.js';
+export { meanAbsoluteError } from './metrics/meanAbsoluteError.js';
+export {
+  type MeanScoreOptions,
+  type MeanScoreState,
+  meanScore,
+  type Score,
+} from './metrics/meanScore.js';
+export { meanSquaredError } from './metrics/meanSquaredError.js';
+export { checkMetric, type Metric } from './metrics/metric.js';
+export {
+  type MetricGroup,
+  type MetricGroupState,
+  type MetricGroupValue,
+  type MetricMembers,
+  metricGroup,
+} from './metrics/metricGroup.js';
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
 export type { PrequentialErrorsState } from './metrics/prequentialErrors.js';
+export { rootMeanSquaredError } from './metrics/rootMeanSquaredError.js';
+export { type RSquaredState, rSquared } from './metrics/rSquared.js';
+export { type Total, type TotalState, total } from './metrics/total.js';
+export { type Windowed, type WindowedState, windowed } from './metrics/windowed.js';
 export {
   type Checkpoint,
   type CheckpointJson,
@@ -88,6 +112,7 @@ export { type AdagradOptions, adagrad } from './optim/adagrad.js';
 export { type AdamOptions, adam } from './optim/adam.js';
 export { type BoldDriverOptions, boldDriver } from './optim/boldDriver.js';
 export { constant } from './optim/constant.js';
+export { defaultOptimizer } from './optim/defaultOptimizer.js';
 export { type ExponentialDecayOptions, exponentialDecay } from './optim/exponentialDecay.js';
 export { type InverseScalingOptions, inverseScaling } from './optim/inverseScaling.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';

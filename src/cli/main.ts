@@ -53,14 +53,16 @@ program
     'learn online from a feed, serve the live dashboard, checkpoint as it goes (the default command)',
   )
   .option('--source <source>', `where samples come from: ${SOURCE_FORMS}`, 'sensor')
-  .option('--layers <sizes>', 'hidden layer sizes, comma-separated', '32,16')
+  .option('--layers <sizes>', 'hidden layer sizes, comma-separated (default: 32,16)')
   .option(
     '--activation <name>',
-    `activation of the hidden layers: ${ACTIVATION_NAMES.join(', ')}`,
-    'tanh',
+    `activation of the hidden layers: ${ACTIVATION_NAMES.join(', ')} (default: tanh)`,
   )
-  .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, 'adam')
-  .option('--lr <rate>', "learning rate (default: the optimizer's own, 0.001 for adam)")
+  .option(
+    '--optimizer <name>',
+    `optimizer: ${OPTIMIZER_NAMES.join(', ')} (default: train()'s default, rmsprop at 0.001 with decay 0.999)`,
+  )
+  .option('--lr <rate>', "learning rate (default: the optimizer's own; 0.001 for the default)")
   .option('--adaptive', 'adapt the learning rate with a bold driver', false)
   .option('--window <n>', 'samples in the rolling metrics window', '500')
   .option('--rate <n>', 'samples per second (synthetic feeds: 500; files: as fast as possible)')

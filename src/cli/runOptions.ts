@@ -25,10 +25,12 @@ export const OPTIMIZER_NAMES = [
 /** The options of `streamprop run`, checked and typed. */
 export interface RunOptions {
   readonly source: SourceSpec;
-  /** Units of each hidden layer. */
-  readonly layers: readonly number[];
-  readonly activation: (typeof ACTIVATION_NAMES)[number];
-  readonly optimizer: (typeof OPTIMIZER_NAMES)[number];
+  /** Units of each hidden layer; `undefined`: the learner's default (32,16). */
+  readonly layers?: readonly number[];
+  /** The activation of the hidden layers; `undefined`: tanh. */
+  readonly activation?: (typeof ACTIVATION_NAMES)[number];
+  /** The optimizer; `undefined`: `defaultOptimizer()`, the default of `train()`. */
+  readonly optimizer?: (typeof OPTIMIZER_NAMES)[number];
   /** The learning rate; `undefined`: the optimizer's own default. */
   readonly lr?: number;
   /** Whether a bold-driver controller adapts the learning rate. */
@@ -97,11 +99,14 @@ const runOptionsSchema = z
             .min(1, 'sizes must be at least 1')
             .max(100_000, 'sizes are at most 100000'),
         ),
-      ),
-    activation: z.enum(ACTIVATION_NAMES, {
-      error: `must be one of ${ACTIVATION_NAMES.join(', ')}`,
-    }),
-    optimizer: z.enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` }),
+      )
+      .optional(),
+    activation: z
+      .enum(ACTIVATION_NAMES, { error: `must be one of ${ACTIVATION_NAMES.join(', ')}` })
+      .optional(),
+    optimizer: z
+      .enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` })
+      .optional(),
     lr: positiveText.optional(),
     adaptive: z.boolean(),
     window: integerText(1, 10_000_000),

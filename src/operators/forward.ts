@@ -101,7 +101,11 @@ export class Forwarder<S extends Sample> {
       if (step.target === undefined) {
         step.actual = undefined;
       } else {
-        scaler.inverseTargets(step.target, step.unscaled.actual);
+        if (scaler.inverseActual !== undefined) {
+          scaler.inverseActual(step.target, step.unscaled.actual);
+        } else {
+          scaler.inverseTargets(step.target, step.unscaled.actual);
+        }
         step.actual = step.unscaled.actual;
       }
     }

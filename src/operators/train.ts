@@ -3,9 +3,9 @@ import type { Loss } from '../core/losses.js';
 import { checkLoss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
+import { defaultOptimizer } from '../optim/defaultOptimizer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
-import { rmsprop } from '../optim/rmsprop.js';
 import type { Sample } from '../samples/sample.js';
 import { type InvalidSampleOptions, readOnInvalid } from '../steps/invalidSamples.js';
 import type { Step } from '../steps/step.js';
@@ -42,8 +42,8 @@ export interface TrainOptions extends UpdateOptions, InvalidSampleOptions {
  * prequential prediction (made before learning from the sample), its loss and the learning
  * rate used.
  *
- * **The default.** With no `optimizer`, each subscription makes its own
- * `rmsprop({ learningRate: 0.001, decay: 0.999 })`: every weight moves by
+ * **The default.** With no `optimizer`, each subscription makes its own `defaultOptimizer()`
+ * (also the default of `streamprop run`), `rmsprop({ learningRate: 0.001, decay: 0.999 })`: every weight moves by
  * `η g / √(E[g²])`, where `E[g²]` averages that weight's squared gradient over about the last
  * 1000 samples. The steps therefore do not depend on the scale of the errors, grow for a while
  * after the stream changes (the gradients are then larger than the average remembers), shrink
@@ -116,9 +116,4 @@ export function train<S extends Sample>(
   };
   if (named !== undefined) return steps(named);
   return (source) => defer(() => source.pipe(steps(defaultOptimizer())));
-}
-
-/** The optimizer {@link train} uses when none is named (see its documentation). */
-function defaultOptimizer(): Optimizer {
-  return rmsprop({ learningRate: 0.001, decay: 0.999 });
 }

@@ -9,7 +9,8 @@ import { savedNumber } from './controllerStateChecks.js';
  * of a window stays finite.
  */
 export class WindowMean {
-  readonly size: number;
+  /** The samples in the window under way (a controller may change it between windows). */
+  size: number;
   private sum = 0;
   private count = 0;
 
@@ -47,12 +48,13 @@ export class WindowMean {
   }
 
   /** Restores what {@link values} saved, checking it for the controller `name`. */
-  restore(name: string, values: Readonly<Record<string, number | null>>): void {
+  restore(name: string, values: Readonly<Record<string, number | null>>, size = this.size): void {
     const count = savedNumber(name, values, 'count', {
       min: 0,
-      max: this.size - 1,
+      max: size - 1,
       integer: true,
     }) as number;
+    this.size = size;
     this.sum = savedNumber(name, values, 'sum') as number;
     this.count = count;
   }

@@ -95,6 +95,8 @@ describe('streamprop run', () => {
       '--json',
       '--checkpoint',
       checkpoint,
+      '--optimizer',
+      'adam',
       '--lr',
       '0.01',
     ]);
