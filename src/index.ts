@@ -1,10 +1,13 @@
-// streamprop: the learning library (network, optimizers, operators, metrics, model files).
-// The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+/**
+ * streamprop: the learning library (network, optimizers, operators, metrics, model files).
+ * The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+ *
+ * @module streamprop
+ */
 
 export { MAX_MAGNITUDE } from './checks/maxMagnitude.js';
 export {
   type Activation,
-  type ActivationName,
   elu,
   leakyRelu,
   linear,
@@ -23,7 +26,6 @@ export {
   crossEntropy,
   huber,
   type Loss,
-  type LossName,
   mae,
   mse,
 } from './core/losses.js';
@@ -78,6 +80,7 @@ export {
   checkpointStore,
   type StoredCheckpoint,
 } from './model/checkpointStore.js';
+export type { CustomParts } from './model/customParts.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
@@ -113,7 +116,7 @@ export { type ExponentialDecayOptions, exponentialDecay } from './optim/exponent
 export { type InverseScalingOptions, inverseScaling } from './optim/inverseScaling.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';
 export { nesterov } from './optim/nesterov.js';
-export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
+export type { Optimizer, OptimizerState } from './optim/optimizer.js';
 export type { RateController, RateControllerState } from './optim/rateController.js';
 export { type ReduceOnPlateauOptions, reduceOnPlateau } from './optim/reduceOnPlateau.js';
 export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';

@@ -1,4 +1,8 @@
-// streamprop/streams: where samples come from. Each source returns Observable<Sample>.
+/**
+ * streamprop/streams: where samples come from. Each source returns `Observable<Sample>`.
+ *
+ * @module streamprop/streams
+ */
 
 export { type CsvColumn, type CsvPosition, type FromCsvOptions, fromCsv } from './fromCsv.js';
 export { type FromMqttOptions, fromMqtt } from './fromMqtt.js';

@@ -1,9 +1,18 @@
-import { describeValue } from '../checks/describeValue.js';
-import { type DenseSpec, dense } from './dense.js';
-import { he, type Initializer, xavier } from './initializers.js';
+import {
+  argumentError,
+  checkInstance,
+  checkInteger,
+  checkMethods,
+  checkObject,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { checkActivation, linear } from './activations.js';
+import type { DenseSpec } from './dense.js';
+import { checkInitializer, he, type Initializer, xavier } from './initializers.js';
 import { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import { type Rng, rng } from './rng.js';
+import { sumOfSquares } from './sumOfSquares.js';
 import { Trace } from './trace.js';
 
 /** Options of {@link network}. */
@@ -157,17 +166,18 @@ export class Network {
    * `δ(L) = ∂L/∂z(L)` and `δ(k) = f'_k(z(k)) ⊙ (W(k+1)ᵀ·δ(k+1))` into `trace.delta`, reading
    * the target from `trace.target`. They define the whole gradient —
    * `∂L/∂W(k) = δ(k)·n(k-1)ᵀ`, `∂L/∂b(k) = δ(k)` — which optimizers apply straight from them
-   * (`Optimizer.stepFrom`) without writing it out; {@link accumulateGradient} writes it out.
+   * (the built-in optimizers' internal fast path, `FUSED_STEP`) without writing it out;
+   * {@link accumulateGradient} writes it out (what `update` hands an optimizer of yours).
    * Allocates nothing.
    */
   backward(trace: Trace, loss: Loss): void {
     const layers = this.layers;
     const last = layers.length - 1;
     const top = layers[last];
-    if (top.activation.name === 'linear') {
+    if (top.activation === linear) {
       // f' = 1: the output error term is the loss gradient itself.
       loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta(top.activation, trace.output, trace.target, trace.delta[last])) {
+    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
       loss.gradient(trace.output, trace.target, trace.dy[last]);
       top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
     }
@@ -333,48 +343,41 @@ export class Network {
  * ```
  */
 export function network(options: NetworkOptions): Network {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('network: options must be an object { inputs, layers, init?, seed? }');
-  }
-  const { inputs, layers, init, seed = 1, random } = options;
-  if (!Number.isInteger(inputs) || inputs < 1) {
-    throw new RangeError(`network: inputs must be a positive integer, got ${String(inputs)}`);
-  }
+  const {
+    inputs,
+    layers,
+    init,
+    seed = 1,
+    random,
+  } = checkObject<NetworkOptions>(
+    'network',
+    'options',
+    options,
+    'an object { inputs, layers, init?, seed?, random? }',
+  );
+  checkPositiveInteger('network', 'inputs', inputs);
   if (!Array.isArray(layers) || layers.length === 0) {
-    throw new RangeError('network: layers must be a non-empty array of dense(units, activation)');
+    throw argumentError(
+      'network',
+      'layers',
+      'a non-empty array of dense(units, activation)',
+      layers,
+    );
   }
-  const specs = layers.map((spec, k) => {
-    if (
-      spec === null ||
-      typeof spec !== 'object' ||
-      !('units' in spec) ||
-      !('activation' in spec)
-    ) {
-      throw new TypeError(`network: layers[${k}] must be made with dense(units, activation)`);
-    }
-    try {
-      return dense(spec.units, spec.activation, { init: spec.init });
-    } catch (e) {
-      const error = e as Error;
-      throw new (error instanceof RangeError ? RangeError : TypeError)(
-        `network: layers[${k}]: ${error.message}`,
-      );
-    }
+  const specs = layers.map((spec: DenseSpec, k) => {
+    const where = `layers[${k}]`;
+    checkObject('network', where, spec, 'a layer made with dense(units, activation)');
+    checkPositiveInteger('network', `${where}.units`, spec.units);
+    checkActivation('network', spec.activation, `${where}.activation`);
+    if (spec.init !== undefined) checkInitializer('network', spec.init, `${where}.init`);
+    return spec;
   });
-  [init, ...specs.map((spec) => spec.init)].forEach((chosen, k) => {
-    if (chosen !== undefined && typeof (chosen as Partial<Initializer>)?.init !== 'function') {
-      const where = k === 0 ? 'init' : `layers[${k - 1}].init`;
-      throw new TypeError(`network: ${where} must be an initialiser such as xavier() or he()`);
-    }
-  });
-  if (
-    random !== undefined &&
-    (typeof random?.next !== 'function' || typeof random?.normal !== 'function')
-  ) {
-    throw new TypeError('network: random must be a generator made with rng(seed)');
-  }
-  if (random === undefined && !Number.isInteger(seed)) {
-    throw new RangeError(`network: seed must be an integer, got ${String(seed)}`);
+  if (init !== undefined) checkInitializer('network', init, 'init');
+  if (random !== undefined) {
+    checkObject('network', 'random', random, 'a generator made with rng(seed)');
+    checkMethods('network', 'random', random, ['next', 'normal']);
+  } else {
+    checkInteger('network', 'seed', seed);
   }
   const net = new Network(inputs, specs);
   const generator = random ?? rng(seed);
@@ -385,36 +388,7 @@ export function network(options: NetworkOptions): Network {
   return net;
 }
 
-/**
- * `Σ v[i]²`, in four interleaved partial sums: a running sum waits for each addition before the
- * next, four sums keep the adder busy (the guard of `update` computes a norm per sample).
- */
-function sumOfSquares(v: Float64Array): number {
-  const n = v.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const a = v[i];
-    const b = v[i + 1];
-    const c = v[i + 2];
-    const d = v[i + 3];
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += d * d;
-  }
-  for (; i < n; i++) s0 += v[i] * v[i];
-  return s0 + s1 + (s2 + s3);
-}
-
-/** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
-export function checkNetwork(operator: string, net: unknown): asserts net is Network {
-  if (!(net instanceof Network)) {
-    throw new TypeError(
-      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
-    );
-  }
+/** Throws a TypeError naming `owner` unless `net` is a {@link Network}. */
+export function checkNetwork(owner: string, net: unknown, name = 'net'): asserts net is Network {
+  checkInstance(owner, name, net, Network, 'a network made with network({ … })');
 }

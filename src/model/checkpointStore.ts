@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../checks/describeValue.js';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
 
 /**
  * The synchronous file functions a {@link CheckpointStore} uses — those of `node:fs` by default.
@@ -49,6 +50,11 @@ export interface CheckpointFileSystem {
 export interface CheckpointStoreOptions {
   /** The file functions to use (default `node:fs`). */
   readonly fileSystem?: CheckpointFileSystem;
+  /**
+   * The makers of the activations and optimizers of your own that the checkpoints' models name
+   * (see `CustomParts`): without them, a save refuses such a checkpoint and a load passes it over.
+   */
+  readonly parts?: CustomParts;
 }
 
 /**
@@ -118,7 +124,11 @@ export class CheckpointStore {
   private prepared = false;
 
   /** @internal Use {@link checkpointStore}. */
-  constructor(path: string, fs: CheckpointFileSystem) {
+  constructor(
+    path: string,
+    fs: CheckpointFileSystem,
+    private readonly parts: CustomParts = {},
+  ) {
     this.path = path;
     this.previousPath = `${path}.1`;
     this.temporaryPath = `${path}.${process.pid}.tmp`;
@@ -153,7 +163,7 @@ export class CheckpointStore {
   save(checkpoint: Checkpoint): number {
     const text = JSON.stringify(checkpoint);
     try {
-      parseCheckpoint(text);
+      parseCheckpoint(text, this.parts);
     } catch (e) {
       throw new Error(
         `CheckpointStore.save: nothing was written, the checkpoint is unsound: ${(e as Error).message.replace(/^parseCheckpoint: /, '')}`,
@@ -200,7 +210,7 @@ export class CheckpointStore {
     }
     if (text.length === 0) return { sound: false, problem: 'the file is empty (truncated)' };
     try {
-      return { sound: true, checkpoint: parseCheckpoint(text) };
+      return { sound: true, checkpoint: parseCheckpoint(text, this.parts) };
     } catch (e) {
       const message = (e as Error).message.replace(/^parseCheckpoint: /, '');
       return { sound: false, problem: `${message} (truncated or corrupt)` };
@@ -306,7 +316,7 @@ export function checkpointStore(
       throw new TypeError(`checkpointStore: fileSystem.${name} must be a function`);
     }
   }
-  return new CheckpointStore(path, fs);
+  return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
 
 const FUNCTIONS = [

@@ -81,7 +81,7 @@ export function train<S extends Sample>(
     throw new TypeError('train: options must be an object { loss, optimizer?, batchSize? }');
   }
   const lossFn = options.loss;
-  checkLoss('train', lossFn);
+  checkLoss('train', lossFn, 'loss');
   const named = options.optimizer;
   if (named !== undefined) checkOptimizer('train', named);
   if (options.earlyStop !== undefined) earlyStop<S>(options.earlyStop); // checks it at once

@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
+import { FUSED_STEP, type FusedStepOptimizer, fusedStepOf } from '../optim/fusedStep.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
@@ -142,8 +143,13 @@ export class Updater<S extends Sample> {
    * out, the only case that can hold one (so no extra stage per sample otherwise).
    */
   readonly complete: (() => void) | undefined;
-  /** Whether the gradient is written out: only when a component-wise change or a batch needs it. */
+  /**
+   * Whether the gradient is written out: when a component-wise change or a batch needs it, or
+   * the optimizer has no fast path (see `FUSED_STEP`).
+   */
   private readonly writeOut: boolean;
+  /** The optimizer when it has the fast path, which is used whenever the gradient is not written out. */
+  private readonly fused: FusedStepOptimizer | undefined;
   private readonly sum: Float64Array;
   private count = 0;
   private readonly maxGradientNorm: number;
@@ -155,7 +161,12 @@ export class Updater<S extends Sample> {
     private readonly settings: UpdateSettings,
   ) {
     const { batchSize, clipValue, weightDecay } = settings;
-    this.writeOut = batchSize > 1 || clipValue !== Number.POSITIVE_INFINITY || weightDecay > 0;
+    this.fused = fusedStepOf(optimizer);
+    this.writeOut =
+      batchSize > 1 ||
+      clipValue !== Number.POSITIVE_INFINITY ||
+      weightDecay > 0 ||
+      this.fused === undefined;
     this.sum = new Float64Array(this.writeOut ? net.parameters.length : 0);
     this.maxGradientNorm = settings.maxGradientNorm;
     this.clipNorm = settings.clipNorm;
@@ -188,7 +199,7 @@ export class Updater<S extends Sample> {
     }
     if (norm > this.clipNorm) net.scaleGradient(trace, this.clipNorm / norm);
     if (!this.writeOut) {
-      optimizer.stepFrom(net, trace);
+      (this.fused as FusedStepOptimizer)[FUSED_STEP](net, trace);
       step.updated = true;
       return step;
     }

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adagrad}. */
@@ -10,11 +11,10 @@ export interface AdagradOptions {
 }
 
 class Adagrad extends BufferedOptimizer {
-  readonly name = 'adagrad' as const;
   private readonly epsilon: number;
   constructor(options: AdagradOptions) {
     const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
+    super('adagrad', options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
     this.epsilon = epsilon;
   }
   protected kernel(

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adam}. */
@@ -14,7 +15,6 @@ export interface AdamOptions {
 }
 
 class Adam extends BufferedOptimizer {
-  readonly name = 'adam' as const;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
@@ -22,7 +22,7 @@ class Adam extends BufferedOptimizer {
     const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
     const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
+    super('adam', options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;

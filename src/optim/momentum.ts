@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link momentum} and {@link nesterov}. */
@@ -10,11 +11,10 @@ export interface MomentumOptions {
 }
 
 class Momentum extends BufferedOptimizer {
-  readonly name = 'momentum' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
     const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    super('momentum', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }
   protected kernel(

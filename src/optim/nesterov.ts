@@ -1,13 +1,13 @@
+import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { MomentumOptions } from './momentum.js';
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 class Nesterov extends BufferedOptimizer {
-  readonly name = 'nesterov' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
     const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    super('nesterov', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }
   protected kernel(

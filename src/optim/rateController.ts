@@ -1,3 +1,11 @@
+import {
+  checkBoolean,
+  checkMethods,
+  checkNonEmptyString,
+  checkObject,
+  checkString,
+} from '../checks/argumentChecks.js';
+
 /**
  * A loss-driven learning-rate controller, such as {@link boldDriver} or
  * {@link reduceOnPlateau}. `adaptLearningRate(net, optimizer, controller)` feeds it the
@@ -84,4 +92,32 @@ export interface RateControllerState {
   readonly options: Readonly<Record<string, number | boolean>>;
   /** The running values (sums, counts, previous or best means). */
   readonly values: Readonly<Record<string, number | null>>;
+}
+
+/**
+ * Throws a TypeError naming `owner` and the member unless `controller` has everything the
+ * library calls on a {@link RateController}.
+ *
+ * @example
+ * ```ts
+ * checkRateController('adaptLearningRate', { name: 'mine', observe: (_loss, rate) => rate });
+ * // TypeError: adaptLearningRate: controller.boundary must be true or false, got undefined
+ * ```
+ */
+export function checkRateController(
+  owner: string,
+  controller: unknown,
+  name = 'controller',
+): asserts controller is RateController {
+  const c = checkObject<Partial<RateController>>(
+    owner,
+    name,
+    controller,
+    'a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial })',
+  );
+  checkNonEmptyString(owner, `${name}.name`, c.name);
+  checkBoolean(owner, `${name}.boundary`, c.boundary);
+  checkBoolean(owner, `${name}.rollback`, c.rollback);
+  checkString(owner, `${name}.reason`, c.reason);
+  checkMethods(owner, name, c, ['observe', 'reset', 'state', 'restore']);
 }

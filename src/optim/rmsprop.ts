@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link rmsprop}. */
@@ -12,13 +13,12 @@ export interface RmspropOptions {
 }
 
 class Rmsprop extends BufferedOptimizer {
-  readonly name = 'rmsprop' as const;
   private readonly decay: number;
   private readonly epsilon: number;
   constructor(options: RmspropOptions) {
     const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
     const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
+    super('rmsprop', options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
     this.decay = decay;
     this.epsilon = epsilon;
   }

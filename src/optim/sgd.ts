@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -7,9 +8,8 @@ export interface SgdOptions {
 }
 
 class Sgd extends BufferedOptimizer {
-  readonly name = 'sgd' as const;
   constructor(options: SgdOptions) {
-    super(options.learningRate ?? 0.01, {}, []);
+    super('sgd', options.learningRate ?? 0.01, {}, []);
   }
   protected kernel(
     p: Float64Array,

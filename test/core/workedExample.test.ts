@@ -97,7 +97,7 @@ describe('the worked example of the README (2-3-2 sigmoid, η = 0.5) through the
     near(hidden.weightGradients[1], 0.0245356);
   });
 
-  it('one sgd({ learningRate: 0.5 }) step via stepFrom gives w7 = 0.360968', () => {
+  it('one sgd({ learningRate: 0.5 }) step along the gradient gives w7 = 0.360968', () => {
     const { net, trace } = build();
     net.forward(trace);
     net.backward(trace, mse());
@@ -105,7 +105,7 @@ describe('the worked example of the README (2-3-2 sigmoid, η = 0.5) through the
     net.accumulateGradient(trace);
     const before = net.parameters.slice();
     const expected = before.map((p, i) => p - 0.5 * net.gradients[i]);
-    sgd({ learningRate: 0.5 }).stepFrom(net, trace);
+    sgd({ learningRate: 0.5 }).step(net.parameters, net.gradients);
     near(net.layers[1].weights[0], 0.360968);
     // every parameter moved by exactly -η·gradient (up to rounding)
     for (let i = 0; i < expected.length; i++) {
@@ -120,7 +120,9 @@ describe('the worked example of the README (2-3-2 sigmoid, η = 0.5) through the
     net.forward(trace);
     const before = mse().value(trace.output, trace.target);
     net.backward(trace, mse());
-    sgd({ learningRate: 0.5 }).stepFrom(net, trace);
+    net.gradients.fill(0);
+    net.accumulateGradient(trace);
+    sgd({ learningRate: 0.5 }).step(net.parameters, net.gradients);
     net.forward(trace);
     const after = mse().value(trace.output, trace.target);
     expect(before).toBeGreaterThan(after);

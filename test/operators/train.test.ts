@@ -63,7 +63,7 @@ describe('train: argument checks at call time', () => {
     const nullOptimizer = { loss: mse(), optimizer: null } as unknown as TrainOptions;
     expect(() => train(net, nullOptimizer)).toThrow(TypeError);
     expect(() => train(net, nullOptimizer)).toThrow(
-      'train: expected an optimizer value such as sgd() or adam(), got null',
+      'train: optimizer must be an optimizer such as sgd() or adam(), got null',
     );
     expect(() => train(net, { loss: mse() })).not.toThrow();
   });
@@ -71,7 +71,7 @@ describe('train: argument checks at call time', () => {
   it('throws a TypeError at once when the loss is missing or a name', () => {
     const net = linearNet();
     expect(() => train(net, { optimizer: sgd() } as unknown as TrainOptions)).toThrow(
-      'train: expected a loss value such as mse(), got undefined',
+      'train: loss must be a loss such as mse(), got undefined',
     );
     expect(() => train(net, { loss: 'mse' as unknown as Loss, optimizer: sgd() })).toThrow(
       TypeError,
@@ -85,7 +85,7 @@ describe('train: argument checks at call time', () => {
     );
     expect(() => train(net, undefined as unknown as TrainOptions)).toThrow(TypeError);
     expect(() => train({} as Network, { loss: mse(), optimizer: sgd() })).toThrow(
-      /^train: expected a network/,
+      /^train: net must be a network made with network/,
     );
     expect(() => train(net, { loss: mse(), optimizer: 'sgd' as unknown as Optimizer })).toThrow(
       TypeError,
