@@ -1,5 +1,9 @@
-// streamprop: the learning library (network, optimizers, operators, metrics, model files).
-// The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+/**
+ * streamprop: the learning library (network, optimizers, operators, metrics, model files).
+ * The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+ *
+ * @module streamprop
+ */
 
 export { MAX_MAGNITUDE } from './checks/maxMagnitude.js';
 export {

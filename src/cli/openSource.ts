@@ -1,11 +1,13 @@
-import type { Observable } from 'rxjs';
+import { createReadStream, statSync } from 'node:fs';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { defer, from, type Observable, switchMap } from 'rxjs';
 import { fromCsv } from '../../streams/fromCsv.js';
-import { fromMqtt } from '../../streams/fromMqtt.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
 import { type CsvLayout, csvLayout } from './csvLayout.js';
+import type { ReadProgress } from './progressLine.js';
 import type { SourceSpec } from './sourceSpec.js';
 
 /** How `streamprop run` opens its source. */
@@ -34,6 +36,43 @@ export interface OpenedSource {
   readonly positioned: boolean;
   /** How a CSV file is read: its delimiter, header and columns. */
   readonly layout?: CsvLayout;
+  /** How far a file has been read, for the progress bar (files only). */
+  readonly progress?: () => ReadProgress;
+}
+
+/**
+ * A file, read by a stream of our own so that how far it has been read can be told: the bytes
+ * handed on to the parser are counted (not those read from the disk, which runs ahead by the
+ * buffers). The stream is made when the feed is subscribed.
+ */
+function trackedFile(path: string): {
+  readonly open: () => Readable;
+  readonly progress: () => ReadProgress;
+} {
+  let total = 0;
+  try {
+    total = statSync(path).size;
+  } catch {
+    // the feed reports the file that cannot be opened
+  }
+  let read = 0;
+  return {
+    open: () => {
+      read = 0;
+      const counter = new Transform({
+        highWaterMark: 4096,
+        transform(chunk: Buffer, _encoding, done) {
+          read += chunk.length;
+          done(null, chunk);
+        },
+      });
+      pipeline(createReadStream(path, { highWaterMark: 16_384 }), counter, () => {
+        // an error reaches the feed through the counter, which pipeline destroys with it
+      });
+      return counter;
+    },
+    progress: () => ({ read, total }),
+  };
 }
 
 /** The pace of the synthetic feeds when `--rate` is not given: lively, and easy to watch. */
@@ -81,31 +120,44 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
           : '',
         header === true ? '' : `no header: columns ${header[0]} … ${header[header.length - 1]}`,
       ].filter((part) => part !== '');
+      const file = trackedFile(spec.path);
       return {
-        samples: fromCsv(spec.path, {
-          x,
-          y,
-          ...(t === undefined ? {} : { t }),
-          ...(key === undefined ? {} : { key }),
-          delimiter,
-          header,
-          rate: settings.rate,
-          skip,
-        }),
+        samples: defer(() =>
+          fromCsv(file.open(), {
+            x,
+            y,
+            ...(t === undefined ? {} : { t }),
+            ...(key === undefined ? {} : { key }),
+            delimiter,
+            header,
+            rate: settings.rate,
+            skip,
+          }),
+        ),
+        progress: file.progress,
         description: `${spec.path}${written.length > 0 ? ` (${written.join('; ')})` : ''}: x = ${x.join(', ')}; y = ${y}${t === undefined ? '' : `; t = ${t}`}${key === undefined ? '' : `; key = ${key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
         positioned: true,
         layout,
       };
     }
-    case 'ndjson':
+    case 'ndjson': {
+      const path = spec.path;
+      const file = path === undefined ? undefined : trackedFile(path);
       return {
-        samples: fromNdjson(spec.path ?? process.stdin, { rate: settings.rate, skip }),
+        samples: defer(() =>
+          fromNdjson(file?.open() ?? process.stdin, { rate: settings.rate, skip }),
+        ),
+        ...(file === undefined ? {} : { progress: file.progress }),
         description: `${spec.path ?? 'standard input'}: one JSON sample per line${skip > 0 ? `, from line ${skip + 1}` : ''}`,
         positioned: spec.path !== undefined,
       };
+    }
     case 'mqtt':
       return {
-        samples: fromMqtt(spec.url, spec.topic),
+        // mqtt.js is loaded only for an MQTT source: it is a fifth of the command's start-up.
+        samples: defer(() => from(import('../../streams/fromMqtt.js'))).pipe(
+          switchMap(({ fromMqtt }) => fromMqtt(spec.url, spec.topic)),
+        ),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
       };

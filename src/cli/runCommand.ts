@@ -8,6 +8,7 @@ import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
 import { createLearner, type Learner, type SampleShape } from './learner.js';
 import { openSource } from './openSource.js';
+import { ProgressLine } from './progressLine.js';
 import type { RunOptions } from './runOptions.js';
 import { describeSource } from './sourceSpec.js';
 import { StatusDisplay, type StatusOutput } from './statusDisplay.js';
@@ -173,22 +174,31 @@ export async function startRun(
     `streamprop — ${sourceName}${url === undefined ? '' : ` — ${url}`}`,
   );
   let shown = 0;
+  const progressLine =
+    source.progress === undefined || !display.inPlace
+      ? undefined
+      : new ProgressLine(sourceName.replace(/^(csv|ndjson):/, ''), Date.now());
   const show = (m: MetricsSnapshot): void => {
     if (options.json) {
       io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt })}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
-    display.show({
-      samples: m.samples,
-      samplesPerSecond: m.samplesPerSecond ?? 0,
-      rmse: m.rmse ?? Number.NaN,
-      mae: m.mae ?? Number.NaN,
-      learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
-      rejected: m.rejected,
-      drifts: m.drifts,
-      checkpointAt,
-    });
+    display.show(
+      {
+        samples: m.samples,
+        samplesPerSecond: m.samplesPerSecond ?? 0,
+        rmse: m.rmse ?? Number.NaN,
+        mae: m.mae ?? Number.NaN,
+        learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
+        rejected: m.rejected,
+        drifts: m.drifts,
+        checkpointAt,
+      },
+      progressLine === undefined || source.progress === undefined
+        ? undefined
+        : progressLine.line(source.progress(), m.samplesPerSecond ?? 0, Date.now()),
+    );
   };
   let metrics: Subscription | undefined;
   const attachMetrics = (l: Learner): void => {
