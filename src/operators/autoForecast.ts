@@ -125,10 +125,8 @@ export function autoForecast<S extends Sample>(
                   subscriber,
                 );
               }
-              const step = (current ??= new Relay(
-                ensemble<S>(naive<S>(1, horizon), { weighting }),
-                subscriber,
-              )).push(sample);
+              current ??= new Relay(ensemble<S>(naive<S>(1, horizon), { weighting }), subscriber);
+              const step = current.push(sample);
               if (step !== undefined) subscriber.next(step);
               if (usable(sample)) buffer.push(copyOf(sample));
               const needed = warmUp ?? Math.max(64, 4 * (Math.max(length, 1) + horizon));

@@ -49,7 +49,7 @@ describe('difference and seasonalDifference', () => {
       .subscribe((step) =>
         got.push({ output: step.output[0], actual: (step.actual as Float64Array)[0] }),
       );
-    got.forEach((g, k) => expect(g.actual).toBeCloseTo(series[k + 6], 8));
+    for (const [k, g] of got.entries()) expect(g.actual).toBeCloseTo(series[k + 6], 8);
     const late = got.slice(-100);
     const rmse = Math.sqrt(late.reduce((s, g) => s + (g.output - g.actual) ** 2, 0) / 100);
     expect(rmse).toBeLessThan(5); // the level (≈ 2800) is given; only the change is learned
