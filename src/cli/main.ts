@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { ingestCommand } from './ingestCommand.js';
 import { checkLeftoverArguments } from './leftoverArguments.js';
 import { packageVersion } from './packageVersion.js';
 import { runPredict } from './predictCommand.js';
@@ -7,8 +8,10 @@ import { startRun } from './runCommand.js';
 import { ACTIVATION_NAMES, OPTIMIZER_NAMES, parseRunOptions } from './runOptions.js';
 import { summaryJson, summaryLine } from './runSummary.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
+import { statusCommand } from './statusCommand.js';
 import { UsageError } from './usageError.js';
 import { usageErrorOf } from './usageErrorOf.js';
+import { workerCommand } from './workerCommand.js';
 
 // The command line. Every mistake in it is one line naming the flag or word at fault, with the
 // nearest valid name when one is close, and exit status 2: commander's own errors are thrown
@@ -142,6 +145,11 @@ program
     if (options.model === undefined) throw new UsageError('predict', ['--model: is required']);
     await runPredict(options.model, { stdin: process.stdin, stdout: process.stdout });
   });
+
+// The fleet's commands (key-sharded learners on Redis), each in a file of its own.
+ingestCommand(program);
+workerCommand(program);
+statusCommand(program);
 
 try {
   await program.parseAsync();

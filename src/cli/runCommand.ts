@@ -8,6 +8,7 @@ import type { Step } from '../steps/step.js';
 import { CheckpointSaver } from './checkpointSaver.js';
 import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
+import { ProgressLine } from './progressLine.js';
 import { RefusedRun } from './refusedRun.js';
 import { type ResumedRun, resumeRun } from './resumeRun.js';
 import type { RunOptions } from './runOptions.js';
@@ -194,6 +195,10 @@ export async function startRun(
     `streamprop — ${sourceName}${url === undefined ? '' : ` — ${url}`}`,
   );
   let shown = 0;
+  const progressLine =
+    source.progress === undefined || !display.inPlace
+      ? undefined
+      : new ProgressLine(sourceName.replace(/^(csv|ndjson):/, ''), Date.now());
   const show = (m: MetricsSnapshot): void => {
     const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
     if (options.json) {
@@ -201,16 +206,21 @@ export async function startRun(
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
-    display.show({
-      samples: m.samples,
-      samplesPerSecond: m.samplesPerSecond ?? 0,
-      rmse: m.rmse ?? Number.NaN,
-      mae: m.mae ?? Number.NaN,
-      learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
-      rejected: m.rejected,
-      drifts: m.drifts,
-      checkpointAt,
-    });
+    display.show(
+      {
+        samples: m.samples,
+        samplesPerSecond: m.samplesPerSecond ?? 0,
+        rmse: m.rmse ?? Number.NaN,
+        mae: m.mae ?? Number.NaN,
+        learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
+        rejected: m.rejected,
+        drifts: m.drifts,
+        checkpointAt,
+      },
+      progressLine === undefined || source.progress === undefined
+        ? undefined
+        : progressLine.line(source.progress(), m.samplesPerSecond ?? 0, Date.now()),
+    );
   };
   let metrics: Subscription | undefined;
   const attachMetrics = (l: Learner): void => {
