@@ -68,6 +68,10 @@ export {
   type Checkpoint,
   type CheckpointJson,
   type CheckpointParts,
+  type CheckpointTargets,
+  fromCheckpoint,
+  type LoadedCheckpoint,
+  parseCheckpoint,
   toCheckpoint,
 } from './model/checkpoint.js';
 export {
@@ -79,12 +83,6 @@ export {
   type StoredCheckpoint,
 } from './model/checkpointStore.js';
 export type { CustomParts } from './model/customParts.js';
-export {
-  type CheckpointTargets,
-  fromCheckpoint,
-  type LoadedCheckpoint,
-  parseCheckpoint,
-} from './model/fromCheckpoint.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';

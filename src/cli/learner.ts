@@ -6,7 +6,7 @@ import { mse } from '../core/losses.js';
 import { type Network, network } from '../core/network.js';
 import type { DriftDetector } from '../drift/driftDetector.js';
 import { pageHinkley } from '../drift/pageHinkley.js';
-import type { LoadedCheckpoint } from '../model/fromCheckpoint.js';
+import type { LoadedCheckpoint } from '../model/checkpoint.js';
 import { adaptLearningRate } from '../operators/adaptLearningRate.js';
 import { detectDrift } from '../operators/detectDrift.js';
 import { normalize } from '../operators/normalize.js';

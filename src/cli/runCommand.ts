@@ -2,7 +2,6 @@ import { Subject, type Subscription, take } from 'rxjs';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { toCheckpoint } from '../model/checkpoint.js';
 import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.js';
-import { fromCheckpoint, type LoadedCheckpoint } from '../model/fromCheckpoint.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   argumentError,
   checkInstance,
@@ -11,88 +10,23 @@ import { checkNetwork } from '../core/network.js';
 import {
   checkDriftDetector,
   type DriftDetector,
-  driftDetectorStateSchema,
+  type DriftDetectorState,
 } from '../drift/driftDetector.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import {
   checkRateController,
   type RateController,
-  rateControllerStateSchema,
+  type RateControllerState,
 } from '../optim/rateController.js';
 import { RunningScaler } from '../scaling/runningScaler.js';
-import { MetricsTracker, type MetricsTrackerState } from '../tracking/metricsTracker.js';
-import { modelFileSchema } from './modelFile.js';
+import { MetricsTracker } from '../tracking/metricsTracker.js';
+import { type Checkpoint, type CheckpointJson, jsonObject } from './checkpointFile.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
+import { readCheckpoint, readCheckpointAs, restoreInto } from './readCheckpoint.js';
 import { toJSON } from './toJSON.js';
 
-const jsonObject = z.record(z.string(), z.json());
-
-/**
- * The schema of a checkpoint file, version 1 (see {@link Checkpoint}): its model is a model file
- * with an optimizer; each other part holds the saved state of its kind, which the part's own
- * schema checks in full when the part is built.
- */
-export const checkpointSchema = z.object({
-  format: z.literal('streamprop-checkpoint'),
-  version: z.literal(1),
-  savedAt: z.iso.datetime(),
-  samples: z.number().int().nonnegative(),
-  model: modelFileSchema.refine((model) => model.optimizer !== undefined, {
-    path: ['optimizer'],
-    message: 'is required in a checkpoint',
-  }),
-  controller: rateControllerStateSchema.optional(),
-  metrics: z
-    .custom<MetricsTrackerState>(
-      (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-      'must be an object (what MetricsTracker.state() returns)',
-    )
-    .optional(),
-  drift: driftDetectorStateSchema.optional(),
-  source: jsonObject.optional(),
-  run: jsonObject.optional(),
-});
-
-/**
- * A checkpoint file, version 1: the whole learning state of a training run, as plain JSON, so
- * that a run stopped at any point continues exactly where it was —
- *
- * - `format`, `version`: `'streamprop-checkpoint'`, 1;
- * - `savedAt`: when it was made (ISO 8601, UTC);
- * - `samples`: how many samples the run had taken when it was made (the caller's count);
- * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
- *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used);
- * - `controller`: the learning-rate controller's state (`boldDriver`, `reduceOnPlateau` …);
- * - `metrics`: the `MetricsTracker`'s state (the windows and counts of `rollingMetrics`);
- * - `drift`: the drift detector's state (`pageHinkley`, `adwin` …);
- * - `source`: where the samples come from and how far they were read, in the caller's words,
- *   such as `{ kind: 'csv', path: 'data.csv', position: 12000 }`;
- * - `run`: anything else the caller keeps with it, such as the options of the run.
- *
- * Numbers are written in full precision, so every value comes back exactly (JSON keeps no sign
- * of zero: -0 loads as 0). Make one with {@link toCheckpoint}, read one with
- * {@link parseCheckpoint} or {@link fromCheckpoint}, keep them with `checkpointStore`.
- *
- * @example
- * ```json
- * { "format": "streamprop-checkpoint", "version": 1, "savedAt": "2025-05-01T12:00:00.000Z",
- *   "samples": 12000, "model": { "format": "streamprop-model", "version": 1, "…": "…" },
- *   "controller": { "name": "boldDriver", "options": { "…": 1 }, "values": { "sum": 3.2, "count": 400, "previous": 0.011 } },
- *   "source": { "kind": "csv", "path": "data.csv", "position": 12000 } }
- * ```
- */
-export type Checkpoint = z.infer<typeof checkpointSchema>;
-
-/**
- * A JSON object, as the `source` and `run` fields of a {@link Checkpoint} hold.
- *
- * @example
- * ```ts
- * import type { CheckpointJson } from 'streamprop';
- * const source: CheckpointJson = { kind: 'csv', path: 'data.csv', position: 12000 };
- * ```
- */
-export type CheckpointJson = NonNullable<Checkpoint['source']>;
+export type { Checkpoint, CheckpointJson } from './checkpointFile.js';
 
 /**
  * What {@link toCheckpoint} saves: the objects that hold the learning state.
@@ -223,4 +157,200 @@ function jsonCopy(field: string, value: unknown): CheckpointJson {
     );
   }
   return JSON.parse(JSON.stringify(parsed.data)) as CheckpointJson;
+}
+
+/**
+ * Reads and checks a checkpoint (as text or as parsed JSON) without building anything from it:
+ * the schema, every shape of the model (as `fromJSON` does), and the states of the built-in
+ * controllers (`boldDriver`, `reduceOnPlateau`), of the tracker and of the built-in detectors
+ * (`pageHinkley`, `adwin`) by restoring them into scratch objects. What `checkpointStore`
+ * calls on each file to tell a sound one from a truncated or corrupt one. A checkpoint whose
+ * model names an activation or optimizer of your own needs its maker in `parts` (see
+ * `CustomParts`).
+ *
+ * @throws Error naming the field that is wrong, such as
+ * `parseCheckpoint: controller.values.count: Too big: expected number to be <=99`, or saying
+ * that the text is not JSON (as a truncated file is not).
+ *
+ * @example
+ * ```ts
+ * import { adam, dense, linear, network, parseCheckpoint, toCheckpoint } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(1, linear)], seed: 1 });
+ * const text = JSON.stringify(toCheckpoint({ network: net, optimizer: adam(), samples: 0 }));
+ * console.log(parseCheckpoint(text).samples); // 0
+ * try {
+ *   parseCheckpoint(text.slice(0, 100));
+ * } catch (e) {
+ *   console.log((e as Error).message); // parseCheckpoint: the text is not valid JSON (…)
+ * }
+ * ```
+ */
+export function parseCheckpoint(json: unknown, parts?: CustomParts): Checkpoint {
+  return readCheckpointAs('parseCheckpoint', json, checkCustomParts('parseCheckpoint', parts));
+}
+
+/**
+ * What {@link fromCheckpoint} gives back: live objects, ready to train on.
+ *
+ * @example
+ * ```ts
+ * import { adam, dense, fromCheckpoint, type LoadedCheckpoint, linear, network, toCheckpoint } from 'streamprop';
+ * const net = network({ inputs: 2, layers: [dense(1, linear)], seed: 1 });
+ * const loaded: LoadedCheckpoint = fromCheckpoint(toCheckpoint({ network: net, optimizer: adam(), samples: 7 }));
+ * console.log(loaded.samples, loaded.optimizer.name, loaded.tracker); // 7 adam undefined
+ * ```
+ */
+export interface LoadedCheckpoint {
+  /** The checkpoint as read (checked). */
+  readonly checkpoint: Checkpoint;
+  /** The network with the saved weights. */
+  readonly network: Network;
+  /** The optimizer with its saved state. */
+  readonly optimizer: Optimizer;
+  /** The scaler with its statistics, when the checkpoint has one. */
+  readonly scaler: RunningScaler | undefined;
+  /**
+   * The controller: the one you gave, restored; else, when the checkpoint holds the state of a
+   * built-in one, a new one made with the saved options; else `undefined`.
+   */
+  readonly controller: RateController | undefined;
+  /** The tracker, like `controller` (a tracker can always be made from its state). */
+  readonly tracker: MetricsTracker | undefined;
+  /** The drift detector, like `controller`. Pass it to `detectDrift(detector, { clone: false })`. */
+  readonly detector: DriftDetector | undefined;
+  /** The samples taken when the checkpoint was made. */
+  readonly samples: number;
+  /** The caller's `source`, as saved. */
+  readonly source: CheckpointJson | undefined;
+  /** The caller's `run`, as saved. */
+  readonly run: CheckpointJson | undefined;
+}
+
+/**
+ * The objects that {@link fromCheckpoint} restores into instead of making new ones.
+ *
+ * @example
+ * ```ts
+ * import { boldDriver, type CheckpointTargets, metricsTracker } from 'streamprop';
+ * const into: CheckpointTargets = { controller: boldDriver({ window: 2000 }), tracker: metricsTracker({ window: 500 }) };
+ * // fromCheckpoint(text, into) restores the saved states into these two
+ * ```
+ */
+export interface CheckpointTargets {
+  /** Your controller (needed for one that is not built in); made with the saved options. */
+  readonly controller?: RateController;
+  /** Your tracker; made with the saved `window` and `alpha`. */
+  readonly tracker?: MetricsTracker;
+  /** Your detector (needed for one that is not built in); made with the saved settings. */
+  readonly detector?: DriftDetector;
+  /** The makers of the activations and optimizers of your own that the model names. */
+  readonly parts?: CustomParts;
+}
+
+/**
+ * Loads a checkpoint (as text, as parsed JSON or as read by `checkpointStore`): a new network,
+ * optimizer and scaler with the saved state (as `fromJSON` makes them), and the controller,
+ * tracker and detector with theirs — restored into the ones you pass in `into`, or made anew
+ * from the saved options when the checkpoint holds a state and you pass none (for the built-in
+ * kinds; a controller or detector of your own must be passed). A part that the checkpoint does
+ * not hold leaves yours untouched. Everything is checked before any object you pass is changed.
+ *
+ * Build the pipeline again with what it returns, skip the `samples` (or `source` position)
+ * already taken, and the run continues bit for bit as if it had never stopped. (The `seq` of
+ * the steps starts again at 0 in the new subscription.)
+ *
+ * @throws Error naming the field for a malformed checkpoint (see {@link parseCheckpoint}), or,
+ * prefixed with the part, when a state does not fit the object passed for it (say a
+ * `boldDriver` made with another window), or a state of a kind that is not built in has no
+ * object passed for it.
+ *
+ * @example
+ * ```ts
+ * import { adam, adaptLearningRate, boldDriver, dense, fromCheckpoint, linear, mse, network, sgd, tanh, toCheckpoint, train } from 'streamprop';
+ * import { from } from 'rxjs';
+ * const samples = Array.from({ length: 600 }, (_, i) => ({ x: [i % 7], y: (i % 7) / 7 }));
+ * const net = network({ inputs: 1, layers: [dense(4, tanh), dense(1, linear)], seed: 1 });
+ * const optimizer = sgd({ learningRate: 0.05 });
+ * const controller = boldDriver({ window: 100 });
+ * from(samples.slice(0, 300))
+ *   .pipe(train(net, { loss: mse(), optimizer }), adaptLearningRate(net, optimizer, controller))
+ *   .subscribe();
+ * const saved = JSON.stringify(toCheckpoint({ network: net, optimizer, controller, samples: 300 }));
+ * // … in a new process:
+ * const resumed = fromCheckpoint(saved);
+ * const { network: net2, optimizer: optimizer2 } = resumed;
+ * from(samples.slice(resumed.samples))
+ *   .pipe(
+ *     train(net2, { loss: mse(), optimizer: optimizer2 }),
+ *     adaptLearningRate(net2, optimizer2, resumed.controller ?? boldDriver({ window: 100 })),
+ *   )
+ *   .subscribe();
+ * ```
+ */
+export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): LoadedCheckpoint {
+  const name = 'fromCheckpoint';
+  checkObject(name, 'into', into, 'an object { controller?, tracker?, detector?, parts? }');
+  const parts = checkCustomParts(name, into.parts, 'into.parts');
+  const { checkpoint, model, controller, tracker, detector } = readCheckpoint(name, json, parts);
+
+  // Check every state against the object given for it before changing any of them.
+  const givenTracker = into.tracker;
+  if (givenTracker !== undefined) {
+    checkInstance(
+      name,
+      'into.tracker',
+      givenTracker,
+      MetricsTracker,
+      'made with metricsTracker({ … })',
+    );
+  }
+  const saved = checkpoint.metrics;
+  if (saved !== undefined && givenTracker !== undefined) {
+    if (saved.window !== givenTracker.window || saved.alpha !== givenTracker.alpha) {
+      throw new Error(
+        `${name}: metrics: saved with window ${saved.window} and alpha ${saved.alpha}, the tracker given has window ${givenTracker.window} and alpha ${givenTracker.alpha}`,
+      );
+    }
+  }
+  const givenDetector = into.detector;
+  if (givenDetector !== undefined) checkDriftDetector(name, givenDetector, 'into.detector');
+  const drift = checkpoint.drift as DriftDetectorState | undefined;
+  if (drift !== undefined) {
+    if (givenDetector !== undefined) {
+      restoreInto(name, givenDetector.clone(), drift, 'drift');
+    } else if (detector === undefined) {
+      throw new Error(
+        `${name}: drift: ${JSON.stringify(drift.name)} is not a built-in detector; pass yours in into.detector`,
+      );
+    }
+  }
+  const givenController = into.controller;
+  if (givenController !== undefined) {
+    checkRateController(name, givenController, 'into.controller');
+  }
+  const rate = checkpoint.controller as RateControllerState | undefined;
+  if (rate !== undefined && givenController === undefined && controller === undefined) {
+    throw new Error(
+      `${name}: controller: ${JSON.stringify(rate.name)} is not a built-in controller; pass yours in into.controller`,
+    );
+  }
+  // The controller cannot be tried on a copy: it goes first, so that a throw changes nothing.
+  if (rate !== undefined && givenController !== undefined) {
+    restoreInto(name, givenController, rate, 'controller');
+  }
+  if (drift !== undefined && givenDetector !== undefined) givenDetector.restore(drift);
+  if (saved !== undefined && givenTracker !== undefined) givenTracker.restore(saved);
+
+  return {
+    checkpoint,
+    network: model.network,
+    optimizer: model.optimizer as Optimizer,
+    scaler: model.scaler,
+    controller: givenController ?? controller,
+    tracker: givenTracker ?? tracker,
+    detector: givenDetector ?? detector,
+    samples: checkpoint.samples,
+    source: checkpoint.source,
+    run: checkpoint.run,
+  };
 }

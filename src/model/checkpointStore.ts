@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../checks/describeValue.js';
 import type { Checkpoint } from './checkpoint.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
-import { readCheckpointAs } from './fromCheckpoint.js';
+import { readCheckpointAs } from './readCheckpoint.js';
 
 /**
  * The synchronous file functions a {@link CheckpointStore} uses — those of `node:fs` by default.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optimizerStateSchema } from '../optim/optimizer.js';
 import { scalerStateSchema } from '../scaling/runningScaler.js';
+import { statsIssues } from '../scaling/runningStats.js';
 
 const layerSchema = z.object({
   units: z.number().int().positive(),
@@ -54,17 +55,14 @@ export const modelFileSchema = z
       }
       fanIn = layer.units;
     }
-    const sizes = [
-      ['inputStats', file.scaler?.inputStats, file.inputs, 'inputs'],
-      ['targetStats', file.scaler?.targetStats, fanIn, 'outputs'],
+    const stats = [
+      ['inputStats', file.scaler?.inputStats, file.inputs, 'input'],
+      ['targetStats', file.scaler?.targetStats, fanIn, 'output'],
     ] as const;
-    for (const [field, stats, expected, what] of sizes) {
-      if (stats !== undefined && stats.mean.length !== expected) {
-        issue(
-          ['scaler', field, 'mean'],
-          `has ${stats.mean.length} values, expected ${expected} (the network's ${what})`,
-        );
-      }
+    for (const [field, saved, dimensions, what] of stats) {
+      if (saved === undefined) continue;
+      const per = `one per ${what} of the network`;
+      for (const i of statsIssues(saved, dimensions, per, ['scaler', field])) ctx.addIssue(i);
     }
   });
 

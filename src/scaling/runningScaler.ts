@@ -9,7 +9,12 @@ import {
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import { minMax } from './minMax.js';
-import { RunningStats, type RunningStatsState, runningStatsStateSchema } from './runningStats.js';
+import {
+  RunningStats,
+  type RunningStatsState,
+  runningStatsStateSchema,
+  statsIssues,
+} from './runningStats.js';
 import type { ScalingMethod } from './scalingMethod.js';
 import { zScore } from './zScore.js';
 
@@ -250,7 +255,8 @@ const methodStateSchema = z.discriminatedUnion('name', [
 /**
  * @internal The schema of a {@link RunningScaler}'s saved state: a method, `targets`, and the
  * statistics of the inputs and of the targets (none of the targets without `targets`). With a
- * `scaler`, the state must fit it: the same method and `targets`, and statistics of its numbers
+ * `scaler`, the statistics must be of its numbers of inputs and targets (or of their own mean's
+ * length while it knows none), and the state must fit it: the same method and `targets`, and statistics of its numbers
  * of inputs and targets where it knows them — each mismatch named, such as
  * `targets: is false, this scaler's is true`.
  */
@@ -261,8 +267,8 @@ export function scalerStateSchema(
     .object({
       method: methodStateSchema,
       targets: z.boolean(),
-      inputStats: runningStatsStateSchema(scaler?.inputs).optional(),
-      targetStats: runningStatsStateSchema(scaler?.outputs).optional(),
+      inputStats: runningStatsStateSchema().optional(),
+      targetStats: runningStatsStateSchema().optional(),
     })
     .superRefine((state, ctx) => {
       const issue = (path: (string | number)[], message: string): void => {
@@ -271,20 +277,32 @@ export function scalerStateSchema(
       if (!state.targets && state.targetStats !== undefined) {
         issue(['targetStats'], 'must be absent when targets is false');
       }
+      const stats = [
+        ['inputStats', state.inputStats, scaler?.inputs, 'input'],
+        ['targetStats', state.targetStats, scaler?.outputs, 'target'],
+      ] as const;
+      for (const [field, saved, dimensions, what] of stats) {
+        // without a scaler (in a model file), whoever knows the dimensions checks the lengths
+        if (saved === undefined || scaler === undefined) continue;
+        const n = dimensions ?? saved.mean.length;
+        for (const i of statsIssues(saved, n, `one per ${what} of this scaler`, [field])) {
+          ctx.addIssue(i);
+        }
+      }
       if (scaler === undefined) return;
       const { method, targets } = scaler;
+      const range = method.range;
       if (state.method.name !== method.name) {
         issue(['method', 'name'], `is "${state.method.name}", this scaler's is "${method.name}"`);
       } else if (
         state.method.name === 'minMax' &&
-        (state.method.range[0] !== method.range?.[0] || state.method.range[1] !== method.range?.[1])
+        (state.method.range[0] !== range?.[0] || state.method.range[1] !== range?.[1])
       ) {
-        issue(
-          ['method', 'range'],
-          `is ${JSON.stringify(state.method.range)}, this scaler's is ${JSON.stringify(method.range)}`,
-        );
+        const saved = JSON.stringify(state.method.range);
+        issue(['method', 'range'], `is ${saved}, this scaler's is ${JSON.stringify(range)}`);
       }
-      if (state.targets !== targets)
+      if (state.targets !== targets) {
         issue(['targets'], `is ${state.targets}, this scaler's is ${targets}`);
+      }
     });
 }

@@ -200,36 +200,32 @@ export function runningStats(dimensions: number): RunningStats {
 }
 
 /**
- * @internal The schema of the state of a {@link RunningStats} of `dimensions` dimensions (any
- * number ≥ 1 when not given): a count ≥ 0 and, per dimension, a mean, an M2 ≥ 0, a minimum and a
- * maximum — every number finite, the minimum at most the maximum once something was pushed.
+ * @internal The schema of the state of a {@link RunningStats} of `dimensions` dimensions: a
+ * count ≥ 0 and, per dimension, a mean, an M2 ≥ 0, a minimum and a maximum — every number finite,
+ * each minimum at most its maximum once something was pushed. Without `dimensions`, only the
+ * types are checked (and a non-empty mean): the lengths are checked where the number of
+ * dimensions is known (see {@link statsIssues}). `per` says what a value stands for, in the
+ * message of a wrong length (`must hold 3 values (one per input of the network)`).
  */
-export function runningStatsStateSchema(dimensions?: number) {
-  const values = z.array(z.number());
+export function runningStatsStateSchema(dimensions?: number, per = 'one per dimension') {
+  const values =
+    dimensions === undefined
+      ? z.array(z.number())
+      : z.array(z.number()).length(dimensions, `must hold ${dimensions} values (${per})`);
   return z
     .object({
       count: z.number().int().nonnegative(),
-      mean:
+      mean: dimensions === undefined ? values.min(1) : values,
+      m2:
         dimensions === undefined
-          ? values.min(1)
-          : values.length(dimensions, `must hold ${dimensions} values (one per dimension)`),
-      m2: z.array(z.number().nonnegative()),
+          ? z.array(z.number().nonnegative())
+          : values.pipe(z.array(z.number().nonnegative())),
       min: values,
       max: values,
     })
     .superRefine((state, ctx) => {
-      const n = state.mean.length;
-      for (const field of ['m2', 'min', 'max'] as const) {
-        if (state[field].length !== n) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [field],
-            message: `must hold ${n} values, as mean does`,
-          });
-          return;
-        }
-      }
       if (state.count === 0) return;
+      const n = Math.min(state.min.length, state.max.length);
       for (let i = 0; i < n; i++) {
         if (state.min[i] > state.max[i]) {
           ctx.addIssue({
@@ -240,4 +236,24 @@ export function runningStatsStateSchema(dimensions?: number) {
         }
       }
     });
+}
+
+/**
+ * @internal The issues of `stats` as the state of running statistics of `dimensions`
+ * dimensions (see {@link runningStatsStateSchema}), their paths under `at`: what a schema that
+ * holds statistics adds with `ctx.addIssue` once it knows how many dimensions they have.
+ */
+export function statsIssues(
+  stats: unknown,
+  dimensions: number,
+  per: string,
+  at: readonly (string | number)[],
+): { code: 'custom'; path: (string | number)[]; message: string }[] {
+  const parsed = runningStatsStateSchema(dimensions, per).safeParse(stats);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    code: 'custom',
+    path: [...at, ...(issue.path as (string | number)[])],
+    message: issue.message,
+  }));
 }
