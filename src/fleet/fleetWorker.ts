@@ -2,7 +2,7 @@ import type { Subject } from 'rxjs';
 import type { MetricsTracker } from '../tracking/metricsTracker.js';
 import { type KeyModel, restoreKey, saveKey } from './keyModel.js';
 import { summaryOf } from './keySummary.js';
-import { compareOffsets, type Offset, START_OFFSET } from './offset.js';
+import { type Offset, START_OFFSET } from './offset.js';
 import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';
 import type { Lease, ShardedLog } from './shardedLog.js';
@@ -241,7 +241,6 @@ export class FleetWorker {
       if (Date.now() > end) return;
       const state = this.held.get(entry.shard);
       if (state === undefined || generations.get(entry.shard) !== state) continue;
-      if (compareOffsets(entry.offset, state.offset) <= 0) continue;
       const sample = sampleOfRecord(entry.body, `shard ${entry.shard}, entry ${entry.offset}`);
       const key = sample.key === undefined ? '' : String(sample.key);
       let keyState = state.keys.get(key);
