@@ -96,73 +96,83 @@ async function main(): Promise<void> {
       `bench:scale — ${fmt(SAMPLES)} samples over ${KEYS} keys, ${SHARDS} shards, model 8-32-16-1 per key; Redis ${url}\n`,
     );
 
-    // 1. The single-process learner, then 1, 2 and 4 workers.
-    singleProcess(samples.slice(0, 20_000)); // warm-up
-    const reference = singleProcess(samples);
-    console.log(
-      `single-process learner: ${fmt(reference.perSecond)} samples/s, ${fmt(reference.perCpuSecond)} per CPU-second`,
-    );
-    const rows: string[] = [];
-    for (const workers of [1, 2, 4]) {
-      const prefix = `scale${workers}`;
-      const log = await redisLog({ url, prefix, shards: SHARDS });
-      await lastValueFrom(from(samples).pipe(appendTo(log)));
-      const procs = Array.from({ length: workers }, (_, i) =>
-        spawn(
-          process.execPath,
-          [MAIN, 'worker', '--redis', url, '--prefix', prefix, '--name', `w${i}`, '--json'],
-          { stdio: 'ignore' },
-        ),
-      );
-      for (const p of procs) children.add(p);
-      // Timed from the first sample applied (start-up excluded) to the last.
-      let first: { at: number; cpu: number; done: number } | undefined;
-      let cpu = 0;
-      for (;;) {
-        await sleep(50);
-        const done = await applied(log);
-        cpu = procs.reduce((n, p) => n + cpuOf(p.pid as number), 0);
-        if (first === undefined && done > 0) first = { at: Date.now(), cpu, done };
-        if (done >= SAMPLES) break;
-      }
-      const timed = SAMPLES - (first?.done ?? 0);
-      const seconds = (Date.now() - (first?.at ?? 0)) / 1000;
-      cpu -= first?.cpu ?? 0;
-      for (const p of procs) p.kill('SIGTERM');
-      await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
-      for (const p of procs) children.delete(p);
-      await log.close();
-      const perSecond = timed / seconds;
-      const perCpu = timed / cpu;
-      const ratio = perCpu / reference.perCpuSecond;
-      rows.push(
-        `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} |`,
+    // SCALE_ONLY=throughput, latency or takeover runs that part alone.
+    const only = process.env.SCALE_ONLY;
+    if (only === undefined || only === 'throughput') await throughput(url, samples, children);
+    if (only === undefined || only === 'latency') {
+      const latency = await endToEnd(url);
+      console.log(
+        `\nend-to-end latency at 2,000 samples/s (append → prediction, one process): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms over ${fmt(latency.n)} samples`,
       );
     }
-    console.log(
-      '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 |',
-    );
-    console.log('|---:|---:|---:|---:|---:|---|');
-    for (const row of rows) console.log(row);
-    console.log(
-      '(timed from the first sample applied to the last, checkpoints included; on 2 cores, 4 workers share them)',
-    );
-
-    // 2. End-to-end latency at 2,000 samples/s.
-    const latency = await endToEnd(url);
-    console.log(
-      `\nend-to-end latency at 2,000 samples/s (append → prediction, one process): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms over ${fmt(latency.n)} samples`,
-    );
-
-    // 3. Takeover after kill -9.
-    const takeover = await killOne(url, children);
-    console.log(
-      `takeover after kill -9 (lease ${LEASE_MS} ms): ${fmt(takeover.ms)} ms until its ${takeover.shards} shards had a new owner (target ≤ ${LEASE_MS + 1000} ms: ${takeover.ms <= LEASE_MS + 1000 ? 'met' : 'NOT met'}); samples re-learned ≤ ${fmt(takeover.relearned)} (its shards' checkpoint lag at the kill)`,
-    );
+    if (only === undefined || only === 'takeover') {
+      const takeover = await killOne(url, children);
+      console.log(
+        `takeover after kill -9 (lease ${LEASE_MS} ms): ${fmt(takeover.ms)} ms until its ${takeover.shards} shards had a new owner (target ≤ ${LEASE_MS + 1000} ms: ${takeover.ms <= LEASE_MS + 1000 ? 'met' : 'NOT met'}); samples re-learned ≤ ${fmt(takeover.relearned)} (its shards' checkpoint lag at the kill)`,
+      );
+    }
   } finally {
     for (const child of children) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** 1. The single-process learner, then 1, 2 and 4 workers, per CPU-second. */
+async function throughput(
+  url: string,
+  samples: readonly Sample[],
+  children: Set<ReturnType<typeof spawn>>,
+): Promise<void> {
+  singleProcess(samples.slice(0, 20_000)); // warm-up
+  const reference = singleProcess(samples);
+  console.log(
+    `single-process learner: ${fmt(reference.perSecond)} samples/s, ${fmt(reference.perCpuSecond)} per CPU-second`,
+  );
+  const rows: string[] = [];
+  for (const workers of [1, 2, 4]) {
+    const prefix = `scale${workers}`;
+    const log = await redisLog({ url, prefix, shards: SHARDS });
+    await lastValueFrom(from(samples).pipe(appendTo(log)));
+    const procs = Array.from({ length: workers }, (_, i) =>
+      spawn(
+        process.execPath,
+        [MAIN, 'worker', '--redis', url, '--prefix', prefix, '--name', `w${i}`, '--json'],
+        { stdio: 'ignore' },
+      ),
+    );
+    for (const p of procs) children.add(p);
+    // Timed from the first sample applied (start-up excluded) to the last.
+    let first: { at: number; cpu: number; done: number } | undefined;
+    let cpu = 0;
+    for (;;) {
+      await sleep(50);
+      const done = await applied(log);
+      cpu = procs.reduce((n, p) => n + cpuOf(p.pid as number), 0);
+      if (first === undefined && done > 0) first = { at: Date.now(), cpu, done };
+      if (done >= SAMPLES) break;
+    }
+    const timed = SAMPLES - (first?.done ?? 0);
+    const seconds = (Date.now() - (first?.at ?? 0)) / 1000;
+    cpu -= first?.cpu ?? 0;
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
+    for (const p of procs) children.delete(p);
+    await log.close();
+    const perSecond = timed / seconds;
+    const perCpu = timed / cpu;
+    const ratio = perCpu / reference.perCpuSecond;
+    rows.push(
+      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} |`,
+    );
+  }
+  console.log(
+    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+  console.log(
+    '(timed from the first sample applied to the last, checkpoints included; on 2 cores, 4 workers share them)',
+  );
 }
 
 /** The same per-key models in one process, fed from memory: samples/s and per CPU-second. */
