@@ -1,6 +1,11 @@
 import { Observable, type OperatorFunction, Subject, type Subscription, take } from 'rxjs';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { fromCheckpoint, type LoadedCheckpoint, toCheckpoint } from '../model/checkpoint.js';
+import {
+  type CheckpointJson,
+  fromCheckpoint,
+  type LoadedCheckpoint,
+  toCheckpoint,
+} from '../model/checkpoint.js';
 import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Sample } from '../samples/sample.js';
@@ -125,7 +130,9 @@ export async function startRun(
   let learner: Learner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
-  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
+  const server = serving.serve
+    ? await dashboard(steps, options, resumed, source.target)
+    : undefined;
   const url =
     server === undefined
       ? undefined
@@ -135,6 +142,14 @@ export async function startRun(
   say(`streamprop: learning from ${source.description}`);
   if (url !== undefined) say(`dashboard: ${url}`);
 
+  // What predict needs to read another CSV like this one by column name.
+  const csvRecord: CheckpointJson =
+    source.layout === undefined
+      ? {}
+      : {
+          columns: { x: [...source.layout.x], y: source.layout.y },
+          delimiter: source.layout.delimiter,
+        };
   let taken = 0; // samples of this run
   let checkpoints = 0;
   let checkpointAt: number | undefined = resumed?.samples;
@@ -152,7 +167,7 @@ export async function startRun(
         detector: learner.detector,
         samples: base + taken,
         ...(source.positioned
-          ? { source: { name: sourceName, position: skipped + taken } }
+          ? { source: { name: sourceName, position: skipped + taken, ...csvRecord } }
           : { source: { name: sourceName } }),
       }),
     );
@@ -288,9 +303,11 @@ async function dashboard(
   steps: Subject<Step>,
   options: RunOptions,
   resumed: LoadedCheckpoint | undefined,
+  target: { readonly name?: string; readonly unit?: string } | undefined,
 ): Promise<DashboardServer> {
   try {
     return await serve(steps, {
+      ...(target === undefined ? {} : { target }),
       host: options.host,
       port: options.port,
       token: options.token,
