@@ -8,6 +8,11 @@ export { type CsvColumn, type CsvPosition, type FromCsvOptions, fromCsv } from '
 export { type FromMqttOptions, fromMqtt } from './fromMqtt.js';
 export { type FromNdjsonOptions, fromNdjson } from './fromNdjson.js';
 export {
+  type FromRedisStreamOptions,
+  fromRedisStream,
+  type LoggedSample,
+} from './fromRedisStream.js';
+export {
   type FromWebSocketOptions,
   fromWebSocket,
   type IngestSource,

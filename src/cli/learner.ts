@@ -58,6 +58,15 @@ const OPTIMIZERS: Readonly<
 /** The hidden layers of `streamprop run` when `--layers` is not given. */
 export const DEFAULT_LAYERS: readonly number[] = [32, 16];
 
+/**
+ * The options that make a learner: those of `streamprop run` (and of `streamprop worker`, which
+ * makes one per key) that choose the model.
+ */
+export type LearnerOptions = Pick<
+  RunOptions,
+  'layers' | 'activation' | 'optimizer' | 'lr' | 'adaptive' | 'window' | 'seed'
+>;
+
 /** The shape of the samples: how many inputs and targets. */
 export interface SampleShape {
   readonly inputs: number;
@@ -81,7 +90,7 @@ export interface SampleShape {
  * ```
  */
 export function createLearner(
-  options: RunOptions,
+  options: LearnerOptions,
   shape: SampleShape,
   resumed?: LoadedCheckpoint,
 ): Learner {

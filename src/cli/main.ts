@@ -1,20 +1,37 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { ingestCommand } from './ingestCommand.js';
 import { checkLeftoverArguments } from './leftoverArguments.js';
 import { packageVersion } from './packageVersion.js';
 import { runPredict } from './predictCommand.js';
 import { PREDICT_FORMATS, parsePredictOptions } from './predictOptions.js';
 import { startRun } from './runCommand.js';
 import { ACTIVATION_NAMES, OPTIMIZER_NAMES, parseRunOptions } from './runOptions.js';
+import { summaryJson, summaryLine } from './runSummary.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
+import { statusCommand } from './statusCommand.js';
 import { UsageError } from './usageError.js';
 import { usageErrorOf } from './usageErrorOf.js';
+import { workerCommand } from './workerCommand.js';
 
 // The command line. Every mistake in it is one line naming the flag or word at fault, with the
 // nearest valid name when one is close, and exit status 2: commander's own errors are thrown
 // (exitOverride) and rewritten by usageErrorOf; unknown options and stray words are let
 // through to checkLeftoverArguments, which names them; option values are checked by zod
 // (parseRunOptions).
+
+/**
+ * What to do when standard output is closed by its reader (`streamprop … | head`): a write then
+ * fails with EPIPE, which would otherwise be an uncaught error with a stack trace. By default
+ * the command ends at once; `run` stops as on Ctrl-C instead (final checkpoint, summary).
+ */
+let onOutputClosed = (): void => process.exit(0);
+let outputClosed = false;
+process.stdout.on('error', () => {
+  outputClosed = true;
+  onOutputClosed();
+});
+process.stderr.on('error', () => {}); // nowhere left to say anything
 
 /** The command `streamprop` alone runs. */
 const DEFAULT_COMMAND = 'run';
@@ -110,13 +127,15 @@ program
     );
     const run = await startRun(options, { stdout: process.stdout, stderr: process.stderr }, given);
     const stop = (): void => run.stop();
+    onOutputClosed = stop;
+    if (outputClosed) stop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const summary = await run.done;
-    say(
-      `stopped after ${summary.samples.toLocaleString('en')} samples${options.checkpoint === undefined ? '' : `; ${summary.checkpoints} checkpoint(s) written to ${options.checkpoint}`}`,
-    );
-    process.exit(0);
+    for (const problem of summary.problems) process.stderr.write(`streamprop: ${problem}\n`);
+    process.stderr.write(`${summaryLine(summary)}\n`);
+    if (options.json && !outputClosed) process.stdout.write(`${summaryJson(summary)}\n`);
+    process.exit(summary.exitStatus);
   });
 
 program
@@ -138,6 +157,11 @@ program
     if (Array.isArray(options)) throw new UsageError('predict', options);
     await runPredict(options, { stdin: process.stdin, stdout: process.stdout });
   });
+
+// The fleet's commands (key-sharded learners on Redis), each in a file of its own.
+ingestCommand(program);
+workerCommand(program);
+statusCommand(program);
 
 try {
   await program.parseAsync();

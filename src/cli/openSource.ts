@@ -6,8 +6,10 @@ import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
+import { afterFirst } from './afterFirst.js';
 import { type CsvLayout, csvLayout } from './csvLayout.js';
 import type { ReadProgress } from './progressLine.js';
+import { type RunSource, recordedPath } from './runRecord.js';
 import type { SourceSpec } from './sourceSpec.js';
 
 /** How `streamprop run` opens its source. */
@@ -17,6 +19,12 @@ export interface SourceSettings {
   readonly seed: number;
   /** Records of a file source already learned (from a checkpoint): read on from there. */
   readonly skip: number;
+  /**
+   * Called when a file resumed at `skip` turns out to have fewer records than that (it was
+   * changed or replaced since the checkpoint): the file is read from record `skip - 1`, which
+   * is dropped, so that a file cut short delivers nothing at all.
+   */
+  readonly onBeyondEnd?: () => void;
   /** Input columns of a CSV file (default: every numeric column but the last). */
   readonly x?: readonly string[];
   /** Target column of a CSV file (default: the last numeric column). */
@@ -38,6 +46,8 @@ export interface OpenedSource {
   readonly layout?: CsvLayout;
   /** What is predicted, for the dashboard's error axis: a name and a unit, when known. */
   readonly target?: { readonly name?: string; readonly unit?: string };
+  /** What a checkpoint records about the source (see `RunRecord`). */
+  readonly record: RunSource;
   /** How far a file has been read, for the progress bar (files only). */
   readonly progress?: () => ReadProgress;
 }
@@ -102,6 +112,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         description: 'the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
         target: { name: 'temperature', unit: '°C' },
         positioned: false,
+        record: { kind: 'sensor' },
       };
     case 'sales':
       return {
@@ -109,6 +120,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         description: 'the synthetic sales feed: 3 stores, daily units sold',
         target: { name: 'units sold', unit: 'units' },
         positioned: false,
+        record: { kind: 'sales' },
       };
     case 'csv': {
       const layout = csvLayout(spec.path, {
@@ -126,35 +138,53 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       ].filter((part) => part !== '');
       const file = trackedFile(spec.path);
       return {
-        samples: defer(() =>
-          fromCsv(file.open(), {
-            x,
-            y,
-            ...(t === undefined ? {} : { t }),
-            ...(key === undefined ? {} : { key }),
-            delimiter,
-            header,
-            rate: settings.rate,
-            skip,
-          }),
+        samples: resumedAt(
+          (from) =>
+            defer(() =>
+              fromCsv(file.open(), {
+                x,
+                y,
+                ...(t === undefined ? {} : { t }),
+                ...(key === undefined ? {} : { key }),
+                delimiter,
+                header,
+                rate: settings.rate,
+                skip: from,
+              }),
+            ),
+          settings,
         ),
         progress: file.progress,
         target: { name: y },
         description: `${spec.path}${written.length > 0 ? ` (${written.join('; ')})` : ''}: x = ${x.join(', ')}; y = ${y}${t === undefined ? '' : `; t = ${t}`}${key === undefined ? '' : `; key = ${key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
         positioned: true,
         layout,
+        record: {
+          kind: 'csv',
+          path: recordedPath(spec.path),
+          x: [...x],
+          y,
+          ...(t === undefined ? {} : { t }),
+          ...(key === undefined ? {} : { key }),
+          delimiter,
+        },
       };
     }
     case 'ndjson': {
       const path = spec.path;
       const file = path === undefined ? undefined : trackedFile(path);
       return {
-        samples: defer(() =>
-          fromNdjson(file?.open() ?? process.stdin, { rate: settings.rate, skip }),
-        ),
+        samples:
+          file === undefined
+            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip }))
+            : resumedAt(
+                (from) => defer(() => fromNdjson(file.open(), { rate: settings.rate, skip: from })),
+                settings,
+              ),
         ...(file === undefined ? {} : { progress: file.progress }),
         description: `${spec.path ?? 'standard input'}: one JSON sample per line${skip > 0 ? `, from line ${skip + 1}` : ''}`,
         positioned: spec.path !== undefined,
+        record: { kind: 'ndjson', path: recordedPath(spec.path) },
       };
     }
     case 'mqtt':
@@ -165,6 +195,17 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         ),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
+        record: { kind: 'mqtt', url: spec.url, topic: spec.topic },
       };
   }
+}
+
+/** A file feed read from record `settings.skip` on (see {@link SourceSettings.onBeyondEnd}). */
+function resumedAt(
+  feed: (skip: number) => Observable<Sample>,
+  settings: SourceSettings,
+): Observable<Sample> {
+  const { skip, onBeyondEnd } = settings;
+  if (skip === 0 || onBeyondEnd === undefined) return feed(skip);
+  return afterFirst(feed(skip - 1), onBeyondEnd);
 }

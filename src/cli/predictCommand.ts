@@ -11,6 +11,7 @@ import { csvLayout } from './csvLayout.js';
 import { modelOfFile } from './modelOfFile.js';
 import { type PredictionRecord, predictionWriter } from './predictionWriter.js';
 import type { PredictOptions } from './predictOptions.js';
+import { readRunRecord } from './runRecord.js';
 
 /** Where `streamprop predict` reads and writes. */
 export interface PredictIO {
@@ -59,7 +60,7 @@ export async function runPredict(options: PredictOptions, io: PredictIO): Promis
   return lines;
 }
 
-/** What a checkpoint of a CSV run records of the file it read (see `runCommand`). */
+/** What a checkpoint of a CSV run records of the file it read (see `RunRecord`). */
 interface SavedCsv {
   readonly x?: readonly string[];
   readonly delimiter?: string;
@@ -121,15 +122,11 @@ function loadModel(path: string): { model: LoadedModel; saved: SavedCsv } {
   }
 }
 
-/** The CSV columns a checkpoint of `streamprop run` records in its `source` (if any). */
+/** The CSV columns and delimiter a checkpoint of a CSV run records (see `RunRecord`), if any. */
 function savedCsv(json: unknown): SavedCsv {
-  const source = (json as { source?: { columns?: { x?: unknown }; delimiter?: unknown } }).source;
-  const x = source?.columns?.x;
-  const delimiter = source?.delimiter;
-  return {
-    ...(Array.isArray(x) && x.every((name) => typeof name === 'string') ? { x } : {}),
-    ...(typeof delimiter === 'string' ? { delimiter } : {}),
-  };
+  const record = readRunRecord((json as { run?: unknown } | null)?.run);
+  if (typeof record === 'string' || record.source.kind !== 'csv') return {};
+  return { x: record.source.x, delimiter: record.source.delimiter };
 }
 
 /** The record of one step (a new object; the step itself is lent). */

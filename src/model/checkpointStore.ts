@@ -157,8 +157,9 @@ export class CheckpointStore {
    *
    * @returns the bytes written.
    * @throws Error naming the field when the checkpoint is unsound (nothing is written); the
-   * file system's error when a write or rename fails (the previous files are left as they were,
-   * and the temporary file is deleted).
+   * file system's error when a write or rename fails, its message naming the file and its
+   * `code` kept (`ENOSPC`, `EROFS` …; the previous files are left as they were, and the
+   * temporary file is deleted).
    */
   save(checkpoint: Checkpoint): number {
     const text = JSON.stringify(checkpoint);
@@ -170,15 +171,59 @@ export class CheckpointStore {
       );
     }
     const fs = this.fs;
-    this.prepare();
-    const bytes = Buffer.from(text, 'utf8');
-    this.writeTemporary(bytes);
-    if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
-    if (this.newestSound) fs.renameSync(this.path, this.previousPath);
-    fs.renameSync(this.temporaryPath, this.path);
-    this.newestSound = true;
-    this.syncDirectory();
-    return bytes.length;
+    let file = this.directory;
+    try {
+      this.prepare();
+      const bytes = Buffer.from(text, 'utf8');
+      file = this.temporaryPath;
+      this.writeTemporary(bytes);
+      if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
+      file = this.path;
+      if (this.newestSound) fs.renameSync(this.path, this.previousPath);
+      fs.renameSync(this.temporaryPath, this.path);
+      this.newestSound = true;
+      file = this.directory;
+      this.syncDirectory();
+      return bytes.length;
+    } catch (e) {
+      this.newestSound = undefined; // a rename may have failed half way: look again next time
+      throw named(file, e);
+    }
+  }
+
+  /**
+   * Checks, before a run starts, that saves can be made: makes the directory, writes a few
+   * bytes to the temporary file, flushes and deletes it, and checks that `path` and `path.1`
+   * are not directories. Changes no checkpoint.
+   *
+   * @throws the file system's error (with its `code`: `EROFS`, `ENOSPC`, `EACCES`, `ENOTDIR`,
+   * `EISDIR` …), its message naming the file.
+   */
+  checkWritable(): void {
+    const fs = this.fs;
+    try {
+      this.prepare();
+    } catch (e) {
+      throw named(this.directory, e);
+    }
+    for (const file of [this.path, this.previousPath]) {
+      let isDirectory = false;
+      try {
+        fs.readdirSync(file);
+        isDirectory = true;
+      } catch {
+        // not a directory (or missing): fine
+      }
+      if (isDirectory) {
+        throw Object.assign(new Error(`EISDIR: ${file} is a directory`), { code: 'EISDIR' });
+      }
+    }
+    try {
+      this.writeTemporary(Buffer.from('{"probe":true}\n', 'utf8'));
+      fs.unlinkSync(this.temporaryPath);
+    } catch (e) {
+      throw named(this.temporaryPath, e);
+    }
   }
 
   /**
@@ -330,6 +375,19 @@ const FUNCTIONS = [
   'readdirSync',
   'mkdirSync',
 ] as const;
+
+/**
+ * The file system's error `e` (one with a `code`) with a message that names `file` (`ENOSPC: no
+ * space left on device, write` names none) and its `code` kept; anything else as it is.
+ */
+function named(file: string, e: unknown): unknown {
+  const error = e as NodeJS.ErrnoException;
+  if (typeof error?.code !== 'string') return e; // not the file system's: as it is
+  const message = String(error.message);
+  return Object.assign(new Error(message.includes(file) ? message : `${file}: ${message}`), {
+    code: error?.code,
+  });
+}
 
 /** Whether a process with this id runs (one we may not signal runs too). */
 function alive(pid: number): boolean {

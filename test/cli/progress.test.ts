@@ -43,7 +43,7 @@ describe('the progress bar', () => {
         // The status block follows the bar.
         expect(lines[lines.indexOf(bar) + 1]).toBe(`streamprop — csv:${csv}`);
       }
-      expect(lines.at(-2)).toBe('stopped after 4,000 samples');
+      expect(lines.at(-2)).toMatch(/^streamprop: stopped after 4,000 samples: /);
     },
   );
 
