@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   checkBoolean,
   checkBoundedNumber,
@@ -6,6 +7,7 @@ import {
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { adwinStateSchema } from './adwinState.js';
 import type { DriftDetector, DriftDetectorState } from './driftDetector.js';
 
@@ -56,6 +58,9 @@ export interface Adwin extends DriftDetector {
 
 /** Levels of bucket sizes 2⁰ … 2⁵⁹: more than any stream can fill. */
 const LEVELS = 60;
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class AdwinDetector implements Adwin {
   readonly name = 'adwin';
@@ -298,11 +303,21 @@ class AdwinDetector implements Adwin {
 
   /** @internal The schema of this detector's saved state (see `adwinStateSchema`). */
   stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.settings()), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<AdwinDetector['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
     return adwinStateSchema(this.settings(), this.maxBuckets, LEVELS);
   }
 
   restore(state: DriftDetectorState): void {
-    const { values } = parseDocument(`${this.name}.restore`, this.stateSchema(), state);
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<AdwinDetector['makeStateSchema']>>): void {
     const { levels, sums, m2s, sum, m2, keptAtCut } = values;
     this.counts.fill(0);
     this.levels = 0;

@@ -8,6 +8,7 @@ import {
   checkPositiveNumber,
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import {
   type DriftDetector,
   type DriftDetectorState,
@@ -49,6 +50,9 @@ export interface PageHinkley extends DriftDetector {
   readonly statistic: number;
   clone(): PageHinkley;
 }
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class PageHinkleyDetector implements PageHinkley {
   readonly name = 'pageHinkley';
@@ -125,6 +129,12 @@ class PageHinkleyDetector implements PageHinkley {
 
   /** @internal The schema of this detector's saved state (see `detectorStateSchema`). */
   stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.settings()), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<PageHinkleyDetector['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
     return detectorStateSchema(this.name, this.settings(), {
       count: z.number().int().nonnegative(),
       mean: z.number(),
@@ -133,7 +143,11 @@ class PageHinkleyDetector implements PageHinkley {
   }
 
   restore(state: DriftDetectorState): void {
-    const { values } = parseDocument(`${this.name}.restore`, this.stateSchema(), state);
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<PageHinkleyDetector['makeStateSchema']>>): void {
     this.n = values.count;
     this.average = values.mean;
     this.ph = values.statistic;

@@ -147,11 +147,8 @@ function loadScaler(state: RunningScalerState, net: Network, where: Where): Runn
     state.inputStats && net.inputs,
     state.targetStats && net.outputs,
   );
-  const checked = parseDocument(where.owner, scalerStateSchema(scaler), state, 'the file', [
-    ...where.at,
-    'scaler',
-  ]);
-  scaler.restore(checked);
+  const at = [...where.at, 'scaler'];
+  scaler.load(parseDocument(where.owner, scalerStateSchema(scaler), state, 'the file', at));
   return scaler;
 }
 
@@ -209,10 +206,12 @@ function loadOptimizer(
   }
   if (optimizer instanceof BufferedOptimizer) {
     const schema = optimizer.stateSchema(net.parameters.length);
-    parseDocument(where.owner, schema, state, 'the file', [...where.at, 'optimizer']);
-  } else {
-    checkOptimizer(where.owner, optimizer, `parts.optimizers.${name}(…)`);
+    optimizer.load(
+      parseDocument(where.owner, schema, state, 'the file', [...where.at, 'optimizer']),
+    );
+    return optimizer;
   }
+  checkOptimizer(where.owner, optimizer, `parts.optimizers.${name}(…)`);
   checkMadeName(where, `parts.optimizers.${name}(…)`, optimizer.name, name);
   try {
     optimizer.restore(state);

@@ -105,12 +105,13 @@ function made<T>(owner: string, field: string, make: () => T): T {
  */
 export function restoreInto(
   owner: string,
-  part: { restore(state: never): void; stateSchema?: () => z.ZodType },
+  part: { restore(state: never): void; stateSchema?: () => z.ZodType; load?(state: never): void },
   state: unknown,
   field: string,
 ): void {
-  if (typeof part.stateSchema === 'function') {
-    parseDocument(owner, part.stateSchema(), state, 'the checkpoint', [field]);
+  if (typeof part.stateSchema === 'function' && typeof part.load === 'function') {
+    part.load(parseDocument(owner, part.stateSchema(), state, 'the checkpoint', [field]) as never);
+    return;
   }
   made(owner, field, () => part.restore(state as never));
 }

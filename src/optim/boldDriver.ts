@@ -8,6 +8,7 @@ import {
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { controllerStateSchema } from './controllerState.js';
 import type { RateController, RateControllerState } from './rateController.js';
 import { WindowMean, windowValues } from './windowMean.js';
@@ -53,6 +54,9 @@ export interface BoldDriverOptions {
    */
   readonly rollback?: boolean;
 }
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class BoldDriver implements RateController {
   readonly name = 'boldDriver';
@@ -171,6 +175,12 @@ class BoldDriver implements RateController {
 
   /** @internal The schema of this controller's saved state (see `controllerStateSchema`). */
   stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.options), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<BoldDriver['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
     return controllerStateSchema(this.name, this.options, {
       ...windowValues(),
       size: z.number().int().min(this.firstWindow).max(this.window),
@@ -182,7 +192,11 @@ class BoldDriver implements RateController {
   }
 
   restore(state: RateControllerState): void {
-    const { values } = parseDocument(`${this.name}.restore`, this.stateSchema(), state);
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<BoldDriver['makeStateSchema']>>): void {
     this.losses.load(values, values.size);
     this.previous = values.previous ?? Number.NaN;
     this.boundary = false;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
 import { FUSED_STEP, type FusedStepOptimizer } from './fusedStep.js';
@@ -170,6 +171,11 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
    * by name, all of one length — `parameters` (or 0, before the first step) when given.
    */
   stateSchema(parameters?: number) {
+    const key = `${this.name}|${JSON.stringify(this.hyperParameters)}|${this.bufferNames}|${parameters}`;
+    return STATE_SCHEMAS.get(key, () => this.makeStateSchema(parameters));
+  }
+
+  private makeStateSchema(parameters: number | undefined) {
     const buffers: Record<string, z.ZodArray<z.ZodNumber>> = {};
     for (const name of this.bufferNames) buffers[name] = z.array(z.number());
     return z
@@ -204,7 +210,15 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
   }
 
   restore(state: OptimizerState): void {
-    const saved = parseDocument(`${this.name}.restore`, this.stateSchema(), state);
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load(saved: {
+    readonly learningRate: number;
+    readonly steps: number;
+    readonly buffers: Readonly<Record<string, readonly number[]>>;
+  }): void {
     const arrays = this.bufferNames.map((name) => saved.buffers[name]);
     const length = arrays.length > 0 ? arrays[0].length : 0;
     this.learningRate = saved.learningRate;
@@ -224,6 +238,12 @@ export interface OptimizerSnapshot {
   filled: boolean;
   readonly buffers: Float64Array[];
 }
+
+/**
+ * The schemas of the built-in optimizers' states, by optimizer, hyper-parameters and number of
+ * parameters: made once, as `fromJSON` and the checkpoints make a new optimizer at every load.
+ */
+const STATE_SCHEMAS = new SchemaCache<ReturnType<BufferedOptimizer['makeStateSchema']>>();
 
 /** The input of a flat gradient: no weights, every value is a "bias". */
 const NO_INPUT = new Float64Array(0);

@@ -6,6 +6,7 @@ import {
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { controllerStateSchema } from './controllerState.js';
 import type { RateController, RateControllerState } from './rateController.js';
 import { WindowMean, windowValues } from './windowMean.js';
@@ -35,6 +36,9 @@ export interface ReduceOnPlateauOptions {
   /** The lowest rate it sets (≥ 0, default 0). */
   readonly min?: number;
 }
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class ReduceOnPlateau implements RateController {
   readonly name = 'reduceOnPlateau';
@@ -116,6 +120,12 @@ class ReduceOnPlateau implements RateController {
 
   /** @internal The schema of this controller's saved state (see `controllerStateSchema`). */
   stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.options), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<ReduceOnPlateau['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
     return controllerStateSchema(this.name, this.options, {
       ...windowValues(this.window),
       best: z.number().nullable(),
@@ -128,7 +138,11 @@ class ReduceOnPlateau implements RateController {
   }
 
   restore(state: RateControllerState): void {
-    const { values } = parseDocument(`${this.name}.restore`, this.stateSchema(), state);
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<ReduceOnPlateau['makeStateSchema']>>): void {
     this.losses.load(values);
     this.bad = values.bad;
     this.best = values.best ?? Number.POSITIVE_INFINITY;

@@ -8,6 +8,7 @@ import {
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { minMax } from './minMax.js';
 import {
   RunningStats,
@@ -182,19 +183,23 @@ export class RunningScaler {
    * numbers of inputs or targets than this scaler's, or malformed statistics.
    */
   restore(state: RunningScalerState): void {
-    const saved = parseDocument('RunningScaler.restore', scalerStateSchema(this), state);
-    restoreStats(saved.inputStats, this.inStats, (n) => this.inputStatsFor(n));
-    restoreStats(saved.targetStats, this.outStats, (n) => this.targetStatsFor(n));
+    this.load(parseDocument('RunningScaler.restore', scalerStateSchema(this), state));
+  }
+
+  /** @internal Restores a state already read with `scalerStateSchema(this)`. */
+  load(saved: RunningScalerState): void {
+    loadStats(saved.inputStats, this.inStats, (n) => this.inputStatsFor(n));
+    loadStats(saved.targetStats, this.outStats, (n) => this.targetStatsFor(n));
   }
 }
 
-function restoreStats(
+function loadStats(
   saved: RunningStatsState | undefined,
   current: RunningStats | undefined,
   make: (dimensions: number) => RunningStats,
 ): void {
   if (saved === undefined) current?.reset();
-  else make(saved.mean.length).restore(saved);
+  else make(saved.mean.length).load(saved);
 }
 
 /**
@@ -263,6 +268,27 @@ const methodStateSchema = z.discriminatedUnion('name', [
 export function scalerStateSchema(
   scaler?: Pick<RunningScaler, 'method' | 'targets' | 'inputs' | 'outputs'>,
 ) {
+  const key =
+    scaler === undefined
+      ? ''
+      : `${scaler.method.name}|${scaler.method.range}|${scaler.targets}|${scaler.inputs}|${scaler.outputs}`;
+  return scalerSchemas.get(key, () => makeScalerSchema(scaler));
+}
+
+const scalerSchemas = new SchemaCache<ReturnType<typeof makeScalerSchema>>();
+
+function makeScalerSchema(
+  scaler: Pick<RunningScaler, 'method' | 'targets' | 'inputs' | 'outputs'> | undefined,
+) {
+  const fixed =
+    scaler === undefined
+      ? undefined
+      : {
+          method: scaler.method,
+          targets: scaler.targets,
+          inputs: scaler.inputs,
+          outputs: scaler.outputs,
+        };
   return z
     .object({
       method: methodStateSchema,
@@ -278,19 +304,19 @@ export function scalerStateSchema(
         issue(['targetStats'], 'must be absent when targets is false');
       }
       const stats = [
-        ['inputStats', state.inputStats, scaler?.inputs, 'input'],
-        ['targetStats', state.targetStats, scaler?.outputs, 'target'],
+        ['inputStats', state.inputStats, fixed?.inputs, 'input'],
+        ['targetStats', state.targetStats, fixed?.outputs, 'target'],
       ] as const;
       for (const [field, saved, dimensions, what] of stats) {
         // without a scaler (in a model file), whoever knows the dimensions checks the lengths
-        if (saved === undefined || scaler === undefined) continue;
+        if (saved === undefined || fixed === undefined) continue;
         const n = dimensions ?? saved.mean.length;
         for (const i of statsIssues(saved, n, `one per ${what} of this scaler`, [field])) {
           ctx.addIssue(i);
         }
       }
-      if (scaler === undefined) return;
-      const { method, targets } = scaler;
+      if (fixed === undefined) return;
+      const { method, targets } = fixed;
       const range = method.range;
       if (state.method.name !== method.name) {
         issue(['method', 'name'], `is "${state.method.name}", this scaler's is "${method.name}"`);

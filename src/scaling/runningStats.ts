@@ -6,6 +6,7 @@ import {
 } from '../checks/argumentChecks.js';
 import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 
 /**
  * The saved state of a {@link RunningStats}, as plain JSON values (every number finite).
@@ -168,11 +169,13 @@ export class RunningStats {
    * above the maximum.
    */
   restore(state: RunningStatsState): void {
-    const saved = parseDocument(
-      'RunningStats.restore',
-      runningStatsStateSchema(this.dimensions),
-      state,
+    this.load(
+      parseDocument('RunningStats.restore', runningStatsStateSchema(this.dimensions), state),
     );
+  }
+
+  /** @internal Restores a state already read with `runningStatsStateSchema(dimensions)`. */
+  load(saved: RunningStatsState): void {
     this.n = saved.count;
     this.mean.set(saved.mean);
     this.m2.set(saved.m2);
@@ -208,6 +211,12 @@ export function runningStats(dimensions: number): RunningStats {
  * message of a wrong length (`must hold 3 values (one per input of the network)`).
  */
 export function runningStatsStateSchema(dimensions?: number, per = 'one per dimension') {
+  return statsSchemas.get(`${dimensions}|${per}`, () => makeStatsSchema(dimensions, per));
+}
+
+const statsSchemas = new SchemaCache<ReturnType<typeof makeStatsSchema>>();
+
+function makeStatsSchema(dimensions: number | undefined, per: string) {
   const values =
     dimensions === undefined
       ? z.array(z.number())
