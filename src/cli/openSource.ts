@@ -7,6 +7,7 @@ import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
 import { afterFirst } from './afterFirst.js';
+import { readingSample } from './autoLearner.js';
 import { type CsvLayout, csvLayout } from './csvLayout.js';
 import type { ReadProgress } from './progressLine.js';
 import { type RunSource, recordedPath } from './runRecord.js';
@@ -33,6 +34,11 @@ export interface SourceSettings {
   readonly delimiter?: string;
   /** `false`: the CSV file has no header; its columns are named `c1` … `cn` (default `true`). */
   readonly header?: boolean;
+  /**
+   * NDJSON lines and MQTT messages are readings of a series (`--lags`): a number or
+   * `{ "value", "t"?, "key"? }` (see `readingSample`), not samples.
+   */
+  readonly readings?: boolean;
 }
 
 /** An opened source and what the user should be told about it. */
@@ -103,6 +109,7 @@ const SYNTHETIC_RATE = 500;
  */
 export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSource {
   const { seed, skip } = settings;
+  const readings = settings.readings === true ? { map: readingSample } : {};
   switch (spec.kind) {
     case 'sensor':
       return {
@@ -171,9 +178,12 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples:
           file === undefined
-            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip }))
+            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip, ...readings }))
             : resumedAt(
-                (from) => defer(() => fromNdjson(file.open(), { rate: settings.rate, skip: from })),
+                (from) =>
+                  defer(() =>
+                    fromNdjson(file.open(), { rate: settings.rate, skip: from, ...readings }),
+                  ),
                 settings,
               ),
         ...(file === undefined ? {} : { progress: file.progress }),
@@ -186,7 +196,15 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         // mqtt.js is loaded only for an MQTT source: it is a fifth of the command's start-up.
         samples: defer(() => from(import('../../streams/fromMqtt.js'))).pipe(
-          switchMap(({ fromMqtt }) => fromMqtt(spec.url, spec.topic)),
+          switchMap(({ fromMqtt }) =>
+            fromMqtt(
+              spec.url,
+              spec.topic,
+              settings.readings === true
+                ? { map: (payload: Buffer) => readingOfText(payload.toString('utf8')) }
+                : {},
+            ),
+          ),
         ),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
@@ -203,4 +221,16 @@ function resumedAt(
   const { skip, onBeyondEnd } = settings;
   if (skip === 0 || onBeyondEnd === undefined) return feed(skip);
   return afterFirst(feed(skip - 1), onBeyondEnd);
+}
+
+/** An MQTT payload read as a reading of a series (`--lags`). */
+function readingOfText(text: string): Sample {
+  try {
+    return readingSample(JSON.parse(text));
+  } catch {
+    return {
+      x: [],
+      malformed: { field: 'payload', value: text.slice(0, 80), problem: 'is not valid JSON' },
+    };
+  }
 }

@@ -5,6 +5,7 @@ import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
+import { candidateFigures, createAutoLearner, isAutomatic, lagWindows } from './autoLearner.js';
 import { CheckpointSaver } from './checkpointSaver.js';
 import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
@@ -109,9 +110,11 @@ export async function startRun(
     rate: options.rate,
     seed: options.seed,
     ...(options.x === undefined ? {} : { x: options.x }),
+    ...(options.lags !== undefined && options.y !== undefined ? { x: [options.y] } : {}), // --y alone
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
+    readings: options.lags !== undefined,
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;
@@ -137,9 +140,10 @@ export async function startRun(
       },
     });
   }
-  const records = source.samples;
+  const records = lagWindows(source.samples, options.lags, options.horizon ?? 1);
 
   let learner: Learner | undefined;
+  let latest: Step | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
   const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
@@ -202,7 +206,8 @@ export async function startRun(
   const show = (m: MetricsSnapshot): void => {
     const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt })}\n`);
+      const candidates = candidateFigures(latest); // the automatic learner's, by name
+      io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt, candidates })}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
@@ -223,7 +228,7 @@ export async function startRun(
     );
   };
   let metrics: Subscription | undefined;
-  const attachMetrics = (l: Learner): void => {
+  const attachMetrics = (l: Pick<Learner, 'tracker'>): void => {
     metrics = steps
       .pipe(rollingMetrics({ tracker: l.tracker, everyMs: STATUS_MS }))
       .subscribe({ next: show, error: (e: unknown) => end(e, false) });
@@ -316,9 +321,10 @@ export async function startRun(
       shaped(
         resumed,
         (shape) => {
-          learner = createLearner(options, shape, resumed?.loaded);
-          attachMetrics(learner);
-          return learner.pipeline;
+          const made = isAutomatic(options) ? createAutoLearner(options) : undefined;
+          learner = made === undefined ? createLearner(options, shape, resumed?.loaded) : undefined;
+          attachMetrics(made ?? (learner as Learner));
+          return (made ?? (learner as Learner)).pipeline;
         },
         (sample) => tally.addUnshaped(sample),
       ),
@@ -327,6 +333,7 @@ export async function startRun(
       next: (step) => {
         try {
           tally.add(step);
+          latest = step;
           steps.next(step);
           taken++;
           if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
