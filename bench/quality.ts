@@ -200,8 +200,8 @@ function runDefault(series: Series, windows: Sample[]) {
       total.add(step.output[0], y);
       if (step.candidates.length <= 3) return; // the warm-up's naive forecasts
       for (const c of step.candidates) {
-        let score = candidates.get(c.name);
-        if (score === undefined) candidates.set(c.name, (score = new Score()));
+        const score = candidates.get(c.name) ?? new Score();
+        candidates.set(c.name, score);
         score.add(c.output, y);
       }
     });
