@@ -1,5 +1,6 @@
-import { map, type Observable, type OperatorFunction, pipe } from 'rxjs';
+import { map, type Observable, type OperatorFunction, pipe, tap } from 'rxjs';
 import { type LaggedInput, lagged } from '../../streams/lagged.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { autoForecast } from '../operators/autoForecast.js';
 import { byKey } from '../operators/byKey.js';
 import type { EnsembleStep } from '../operators/ensemble.js';
@@ -14,6 +15,8 @@ export interface AutoLearner {
   readonly tracker: MetricsTracker;
   /** `autoForecast` per key (season detection + differencing + ensemble). */
   readonly pipeline: OperatorFunction<Sample, Step>;
+  /** The step it emitted last (lent: read it before the next sample). */
+  readonly latest: Step | undefined;
 }
 
 /**
@@ -52,15 +55,24 @@ export function isAutomatic(
  * ```
  */
 export function createAutoLearner(options: { horizon?: number; window: number }): AutoLearner {
-  return {
+  const learner: {
+    tracker: MetricsTracker;
+    pipeline: OperatorFunction<Sample, Step>;
+    latest: Step | undefined;
+  } = {
     tracker: metricsTracker({ window: options.window }),
+    latest: undefined,
     pipeline: pipe(
       byKey(
         (s: Sample) => s.key ?? '',
         () => autoForecast<Sample>({ horizon: options.horizon ?? 1 }),
       ),
+      tap((step: Step) => {
+        learner.latest = step;
+      }),
     ) as OperatorFunction<Sample, Step>,
   };
+  return learner;
 }
 
 /**
@@ -163,4 +175,44 @@ export function candidateFigures(step: Step | undefined): CandidateFigures[] | u
     weight: c.weight,
     rmse: Number.isFinite(c.meanLoss) ? Math.sqrt(c.meanLoss) : null,
   }));
+}
+
+/**
+ * What `--lags` adds to the settings of the source: its items are readings, and of a CSV file
+ * only the `--y` column is read (named as the inputs too, so that a file with a single numeric
+ * column passes the column check).
+ *
+ * @example
+ * ```ts
+ * import { readingSettings } from './autoLearner.js';
+ * console.log(readingSettings({ lags: 24, y: 'temp' })); // { readings: true, x: ['temp'] }
+ * ```
+ */
+export function readingSettings(options: Pick<RunOptions, 'lags' | 'y'>): {
+  readings: boolean;
+  x?: readonly string[];
+} {
+  if (options.lags === undefined) return { readings: false };
+  return options.y === undefined ? { readings: true } : { readings: true, x: [options.y] };
+}
+
+/**
+ * The `--json` metrics line of `streamprop run`: the snapshot, the sample of the newest
+ * checkpoint, and with the automatic learner its candidates (see {@link candidateFigures}).
+ *
+ * @example
+ * ```ts
+ * import { metricsLine } from './autoLearner.js';
+ * import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+ * declare const snapshot: MetricsSnapshot;
+ * console.log(metricsLine(snapshot, undefined, undefined)); // {"type":"metrics",…}
+ * ```
+ */
+export function metricsLine(
+  snapshot: MetricsSnapshot,
+  checkpointAt: number | undefined,
+  latest: Step | undefined,
+): string {
+  const candidates = candidateFigures(latest);
+  return JSON.stringify({ type: 'metrics', ...snapshot, checkpointAt, candidates });
 }

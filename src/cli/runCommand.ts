@@ -5,7 +5,7 @@ import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
-import { candidateFigures, createAutoLearner, isAutomatic, lagWindows } from './autoLearner.js';
+import * as auto from './autoLearner.js';
 import { CheckpointSaver } from './checkpointSaver.js';
 import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
@@ -110,11 +110,10 @@ export async function startRun(
     rate: options.rate,
     seed: options.seed,
     ...(options.x === undefined ? {} : { x: options.x }),
-    ...(options.lags !== undefined && options.y !== undefined ? { x: [options.y] } : {}), // --y alone
+    ...auto.readingSettings(options),
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
-    readings: options.lags !== undefined,
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;
@@ -140,13 +139,15 @@ export async function startRun(
       },
     });
   }
-  const records = lagWindows(source.samples, options.lags, options.horizon ?? 1);
+  const records = auto.lagWindows(source.samples, options.lags, options.horizon ?? 1);
 
   let learner: Learner | undefined;
-  let latest: Step | undefined;
+  let automatic: auto.AutoLearner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
-  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
+  const server = serving.serve
+    ? await dashboard(steps, options, resumed, source.target)
+    : undefined;
   const url =
     server === undefined
       ? undefined
@@ -206,8 +207,7 @@ export async function startRun(
   const show = (m: MetricsSnapshot): void => {
     const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
     if (options.json) {
-      const candidates = candidateFigures(latest); // the automatic learner's, by name
-      io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt, candidates })}\n`);
+      io.stdout.write(`${auto.metricsLine(m, checkpointAt, automatic?.latest)}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
@@ -228,10 +228,11 @@ export async function startRun(
     );
   };
   let metrics: Subscription | undefined;
-  const attachMetrics = (l: Pick<Learner, 'tracker'>): void => {
+  const attachMetrics = <L extends Pick<Learner, 'tracker'>>(l: L): L => {
     metrics = steps
       .pipe(rollingMetrics({ tracker: l.tracker, everyMs: STATUS_MS }))
       .subscribe({ next: show, error: (e: unknown) => end(e, false) });
+    return l;
   };
 
   let stopped = false;
@@ -321,10 +322,9 @@ export async function startRun(
       shaped(
         resumed,
         (shape) => {
-          const made = isAutomatic(options) ? createAutoLearner(options) : undefined;
-          learner = made === undefined ? createLearner(options, shape, resumed?.loaded) : undefined;
-          attachMetrics(made ?? (learner as Learner));
-          return (made ?? (learner as Learner)).pipeline;
+          automatic = auto.isAutomatic(options) ? auto.createAutoLearner(options) : undefined;
+          learner = automatic ? undefined : createLearner(options, shape, resumed?.loaded);
+          return attachMetrics(automatic ?? (learner as Learner)).pipeline;
         },
         (sample) => tally.addUnshaped(sample),
       ),
@@ -333,7 +333,6 @@ export async function startRun(
       next: (step) => {
         try {
           tally.add(step);
-          latest = step;
           steps.next(step);
           taken++;
           if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
@@ -354,9 +353,11 @@ async function dashboard(
   steps: Subject<Step>,
   options: RunOptions,
   resumed: ResumedRun | undefined,
+  target: { readonly name?: string; readonly unit?: string } | undefined,
 ): Promise<DashboardServer> {
   try {
     return await serve(steps, {
+      ...(target === undefined ? {} : { target }),
       host: options.host,
       port: options.port,
       token: options.token,
