@@ -1,5 +1,6 @@
 // streamprop: the learning library (network, optimizers, operators, metrics, model files).
 // The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+export { type Backend, jsBackend, wasmBackend } from './backends/backend.js';
 export {
   type Activation,
   type ActivationName,

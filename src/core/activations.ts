@@ -34,6 +34,17 @@ export type ActivationName =
   | 'softmax';
 
 /**
+ * @internal The activation values this module made: the backends have kernels of their own for
+ * these (by name); an activation a user wrote runs through its own `forward` and `backward`.
+ */
+export const BUILT_IN_ACTIVATIONS = new WeakSet<Activation>();
+
+function builtIn(activation: Activation): Activation {
+  BUILT_IN_ACTIVATIONS.add(activation);
+  return activation;
+}
+
+/**
  * The logistic sigmoid `f(x) = 1 / (1 + e^-x)`, with `f' = f(1 - f)`.
  *
  * @example
@@ -42,7 +53,7 @@ export type ActivationName =
  * const layer = dense(3, sigmoid);
  * ```
  */
-export const sigmoid: Activation = {
+export const sigmoid: Activation = builtIn({
   name: 'sigmoid',
   alpha: undefined,
   forward(z, y) {
@@ -51,7 +62,7 @@ export const sigmoid: Activation = {
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
   },
-};
+});
 
 /**
  * The hyperbolic tangent, with `f' = 1 - f²`.
@@ -62,7 +73,7 @@ export const sigmoid: Activation = {
  * const layer = dense(32, tanh);
  * ```
  */
-export const tanh: Activation = {
+export const tanh: Activation = builtIn({
   name: 'tanh',
   alpha: undefined,
   forward(z, y) {
@@ -71,7 +82,7 @@ export const tanh: Activation = {
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
   },
-};
+});
 
 /**
  * The identity, for regression outputs: `f(x) = x`, `f' = 1`.
@@ -82,7 +93,7 @@ export const tanh: Activation = {
  * const output = dense(1, linear);
  * ```
  */
-export const linear: Activation = {
+export const linear: Activation = builtIn({
   name: 'linear',
   alpha: undefined,
   forward(z, y) {
@@ -91,7 +102,7 @@ export const linear: Activation = {
   backward(_z, _y, dy, dz) {
     for (let i = 0; i < dy.length; i++) dz[i] = dy[i];
   },
-};
+});
 
 /**
  * The rectifier `f(x) = max(0, x)`; its derivative is taken as 0 at 0.
@@ -102,7 +113,7 @@ export const linear: Activation = {
  * const layer = dense(64, relu);
  * ```
  */
-export const relu: Activation = {
+export const relu: Activation = builtIn({
   name: 'relu',
   alpha: undefined,
   forward(z, y) {
@@ -111,7 +122,7 @@ export const relu: Activation = {
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : 0;
   },
-};
+});
 
 /**
  * The leaky rectifier `f(x) = x` for `x > 0`, `αx` otherwise.
@@ -127,7 +138,7 @@ export const relu: Activation = {
  */
 export function leakyRelu(alpha = 0.01): Activation {
   checkAlpha('leakyRelu', alpha);
-  return {
+  return builtIn({
     name: 'leakyRelu',
     alpha,
     forward(z, y) {
@@ -136,7 +147,7 @@ export function leakyRelu(alpha = 0.01): Activation {
     backward(z, _y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : alpha * dy[i];
     },
-  };
+  });
 }
 
 /**
@@ -149,7 +160,7 @@ export function leakyRelu(alpha = 0.01): Activation {
  * const layer = dense(16, softplus);
  * ```
  */
-export const softplus: Activation = {
+export const softplus: Activation = builtIn({
   name: 'softplus',
   alpha: undefined,
   forward(z, y) {
@@ -161,7 +172,7 @@ export const softplus: Activation = {
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = dy[i] / (1 + Math.exp(-z[i]));
   },
-};
+});
 
 /**
  * The exponential linear unit `f(x) = x` for `x > 0`, `α(eˣ - 1)` otherwise.
@@ -177,7 +188,7 @@ export const softplus: Activation = {
  */
 export function elu(alpha = 1): Activation {
   checkAlpha('elu', alpha);
-  return {
+  return builtIn({
     name: 'elu',
     alpha,
     forward(z, y) {
@@ -186,7 +197,7 @@ export function elu(alpha = 1): Activation {
     backward(z, y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
     },
-  };
+  });
 }
 
 /**
@@ -201,7 +212,7 @@ export function elu(alpha = 1): Activation {
  * const lossFn = crossEntropy();
  * ```
  */
-export const softmax: Activation = {
+export const softmax: Activation = builtIn({
   name: 'softmax',
   alpha: undefined,
   forward(z, y) {
@@ -220,7 +231,7 @@ export const softmax: Activation = {
     for (let i = 0; i < y.length; i++) dot += y[i] * dy[i];
     for (let i = 0; i < y.length; i++) dz[i] = y[i] * (dy[i] - dot);
   },
-};
+});
 
 function checkAlpha(name: string, alpha: number): void {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {

@@ -147,6 +147,8 @@ export class Updater<S extends Sample> {
   private readonly sum: Float64Array;
   private count = 0;
   private readonly maxGradientNorm: number;
+  /** The gradient's norm, written here by the kernels (a number returned would be boxed). */
+  private readonly norm = new Float64Array(1);
   private readonly clipNorm: number;
 
   constructor(
@@ -156,7 +158,8 @@ export class Updater<S extends Sample> {
   ) {
     const { batchSize, clipValue, weightDecay } = settings;
     this.writeOut = batchSize > 1 || clipValue !== Number.POSITIVE_INFINITY || weightDecay > 0;
-    this.sum = new Float64Array(this.writeOut ? net.parameters.length : 0);
+    // Where the backend's optimizer kernels read it (the WebAssembly kernels' memory there).
+    this.sum = net.kernels.stateBuffer(this.writeOut ? net.parameters.length : 0);
     this.maxGradientNorm = settings.maxGradientNorm;
     this.clipNorm = settings.clipNorm;
     this.complete = this.writeOut
@@ -174,7 +177,8 @@ export class Updater<S extends Sample> {
     step.stage = Stage.Updated;
     const net = this.net;
     const trace = step.trace;
-    const norm = net.gradientNorm(trace);
+    net.kernels.gradientNormInto(trace, this.norm);
+    const norm = this.norm[0];
     if (!Number.isFinite(step.loss) || !(norm <= this.maxGradientNorm)) {
       optimizer.learningRate *= this.settings.divergenceCut;
       step.events.push({

@@ -11,6 +11,11 @@ export interface AdagradOptions {
 
 class Adagrad extends BufferedOptimizer {
   readonly name = 'adagrad' as const;
+  protected readonly code = 3;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.epsilon;
+  }
   private readonly epsilon: number;
   constructor(options: AdagradOptions) {
     const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
@@ -23,8 +28,8 @@ class Adagrad extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const eps = this.epsilon;
     const n = input.length;

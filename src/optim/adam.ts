@@ -15,6 +15,15 @@ export interface AdamOptions {
 
 class Adam extends BufferedOptimizer {
   readonly name = 'adam' as const;
+  protected readonly code = 5;
+  protected hyper(t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.beta1;
+    into[2] = this.beta2;
+    into[3] = this.epsilon;
+    into[4] = 1 / (1 - this.beta1 ** t);
+    into[5] = 1 / (1 - this.beta2 ** t);
+  }
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
@@ -33,9 +42,9 @@ class Adam extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
     t: number,
   ): void {
+    const rate = this.rate;
     const m = this.buffers[0];
     const v = this.buffers[1];
     const b1 = this.beta1;

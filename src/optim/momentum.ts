@@ -11,6 +11,11 @@ export interface MomentumOptions {
 
 class Momentum extends BufferedOptimizer {
   readonly name = 'momentum' as const;
+  protected readonly code = 1;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.alpha;
+  }
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
     const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
@@ -23,8 +28,8 @@ class Momentum extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const v = this.buffers[0];
     const alpha = this.alpha;
     const n = input.length;

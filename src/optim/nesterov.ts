@@ -4,6 +4,11 @@ import { checkRange } from './optionChecks.js';
 
 class Nesterov extends BufferedOptimizer {
   readonly name = 'nesterov' as const;
+  protected readonly code = 2;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.alpha;
+  }
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
     const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
@@ -16,8 +21,8 @@ class Nesterov extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const v = this.buffers[0];
     const alpha = this.alpha;
     const n = input.length;

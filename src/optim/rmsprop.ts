@@ -13,6 +13,13 @@ export interface RmspropOptions {
 
 class Rmsprop extends BufferedOptimizer {
   readonly name = 'rmsprop' as const;
+  protected readonly code = 4;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.decay;
+    into[2] = 1 - this.decay;
+    into[3] = this.epsilon;
+  }
   private readonly decay: number;
   private readonly epsilon: number;
   constructor(options: RmspropOptions) {
@@ -28,8 +35,8 @@ class Rmsprop extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const rho = this.decay;
     const eps = this.epsilon;

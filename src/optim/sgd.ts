@@ -8,6 +8,10 @@ export interface SgdOptions {
 
 class Sgd extends BufferedOptimizer {
   readonly name = 'sgd' as const;
+  protected readonly code = 0;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+  }
   constructor(options: SgdOptions) {
     super(options.learningRate ?? 0.01, {}, []);
   }
@@ -17,8 +21,8 @@ class Sgd extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const n = input.length;
     const blocks = n - (n % 8);
     for (let j = 0; j < delta.length; j++) {
