@@ -21,6 +21,7 @@ export default defineConfig({
         'src/steps/**': { lines: 90 },
         'src/drift/**': { lines: 90 },
         'src/tracking/**': { lines: 90 },
+        'src/fleet/**': { lines: 90 },
       },
     },
   },

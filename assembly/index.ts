@@ -8,3 +8,4 @@ export { optimizerStep } from './optimizers';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { batchBackward, batchForward, batchGradient } from './batch';

@@ -1,3 +1,4 @@
+import { linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
 import { fastActivation } from './fastMath.js';
@@ -45,6 +46,30 @@ export class JsKernels implements NetworkKernels {
     );
   }
 
+  createBatch(count: number): readonly Trace[] {
+    const units = this.layers.map((l) => l.units);
+    const size = traceLayout(this.shape.inputs, units).size;
+    const memory = new Float64Array(count * size);
+    return Array.from(
+      { length: count },
+      (_, s) => new Trace(this.shape.inputs, units, memory.subarray(s * size, (s + 1) * size)),
+    );
+  }
+
+  forwardBatch(traces: readonly Trace[], n: number): void {
+    for (let s = 0; s < n; s++) this.forward(traces[s]);
+  }
+
+  backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
+    for (let s = 0; s < n; s++) this.backward(traces[s], loss);
+  }
+
+  accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
+    into.fill(0);
+    for (let s = 0; s < n; s++) accumulateInto(this.layers, traces[s], into, 1);
+    for (let i = 0; i < into.length; i++) into[i] *= scale;
+  }
+
   forward(trace: Trace): void {
     const layers = this.layers;
     const p = this.parameters;
@@ -85,10 +110,10 @@ export class JsKernels implements NetworkKernels {
     const layers = this.layers;
     const last = layers.length - 1;
     const top = layers[last];
-    if (top.activation.name === 'linear') {
+    if (top.activation === linear) {
       // f' = 1: the output error term is the loss gradient itself.
       loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta(top.activation, trace.output, trace.target, trace.delta[last])) {
+    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
       loss.gradient(trace.output, trace.target, trace.dy[last]);
       top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
     }

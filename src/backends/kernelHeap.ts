@@ -8,6 +8,30 @@ export interface KernelExports {
   gradientNorm(table: number, trace: number): number;
   scaleGradient(table: number, trace: number, factor: number): void;
   accumulate(table: number, trace: number, into: number, scale: number): void;
+  batchForward(
+    table: number,
+    params: number,
+    traces: number,
+    stride: number,
+    count: number,
+    fast: number,
+  ): void;
+  batchBackward(
+    table: number,
+    params: number,
+    traces: number,
+    stride: number,
+    count: number,
+    topReady: number,
+  ): void;
+  batchGradient(
+    table: number,
+    traces: number,
+    stride: number,
+    count: number,
+    into: number,
+    scale: number,
+  ): void;
   optimizerStep(
     code: number,
     table: number,

@@ -42,6 +42,21 @@ export interface NetworkKernels {
    */
   gradientNormInto(trace: Trace, out: Float64Array): void;
   scaleGradient(trace: Trace, factor: number): void;
+  /**
+   * `count` traces laid out one after another in one block: the rows of a mini-batch (the
+   * batch passes below take the first `n` of one such block).
+   */
+  createBatch(count: number): readonly Trace[];
+  /** The forward pass of traces[0..n) of one {@link createBatch} block. */
+  forwardBatch(traces: readonly Trace[], n: number): void;
+  /** The backward pass of traces[0..n) of one block, each against its own target. */
+  backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void;
+  /**
+   * into = scale · Σ of the gradients of traces[0..n) (after {@link backwardBatch}), the
+   * samples added in order — as `into.fill(0)`, {@link accumulateGradient} of each, then
+   * `into[i] *= scale` would give, bit for bit.
+   */
+  accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void;
   /** Arrays the network made over its parameters or gradients: the memory outlives them. */
   adopt(views: readonly object[]): void;
   /** A zeroed array of `length` values where this backend's optimizer kernels read state. */

@@ -1,4 +1,4 @@
-import { BUILT_IN_ACTIVATIONS } from '../core/activations.js';
+import { BUILT_IN_ACTIVATIONS, linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
 import { accumulateInto } from './jsKernels.js';
@@ -37,6 +37,8 @@ export class WasmKernels implements NetworkKernels {
   private readonly heap: KernelHeap;
   private readonly exports: KernelExports;
   private readonly fast: number;
+  /** The bytes from one trace to the next in a mini-batch block. */
+  private readonly stride: number;
   private readonly block: { readonly at: number; readonly bytes: number; holders: object[] };
 
   constructor(private readonly shape: NetworkShape) {
@@ -54,6 +56,11 @@ export class WasmKernels implements NetworkKernels {
     this.heap = heap;
     this.exports = heap.exports;
     this.fast = shape.fastMath ? 1 : 0;
+    this.stride =
+      traceLayout(
+        shape.inputs,
+        shape.layers.map((l) => l.units),
+      ).size * 8;
     const tableBytes = HEADER + STRIDE * shape.layers.length;
     const paramBytes = align(shape.size * 8);
     const bytes = tableBytes + 2 * paramBytes;
@@ -111,24 +118,69 @@ export class WasmKernels implements NetworkKernels {
     return trace;
   }
 
+  createBatch(count: number): readonly Trace[] {
+    const units = this.shape.layers.map((l) => l.units);
+    const size = traceLayout(this.shape.inputs, units).size;
+    const at = this.heap.allocate(count * size * 8);
+    const traces = Array.from(
+      { length: count },
+      (_, s) =>
+        new Trace(
+          this.shape.inputs,
+          units,
+          this.heap.doubles(at + s * size * 8, size),
+          at + s * size * 8,
+        ),
+    );
+    this.heap.own([...traces, ...traces.flatMap((t) => t.views())], at, count * size * 8);
+    return traces;
+  }
+
+  forwardBatch(traces: readonly Trace[], n: number): void {
+    if (n > 0)
+      this.exports.batchForward(this.table, this.params, traces[0].at, this.stride, n, this.fast);
+  }
+
+  backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
+    let ready = 1;
+    for (let s = 0; s < n; s++) ready = this.lossPart(traces[s], loss);
+    if (n > 0)
+      this.exports.batchBackward(this.table, this.params, traces[0].at, this.stride, n, ready);
+  }
+
+  accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
+    if (this.heap.holds(into) && n > 0) {
+      this.exports.batchGradient(this.table, traces[0].at, this.stride, n, into.byteOffset, scale);
+      return;
+    }
+    into.fill(0);
+    for (let s = 0; s < n; s++) accumulateInto(this.shape.layers, traces[s], into, 1);
+    for (let i = 0; i < into.length; i++) into[i] *= scale;
+  }
+
   forward(trace: Trace): void {
     this.exports.forward(this.table, this.params, trace.at, this.fast);
   }
 
   backward(trace: Trace, loss: Loss): void {
-    const layers = this.shape.layers;
-    const last = layers.length - 1;
-    const top = layers[last].activation;
-    // The loss's part is small and the loss a value of its own: it runs here, writing δ of the
-    // last layer (or ∂L/∂y, for the kernels to take through the activation).
-    let ready = 1;
-    if (top.name === 'linear') {
+    this.exports.backward(this.table, this.params, trace.at, this.lossPart(trace, loss));
+  }
+
+  /**
+   * The loss's part of the backward pass — small, and the loss a value of its own, so it runs
+   * here: writes δ of the last layer (1), or ∂L/∂y for the kernels to take through the
+   * activation (0).
+   */
+  private lossPart(trace: Trace, loss: Loss): number {
+    const last = this.shape.layers.length - 1;
+    const top = this.shape.layers[last].activation;
+    if (top === linear) {
       loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta(top, trace.output, trace.target, trace.delta[last])) {
-      loss.gradient(trace.output, trace.target, trace.dy[last]);
-      ready = 0;
+      return 1;
     }
-    this.exports.backward(this.table, this.params, trace.at, ready);
+    if (loss.outputDelta?.(top, trace.output, trace.target, trace.delta[last])) return 1;
+    loss.gradient(trace.output, trace.target, trace.dy[last]);
+    return 0;
   }
 
   accumulateGradient(trace: Trace, into: Float64Array, scale: number): void {

@@ -1,12 +1,15 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
-import type { Observable } from 'rxjs';
+import { createReadStream, statSync } from 'node:fs';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { defer, from, type Observable, switchMap } from 'rxjs';
 import { fromCsv } from '../../streams/fromCsv.js';
-import { fromMqtt } from '../../streams/fromMqtt.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
+import { afterFirst } from './afterFirst.js';
+import { type CsvLayout, csvLayout } from './csvLayout.js';
+import type { ReadProgress } from './progressLine.js';
+import { type RunSource, recordedPath } from './runRecord.js';
 import type { SourceSpec } from './sourceSpec.js';
 
 /** How `streamprop run` opens its source. */
@@ -16,10 +19,20 @@ export interface SourceSettings {
   readonly seed: number;
   /** Records of a file source already learned (from a checkpoint): read on from there. */
   readonly skip: number;
+  /**
+   * Called when a file resumed at `skip` turns out to have fewer records than that (it was
+   * changed or replaced since the checkpoint): the file is read from record `skip - 1`, which
+   * is dropped, so that a file cut short delivers nothing at all.
+   */
+  readonly onBeyondEnd?: () => void;
   /** Input columns of a CSV file (default: every numeric column but the last). */
   readonly x?: readonly string[];
   /** Target column of a CSV file (default: the last numeric column). */
   readonly y?: string;
+  /** The delimiter of a CSV file (default: found in its header line). */
+  readonly delimiter?: string;
+  /** `false`: the CSV file has no header; its columns are named `c1` … `cn` (default `true`). */
+  readonly header?: boolean;
 }
 
 /** An opened source and what the user should be told about it. */
@@ -29,6 +42,47 @@ export interface OpenedSource {
   readonly description: string;
   /** Whether the source has a read position to keep in checkpoints (a file). */
   readonly positioned: boolean;
+  /** How a CSV file is read: its delimiter, header and columns. */
+  readonly layout?: CsvLayout;
+  /** What a checkpoint records about the source (see `RunRecord`). */
+  readonly record: RunSource;
+  /** How far a file has been read, for the progress bar (files only). */
+  readonly progress?: () => ReadProgress;
+}
+
+/**
+ * A file, read by a stream of our own so that how far it has been read can be told: the bytes
+ * handed on to the parser are counted (not those read from the disk, which runs ahead by the
+ * buffers). The stream is made when the feed is subscribed.
+ */
+function trackedFile(path: string): {
+  readonly open: () => Readable;
+  readonly progress: () => ReadProgress;
+} {
+  let total = 0;
+  try {
+    total = statSync(path).size;
+  } catch {
+    // the feed reports the file that cannot be opened
+  }
+  let read = 0;
+  return {
+    open: () => {
+      read = 0;
+      const counter = new Transform({
+        highWaterMark: 4096,
+        transform(chunk: Buffer, _encoding, done) {
+          read += chunk.length;
+          done(null, chunk);
+        },
+      });
+      pipeline(createReadStream(path, { highWaterMark: 16_384 }), counter, () => {
+        // an error reaches the feed through the counter, which pipeline destroys with it
+      });
+      return counter;
+    },
+    progress: () => ({ read, total }),
+  };
 }
 
 /** The pace of the synthetic feeds when `--rate` is not given: lively, and easy to watch. */
@@ -55,102 +109,98 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         samples: sensorFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
         positioned: false,
+        record: { kind: 'sensor' },
       };
     case 'sales':
       return {
         samples: salesFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sales feed: 3 stores, daily units sold',
         positioned: false,
+        record: { kind: 'sales' },
       };
     case 'csv': {
-      const columns = csvColumns(spec.path, settings);
+      const layout = csvLayout(spec.path, {
+        header: settings.header ?? true,
+        ...(settings.delimiter === undefined ? {} : { delimiter: settings.delimiter }),
+        ...(settings.x === undefined ? {} : { x: settings.x }),
+        ...(settings.y === undefined ? {} : { y: settings.y }),
+      });
+      const { delimiter, header, x, y, t, key } = layout;
+      const written = [
+        layout.detected && delimiter !== ','
+          ? `${delimiter === '\t' ? 'tab' : delimiter}-separated`
+          : '',
+        header === true ? '' : `no header: columns ${header[0]} … ${header[header.length - 1]}`,
+      ].filter((part) => part !== '');
+      const file = trackedFile(spec.path);
       return {
-        samples: fromCsv(spec.path, { ...columns, rate: settings.rate, skip }),
-        description: `${spec.path}: x = ${columns.x.join(', ')}; y = ${columns.y}${columns.t === undefined ? '' : `; t = ${columns.t}`}${columns.key === undefined ? '' : `; key = ${columns.key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
+        samples: resumedAt(
+          (from) =>
+            defer(() =>
+              fromCsv(file.open(), {
+                x,
+                y,
+                ...(t === undefined ? {} : { t }),
+                ...(key === undefined ? {} : { key }),
+                delimiter,
+                header,
+                rate: settings.rate,
+                skip: from,
+              }),
+            ),
+          settings,
+        ),
+        progress: file.progress,
+        description: `${spec.path}${written.length > 0 ? ` (${written.join('; ')})` : ''}: x = ${x.join(', ')}; y = ${y}${t === undefined ? '' : `; t = ${t}`}${key === undefined ? '' : `; key = ${key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
         positioned: true,
+        layout,
+        record: {
+          kind: 'csv',
+          path: recordedPath(spec.path),
+          x: [...x],
+          y,
+          ...(t === undefined ? {} : { t }),
+          ...(key === undefined ? {} : { key }),
+          delimiter,
+        },
       };
     }
-    case 'ndjson':
+    case 'ndjson': {
+      const path = spec.path;
+      const file = path === undefined ? undefined : trackedFile(path);
       return {
-        samples: fromNdjson(spec.path ?? process.stdin, { rate: settings.rate, skip }),
+        samples:
+          file === undefined
+            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip }))
+            : resumedAt(
+                (from) => defer(() => fromNdjson(file.open(), { rate: settings.rate, skip: from })),
+                settings,
+              ),
+        ...(file === undefined ? {} : { progress: file.progress }),
         description: `${spec.path ?? 'standard input'}: one JSON sample per line${skip > 0 ? `, from line ${skip + 1}` : ''}`,
         positioned: spec.path !== undefined,
+        record: { kind: 'ndjson', path: recordedPath(spec.path) },
       };
+    }
     case 'mqtt':
       return {
-        samples: fromMqtt(spec.url, spec.topic),
+        // mqtt.js is loaded only for an MQTT source: it is a fifth of the command's start-up.
+        samples: defer(() => from(import('../../streams/fromMqtt.js'))).pipe(
+          switchMap(({ fromMqtt }) => fromMqtt(spec.url, spec.topic)),
+        ),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
+        record: { kind: 'mqtt', url: spec.url, topic: spec.topic },
       };
   }
 }
 
-/** Column names that are taken as the time or the series of a CSV record, not as inputs. */
-const TIME_COLUMNS = new Set(['t', 'time', 'timestamp', 'date', 'datetime']);
-const KEY_COLUMNS = new Set(['key', 'sensor', 'store', 'series']);
-
-interface CsvColumns {
-  readonly x: readonly string[];
-  readonly y: string;
-  readonly t?: string;
-  readonly key?: string;
-}
-
-/**
- * Chooses the columns of a CSV file from its header and first record: the inputs are the
- * numeric columns but the last, the target the last numeric one, unless `settings` name them;
- * a column named like a time (`time`, `date` …) is the time, one named like a series (`key`,
- * `sensor`, `store` …) the key.
- */
-function csvColumns(path: string, settings: SourceSettings): CsvColumns {
-  const head = readHead(path);
-  let rows: string[][];
-  try {
-    rows = parse(head, { to_line: 2, relax_column_count: true, bom: true, skip_empty_lines: true });
-  } catch (error) {
-    throw new Error(`${path}: cannot read the header: ${(error as Error).message}`);
-  }
-  const header = rows[0];
-  if (header === undefined || header.length < 2) {
-    throw new Error(`${path}: needs a header row naming at least two columns`);
-  }
-  const first = rows[1] ?? [];
-  const named = (set: Set<string>): string | undefined =>
-    header.find((name) => set.has(name.trim().toLowerCase()));
-  const t = named(TIME_COLUMNS);
-  const key = named(KEY_COLUMNS);
-  for (const name of [...(settings.x ?? []), ...(settings.y === undefined ? [] : [settings.y])]) {
-    if (!header.includes(name)) {
-      throw new Error(`${path} has no column "${name}"; its columns: ${header.join(', ')}`);
-    }
-  }
-  const numeric = header.filter(
-    (name, i) =>
-      name !== t && name !== key && first[i] !== undefined && Number.isFinite(Number(first[i])),
-  );
-  const y = settings.y ?? numeric[numeric.length - 1];
-  const x = settings.x ?? numeric.filter((name) => name !== y);
-  if (y === undefined || x.length === 0) {
-    throw new Error(
-      `${path}: cannot tell the inputs from the target (numeric columns: ${numeric.join(', ') || 'none'}); name them with --x and --y`,
-    );
-  }
-  return { x, y, ...(t === undefined ? {} : { t }), ...(key === undefined ? {} : { key }) };
-}
-
-/** The first 64 KiB of a file, enough for a header and a record. */
-function readHead(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new Error(`cannot open ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const buffer = Buffer.alloc(65_536);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+/** A file feed read from record `settings.skip` on (see {@link SourceSettings.onBeyondEnd}). */
+function resumedAt(
+  feed: (skip: number) => Observable<Sample>,
+  settings: SourceSettings,
+): Observable<Sample> {
+  const { skip, onBeyondEnd } = settings;
+  if (skip === 0 || onBeyondEnd === undefined) return feed(skip);
+  return afterFirst(feed(skip - 1), onBeyondEnd);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { didYouMean } from './nearestName.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
 
 /** The activation names `--activation` accepts (hidden layers; the output layer is linear). */
@@ -24,10 +25,12 @@ export const OPTIMIZER_NAMES = [
 /** The options of `streamprop run`, checked and typed. */
 export interface RunOptions {
   readonly source: SourceSpec;
-  /** Units of each hidden layer. */
-  readonly layers: readonly number[];
-  readonly activation: (typeof ACTIVATION_NAMES)[number];
-  readonly optimizer: (typeof OPTIMIZER_NAMES)[number];
+  /** Units of each hidden layer; `undefined`: the learner's default (32,16). */
+  readonly layers?: readonly number[];
+  /** The activation of the hidden layers; `undefined`: tanh. */
+  readonly activation?: (typeof ACTIVATION_NAMES)[number];
+  /** The optimizer; `undefined`: `defaultOptimizer()`, the default of `train()`. */
+  readonly optimizer?: (typeof OPTIMIZER_NAMES)[number];
   /** The learning rate; `undefined`: the optimizer's own default. */
   readonly lr?: number;
   /** Whether a bold-driver controller adapts the learning rate. */
@@ -36,6 +39,8 @@ export interface RunOptions {
   readonly window: number;
   /** Samples per second of a synthetic feed or of a file replay; 0: as fast as possible. */
   readonly rate?: number;
+  /** `--serve` (true), `--no-serve` (false), or neither: see `servesDashboard`. */
+  readonly serve?: boolean;
   readonly host: string;
   readonly port: number;
   readonly token?: string;
@@ -50,6 +55,10 @@ export interface RunOptions {
   readonly x?: readonly string[];
   /** The target column of a CSV source (default: the last numeric column). */
   readonly y?: string;
+  /** The delimiter of a CSV source (default: found in its header line). */
+  readonly delimiter?: string;
+  /** `false` (`--no-header`): the CSV source has no header; its columns are `c1` … `cn`. */
+  readonly header: boolean;
   /** Stop after this many samples of this run. */
   readonly limit?: number;
   /** NDJSON metrics on standard output instead of the status display. */
@@ -90,15 +99,19 @@ const runOptionsSchema = z
             .min(1, 'sizes must be at least 1')
             .max(100_000, 'sizes are at most 100000'),
         ),
-      ),
-    activation: z.enum(ACTIVATION_NAMES, {
-      error: `must be one of ${ACTIVATION_NAMES.join(', ')}`,
-    }),
-    optimizer: z.enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` }),
+      )
+      .optional(),
+    activation: z
+      .enum(ACTIVATION_NAMES, { error: `must be one of ${ACTIVATION_NAMES.join(', ')}` })
+      .optional(),
+    optimizer: z
+      .enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` })
+      .optional(),
     lr: positiveText.optional(),
     adaptive: z.boolean(),
     window: integerText(1, 10_000_000),
     rate: numberText.pipe(z.number().min(0, 'must be >= 0').finite()).optional(),
+    serve: z.boolean().optional(),
     host: z.string().trim().min(1, 'must name a host'),
     port: integerText(0, 65_535),
     token: z
@@ -117,6 +130,12 @@ const runOptionsSchema = z
       .pipe(z.array(z.string().min(1, 'must name columns, comma-separated, as temp,humidity')))
       .optional(),
     y: z.string().trim().min(1, 'must name a column').optional(),
+    delimiter: z
+      .string()
+      .transform((text) => (text === 'tab' || text === '\\t' ? '\t' : text))
+      .pipe(z.string().length(1, 'must be one character, or tab, as ; or tab'))
+      .optional(),
+    header: z.boolean().default(true),
     json: z.boolean(),
   })
   .refine((o) => !o.resume || o.checkpoint !== undefined, {
@@ -126,6 +145,14 @@ const runOptionsSchema = z
   .refine((o) => (o.x === undefined && o.y === undefined) || o.source.kind === 'csv', {
     message: 'names CSV columns: give it with --source csv:PATH',
     path: ['x'],
+  })
+  .refine((o) => o.delimiter === undefined || o.source.kind === 'csv', {
+    message: 'is for a CSV source: give it with --source csv:PATH',
+    path: ['delimiter'],
+  })
+  .refine((o) => o.header || o.source.kind === 'csv', {
+    message: 'is for a CSV source: give it with --source csv:PATH',
+    path: ['header'],
   })
   .refine((o) => o.rate !== 0 || (o.source.kind !== 'sensor' && o.source.kind !== 'sales'), {
     message: 'must be > 0 for the synthetic feeds, which never end',
@@ -153,9 +180,16 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions | string[] {
   if (result.success) return result.data;
   return result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '');
-    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const flag =
+      name === 'header'
+        ? '--no-header'
+        : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     const given = raw[name];
     const got = typeof given === 'string' ? ` (got "${given}")` : '';
-    return `${flag}: ${issue.message}${got}`;
+    const hint =
+      issue.code === 'invalid_value' && typeof given === 'string'
+        ? didYouMean(given, issue.values.map(String))
+        : '';
+    return `${flag}: ${issue.message}${got}${hint}`;
   });
 }

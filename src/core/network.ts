@@ -1,10 +1,17 @@
 import { type Backend, checkBackend, defaultBackend, jsBackend } from '../backends/backend.js';
 import type { NetworkKernels } from '../backends/networkKernels.js';
-import { checkBoolean } from '../checks/argumentChecks.js';
-import { describeValue } from '../checks/describeValue.js';
-import { BUILT_IN_ACTIVATIONS } from './activations.js';
-import { type DenseSpec, dense } from './dense.js';
-import { he, type Initializer, xavier } from './initializers.js';
+import {
+  argumentError,
+  checkBoolean,
+  checkInstance,
+  checkInteger,
+  checkMethods,
+  checkObject,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { BUILT_IN_ACTIVATIONS, checkActivation } from './activations.js';
+import type { DenseSpec } from './dense.js';
+import { checkInitializer, he, type Initializer, xavier } from './initializers.js';
 import { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import { type Rng, rng } from './rng.js';
@@ -146,7 +153,8 @@ export class Network {
    * `δ(L) = ∂L/∂z(L)` and `δ(k) = f'_k(z(k)) ⊙ (W(k+1)ᵀ·δ(k+1))` into `trace.delta`, reading
    * the target from `trace.target`. They define the whole gradient —
    * `∂L/∂W(k) = δ(k)·n(k-1)ᵀ`, `∂L/∂b(k) = δ(k)` — which optimizers apply straight from them
-   * (`Optimizer.stepFrom`) without writing it out; {@link accumulateGradient} writes it out.
+   * (the built-in optimizers' internal fast path, `FUSED_STEP`) without writing it out;
+   * {@link accumulateGradient} writes it out (what `update` hands an optimizer of yours).
    * Allocates nothing.
    */
   backward(trace: Trace, loss: Loss): void {
@@ -255,48 +263,43 @@ export class Network {
  * ```
  */
 export function network(options: NetworkOptions): Network {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('network: options must be an object { inputs, layers, init?, seed? }');
-  }
-  const { inputs, layers, init, seed = 1, random, backend, fastMath = false } = options;
-  if (!Number.isInteger(inputs) || inputs < 1) {
-    throw new RangeError(`network: inputs must be a positive integer, got ${String(inputs)}`);
-  }
+  const {
+    inputs,
+    layers,
+    init,
+    seed = 1,
+    random,
+    backend,
+    fastMath = false,
+  } = checkObject<NetworkOptions>(
+    'network',
+    'options',
+    options,
+    'an object { inputs, layers, init?, seed?, random?, backend?, fastMath? }',
+  );
+  checkPositiveInteger('network', 'inputs', inputs);
   if (!Array.isArray(layers) || layers.length === 0) {
-    throw new RangeError('network: layers must be a non-empty array of dense(units, activation)');
+    throw argumentError(
+      'network',
+      'layers',
+      'a non-empty array of dense(units, activation)',
+      layers,
+    );
   }
-  const specs = layers.map((spec, k) => {
-    if (
-      spec === null ||
-      typeof spec !== 'object' ||
-      !('units' in spec) ||
-      !('activation' in spec)
-    ) {
-      throw new TypeError(`network: layers[${k}] must be made with dense(units, activation)`);
-    }
-    try {
-      return dense(spec.units, spec.activation, { init: spec.init });
-    } catch (e) {
-      const error = e as Error;
-      throw new (error instanceof RangeError ? RangeError : TypeError)(
-        `network: layers[${k}]: ${error.message}`,
-      );
-    }
+  const specs = layers.map((spec: DenseSpec, k) => {
+    const where = `layers[${k}]`;
+    checkObject('network', where, spec, 'a layer made with dense(units, activation)');
+    checkPositiveInteger('network', `${where}.units`, spec.units);
+    checkActivation('network', spec.activation, `${where}.activation`);
+    if (spec.init !== undefined) checkInitializer('network', spec.init, `${where}.init`);
+    return spec;
   });
-  [init, ...specs.map((spec) => spec.init)].forEach((chosen, k) => {
-    if (chosen !== undefined && typeof (chosen as Partial<Initializer>)?.init !== 'function') {
-      const where = k === 0 ? 'init' : `layers[${k - 1}].init`;
-      throw new TypeError(`network: ${where} must be an initialiser such as xavier() or he()`);
-    }
-  });
-  if (
-    random !== undefined &&
-    (typeof random?.next !== 'function' || typeof random?.normal !== 'function')
-  ) {
-    throw new TypeError('network: random must be a generator made with rng(seed)');
-  }
-  if (random === undefined && !Number.isInteger(seed)) {
-    throw new RangeError(`network: seed must be an integer, got ${String(seed)}`);
+  if (init !== undefined) checkInitializer('network', init, 'init');
+  if (random !== undefined) {
+    checkObject('network', 'random', random, 'a generator made with rng(seed)');
+    checkMethods('network', 'random', random, ['next', 'normal']);
+  } else {
+    checkInteger('network', 'seed', seed);
   }
   if (backend !== undefined) checkBackend('network', backend);
   const chosen = backend ?? chooseBackend(specs);
@@ -318,11 +321,7 @@ function chooseBackend(specs: readonly { activation: Layer['activation'] }[]): B
   return builtIn ? defaultBackend() : jsBackend();
 }
 
-/** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
-export function checkNetwork(operator: string, net: unknown): asserts net is Network {
-  if (!(net instanceof Network)) {
-    throw new TypeError(
-      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
-    );
-  }
+/** Throws a TypeError naming `owner` unless `net` is a {@link Network}. */
+export function checkNetwork(owner: string, net: unknown, name = 'net'): asserts net is Network {
+  checkInstance(owner, name, net, Network, 'a network made with network({ … })');
 }

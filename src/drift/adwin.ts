@@ -1,6 +1,6 @@
+import { checkBoundedNumber } from '../checks/argumentChecks.js';
 import {
   checkState,
-  checkValue,
   type DriftDetector,
   type DriftDetectorState,
   readNumber,
@@ -37,6 +37,14 @@ export interface AdwinOptions {
 
 /** The ADWIN detector that {@link adwin} returns. */
 export interface Adwin extends DriftDetector {
+  /**
+   * How many values the current estimate rests on: the width of the window.
+   */
+  readonly width: number;
+  /** The estimated mean of the stream over those {@link Adwin.width} values (0 when empty). */
+  readonly mean: number;
+  /** Forgets every value seen; the settings stay. */
+  reset(): void;
   /** The variance of the values in the window (divided by the width; 0 when empty). */
   readonly variance: number;
   /** How many buckets hold the window: at most `maxBuckets`·(log₂ width + 1). */
@@ -99,7 +107,7 @@ class AdwinDetector implements Adwin {
   }
 
   update(value: number): boolean {
-    checkValue(this.name, value);
+    checkBoundedNumber(this.name, 'value', value);
     this.push(0, value, 0);
     for (let i = 0; this.counts[i] > this.maxBuckets; i++) this.mergeOldest(i);
     // Welford's update of the window's totals (merges leave them as they are)

@@ -1,43 +1,51 @@
+import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
+
 /**
  * A change detector over a stream of numbers — in streamprop, the stream of prequential
- * losses. `pageHinkley(…)` and `adwin(…)` are the built-in ones; `detectDrift(detector)` feeds
- * one from the steps of a training pipeline.
+ * losses: what `detectDrift` and the checkpoints call, and what you implement for a detector
+ * of your own. `pageHinkley(…)` and `adwin(…)` are the built-in ones.
  *
  * A detector is a mutable value: `update` changes it. After a detection it adapts by itself
  * (Page-Hinkley starts over, ADWIN drops the older part of its window), so it is ready for the
- * next change without a call to {@link DriftDetector.reset}. `detectDrift` never changes the
- * detector it is given: each subscription works on its own {@link DriftDetector.clone}.
+ * next change. `detectDrift` never changes the detector it is given unless told to
+ * (`clone: false`): each subscription works on its own {@link DriftDetector.clone}.
  *
- * Updating allocates nothing; `state()` and `restore()` copy.
+ * `detectDrift(detector)`, `toCheckpoint({ detector })` and `fromCheckpoint(…, { detector })`
+ * check it when handed one: `name` a non-empty string; `update`, `clone`, `state` and
+ * `restore` functions. `update` runs once per learned sample: it should allocate nothing.
  *
  * @example
  * ```ts
- * import { adwin, type DriftDetector } from 'streamprop';
- * const detector: DriftDetector = adwin();
- * const losses = [...Array(1000).fill(0.01), ...Array(100).fill(0.5)]; // a jump at 1000
- * const at = losses.findIndex((loss) => detector.update(loss));
- * console.log(at, detector.name, detector.width); // 1023 adwin 28: the window was cut
+ * import { type DriftDetector, type DriftDetectorState, detectDrift } from 'streamprop';
+ * // Signals when the loss exceeds a fixed limit, at most once per 100 values.
+ * function overLimit(limit: number, since = 100): DriftDetector {
+ *   return {
+ *     name: 'overLimit',
+ *     update(value) {
+ *       since++;
+ *       if (value <= limit || since < 100) return false;
+ *       since = 0;
+ *       return true;
+ *     },
+ *     clone: () => overLimit(limit, since),
+ *     state: (): DriftDetectorState => ({ name: 'overLimit', settings: { limit }, values: { since } }),
+ *     restore(state) { since = state.values.since as number; },
+ *   };
+ * }
+ * const operator = detectDrift(overLimit(0.5));
  * ```
  */
 export interface DriftDetector {
-  /** The detector's kind, as `drift` events name it (`pageHinkley`, `adwin`). */
+  /** The detector's kind, as `drift` events and saved states name it (`pageHinkley`, `adwin`). */
   readonly name: string;
-  /**
-   * How many values the current estimate rests on: for Page-Hinkley the values since it last
-   * started over, for ADWIN the width of its window.
-   */
-  readonly width: number;
-  /** The estimated mean of the stream over those {@link DriftDetector.width} values (0 when empty). */
-  readonly mean: number;
   /**
    * Takes the next value of the stream; returns true when it reveals a change (an increase of
    * the mean unless the detector says otherwise).
    *
-   * @throws RangeError when `value` is not a finite number.
+   * @throws RangeError when `value` is not a finite number within ±1e145 (`MAX_MAGNITUDE`:
+   * beyond it the detector's sums could overflow); the detector is then left as it was.
    */
   update(value: number): boolean;
-  /** Forgets every value seen; the settings stay. */
-  reset(): void;
   /** An independent detector with the same settings and the same current state. */
   clone(): DriftDetector;
   /** A JSON-ready copy of the settings and of the current state. */
@@ -51,6 +59,31 @@ export interface DriftDetector {
   restore(state: DriftDetectorState): void;
 }
 
+/**
+ * Throws a TypeError naming `owner` and the member unless `detector` has everything the
+ * library calls on a {@link DriftDetector}.
+ *
+ * @example
+ * ```ts
+ * checkDriftDetector('detectDrift', { name: 'mine', update: () => false });
+ * // TypeError: detectDrift: detector.clone must be a function, got undefined
+ * ```
+ */
+export function checkDriftDetector(
+  owner: string,
+  detector: unknown,
+  name = 'detector',
+): asserts detector is DriftDetector {
+  const d = checkObject<Partial<DriftDetector>>(
+    owner,
+    name,
+    detector,
+    'a drift detector such as pageHinkley() or adwin()',
+  );
+  checkNonEmptyString(owner, `${name}.name`, d.name);
+  checkMethods(owner, name, d, ['update', 'clone', 'state', 'restore']);
+}
+
 /** The saved state of a {@link DriftDetector}, as plain JSON values. */
 export interface DriftDetectorState {
   /** The detector's {@link DriftDetector.name}. */
@@ -59,13 +92,6 @@ export interface DriftDetectorState {
   readonly settings: Readonly<Record<string, number | boolean>>;
   /** What it has learnt from the stream. */
   readonly values: Readonly<Record<string, number | readonly number[]>>;
-}
-
-/** @internal Throws a RangeError naming `detector` unless `value` is a finite number. */
-export function checkValue(detector: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${detector}: value must be a finite number, got ${describe(value)}`);
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
+import { checkBoundedNumber } from '../checks/argumentChecks.js';
 import {
   checkState,
-  checkValue,
   type DriftDetector,
   type DriftDetectorState,
   readNumber,
@@ -29,6 +29,14 @@ export interface PageHinkleyOptions {
 
 /** The Page-Hinkley detector that {@link pageHinkley} returns. */
 export interface PageHinkley extends DriftDetector {
+  /**
+   * How many values the current estimate rests on: the values since the test last started over.
+   */
+  readonly width: number;
+  /** The estimated mean of the stream over those {@link PageHinkley.width} values (0 when empty). */
+  readonly mean: number;
+  /** Forgets every value seen; the settings stay. */
+  reset(): void;
   /** The test statistic PH = m − M after the last value (0 when the test has just started). */
   readonly statistic: number;
   clone(): PageHinkley;
@@ -64,7 +72,7 @@ class PageHinkleyDetector implements PageHinkley {
   }
 
   update(value: number): boolean {
-    checkValue(this.name, value);
+    checkBoundedNumber(this.name, 'value', value);
     this.n++;
     this.average += (value - this.average) / this.n;
     const ph = this.alpha * this.ph + (value - this.average - this.delta);

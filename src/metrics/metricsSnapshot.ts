@@ -66,10 +66,14 @@ export interface RejectionCounts {
   readonly notNumber: number;
   /** A value was NaN or ±Infinity. */
   readonly nonFinite: number;
+  /** A value was finite but beyond ±1e145 (`MAX_MAGNITUDE`). */
+  readonly outOfRange: number;
   /** The sample had no target where one was needed. */
   readonly missingTarget: number;
   /** Its source could not parse the item (a bad CSV field, a line that is not JSON). */
   readonly malformed: number;
+  /** Its source passed over a record longer than its size limit. */
+  readonly tooLarge: number;
 }
 
 /**

@@ -590,7 +590,7 @@ function clipProbability(p: number): number {
  * ```ts
  * import { metricsTracker, type PrequentialErrorsState } from 'streamprop';
  * const errors: PrequentialErrorsState | null = metricsTracker({ window: 100 }).state().errors;
- * console.log(errors?.size ?? 0); // 0: nothing counted yet
+ * console.log(errors?.size ?? 0); // 0 — nothing counted yet
  * ```
  */
 export interface PrequentialErrorsState {

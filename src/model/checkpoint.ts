@@ -3,12 +3,20 @@ import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
 import { adwin } from '../drift/adwin.js';
-import type { DriftDetector, DriftDetectorState } from '../drift/driftDetector.js';
+import {
+  checkDriftDetector,
+  type DriftDetector,
+  type DriftDetectorState,
+} from '../drift/driftDetector.js';
 import { pageHinkley } from '../drift/pageHinkley.js';
 import { boldDriver } from '../optim/boldDriver.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
-import type { RateController, RateControllerState } from '../optim/rateController.js';
+import {
+  checkRateController,
+  type RateController,
+  type RateControllerState,
+} from '../optim/rateController.js';
 import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
 import { RunningScaler } from '../scaling/runningScaler.js';
 import {
@@ -16,6 +24,7 @@ import {
   type MetricsTrackerState,
   trackerSettings,
 } from '../tracking/metricsTracker.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
 import { fromJSON, type LoadedModel } from './fromJSON.js';
 import { modelFileSchema } from './modelFile.js';
 import { toJSON } from './toJSON.js';
@@ -191,14 +200,8 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
       `toCheckpoint: tracker must be made with metricsTracker({ … }), got ${describeValue(parts.tracker)}`,
     );
   }
-  for (const name of ['controller', 'detector'] as const) {
-    const part = parts[name] as { state?: unknown } | undefined;
-    if (part !== undefined && (part === null || typeof part.state !== 'function')) {
-      throw new TypeError(
-        `toCheckpoint: ${name} must have a state() method, got ${describeValue(part)}`,
-      );
-    }
-  }
+  if (parts.controller !== undefined) checkRateController('toCheckpoint', parts.controller);
+  if (parts.detector !== undefined) checkDriftDetector('toCheckpoint', parts.detector);
   const savedAt = parts.savedAt ?? new Date();
   if (!(savedAt instanceof Date) || Number.isNaN(savedAt.getTime())) {
     throw new TypeError(
@@ -228,7 +231,9 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
  * the schema, every shape of the model (as `fromJSON` does), and the states of the built-in
  * controllers (`boldDriver`, `reduceOnPlateau`), of the tracker and of the built-in detectors
  * (`pageHinkley`, `adwin`) by restoring them into scratch objects. What `checkpointStore`
- * calls on each file to tell a sound one from a truncated or corrupt one.
+ * calls on each file to tell a sound one from a truncated or corrupt one. A checkpoint whose
+ * model names an activation or optimizer of your own needs its maker in `parts` (see
+ * `CustomParts`).
  *
  * @throws Error naming the field that is wrong, such as
  * `parseCheckpoint: metrics.errors.ring.sq must hold 5 numbers (size), got 4`, or saying that
@@ -247,8 +252,8 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
  * }
  * ```
  */
-export function parseCheckpoint(json: unknown): Checkpoint {
-  return check('parseCheckpoint', json).checkpoint;
+export function parseCheckpoint(json: unknown, parts?: CustomParts): Checkpoint {
+  return check('parseCheckpoint', json, checkCustomParts('parseCheckpoint', parts)).checkpoint;
 }
 
 /**
@@ -305,6 +310,8 @@ export interface CheckpointTargets {
   readonly tracker?: MetricsTracker;
   /** Your detector (needed for one that is not built in); made with the saved settings. */
   readonly detector?: DriftDetector;
+  /** The makers of the activations and optimizers of your own that the model names. */
+  readonly parts?: CustomParts;
 }
 
 /**
@@ -354,7 +361,8 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
       `${name}: into must be an object { controller?, tracker?, detector? }, got ${describeValue(into)}`,
     );
   }
-  const { checkpoint, model, controller, tracker, detector } = check(name, json);
+  const parts = checkCustomParts(name, into.parts, 'into.parts');
+  const { checkpoint, model, controller, tracker, detector } = check(name, json, parts);
 
   // Check every state against the object given for it before changing any of them.
   const givenTracker = into.tracker;
@@ -372,6 +380,7 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
     }
   }
   const givenDetector = into.detector;
+  if (givenDetector !== undefined) checkDriftDetector(name, givenDetector, 'into.detector');
   const drift = checkpoint.drift as DriftDetectorState | undefined;
   if (drift !== undefined) {
     if (givenDetector !== undefined) {
@@ -383,6 +392,9 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
     }
   }
   const givenController = into.controller;
+  if (givenController !== undefined) {
+    checkRateController(name, givenController, 'into.controller');
+  }
   const rate = checkpoint.controller as RateControllerState | undefined;
   if (rate !== undefined && givenController === undefined && controller === undefined) {
     throw new Error(
@@ -420,7 +432,7 @@ interface Checked {
 }
 
 /** Parses and checks `json`; errors are prefixed with `name`. */
-function check(name: string, json: unknown): Checked {
+function check(name: string, json: unknown, parts: CustomParts): Checked {
   let value = json;
   if (typeof json === 'string') {
     if (json.length === 0) throw new Error(`${name}: the text is empty`);
@@ -436,7 +448,7 @@ function check(name: string, json: unknown): Checked {
     throw new Error(`${name}: ${fieldName(issue.path) || 'the checkpoint'}: ${issue.message}`);
   }
   const checkpoint = parsed.data;
-  const model = part(name, 'model', () => fromJSON(checkpoint.model), 'fromJSON');
+  const model = part(name, 'model', () => fromJSON(checkpoint.model, parts), 'fromJSON');
   const outputs = model.network.outputs;
   let controller: RateController | undefined;
   const rate = checkpoint.controller;

@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../checks/describeValue.js';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
 
 /**
  * The synchronous file functions a {@link CheckpointStore} uses — those of `node:fs` by default.
@@ -49,6 +50,11 @@ export interface CheckpointFileSystem {
 export interface CheckpointStoreOptions {
   /** The file functions to use (default `node:fs`). */
   readonly fileSystem?: CheckpointFileSystem;
+  /**
+   * The makers of the activations and optimizers of your own that the checkpoints' models name
+   * (see `CustomParts`): without them, a save refuses such a checkpoint and a load passes it over.
+   */
+  readonly parts?: CustomParts;
 }
 
 /**
@@ -118,7 +124,11 @@ export class CheckpointStore {
   private prepared = false;
 
   /** @internal Use {@link checkpointStore}. */
-  constructor(path: string, fs: CheckpointFileSystem) {
+  constructor(
+    path: string,
+    fs: CheckpointFileSystem,
+    private readonly parts: CustomParts = {},
+  ) {
     this.path = path;
     this.previousPath = `${path}.1`;
     this.temporaryPath = `${path}.${process.pid}.tmp`;
@@ -147,28 +157,73 @@ export class CheckpointStore {
    *
    * @returns the bytes written.
    * @throws Error naming the field when the checkpoint is unsound (nothing is written); the
-   * file system's error when a write or rename fails (the previous files are left as they were,
-   * and the temporary file is deleted).
+   * file system's error when a write or rename fails, its message naming the file and its
+   * `code` kept (`ENOSPC`, `EROFS` …; the previous files are left as they were, and the
+   * temporary file is deleted).
    */
   save(checkpoint: Checkpoint): number {
     const text = JSON.stringify(checkpoint);
     try {
-      parseCheckpoint(text);
+      parseCheckpoint(text, this.parts);
     } catch (e) {
       throw new Error(
         `CheckpointStore.save: nothing was written, the checkpoint is unsound: ${(e as Error).message.replace(/^parseCheckpoint: /, '')}`,
       );
     }
     const fs = this.fs;
-    this.prepare();
-    const bytes = Buffer.from(text, 'utf8');
-    this.writeTemporary(bytes);
-    if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
-    if (this.newestSound) fs.renameSync(this.path, this.previousPath);
-    fs.renameSync(this.temporaryPath, this.path);
-    this.newestSound = true;
-    this.syncDirectory();
-    return bytes.length;
+    let file = this.directory;
+    try {
+      this.prepare();
+      const bytes = Buffer.from(text, 'utf8');
+      file = this.temporaryPath;
+      this.writeTemporary(bytes);
+      if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
+      file = this.path;
+      if (this.newestSound) fs.renameSync(this.path, this.previousPath);
+      fs.renameSync(this.temporaryPath, this.path);
+      this.newestSound = true;
+      file = this.directory;
+      this.syncDirectory();
+      return bytes.length;
+    } catch (e) {
+      this.newestSound = undefined; // a rename may have failed half way: look again next time
+      throw named(file, e);
+    }
+  }
+
+  /**
+   * Checks, before a run starts, that saves can be made: makes the directory, writes a few
+   * bytes to the temporary file, flushes and deletes it, and checks that `path` and `path.1`
+   * are not directories. Changes no checkpoint.
+   *
+   * @throws the file system's error (with its `code`: `EROFS`, `ENOSPC`, `EACCES`, `ENOTDIR`,
+   * `EISDIR` …), its message naming the file.
+   */
+  checkWritable(): void {
+    const fs = this.fs;
+    try {
+      this.prepare();
+    } catch (e) {
+      throw named(this.directory, e);
+    }
+    for (const file of [this.path, this.previousPath]) {
+      let isDirectory = false;
+      try {
+        fs.readdirSync(file);
+        isDirectory = true;
+      } catch {
+        // not a directory (or missing): fine
+      }
+      if (isDirectory) {
+        throw Object.assign(new Error(`EISDIR: ${file} is a directory`), { code: 'EISDIR' });
+      }
+    }
+    try {
+      this.writeTemporary(Buffer.from('{"probe":true}\n', 'utf8'));
+      fs.unlinkSync(this.temporaryPath);
+    } catch (e) {
+      throw named(this.temporaryPath, e);
+    }
   }
 
   /**
@@ -200,7 +255,7 @@ export class CheckpointStore {
     }
     if (text.length === 0) return { sound: false, problem: 'the file is empty (truncated)' };
     try {
-      return { sound: true, checkpoint: parseCheckpoint(text) };
+      return { sound: true, checkpoint: parseCheckpoint(text, this.parts) };
     } catch (e) {
       const message = (e as Error).message.replace(/^parseCheckpoint: /, '');
       return { sound: false, problem: `${message} (truncated or corrupt)` };
@@ -306,7 +361,7 @@ export function checkpointStore(
       throw new TypeError(`checkpointStore: fileSystem.${name} must be a function`);
     }
   }
-  return new CheckpointStore(path, fs);
+  return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
 
 const FUNCTIONS = [
@@ -320,6 +375,19 @@ const FUNCTIONS = [
   'readdirSync',
   'mkdirSync',
 ] as const;
+
+/**
+ * The file system's error `e` (one with a `code`) with a message that names `file` (`ENOSPC: no
+ * space left on device, write` names none) and its `code` kept; anything else as it is.
+ */
+function named(file: string, e: unknown): unknown {
+  const error = e as NodeJS.ErrnoException;
+  if (typeof error?.code !== 'string') return e; // not the file system's: as it is
+  const message = String(error.message);
+  return Object.assign(new Error(message.includes(file) ? message : `${file}: ${message}`), {
+    code: error?.code,
+  });
+}
 
 /** Whether a process with this id runs (one we may not signal runs too). */
 function alive(pid: number): boolean {

@@ -1,5 +1,6 @@
 import {
   type Activation,
+  checkActivation,
   elu,
   leakyRelu,
   linear,
@@ -14,7 +15,7 @@ import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
 import { momentum } from '../optim/momentum.js';
 import { nesterov } from '../optim/nesterov.js';
-import type { Optimizer, OptimizerName } from '../optim/optimizer.js';
+import { checkOptimizer, type Optimizer } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
 import { sgd } from '../optim/sgd.js';
 import {
@@ -23,6 +24,7 @@ import {
   type RunningScalerState,
   scalerStateProblem,
 } from '../scaling/runningScaler.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
 import { type ModelFile, modelFileSchema } from './modelFile.js';
 
 /**
@@ -47,7 +49,8 @@ export interface LoadedModel {
   readonly scaler: RunningScaler | undefined;
 }
 
-const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
+/** The built-in activations, by the name the model file stores. */
+const ACTIVATIONS: Readonly<Record<string, (alpha: number | undefined) => Activation>> = {
   sigmoid: () => sigmoid,
   tanh: () => tanh,
   linear: () => linear,
@@ -58,7 +61,8 @@ const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
   elu: (alpha) => elu(alpha),
 };
 
-const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Optimizer> = {
+/** The built-in optimizers, by the name the model file stores. */
+const OPTIMIZERS: Readonly<Record<string, (settings: Record<string, number>) => Optimizer>> = {
   sgd,
   momentum,
   nesterov,
@@ -70,7 +74,9 @@ const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Opt
 /**
  * Loads a model file written by `toJSON` (as text or as parsed JSON). A malformed file fails
  * with an Error that names the field that is wrong, such as
- * `fromJSON: layers[1].weights[0] has 2 values, expected 3 (the layer's inputs)`.
+ * `fromJSON: layers[1].weights[0] has 2 values, expected 3 (the layer's inputs)`. A file that
+ * names an activation or optimizer of your own needs its maker in `parts` (see
+ * {@link CustomParts}).
  *
  * @example
  * ```ts
@@ -80,7 +86,8 @@ const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Opt
  * console.log(net.describe()); // 2-1(sigmoid)
  * ```
  */
-export function fromJSON(json: unknown): LoadedModel {
+export function fromJSON(json: unknown, parts?: CustomParts): LoadedModel {
+  const custom = checkCustomParts('fromJSON', parts);
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -118,16 +125,10 @@ export function fromJSON(json: unknown): LoadedModel {
     fanIn = layer.units;
   });
   const scaler = file.scaler && loadScaler(file.scaler, file.inputs, fanIn);
-  const specs = file.layers.map((layer, k) => {
-    try {
-      return {
-        units: layer.units,
-        activation: ACTIVATIONS[layer.activation.name](layer.activation.alpha),
-      };
-    } catch (e) {
-      throw new Error(`fromJSON: layers[${k}].activation.alpha: ${(e as Error).message}`);
-    }
-  });
+  const specs = file.layers.map((layer, k) => ({
+    units: layer.units,
+    activation: makeActivation(layer.activation, k, custom),
+  }));
   const net = new Network(file.inputs, specs);
   file.layers.forEach((layer, k) => {
     const built = net.layers[k];
@@ -138,7 +139,7 @@ export function fromJSON(json: unknown): LoadedModel {
   });
   return {
     network: net,
-    optimizer: file.optimizer && loadOptimizer(file.optimizer, net),
+    optimizer: file.optimizer && loadOptimizer(file.optimizer, net, custom),
     scaler,
   };
 }
@@ -173,29 +174,84 @@ function loadScaler(state: RunningScalerState, inputs: number, outputs: number):
   return scaler;
 }
 
-function loadOptimizer(state: NonNullable<ModelFile['optimizer']>, net: Network): Optimizer {
+/** The activation `saved` names: a built-in one, or one of `custom`'s; checked. */
+function makeActivation(
+  saved: ModelFile['layers'][number]['activation'],
+  k: number,
+  custom: CustomParts,
+): Activation {
+  const field = `layers[${k}].activation`;
+  const { name, alpha } = saved;
+  const own = custom.activations !== undefined && Object.hasOwn(custom.activations, name);
+  const maker = own ? custom.activations?.[name] : builtIn(ACTIVATIONS, name);
+  if (maker === undefined) {
+    throw new Error(
+      `fromJSON: ${field}.name: ${JSON.stringify(name)} is not a built-in activation; pass its maker in parts.activations`,
+    );
+  }
+  let activation: Activation;
+  try {
+    activation = maker(alpha);
+  } catch (e) {
+    throw new Error(`fromJSON: ${field}.alpha: ${(e as Error).message}`);
+  }
+  if (own) checkActivation('fromJSON', activation, `parts.activations.${name}(…)`);
+  checkMadeName(`parts.activations.${name}(…)`, activation.name, name);
+  return activation;
+}
+
+/** The optimizer `state` names, made with its saved settings and restored to it. */
+function loadOptimizer(
+  state: NonNullable<ModelFile['optimizer']>,
+  net: Network,
+  custom: CustomParts,
+): Optimizer {
+  const { name } = state;
+  const own = custom.optimizers !== undefined && Object.hasOwn(custom.optimizers, name);
+  const maker = own ? custom.optimizers?.[name] : builtIn(OPTIMIZERS, name);
+  if (maker === undefined) {
+    throw new Error(
+      `fromJSON: optimizer.name: ${JSON.stringify(name)} is not a built-in optimizer; pass its maker in parts.optimizers`,
+    );
+  }
   let optimizer: Optimizer;
   try {
-    optimizer = OPTIMIZERS[state.name]({
-      ...state.hyperParameters,
-      learningRate: state.learningRate,
-    });
+    optimizer = maker({ ...state.hyperParameters, learningRate: state.learningRate });
   } catch (e) {
     throw new Error(`fromJSON: optimizer.hyperParameters: ${(e as Error).message}`);
   }
-  for (const [name, values] of Object.entries(state.buffers)) {
-    if (values.length !== 0 && values.length !== net.parameters.length) {
-      throw new Error(
-        `fromJSON: optimizer.buffers.${name} has ${values.length} values, expected ${net.parameters.length} (one per parameter)`,
-      );
+  if (own) {
+    checkOptimizer('fromJSON', optimizer, `parts.optimizers.${name}(…)`);
+  } else {
+    for (const [buffer, values] of Object.entries(state.buffers)) {
+      if (values.length !== 0 && values.length !== net.parameters.length) {
+        throw new Error(
+          `fromJSON: optimizer.buffers.${buffer} has ${values.length} values, expected ${net.parameters.length} (one per parameter)`,
+        );
+      }
     }
   }
+  checkMadeName(`parts.optimizers.${name}(…)`, optimizer.name, name);
   try {
     optimizer.restore(state);
   } catch (e) {
     throw new Error(`fromJSON: optimizer: ${(e as Error).message}`);
   }
   return optimizer;
+}
+
+/** `makers[name]` when it is one of the record's own keys (not `constructor` and the like). */
+function builtIn<T>(makers: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(makers, name) ? makers[name] : undefined;
+}
+
+/** A maker of yours must make the part the file names, or a save and load would rename it. */
+function checkMadeName(maker: string, made: string, expected: string): void {
+  if (made !== expected) {
+    throw new Error(
+      `fromJSON: ${maker} made a part named ${JSON.stringify(made)}, the file names ${JSON.stringify(expected)}`,
+    );
+  }
 }
 
 function fieldName(path: readonly PropertyKey[]): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const finite = z.number().finite();
 const activationSchema = z.object({
-  name: z.enum(['sigmoid', 'tanh', 'linear', 'relu', 'leakyRelu', 'softplus', 'elu', 'softmax']),
+  name: z.string().min(1),
   alpha: finite.optional(),
 });
 const layerSchema = z.object({
@@ -12,7 +12,7 @@ const layerSchema = z.object({
   biases: z.array(finite),
 });
 const optimizerSchema = z.object({
-  name: z.enum(['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']),
+  name: z.string().min(1),
   learningRate: finite.nonnegative(),
   hyperParameters: z.record(z.string(), finite),
   steps: z.number().int().nonnegative(),

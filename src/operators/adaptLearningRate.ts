@@ -1,10 +1,11 @@
 import type { OperatorFunction } from 'rxjs';
 import { describeValue } from '../checks/describeValue.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
-import type { RateController } from '../optim/rateController.js';
+import { checkRateController, type RateController } from '../optim/rateController.js';
 import { RollbackPoint } from '../optim/rollbackPoint.js';
 import type { Schedule } from '../optim/schedule.js';
 import type { Sample } from '../samples/sample.js';
@@ -21,7 +22,7 @@ const SCHEDULE_REPORT = 0.01;
 /**
  * Adapts `optimizer.learningRate` to the stream. Put it right after `update` (or `train`) that
  * steps `net` with `optimizer`; it passes every step through and, for each learned step with a
- * finite loss (rejected, held-out and diverged steps are skipped):
+ * finite loss within ±1e145 (rejected, held-out and diverged steps are skipped):
  *
  * - with a {@link RateController} such as `boldDriver()` or `reduceOnPlateau()`: feeds it the
  *   step's prequential loss and the rate the step was learned at, sets the rate it returns for
@@ -76,12 +77,7 @@ export function adaptLearningRate<S extends Sample>(
   checkNetwork('adaptLearningRate', net);
   checkOptimizer('adaptLearningRate', optimizer);
   if (typeof controller === 'function') return scheduled(net, optimizer, controller);
-  const c = controller as Partial<RateController> | null;
-  if (c === null || typeof c !== 'object' || typeof c.observe !== 'function') {
-    throw new TypeError(
-      `adaptLearningRate: expected a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got ${describeValue(controller)}`,
-    );
-  }
+  checkRateController('adaptLearningRate', controller);
   return statefulMap(() => {
     const point = new RollbackPoint(net, optimizer);
     /** The seq of the first learned sample after the last save; -1 until it arrives. */
@@ -149,7 +145,10 @@ function scheduled<S extends Sample>(
   });
 }
 
-/** The step if it was learned from with a finite loss, `undefined` if it passes untouched. */
+/**
+ * The step if it was learned from with a finite loss within ±MAX_MAGNITUDE (what a controller
+ * accepts), `undefined` if it passes untouched.
+ */
 function learnedStep<S extends Sample>(input: Step<S>, net: Network): StepContext<S> | undefined {
   const step = checkStep<S>(
     'adaptLearningRate',
@@ -159,7 +158,7 @@ function learnedStep<S extends Sample>(input: Step<S>, net: Network): StepContex
     'the steps of update(net, optimizer); put adaptLearningRate after update or train',
     net,
   );
-  if (!step.learn || !Number.isFinite(step.loss)) return undefined;
+  if (!step.learn || !withinMaxMagnitude(step.loss)) return undefined;
   if (step.stage !== Stage.Updated) {
     throw new TypeError(
       'adaptLearningRate: expected updated steps; put adaptLearningRate after update or train',

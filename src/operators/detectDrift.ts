@@ -1,7 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkBoolean, checkOptions } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { DriftAction } from '../drift/driftAction.js';
-import type { DriftDetector } from '../drift/driftDetector.js';
+import { checkDriftDetector, type DriftDetector } from '../drift/driftDetector.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
@@ -30,8 +32,9 @@ export interface DetectDriftOptions {
  * was done (the actions' own words, joined by `; `, or `none`). Place it after `train` or
  * `update`, so that the actions take effect from the next sample on.
  *
- * Steps that are not learned from (rejected or held out) and steps whose loss is not finite
- * (their update was skipped as diverged) pass through without reaching the detector.
+ * Steps that are not learned from (rejected or held out) and steps whose loss is not finite or
+ * beyond ±1e145 (`MAX_MAGNITUDE`; such an update was skipped as diverged) pass through without
+ * reaching the detector, so its sums stay finite.
  *
  * Each subscription works on its own `detector.clone()`: the detector you pass is a template,
  * never changed, and two subscriptions never share what they have seen. Pass a detector whose
@@ -84,27 +87,9 @@ export function detectDrift<S extends Sample>(
   detector: DriftDetector,
   options: DetectDriftOptions = {},
 ): OperatorFunction<Step<S>, Step<S>> {
-  const d = detector as Partial<DriftDetector> | null;
-  if (
-    d === null ||
-    typeof d !== 'object' ||
-    typeof d.update !== 'function' ||
-    typeof d.clone !== 'function' ||
-    typeof d.name !== 'string'
-  ) {
-    throw new TypeError(
-      `detectDrift: expected a drift detector such as pageHinkley() or adwin(), got ${describeValue(detector)}`,
-    );
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `detectDrift: options must be an object { onDrift?, clone? }, got ${describeValue(options)}`,
-    );
-  }
-  const cloned = options.clone ?? true;
-  if (typeof cloned !== 'boolean') {
-    throw new TypeError(`detectDrift: clone must be a boolean, got ${describeValue(cloned)}`);
-  }
+  checkDriftDetector('detectDrift', detector);
+  const { clone: cloned = true } = checkOptions<DetectDriftOptions>('detectDrift', options);
+  checkBoolean('detectDrift', 'clone', cloned);
   const onDrift = options.onDrift;
   const actions: readonly DriftAction[] =
     onDrift === undefined ? [] : Array.isArray(onDrift) ? [...onDrift] : [onDrift as DriftAction];
@@ -137,7 +122,7 @@ export function detectDrift<S extends Sample>(
           );
         }
         const value = step.loss;
-        if (!Number.isFinite(value) || !live.update(value)) return step;
+        if (!withinMaxMagnitude(value) || !live.update(value)) return step;
         let action = 'none';
         for (let k = 0; k < responses.length; k++) {
           const done = responses[k](step);

@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import { MAX_MAGNITUDE } from '../checks/maxMagnitude.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
 import { readSample } from '../samples/readSample.js';
@@ -85,9 +86,19 @@ export class Forwarder<S extends Sample> {
       return step;
     }
     this.net.forward(trace);
-    const scaler = sample.scaler;
+    this.fillOutputs(step);
+    return step;
+  }
+
+  /**
+   * @internal Sets `output` and `actual` of a step whose prediction and target are in place: in
+   * real units when the sample carries a scaler, held within ±MAX_MAGNITUDE (the mini-batch
+   * path of `train` calls it as it emits each step).
+   */
+  fillOutputs(step: StepContext<S>): void {
+    const scaler = step.sample.scaler;
     if (scaler === undefined) {
-      step.output = step.prediction;
+      step.output = bounded(step.prediction) ? step.prediction : this.boundedCopy(step);
       step.actual = step.target;
     } else {
       step.unscaled ??= {
@@ -95,14 +106,48 @@ export class Forwarder<S extends Sample> {
         actual: new Float64Array(this.net.outputs),
       };
       scaler.inverseTargets(step.prediction, step.unscaled.output);
+      bound(step.unscaled.output);
       step.output = step.unscaled.output;
       if (step.target === undefined) {
         step.actual = undefined;
       } else {
-        scaler.inverseTargets(step.target, step.unscaled.actual);
+        if (scaler.inverseActual !== undefined) {
+          scaler.inverseActual(step.target, step.unscaled.actual);
+        } else {
+          scaler.inverseTargets(step.target, step.unscaled.actual);
+        }
         step.actual = step.unscaled.actual;
       }
     }
-    return step;
+  }
+
+  /** The prediction copied into the real-unit buffer and held within ±MAX_MAGNITUDE. */
+  private boundedCopy(step: StepContext<S>): Float64Array {
+    step.unscaled ??= {
+      output: new Float64Array(this.net.outputs),
+      actual: new Float64Array(this.net.outputs),
+    };
+    const out = step.unscaled.output;
+    out.set(step.prediction);
+    bound(out);
+    return out;
+  }
+}
+
+/** Whether every value is within ±MAX_MAGNITUDE or NaN. */
+function bounded(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > MAX_MAGNITUDE || v < -MAX_MAGNITUDE) return false;
+  }
+  return true;
+}
+
+/** Holds every value within ±MAX_MAGNITUDE (NaN stays NaN), so that squared errors sum finitely. */
+function bound(values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > MAX_MAGNITUDE) values[i] = MAX_MAGNITUDE;
+    else if (v < -MAX_MAGNITUDE) values[i] = -MAX_MAGNITUDE;
   }
 }

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adagrad}. */
@@ -10,17 +11,16 @@ export interface AdagradOptions {
 }
 
 class Adagrad extends BufferedOptimizer {
-  readonly name = 'adagrad' as const;
+  private readonly epsilon: number;
+  constructor(options: AdagradOptions) {
+    const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    super('adagrad', options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
+    this.epsilon = epsilon;
+  }
   protected readonly code = 3;
   protected hyper(_t: number, into: Float64Array): void {
     into[0] = this.rate;
     into[1] = this.epsilon;
-  }
-  private readonly epsilon: number;
-  constructor(options: AdagradOptions) {
-    const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
-    this.epsilon = epsilon;
   }
   protected kernel(
     p: Float64Array,

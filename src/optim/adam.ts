@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adam}. */
@@ -14,7 +15,18 @@ export interface AdamOptions {
 }
 
 class Adam extends BufferedOptimizer {
-  readonly name = 'adam' as const;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  constructor(options: AdamOptions) {
+    const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
+    const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
+    const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    super('adam', options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+  }
   protected readonly code = 5;
   protected hyper(t: number, into: Float64Array): void {
     into[0] = this.rate;
@@ -23,18 +35,6 @@ class Adam extends BufferedOptimizer {
     into[3] = this.epsilon;
     into[4] = 1 / (1 - this.beta1 ** t);
     into[5] = 1 / (1 - this.beta2 ** t);
-  }
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly epsilon: number;
-  constructor(options: AdamOptions) {
-    const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
-    const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
-    const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
   }
   protected kernel(
     p: Float64Array,

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link momentum} and {@link nesterov}. */
@@ -10,17 +11,16 @@ export interface MomentumOptions {
 }
 
 class Momentum extends BufferedOptimizer {
-  readonly name = 'momentum' as const;
+  private readonly alpha: number;
+  constructor(options: MomentumOptions) {
+    const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
+    super('momentum', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    this.alpha = alpha;
+  }
   protected readonly code = 1;
   protected hyper(_t: number, into: Float64Array): void {
     into[0] = this.rate;
     into[1] = this.alpha;
-  }
-  private readonly alpha: number;
-  constructor(options: MomentumOptions) {
-    const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
-    this.alpha = alpha;
   }
   protected kernel(
     p: Float64Array,

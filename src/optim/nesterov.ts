@@ -1,19 +1,19 @@
+import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { MomentumOptions } from './momentum.js';
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 class Nesterov extends BufferedOptimizer {
-  readonly name = 'nesterov' as const;
+  private readonly alpha: number;
+  constructor(options: MomentumOptions) {
+    const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
+    super('nesterov', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    this.alpha = alpha;
+  }
   protected readonly code = 2;
   protected hyper(_t: number, into: Float64Array): void {
     into[0] = this.rate;
     into[1] = this.alpha;
-  }
-  private readonly alpha: number;
-  constructor(options: MomentumOptions) {
-    const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
-    this.alpha = alpha;
   }
   protected kernel(
     p: Float64Array,

@@ -1,3 +1,11 @@
+import {
+  checkBoolean,
+  checkMethods,
+  checkNonEmptyString,
+  checkObject,
+  checkString,
+} from '../checks/argumentChecks.js';
+
 /**
  * A loss-driven learning-rate controller, such as {@link boldDriver} or
  * {@link reduceOnPlateau}. `adaptLearningRate(net, optimizer, controller)` feeds it the
@@ -33,8 +41,10 @@ export interface RateController {
   /** The name its state is saved under, such as `boldDriver`. */
   readonly name: string;
   /**
-   * Feeds one learned sample: its prequential loss (a finite number) and the learning rate it
-   * was learned at. Returns the rate for the samples that follow — `rate` itself to keep it.
+   * Feeds one learned sample: its prequential loss (a finite number within ±1e145,
+   * `MAX_MAGNITUDE`; `adaptLearningRate` passes no other) and the learning rate it was learned
+   * at. Returns the rate for the samples that follow — `rate` itself to keep it. The built-in
+   * controllers throw a RangeError for any other loss, and change nothing.
    */
   observe(loss: number, rate: number): number;
   /**
@@ -82,4 +92,32 @@ export interface RateControllerState {
   readonly options: Readonly<Record<string, number | boolean>>;
   /** The running values (sums, counts, previous or best means). */
   readonly values: Readonly<Record<string, number | null>>;
+}
+
+/**
+ * Throws a TypeError naming `owner` and the member unless `controller` has everything the
+ * library calls on a {@link RateController}.
+ *
+ * @example
+ * ```ts
+ * checkRateController('adaptLearningRate', { name: 'mine', observe: (_loss, rate) => rate });
+ * // TypeError: adaptLearningRate: controller.boundary must be true or false, got undefined
+ * ```
+ */
+export function checkRateController(
+  owner: string,
+  controller: unknown,
+  name = 'controller',
+): asserts controller is RateController {
+  const c = checkObject<Partial<RateController>>(
+    owner,
+    name,
+    controller,
+    'a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial })',
+  );
+  checkNonEmptyString(owner, `${name}.name`, c.name);
+  checkBoolean(owner, `${name}.boundary`, c.boundary);
+  checkBoolean(owner, `${name}.rollback`, c.rollback);
+  checkString(owner, `${name}.reason`, c.reason);
+  checkMethods(owner, name, c, ['observe', 'reset', 'state', 'restore']);
 }

@@ -61,7 +61,7 @@ class ReduceOnPlateau implements RateController {
       true,
     );
     this.min = checkRate('reduceOnPlateau', 'min', o.min ?? 0);
-    this.losses = new WindowMean(this.window);
+    this.losses = new WindowMean(this.window, 'reduceOnPlateau');
     this.options = Object.freeze({
       patience: this.patience,
       factor: this.factor,

@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 import { checkRange } from './optionChecks.js';
 
 /** Options of {@link rmsprop}. */
@@ -12,22 +13,21 @@ export interface RmspropOptions {
 }
 
 class Rmsprop extends BufferedOptimizer {
-  readonly name = 'rmsprop' as const;
+  private readonly decay: number;
+  private readonly epsilon: number;
+  constructor(options: RmspropOptions) {
+    const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
+    const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    super('rmsprop', options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
+    this.decay = decay;
+    this.epsilon = epsilon;
+  }
   protected readonly code = 4;
   protected hyper(_t: number, into: Float64Array): void {
     into[0] = this.rate;
     into[1] = this.decay;
     into[2] = 1 - this.decay;
     into[3] = this.epsilon;
-  }
-  private readonly decay: number;
-  private readonly epsilon: number;
-  constructor(options: RmspropOptions) {
-    const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
-    const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
-    this.decay = decay;
-    this.epsilon = epsilon;
   }
   protected kernel(
     p: Float64Array,

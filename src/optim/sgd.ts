@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -7,13 +8,12 @@ export interface SgdOptions {
 }
 
 class Sgd extends BufferedOptimizer {
-  readonly name = 'sgd' as const;
+  constructor(options: SgdOptions) {
+    super('sgd', options.learningRate ?? 0.01, {}, []);
+  }
   protected readonly code = 0;
   protected hyper(_t: number, into: Float64Array): void {
     into[0] = this.rate;
-  }
-  constructor(options: SgdOptions) {
-    super(options.learningRate ?? 0.01, {}, []);
   }
   protected kernel(
     p: Float64Array,

@@ -1,10 +1,12 @@
+import { MAX_MAGNITUDE, withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { Trace } from '../core/trace.js';
 import type { Malformed, Sample } from './sample.js';
 import { SampleError } from './sampleError.js';
 
 /**
  * Validates `sample.x` and copies it into `trace.input`; with `withTarget`, validates
- * `sample.y` too and copies it into `trace.target`. Allocates nothing.
+ * `sample.y` too and copies it into `trace.target`. Every value must be a finite number within
+ * ±{@link MAX_MAGNITUDE} (a larger one is rejected as `outOfRange`). Allocates nothing.
  *
  * @returns whether the sample has a target (always false without `withTarget`).
  * @throws SampleError naming `operator`, `seq`, the field and the value.
@@ -36,8 +38,7 @@ export function readSample(
         `must have ${target.length} values, not one number`,
       );
     }
-    if (!Number.isFinite(y))
-      throw new SampleError(operator, seq, 'y', y, 'must be a finite number');
+    checkValue(operator, seq, 'y', y);
     target[0] = y;
     return true;
   }
@@ -66,11 +67,24 @@ function copyVector(
   }
   for (let i = 0; i < into.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) {
-      throw new SampleError(operator, seq, `${field}[${i}]`, v, 'must be a finite number');
-    }
+    if (!withinMaxMagnitude(v)) checkValue(operator, seq, `${field}[${i}]`, v);
     into[i] = v;
   }
+}
+
+/** Throws the SampleError of a value that is not a finite number within ±MAX_MAGNITUDE. */
+function checkValue(operator: string, seq: number, field: string, v: unknown): void {
+  if (withinMaxMagnitude(v)) return;
+  if (!Number.isFinite(v))
+    throw new SampleError(operator, seq, field, v, 'must be a finite number');
+  throw new SampleError(
+    operator,
+    seq,
+    field,
+    v,
+    `must be within ±${MAX_MAGNITUDE} (larger values would overflow the running statistics)`,
+    'outOfRange',
+  );
 }
 
 /** Rejects a sample its source marked as malformed, with the source's own diagnosis. */
@@ -84,6 +98,6 @@ function throwMalformed(operator: string, seq: number, malformed: Malformed): ne
     String(malformed.field),
     malformed.value,
     String(malformed.problem),
-    'malformed',
+    malformed.reason === 'tooLarge' ? 'tooLarge' : 'malformed',
   );
 }

@@ -1,7 +1,9 @@
 /**
  * Why a sample was rejected: not an object, a vector of the wrong length, a value that is not
- * a number, a value that is NaN or ±Infinity, no target where learning needs one, or an item
- * its source could not parse (see `Sample.malformed`).
+ * a number, a value that is NaN or ±Infinity, a finite value beyond ±1e145 (`outOfRange`: it
+ * would overflow a running statistic, see `MAX_MAGNITUDE`), no target where learning needs
+ * one, an item its source could not parse (see `Sample.malformed`), or a record its source
+ * passed over because it is longer than the record size limit (`tooLarge`).
  */
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -11,7 +13,7 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
  * @example
  * ```ts
  * import { REJECTION_REASONS } from 'streamprop';
- * console.log(REJECTION_REASONS.join(', ')); // notObject, length, notNumber, nonFinite, missingTarget, malformed
+ * console.log(REJECTION_REASONS.join(', ')); // notObject, length, notNumber, nonFinite, outOfRange, missingTarget, malformed, tooLarge
  * ```
  */
 export const REJECTION_REASONS = [
@@ -19,8 +21,10 @@ export const REJECTION_REASONS = [
   'length',
   'notNumber',
   'nonFinite',
+  'outOfRange',
   'missingTarget',
   'malformed',
+  'tooLarge',
 ] as const;
 
 /**

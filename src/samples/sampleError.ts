@@ -1,4 +1,5 @@
 import { describeValue } from '../checks/describeValue.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { RejectionReason } from './rejection.js';
 
 /**
@@ -52,5 +53,6 @@ function reasonOf(field: string, value: unknown): RejectionReason {
   if (field === 'sample') return 'notObject';
   if (field.endsWith('.length')) return 'length';
   if (value === undefined && field === 'y') return 'missingTarget';
-  return typeof value === 'number' ? 'nonFinite' : 'notNumber';
+  if (typeof value !== 'number') return 'notNumber';
+  return Number.isFinite(value) && !withinMaxMagnitude(value) ? 'outOfRange' : 'nonFinite';
 }

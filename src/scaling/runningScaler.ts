@@ -197,7 +197,7 @@ function restoreStats(
  * const scaler = runningScaler({ method: minMax([-1, 1]), inputs: 2 });
  * from([{ x: [0, 100] }, { x: [10, 300] }, { x: [5, 200] }])
  *   .pipe(normalize({ scaler }))
- *   .subscribe((s) => console.log(Array.from(s.x))); // [0, 0], [20, 4], [0, 0]
+ *   .subscribe((s) => console.log(Array.from(s.x))); // [0, 0], [1, 1], [0, 0]
  * console.log(scaler.inputStats?.min, scaler.inputStats?.max); // [0, 100], [10, 300]
  * ```
  */

@@ -1,3 +1,5 @@
+import { checkBoundedNumber } from '../checks/argumentChecks.js';
+import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 /**
  * The saved state of a {@link RunningStats}, as plain JSON values (every number finite).
  *
@@ -82,7 +84,8 @@ export class RunningStats {
   /**
    * Adds one vector. Checks it first, so a wrong one changes nothing.
    *
-   * @throws RangeError when `values` does not have `dimensions` finite numbers.
+   * @throws RangeError when `values` does not have `dimensions` finite numbers within ±1e145
+   * (`MAX_MAGNITUDE`: with larger ones the sum of squares M2 could overflow to Infinity).
    */
   push(values: ArrayLike<number>): void {
     const dims = this.dimensions;
@@ -90,11 +93,8 @@ export class RunningStats {
       throw new RangeError(`RunningStats: expected ${dims} values, got ${String(values.length)}`);
     }
     for (let i = 0; i < dims; i++) {
-      if (!Number.isFinite(values[i])) {
-        throw new RangeError(
-          `RunningStats: value ${i} must be a finite number, got ${String(values[i])}`,
-        );
-      }
+      if (!withinMaxMagnitude(values[i]))
+        checkBoundedNumber('RunningStats', `values[${i}]`, values[i]);
     }
     const n = ++this.n;
     const mean = this.mean;

@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
 import type { PredictionSlot, WireKey } from './frames.js';
 import type { Topic } from './protocol.js';
 
@@ -10,6 +9,21 @@ export const MAX_QUEUED_EVENTS = 256;
 export const DEFAULT_RATE_HZ = 10;
 
 const sendOptions = { binary: false } as const;
+
+/**
+ * @internal The part of a `ws` WebSocket that a {@link ClientQueue} and the socket server use.
+ * Structural, so that the package's type declarations never import `ws` (whose types are not
+ * among the package's dependencies).
+ */
+export interface ClientSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: Buffer | string, options: { readonly binary: boolean }): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  ping(): void;
+  once(event: 'close', listener: () => void): unknown;
+}
 
 /**
  * @internal One connected client and its bounded queue: the latest metrics frame per key
@@ -48,7 +62,7 @@ export class ClientQueue {
    * being off).
    */
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: ClientSocket,
     private readonly raw: Duplex,
     readonly producer: boolean,
     private readonly limit: number,

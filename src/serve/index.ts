@@ -1,4 +1,8 @@
-// streamprop/serve: the WebSocket server, the dashboard and the wire protocol.
+/**
+ * streamprop/serve: the WebSocket server, the dashboard and the wire protocol.
+ *
+ * @module streamprop/serve
+ */
 export {
   type ClientMessage,
   ERROR_CODES,

@@ -38,7 +38,9 @@ export interface Step<S extends Sample = Sample> {
   readonly target: Float64Array | undefined;
   /**
    * The prediction in the sample's real units: `prediction` itself unless the sample carries
-   * a `scaler` (from `normalize()`), in which case the inverse-scaled prediction.
+   * a `scaler` (from `normalize()`), in which case the inverse-scaled prediction. It is held
+   * within ±1e145 (`MAX_MAGNITUDE`, a copy when `prediction` is beyond), so that the error
+   * metrics' sums of squares stay finite; NaN stays NaN.
    */
   readonly output: Float64Array;
   /** The target in real units, like {@link Step.output}; `undefined` without a target. */

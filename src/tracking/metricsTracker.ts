@@ -270,6 +270,8 @@ export class MetricsTracker {
     const reasons = read.child(s, 'rejectedByReason', '');
     let sum = 0;
     const byReason = REJECTION_REASONS.map((reason) => {
+      // A state saved before a reason existed has no count for it: none were rejected so.
+      if (reasons[reason] === undefined) return 0;
       const n = read.number(reasons, reason, 'rejectedByReason', { integer: true, min: 0 });
       sum += n;
       return n;

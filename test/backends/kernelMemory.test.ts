@@ -14,6 +14,7 @@ import {
   tanh,
   wasmBackend,
 } from '../../src/index.js';
+import { fusedStep } from '../optim/fixtures.js';
 import { sleep, until } from '../polling.js';
 
 setFlagsFromString('--expose-gc');
@@ -65,7 +66,7 @@ describe('the kernels’ memory', () => {
         const trace = net.createTrace();
         net.forward(trace);
         net.backward(trace, mse());
-        sgd().stepFrom(net, trace);
+        fusedStep(sgd(), net, trace);
       }
     };
     // Collected, the arrays of all but the live networks come back.

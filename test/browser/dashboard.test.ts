@@ -27,10 +27,10 @@ import { type DashboardServer, serve } from '../../src/serve/serve.js';
 import type { Step } from '../../src/steps/step.js';
 import { sineFeed } from '../../streams/sineFeed.js';
 import { sleep } from '../polling.js';
+import { runsWith } from '../requiredTool.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-const inCI = Boolean(process.env.CI);
 const RESULTS = 'test-results';
 
 /** The figures of the page: data-figure name, and whether it is a count. */
@@ -45,194 +45,203 @@ const FIGURES = [
   ['seq', true],
 ] as const;
 
-describe.skipIf(!haveChromium && !inCI)('dashboard in headless Chromium', () => {
-  let browser: Browser;
-  const problemsOf = new Map<Page, string[]>();
-  const shownOf = new Map<Page, unknown>();
+describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
+  'dashboard in headless Chromium',
+  () => {
+    let browser: Browser;
+    const problemsOf = new Map<Page, string[]>();
+    const shownOf = new Map<Page, unknown>();
 
-  beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    if (!existsSync('dist/dashboard/index.html')) {
-      throw new Error('dist/dashboard/ is missing: run npm run build first');
-    }
-    mkdirSync(RESULTS, { recursive: true });
-    // launch() gives Chromium a fresh, temporary --user-data-dir of its own, removed on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  it('fills its charts and shows exactly the figures of the latest metrics frame', {
-    timeout: 120_000,
-  }, async () => {
-    const learner = sensorLearner();
-    const server = await serve(learner.steps, {
-      metrics: { window: 200, everyMs: 50 },
-      network: learner.net,
-      optimizer: learner.optimizer,
-    });
-    const watcher = await watch(server, ['metrics']);
-    const page = await openPage(server.url, { width: 1366, height: 768 });
-    try {
-      await waitForPoints(page, 100);
-      await page.waitForSelector('[data-figure="drifts"][data-value]:not([data-value="0"])', {
-        timeout: 20_000,
-      });
-      expect(await page.getAttribute('#connection', 'data-connection')).toBe('open');
-      expect(await page.textContent('#model')).toBe('8 → 16 tanh → 1 linear · rmsprop η 0.002');
-
-      // Pause the feed: after at most one more snapshot the server's latest metrics stay put.
-      learner.pause();
-      const frame = await settled(page, watcher.lastMetrics);
-      expect(frame.rejected).toBeGreaterThan(0);
-      expect(frame.drifts).toBeGreaterThan(0);
-      for (const [name, integer] of FIGURES) {
-        const cell = page.locator(`[data-figure="${name}"]`);
-        const expected = frame[name] ?? undefined;
-        const value = await cell.getAttribute('data-value');
-        if (expected === undefined) expect(value, name).toBeNull();
-        else expect(Number(value), name).toBe(expected);
-        expect(await cell.textContent(), name).toBe(formatFigure(expected, integer));
+    beforeAll(async () => {
+      if (!haveChromium) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+      if (!existsSync('dist/dashboard/index.html')) {
+        throw new Error('dist/dashboard/ is missing: run npm run build first');
       }
-      expect(watcher.invalid).toEqual([]);
-      // The drift events reached the page's log.
-      expect(await page.locator('#event-log li[data-kind="drift"]').count()).toBeGreaterThan(0);
-      await page.screenshot({ path: join(RESULTS, 'dashboard.png') });
-      await page.setViewportSize({ width: 1920, height: 1080 });
-      await sleep(300);
-      await page.screenshot({ path: join(RESULTS, 'dashboard-1920.png') });
-      // Hovering a chart reads its values out next to the title.
-      const plot = await page.locator('[data-chart="error"] .plot').boundingBox();
-      expect(plot).not.toBeNull();
-      if (plot !== null) await page.mouse.move(plot.x + plot.width * 0.6, plot.y + plot.height / 2);
-      await page.waitForSelector('[data-chart="error"] .readout:has-text("RMSE")', {
-        timeout: 5000,
+      mkdirSync(RESULTS, { recursive: true });
+      // launch() gives Chromium a fresh, temporary --user-data-dir of its own, removed on close.
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
-      expect(await page.textContent('[data-chart="error"] .readout')).toMatch(
-        /^\d\d:\d\d:\d\d(\.\d{1,3})? · RMSE \S+ · MAE \S+$/,
-      );
-      await page.screenshot({ path: join(RESULTS, 'dashboard-hover.png') });
-    } finally {
-      await closePage(page);
-      watcher.close();
-      await server.close();
-    }
-  });
+    });
 
-  it('offers a key selector when there are several keys, and shows the chosen key', async () => {
-    const learner = sensorLearner((sample, i) => ({
-      ...sample,
-      key: i % 2 === 0 ? 'north' : 'south',
-    }));
-    const server = await serve(learner.steps, { metrics: { window: 100, everyMs: 50 } });
-    const page = await openPage(server.url, { width: 1366, height: 768 });
-    try {
-      await page.waitForSelector('#key-picker:not([hidden])', { timeout: 20_000 });
-      const options = await page.locator('#key-select option').allTextContents();
-      expect(options.sort()).toEqual(['north', 'south']);
-      await page.selectOption('#key-select', 'south');
-      await page.waitForSelector('#figures[data-key="south"]', { timeout: 10_000 });
-      await page.screenshot({ path: join(RESULTS, 'dashboard-keys.png') });
-    } finally {
-      await closePage(page);
-      await server.close();
-    }
-  });
+    afterAll(async () => {
+      await browser?.close();
+    });
 
-  it('connects with ?token= as a subprotocol, and stays out without it', async () => {
-    const learner = sensorLearner();
-    const server = await serve(learner.steps, { token: 's3cret', metrics: { everyMs: 50 } });
-    const withToken = await openPage(`${server.url}?token=s3cret`, { width: 1366, height: 768 });
-    const without = await openPage(server.url, { width: 1366, height: 768 });
-    try {
-      await withToken.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
-      expect(await withToken.getAttribute('#connection', 'data-connection')).toBe('open');
-      await without.waitForSelector('#connection[data-connection="waiting"]', { timeout: 20_000 });
-      expect(await without.getAttribute('#figures', 'data-seq')).toBeNull();
-    } finally {
-      await closePage(withToken);
-      await closePage(without);
-      await server.close();
-    }
-  });
+    it('fills its charts and shows exactly the figures of the latest metrics frame', {
+      timeout: 120_000,
+    }, async () => {
+      const learner = sensorLearner();
+      const server = await serve(learner.steps, {
+        metrics: { window: 200, everyMs: 50 },
+        network: learner.net,
+        optimizer: learner.optimizer,
+      });
+      const watcher = await watch(server, ['metrics']);
+      const page = await openPage(server.url, { width: 1366, height: 768 });
+      try {
+        await waitForPoints(page, 100);
+        await page.waitForSelector('[data-figure="drifts"][data-value]:not([data-value="0"])', {
+          timeout: 20_000,
+        });
+        expect(await page.getAttribute('#connection', 'data-connection')).toBe('open');
+        expect(await page.textContent('#model')).toBe('8 → 16 tanh → 1 linear · rmsprop η 0.002');
 
-  it('reconnects with backoff when the server goes away and comes back', async () => {
-    const first = await serve(sensorLearner().steps, { metrics: { everyMs: 50 } });
-    const page = await openPage(first.url, { width: 1366, height: 768 });
-    const port = first.port;
-    let second: DashboardServer | undefined;
-    try {
-      await page.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
-      await first.close();
-      await page.waitForSelector('#connection[data-connection="waiting"]', { timeout: 20_000 });
-      await page.screenshot({ path: join(RESULTS, 'dashboard-disconnected.png') });
-      second = await serve(sensorLearner().steps, { port, metrics: { everyMs: 50 } });
-      await page.waitForSelector('#connection[data-connection="open"]', { timeout: 20_000 });
-      // The new run starts from seq 0: the page starts its series afresh and fills them again.
-      await page.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
-    } finally {
-      await closePage(page);
-      await second?.close();
-    }
-  });
-
-  async function openPage(url: string, viewport: { width: number; height: number }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    const problems: string[] = [];
-    const consoleLines: string[] = [];
-    page.on('pageerror', (error) => problems.push(String(error)));
-    page.on('console', (message) => {
-      consoleLines.push(`${message.type()}: ${message.text()}`);
-      if (
-        message.type() === 'error' &&
-        !/^WebSocket connection to .* failed/.test(message.text())
-      ) {
-        problems.push(message.text());
+        // Pause the feed: after at most one more snapshot the server's latest metrics stay put.
+        learner.pause();
+        const frame = await settled(page, watcher.lastMetrics);
+        expect(frame.rejected).toBeGreaterThan(0);
+        expect(frame.drifts).toBeGreaterThan(0);
+        for (const [name, integer] of FIGURES) {
+          const cell = page.locator(`[data-figure="${name}"]`);
+          const expected = frame[name] ?? undefined;
+          const value = await cell.getAttribute('data-value');
+          if (expected === undefined) expect(value, name).toBeNull();
+          else expect(Number(value), name).toBe(expected);
+          expect(await cell.textContent(), name).toBe(formatFigure(expected, integer));
+        }
+        expect(watcher.invalid).toEqual([]);
+        // The drift events reached the page's log.
+        expect(await page.locator('#event-log li[data-kind="drift"]').count()).toBeGreaterThan(0);
+        await page.screenshot({ path: join(RESULTS, 'dashboard.png') });
+        await page.setViewportSize({ width: 1920, height: 1080 });
+        await sleep(300);
+        await page.screenshot({ path: join(RESULTS, 'dashboard-1920.png') });
+        // Hovering a chart reads its values out next to the title.
+        const plot = await page.locator('[data-chart="error"] .plot').boundingBox();
+        expect(plot).not.toBeNull();
+        if (plot !== null)
+          await page.mouse.move(plot.x + plot.width * 0.6, plot.y + plot.height / 2);
+        await page.waitForSelector('[data-chart="error"] .readout:has-text("RMSE")', {
+          timeout: 5000,
+        });
+        expect(await page.textContent('[data-chart="error"] .readout')).toMatch(
+          /^\d\d:\d\d:\d\d(\.\d{1,3})? · RMSE \S+ · MAE \S+$/,
+        );
+        await page.screenshot({ path: join(RESULTS, 'dashboard-hover.png') });
+      } finally {
+        await closePage(page);
+        watcher.close();
+        await server.close();
       }
     });
-    problemsOf.set(page, problems);
-    // When a test fails, say what the page showed (just before it closed) and logged.
-    onTestFailed(() => {
-      console.error(
-        `page ${url}: ${shownOf.get(page)}\nproblems: ${problems.join('\n')}\nconsole:\n${consoleLines.join('\n')}`,
-      );
-    });
-    await page.goto(url);
-    return page;
-  }
 
-  /** Closes a page; it must have had no script error and no console error but connection ones. */
-  async function closePage(page: Page): Promise<void> {
-    shownOf.set(
-      page,
-      await page
-        .evaluate(
-          `JSON.stringify({ connection: document.querySelector('#connection')?.outerHTML,
+    it('offers a key selector when there are several keys, and shows the chosen key', async () => {
+      const learner = sensorLearner((sample, i) => ({
+        ...sample,
+        key: i % 2 === 0 ? 'north' : 'south',
+      }));
+      const server = await serve(learner.steps, { metrics: { window: 100, everyMs: 50 } });
+      const page = await openPage(server.url, { width: 1366, height: 768 });
+      try {
+        await page.waitForSelector('#key-picker:not([hidden])', { timeout: 20_000 });
+        const options = await page.locator('#key-select option').allTextContents();
+        expect(options.sort()).toEqual(['north', 'south']);
+        await page.selectOption('#key-select', 'south');
+        await page.waitForSelector('#figures[data-key="south"]', { timeout: 10_000 });
+        await page.screenshot({ path: join(RESULTS, 'dashboard-keys.png') });
+      } finally {
+        await closePage(page);
+        await server.close();
+      }
+    });
+
+    it('connects with ?token= as a subprotocol, and stays out without it', async () => {
+      const learner = sensorLearner();
+      const server = await serve(learner.steps, { token: 's3cret', metrics: { everyMs: 50 } });
+      const withToken = await openPage(`${server.url}?token=s3cret`, { width: 1366, height: 768 });
+      const without = await openPage(server.url, { width: 1366, height: 768 });
+      try {
+        await withToken.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
+        expect(await withToken.getAttribute('#connection', 'data-connection')).toBe('open');
+        await without.waitForSelector('#connection[data-connection="waiting"]', {
+          timeout: 20_000,
+        });
+        expect(await without.getAttribute('#figures', 'data-seq')).toBeNull();
+      } finally {
+        await closePage(withToken);
+        await closePage(without);
+        await server.close();
+      }
+    });
+
+    it('reconnects with backoff when the server goes away and comes back', async () => {
+      const first = await serve(sensorLearner().steps, { metrics: { everyMs: 50 } });
+      const page = await openPage(first.url, { width: 1366, height: 768 });
+      const port = first.port;
+      let second: DashboardServer | undefined;
+      try {
+        await page.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
+        await first.close();
+        await page.waitForSelector('#connection[data-connection="waiting"]', { timeout: 20_000 });
+        await page.screenshot({ path: join(RESULTS, 'dashboard-disconnected.png') });
+        second = await serve(sensorLearner().steps, { port, metrics: { everyMs: 50 } });
+        await page.waitForSelector('#connection[data-connection="open"]', { timeout: 20_000 });
+        // The new run starts from seq 0: the page starts its series afresh and fills them again.
+        await page.waitForSelector('#figures[data-seq]', { timeout: 20_000 });
+      } finally {
+        await closePage(page);
+        await second?.close();
+      }
+    });
+
+    async function openPage(
+      url: string,
+      viewport: { width: number; height: number },
+    ): Promise<Page> {
+      const page = await browser.newPage({ viewport });
+      const problems: string[] = [];
+      const consoleLines: string[] = [];
+      page.on('pageerror', (error) => problems.push(String(error)));
+      page.on('console', (message) => {
+        consoleLines.push(`${message.type()}: ${message.text()}`);
+        if (
+          message.type() === 'error' &&
+          !/^WebSocket connection to .* failed/.test(message.text())
+        ) {
+          problems.push(message.text());
+        }
+      });
+      problemsOf.set(page, problems);
+      // When a test fails, say what the page showed (just before it closed) and logged.
+      onTestFailed(() => {
+        console.error(
+          `page ${url}: ${shownOf.get(page)}\nproblems: ${problems.join('\n')}\nconsole:\n${consoleLines.join('\n')}`,
+        );
+      });
+      await page.goto(url);
+      return page;
+    }
+
+    /** Closes a page; it must have had no script error and no console error but connection ones. */
+    async function closePage(page: Page): Promise<void> {
+      shownOf.set(
+        page,
+        await page
+          .evaluate(
+            `JSON.stringify({ connection: document.querySelector('#connection')?.outerHTML,
             figures: { ...document.querySelector('#figures')?.dataset },
             keys: [...document.querySelectorAll('#key-select option')].map((o) => o.value),
             points: [...document.querySelectorAll('[data-chart]')].map((c) => c.dataset.points) })`,
-        )
-        .catch((error: unknown) => String(error)),
-    );
-    await page.close();
-    expect(problemsOf.get(page)).toEqual([]);
-  }
-});
+          )
+          .catch((error: unknown) => String(error)),
+      );
+      await page.close();
+      expect(problemsOf.get(page)).toEqual([]);
+    }
+  },
+);
 
 /**
  * Once the feed is paused: waits until the server's latest metrics frame (as the second client

@@ -4,6 +4,7 @@ import {
   checkBoolean,
   checkFiniteNumber,
   checkFunction,
+  checkIdentifier,
   checkInterval,
   checkNonEmptyString,
   checkNonNegativeInteger,
@@ -38,6 +39,11 @@ describe('the rule checks', () => {
     expect(checkNonNegativeNumber('o', 'n', 0)).toBe(0);
     expect(checkBoolean('o', 'b', false)).toBe(false);
     expect(checkNonEmptyString('o', 's', 'x')).toBe('x');
+    expect(checkIdentifier('o', 'prefix', 'sensors:eu-1.a_b')).toBe('sensors:eu-1.a_b');
+    expect(() => checkIdentifier('o', 'prefix', 'a{b}')).toThrow(
+      'o: prefix must be a name of 1 to 200 letters, digits, ".", "_", "-" or ":", got "a{b}"',
+    );
+    expect(() => checkIdentifier('o', 'prefix', 7)).toThrow(TypeError);
     expect(checkOneOf('o', 'w', 'skip', ['skip', 'error'] as const)).toBe('skip');
     const f = (): number => 1;
     expect(checkFunction('o', 'f', f)).toBe(f);

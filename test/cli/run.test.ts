@@ -1,45 +1,18 @@
 // `streamprop run` and `streamprop predict` end to end, as compiled, in child processes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkpointStore } from '../../src/index.js';
+import { csvRecord, metricsOf, tempFolder, writeCsv as writeCsvIn } from './cliFiles.js';
 import { killAll, startCli } from './cliProcess.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'streamprop-cli-'));
+const { dir, remove } = tempFolder();
 afterEach(killAll);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(remove);
 
-interface Metrics {
-  type: string;
-  samples: number;
-  rmse: number;
-  rejected: number;
-  rejectedByReason: Record<string, number>;
-  total: { rmse: number };
-}
-const metricsOf = (lines: string[]): Metrics[] =>
-  lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Metrics);
-
-/** A CSV of `n` records, y = 2·a − b + small noise; the records listed in `bad` are broken. */
-function writeCsv(name: string, n: number, bad: ReadonlyMap<number, string> = new Map()): string {
-  const lines = ['time,a,b,y'];
-  let state = 7;
-  const noise = (): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648 - 0.5;
-  };
-  for (let i = 0; i < n; i++) {
-    const a = Math.sin(i * 1.7);
-    const b = Math.cos(i * 2.3);
-    const y = 2 * a - b + 0.05 * noise();
-    lines.push(bad.get(i) ?? `${1_700_000_000_000 + i * 1000},${a},${b},${y}`);
-  }
-  const path = join(dir, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const writeCsv = (name: string, n: number, bad?: ReadonlyMap<number, string>): string =>
+  writeCsvIn(dir, name, n, bad);
 
 describe('streamprop run', () => {
   it('learns from the default sensor feed, serves the dashboard while it runs, stops at --limit', async () => {
@@ -58,14 +31,23 @@ describe('streamprop run', () => {
     expect(status[0]).toMatch(
       /^samples [\d,]+ {2}[\d,]+\/s {2}rmse \d\.\d+ {2}mae \d\.\d+ {2}lr 0\.00100 {2}rejected 0 {2}drifts \d+ {2}checkpoint none yet$/,
     );
-    expect(cli.stdout[cli.stdout.length - 1]).toBe('stopped after 5,000 samples');
+    expect(cli.stderr.filter((l) => l !== '').at(-1)).toMatch(
+      /^streamprop: stopped after 5,000 samples: 5,000 read this run, 5,000 learned, 0 rejected; prequential RMSE \d\.\d+, MAE \d\.\d+; no checkpoint$/,
+    );
   });
 
   it('--json: NDJSON metrics on stdout (messages on stderr), the error falling', async () => {
     const cli = startCli(['run', '--port', '0', '--rate', '4000', '--limit', '12000', '--json']);
     expect((await cli.exited).code).toBe(0);
     const metrics = metricsOf(cli.stdout);
-    expect(metrics.length).toBe(cli.stdout.filter((l) => l !== '').length);
+    // every line of stdout is JSON: the metrics, then the summary
+    expect(metrics.length + 1).toBe(cli.stdout.filter((l) => l !== '').length);
+    expect(JSON.parse(cli.stdout.filter((l) => l !== '').at(-1) ?? '')).toMatchObject({
+      type: 'summary',
+      samples: 12000,
+      rejected: 0,
+      exitStatus: 0,
+    });
     expect(metrics.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < metrics.length; i++) {
       expect(metrics[i].samples).toBeGreaterThan(metrics[i - 1].samples);
@@ -95,6 +77,8 @@ describe('streamprop run', () => {
       '--json',
       '--checkpoint',
       checkpoint,
+      '--optimizer',
+      'adam',
       '--lr',
       '0.01',
     ]);
@@ -107,7 +91,21 @@ describe('streamprop run', () => {
     expect(last?.rmse).toBeLessThan(0.3); // y spans about ±3
     const saved = checkpointStore(checkpoint).loadNewest().newest?.checkpoint;
     expect(saved?.samples).toBe(3000);
-    expect(saved?.source).toEqual({ name: `csv:${csv}`, position: 3000 });
+    expect(saved?.source).toEqual({ ...csvRecord(csv), position: 3000 });
+    expect(saved?.run).toEqual({
+      format: 'streamprop-run',
+      version: 1,
+      source: csvRecord(csv),
+      network: {
+        inputs: 2,
+        outputs: 1,
+        layers: [
+          { units: 32, activation: 'tanh' },
+          { units: 16, activation: 'tanh' },
+          { units: 1, activation: 'linear' },
+        ],
+      },
+    });
 
     const input = [
       JSON.stringify({ x: [0.5, 0.25], id: 'a' }),
@@ -158,6 +156,45 @@ describe('streamprop run', () => {
     );
   });
 
+  it('finds the delimiter of a semicolon CSV; --no-header names the columns of a file without one', async () => {
+    const comma = writeCsv('plain.csv', 300).split('/').pop() as string;
+    const text = readFileSync(join(dir, comma), 'utf8');
+    const semicolons = join(dir, 'semicolons.csv');
+    writeFileSync(semicolons, text.replaceAll(',', ';'));
+    const cli = startCli(['run', '--source', `csv:${semicolons}`, '--no-serve', '--json']);
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stderr).toContain(
+      `streamprop: learning from ${semicolons} (;-separated): x = a, b; y = y; t = time`,
+    );
+    expect(metricsOf(cli.stdout).at(-1)?.samples).toBe(300);
+
+    const headless = join(dir, 'headless.csv');
+    writeFileSync(headless, text.slice(text.indexOf('\n') + 1));
+    const refused = startCli(['run', '--source', `csv:${headless}`, '--no-serve']);
+    expect((await refused.exited).code).toBe(1);
+    expect(refused.stderr.join('\n')).toMatch(
+      /looks like data, not a header naming the columns; if the file has no header, give --no-header \(its columns are then c1 … c4\)$/,
+    );
+    const read = startCli([
+      'run',
+      '--source',
+      `csv:${headless}`,
+      '--no-header',
+      '--x',
+      'c2,c3',
+      '--y',
+      'c4',
+      '--no-serve',
+      '--json',
+    ]);
+    expect((await read.exited).code).toBe(0);
+    expect(read.stderr).toContain(
+      `streamprop: learning from ${headless} (no header: columns c1 … c4): x = c2, c3; y = c4`,
+    );
+    // Every record is a sample: none was taken for a header.
+    expect(metricsOf(read.stdout).at(-1)?.samples).toBe(300);
+  });
+
   it('learns from NDJSON on standard input until it ends', async () => {
     const lines = Array.from({ length: 400 }, (_, i) =>
       JSON.stringify({ x: [i % 10, 1], y: (i % 10) / 10 }),
@@ -189,9 +226,10 @@ describe('streamprop run', () => {
     await cli.waitFor(/^samples [1-9]/);
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
-    const stopped = /^stopped after ([\d,]+) samples; 1 checkpoint\(s\) written/.exec(
-      cli.stdout.at(-1) ?? '',
-    );
+    const stopped =
+      /^streamprop: stopped after ([\d,]+) samples: .*; 1 checkpoint written to .*, 0 failed$/.exec(
+        cli.stderr.filter((l) => l !== '').at(-1) ?? '',
+      );
     expect(stopped).not.toBeNull();
     const samples = Number(stopped?.[1].replaceAll(',', ''));
     expect(checkpointStore(checkpoint).loadNewest().newest?.checkpoint.samples).toBe(samples);
@@ -207,17 +245,42 @@ describe('streamprop run', () => {
     ]);
   });
 
-  it('says so when the port is taken, and exits 1', async () => {
+  it('names a taken port and offers --port 0, and exits 1', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as { port: number };
     try {
       const cli = startCli(['run', '--port', String(port)]);
       expect((await cli.exited).code).toBe(1);
-      expect(cli.stderr.join('\n')).toMatch(/EADDRINUSE/);
+      expect(cli.stderr.filter((l) => l !== '')).toEqual([
+        `streamprop: port ${port} of 127.0.0.1 is taken: give another with --port, or --port 0 for any free one (or --no-serve)`,
+      ]);
     } finally {
       blocker.close();
     }
+  });
+
+  it('serves a file only when asked; --serve keeps the dashboard up after the end until Ctrl-C', async () => {
+    const csv = writeCsv('served.csv', 200);
+    const quiet = startCli(['run', '--source', `csv:${csv}`]);
+    expect((await quiet.exited).code).toBe(0);
+    expect(quiet.stdout.some((l) => l.startsWith('dashboard:'))).toBe(false);
+    expect(quiet.stderr.at(-1)).toMatch(/^streamprop: stopped after 200 samples: /);
+
+    const served = startCli(['run', '--source', `csv:${csv}`, '--serve', '--port', '0']);
+    const url = (await served.waitFor(/^dashboard: /)).slice('dashboard: '.length);
+    await served.waitFor(
+      /^the source has ended after 200 samples; the dashboard stays at http:\/\/127\.0\.0\.1:\d+\/ until Ctrl-C$/,
+    );
+    expect((await fetch(url)).status).toBe(200);
+    expect(served.child.exitCode).toBeNull();
+    served.child.kill('SIGINT');
+    expect(await served.exited).toEqual({ code: 0, signal: null });
+    expect(served.stderr.at(-1)).toMatch(/^streamprop: stopped after 200 samples: /);
+
+    const never = startCli(['run', '--no-serve', '--limit', '300', '--rate', '3000']);
+    expect((await never.exited).code).toBe(0);
+    expect(never.stdout.some((l) => l.startsWith('dashboard:'))).toBe(false);
   });
 
   it('says so when the CSV file does not exist, and exits 1', async () => {
@@ -277,7 +340,7 @@ describe('streamprop run: killed at random moments (SIGKILL), resumed each time'
       const samples = newest?.checkpoint.samples ?? 0;
       expect(samples).toBeGreaterThanOrEqual(previous);
       if (newest !== undefined) {
-        expect(newest.checkpoint.source).toEqual({ name: `csv:${csv}`, position: samples });
+        expect(newest.checkpoint.source).toEqual({ ...csvRecord(csv), position: samples });
       }
       previous = samples;
     }

@@ -16,6 +16,7 @@ const defaults: RawRunOptions = {
   checkpointSeconds: '30',
   resume: false,
   seed: '1',
+  header: true,
   json: false,
 };
 
@@ -34,6 +35,7 @@ describe('parseRunOptions', () => {
       checkpointSeconds: 30,
       resume: false,
       seed: 1,
+      header: true,
       json: false,
     });
   });
@@ -52,6 +54,8 @@ describe('parseRunOptions', () => {
       seed: '-3',
       x: 'a, b',
       y: 'c',
+      delimiter: 'tab',
+      header: false,
     });
     expect(parsed).toMatchObject({
       source: { kind: 'csv', path: 'data/readings.csv' },
@@ -65,6 +69,8 @@ describe('parseRunOptions', () => {
       seed: -3,
       x: ['a', 'b'],
       y: 'c',
+      delimiter: '\t',
+      header: false,
     });
   });
 
@@ -118,6 +124,21 @@ describe('parseRunOptions', () => {
       '--optimizer: must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam (got "lbfgs")',
     ],
     ['a fractional limit', { limit: '1.5' }, '--limit: must be an integer (got "1.5")'],
+    [
+      'a delimiter of two characters',
+      { source: 'csv:a.csv', delimiter: ';;' },
+      '--delimiter: must be one character, or tab, as ; or tab (got ";;")',
+    ],
+    [
+      '--delimiter without a CSV source',
+      { delimiter: ';' },
+      '--delimiter: is for a CSV source: give it with --source csv:PATH (got ";")',
+    ],
+    [
+      '--no-header without a CSV source',
+      { header: false },
+      '--no-header: is for a CSV source: give it with --source csv:PATH',
+    ],
     [
       '--x without a CSV source',
       { x: 'a,b' },

@@ -235,7 +235,10 @@ describe('adwin: options', () => {
   it('refuses a value that is not a finite number', () => {
     const d = adwin();
     expect(() => d.update(Number.NaN)).toThrow(
-      new RangeError('adwin: value must be a finite number, got NaN'),
+      new RangeError('adwin: value must be a finite number within ±1e+145, got NaN'),
+    );
+    expect(() => d.update(-1e200)).toThrow(
+      'adwin: value must be a finite number within ±1e+145, got -1e+200',
     );
     expect(d.width).toBe(0);
   });

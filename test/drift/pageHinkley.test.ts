@@ -184,12 +184,13 @@ describe('pageHinkley: options', () => {
   it('refuses a value that is not a finite number, naming it', () => {
     const d = pageHinkley();
     expect(() => d.update(Number.NaN)).toThrow(
-      new RangeError('pageHinkley: value must be a finite number, got NaN'),
+      new RangeError('pageHinkley: value must be a finite number within ±1e+145, got NaN'),
     );
     expect(() => d.update(Number.POSITIVE_INFINITY)).toThrow(RangeError);
     expect(() => d.update('1' as never)).toThrow(
-      'pageHinkley: value must be a finite number, got "1"',
+      'pageHinkley: value must be a finite number within ±1e+145, got "1"',
     );
+    expect(() => d.update(Number.MAX_VALUE)).toThrow(RangeError);
     expect(d.width).toBe(0);
   });
 

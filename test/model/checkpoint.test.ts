@@ -311,10 +311,7 @@ describe('checkpoint: round trip', () => {
     const detector = (): DriftDetector => {
       const d: DriftDetector = {
         name: 'never',
-        width: 0,
-        mean: 0,
         update: () => false,
-        reset: () => {},
         clone: () => detector(),
         state: (): DriftDetectorState => ({
           name: 'never',
@@ -526,7 +523,7 @@ describe('toCheckpoint: argument checks', () => {
     [
       'a controller without state()',
       { network: net, optimizer: sgd(), samples: 0, controller: {} },
-      'toCheckpoint: controller must have a state() method',
+      'toCheckpoint: controller.name must be a non-empty string, got undefined',
       TypeError,
     ],
     [

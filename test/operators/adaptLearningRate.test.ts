@@ -329,11 +329,11 @@ describe('adaptLearningRate: what it feeds the controller', () => {
     expect(controller.fed.map(([, rate]) => rate)).toEqual([0.1, 0.2, 0.3]);
   });
 
-  it('skips rejected steps and steps whose loss is not finite (the update was skipped)', () => {
+  it('skips rejected steps and steps whose loss is not finite or beyond ±1e145 (the update was skipped)', () => {
     const net = linearNet();
     const optimizer = sgd({ learningRate: 0.1 });
     const controller = scripted(() => ({}));
-    const samples: Sample[] = [A, { x: [1, Number.NaN], y: 1 }, { x: [1, 2], y: 1e200 }, B];
+    const samples: Sample[] = [A, { x: [1, Number.NaN], y: 1 }, { x: [1, 2], y: 1e145 }, B];
     const out = collect(
       from(samples).pipe(
         train(net, { loss: mse(), optimizer, onInvalid: 'skip' }),
@@ -342,7 +342,7 @@ describe('adaptLearningRate: what it feeds the controller', () => {
       ),
     );
     expect(out.error).toBeUndefined();
-    // seq 1 rejected, seq 2 diverged (½·(1e200)² = Infinity): only A and B are fed
+    // seq 1 rejected, seq 2 diverged (½·(1e145)² ≈ 5e289, beyond ±1e145): only A and B are fed
     expect(out.values).toEqual([[], ['rejected'], ['diverged'], []]);
     expect(controller.fed).toHaveLength(2);
     expect(controller.fed[0][0]).toBe(0.405);
@@ -476,20 +476,22 @@ describe('adaptLearningRate: argument checks at call time', () => {
   it('TypeError for a wrong network, optimizer or controller', () => {
     const net = linearNet();
     expect(() => adaptLearningRate({} as Network, sgd(), driver())).toThrow(
-      /^adaptLearningRate: expected a network/,
+      /^adaptLearningRate: net must be a network made with network/,
     );
     expect(() => adaptLearningRate(net, 'sgd' as unknown as Optimizer, driver())).toThrow(
-      /^adaptLearningRate: expected an optimizer value/,
+      /^adaptLearningRate: optimizer must be an optimizer such as sgd\(\) or adam\(\), got "sgd"$/,
     );
     expect(() => adaptLearningRate(net, sgd(), 'boldDriver' as unknown as Schedule)).toThrow(
       new TypeError(
-        'adaptLearningRate: expected a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got "boldDriver"',
+        'adaptLearningRate: controller must be a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got "boldDriver"',
       ),
     );
     expect(() => adaptLearningRate(net, sgd(), null as unknown as RateController)).toThrow(
       TypeError,
     );
-    expect(() => adaptLearningRate(net, sgd(), {} as RateController)).toThrow(TypeError);
+    expect(() => adaptLearningRate(net, sgd(), {} as RateController)).toThrow(
+      new TypeError('adaptLearningRate: controller.name must be a non-empty string, got undefined'),
+    );
   });
 });
 

@@ -1,6 +1,15 @@
 import { from, map, repeat, Subject, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { forward, type Network, type Sample, SampleError, type Step } from '../../src/index.js';
+import {
+  dense,
+  forward,
+  linear,
+  type Network,
+  network,
+  type Sample,
+  SampleError,
+  type Step,
+} from '../../src/index.js';
 import {
   A,
   B,
@@ -38,7 +47,7 @@ describe('forward: argument checks at call time', () => {
   it('throws a TypeError at once for a value that is not a network', () => {
     expect(() => forward({} as unknown as Network)).toThrow(TypeError);
     expect(() => forward({} as unknown as Network)).toThrow(
-      /^forward: expected a network made with network\(/,
+      /^forward: net must be a network made with network\(/,
     );
     expect(() => forward(undefined as unknown as Network)).toThrow(TypeError);
     expect(() => forward(null as unknown as Network)).toThrow(TypeError);
@@ -262,5 +271,40 @@ describe('forward: semantics', () => {
       ),
     );
     expect(outcome.values).toEqual([{ p: [0.1], t: [1] }]);
+  });
+});
+
+describe('forward: the bound on values (MAX_MAGNITUDE)', () => {
+  it('rejects a finite value beyond ±1e145 as outOfRange, holds the real-unit output within it', () => {
+    const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+    net.layers[0].weights[0] = 10;
+    net.layers[0].biases[0] = 0;
+    const seen: { reason?: string; prediction: number; output: number; message?: string }[] = [];
+    from([
+      { x: [1e145], y: 0 },
+      { x: [2e145], y: 0 },
+      { x: [1], y: -3e145 },
+    ])
+      .pipe(forward(net, { onInvalid: 'skip' }))
+      .subscribe((s) =>
+        seen.push({
+          reason: s.rejection?.reason,
+          message: s.rejection?.message,
+          prediction: s.prediction[0],
+          output: s.output[0],
+        }),
+      );
+    // the prediction itself is the network's; the output the metrics score is bounded
+    expect(seen[0]).toEqual({
+      reason: undefined,
+      message: undefined,
+      prediction: 1e146,
+      output: 1e145,
+    });
+    expect(seen[1].reason).toBe('outOfRange');
+    expect(seen[1].message).toBe(
+      'forward: sample 1: x[0] must be within ±1e+145 (larger values would overflow the running statistics), got 2e+145',
+    );
+    expect(seen[2].reason).toBe('outOfRange');
   });
 });

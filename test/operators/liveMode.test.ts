@@ -49,6 +49,8 @@ const bad: [string, unknown, string, string][] = [
   ['x with Infinity', { x: [Number.POSITIVE_INFINITY, 1], y: 1 }, 'nonFinite', 'x[0]'],
   ['x with a string', { x: [1, '2'], y: 1 }, 'notNumber', 'x[1]'],
   ['y NaN', { x: [1, 2], y: Number.NaN }, 'nonFinite', 'y'],
+  ['x beyond ±1e145', { x: [1, 1e200], y: 1 }, 'outOfRange', 'x[1]'],
+  ['y beyond ±1e145', { x: [1, 2], y: -Number.MAX_VALUE }, 'outOfRange', 'y'],
   ['y missing', { x: [1, 2] }, 'missingTarget', 'y'],
   ['not an object', null, 'notObject', 'sample'],
   ['x missing', { y: 1 }, 'notNumber', 'x'],
@@ -61,6 +63,15 @@ const bad: [string, unknown, string, string][] = [
     },
     'malformed',
     'line 3',
+  ],
+  [
+    'passed over by its source as too large',
+    {
+      x: [],
+      malformed: { field: 'line 4', value: '{"x":[1,', problem: 'is too long', reason: 'tooLarge' },
+    },
+    'tooLarge',
+    'line 4',
   ],
 ];
 

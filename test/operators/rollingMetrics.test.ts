@@ -48,8 +48,10 @@ const noRejections = {
   length: 0,
   notNumber: 0,
   nonFinite: 0,
+  outOfRange: 0,
   missingTarget: 0,
   malformed: 0,
+  tooLarge: 0,
 };
 
 /** The fields the timing tests look at. */

@@ -168,8 +168,10 @@ describe('metricsTracker: the state is JSON', () => {
         length: 0,
         notNumber: 0,
         nonFinite: 0,
+        outOfRange: 0,
         missingTarget: 0,
         malformed: 0,
+        tooLarge: 0,
       },
       drifts: 0,
       errors: null,
@@ -179,25 +181,43 @@ describe('metricsTracker: the state is JSON', () => {
     expect(tracker.state()).toEqual(state);
   });
 
-  it('a sum that overflowed is saved as null, never as NaN or Infinity', () => {
+  it('a target beyond ±1e145 is rejected before it reaches the sums, which stay finite', () => {
     const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
     net.layers[0].weights[0] = 1;
     net.layers[0].biases[0] = 0;
     const tracker = metricsTracker({ window: 4 });
-    // residual 1e200: its square overflows to Infinity
-    from([{ x: [0], y: 1e200 }])
+    // a residual of 1e200 would square to Infinity; the largest admitted one squares to 4e290
+    from([
+      { x: [0], y: 1e200 },
+      { x: [1e145], y: -1e145 },
+      { x: [-1e145], y: 1e145 },
+    ])
       .pipe(
-        train(net, { loss: mse(), optimizer: sgd({ learningRate: 0 }) }),
+        train(net, { loss: mse(), optimizer: sgd({ learningRate: 0 }), onInvalid: 'skip' }),
         rollingMetrics({ tracker }),
       )
       .subscribe();
     const text = JSON.stringify(tracker.state());
     expect(text).not.toMatch(/NaN|Infinity/);
     const state = JSON.parse(text) as MetricsTrackerState;
-    expect(state.errors?.sums.sq).toBeNull();
+    expect(state.rejectedByReason.outOfRange).toBe(1);
+    expect(JSON.stringify(state.errors)).not.toMatch(/null/);
+    expect(state.errors?.total.sq).toBe(4e290 + 4e290);
     const copy = metricsTracker({ window: 4 });
     copy.restore(state);
-    expect(copy.snapshot(0).samples).toBe(1);
+    expect(copy.snapshot(0).samples).toBe(3);
+  });
+
+  it('restores a state saved before a rejection reason existed, that count read as 0', () => {
+    const tracker = metricsTracker({ window: 4 });
+    const state = throughJson(tracker.state()) as unknown as {
+      rejectedByReason: Record<string, number>;
+    };
+    delete state.rejectedByReason.outOfRange;
+    delete state.rejectedByReason.tooLarge;
+    const copy = metricsTracker({ window: 4 });
+    copy.restore(state as unknown as MetricsTrackerState);
+    expect(copy.snapshot(0).rejectedByReason.tooLarge).toBe(0);
   });
 
   it('reset forgets everything; window and alpha stay', () => {
@@ -251,8 +271,8 @@ describe('metricsTracker: restore checks the state and names the field', () => {
       'rejectedByReason adds up to',
     ],
     [
-      'a reason missing',
-      (s) => delete s.rejectedByReason.malformed,
+      'a reason count that is not an integer',
+      (s) => (s.rejectedByReason.malformed = 0.5),
       'rejectedByReason.malformed must be an integer',
     ],
     [

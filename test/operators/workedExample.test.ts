@@ -1,4 +1,4 @@
-// The worked example of DESIGN.md (a 2-3-2 sigmoid net, η = 0.5), through the operators.
+// The worked example of the back-propagation literature (a 2-3-2 sigmoid net, η = 0.5; see README.md), through the operators.
 //
 // Inputs l1 = 5, l2 = 10; targets 0.01, 0.99.
 //   net(h1) = 0.10·5 + 0.15·10 + 0.35 = 2.35    out(h1) = σ(2.35) = 0.912934
@@ -47,12 +47,12 @@ function workedNet(backend: Backend): Network {
 
 const SAMPLE = { x: [5, 10], y: [0.01, 0.99] };
 
-/** |actual - expected| < 1e-6, the precision DESIGN.md asks for. */
+/** |actual - expected| < 1e-6, the precision the README promises. */
 function expectNear(actual: number, expected: number): void {
   expect(Math.abs(actual - expected)).toBeLessThan(1e-6);
 }
 
-describe.each(BACKENDS)('the worked example through the operators on %s', (_name, backend) => {
+describe.each(BACKENDS)('the worked example of the README on %s', (_name, backend) => {
   it('through train: prediction, loss, learning rate and w7 after one step', () => {
     const net = workedNet(backend);
     const seen: {

@@ -2,6 +2,7 @@
 // systems (Node ≥ 20.19 loads ES modules with require). Needs `npm run build` (npm test does it).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const node = (args: string[]): string =>
@@ -10,12 +11,32 @@ const node = (args: string[]): string =>
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
 
+/** The packages a built module imports statically, through all its relative imports. */
+const packagesLoadedBy = (entry: string): Set<string> => {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(/^(?:import|export)[^'"]*from '([^']+)';$/gm)) {
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else
+        packages.add(
+          spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0],
+        );
+    }
+  };
+  visit(resolve(entry));
+  return packages;
+};
+
 describe('package entry points', () => {
   it('declares both entries with types and default, the bin and the engines', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(pkg.name).toBe('streamprop');
     expect(pkg.type).toBe('module');
-    for (const entry of ['.', './streams', './serve']) {
+    for (const entry of ['.', './streams', './serve', './fleet']) {
       expect(Object.keys(pkg.exports[entry])).toEqual(['types', 'default']);
     }
     expect(pkg.bin.streamprop).toBe('dist/src/cli/main.js');
@@ -27,9 +48,15 @@ describe('package entry points', () => {
     const out = node([
       '--input-type=module',
       '-e',
-      "import { train, network } from 'streamprop'; import { sineFeed } from 'streamprop/streams'; import { serve } from 'streamprop/serve'; console.log(typeof train, typeof network, typeof sineFeed, typeof serve)",
+      "import { train, network } from 'streamprop'; import { sineFeed } from 'streamprop/streams'; import { serve } from 'streamprop/serve'; import { redisLog, shardOf } from 'streamprop/fleet'; console.log(typeof train, typeof network, typeof sineFeed, typeof serve, typeof redisLog, typeof shardOf)",
     ]);
-    expect(out).toBe('function function function function');
+    expect(out).toBe('function function function function function function');
+  });
+
+  it('keeps the Redis client out of the root entry: only streamprop/fleet loads ioredis', () => {
+    expect(packagesLoadedBy('dist/src/index.js')).not.toContain('ioredis');
+    expect(packagesLoadedBy('dist/streams/index.js')).not.toContain('ioredis');
+    expect(packagesLoadedBy('dist/src/fleet/index.js')).toContain('ioredis');
   });
 
   it('loads with require', () => {

@@ -141,9 +141,22 @@ describe('runningStats: checks, reset, state', () => {
     const stats = pushAll(runningStats(2), [[1, 2]]);
     const before = stats.state();
     expect(() => stats.push([1])).toThrow(/expected 2 values, got 1/);
-    expect(() => stats.push([1, Number.NaN])).toThrow(/value 1 must be a finite number, got NaN/);
+    expect(() => stats.push([1, Number.NaN])).toThrow(
+      /values\[1\] must be a finite number within ±1e\+145, got NaN/,
+    );
     expect(() => stats.push([Number.POSITIVE_INFINITY, 1])).toThrow(RangeError);
+    // 1e200 is finite, but its square is not: M2 would become Infinity
+    expect(() => stats.push([1, 1e200])).toThrow(
+      'RunningStats: values[1] must be a finite number within ±1e+145, got 1e+200',
+    );
     expect(stats.state()).toEqual(before);
+  });
+
+  it('stays finite at the bound: ±1e145 alternating, 1,000 times', () => {
+    const stats = runningStats(1);
+    for (let i = 0; i < 1000; i++) stats.push([i % 2 === 0 ? 1e145 : -1e145]);
+    expect(stats.variance(0)).toBeCloseTo(1e290, -280);
+    expect(stats.state().m2.every(Number.isFinite)).toBe(true);
   });
 
   it('reset forgets everything but the dimensions', () => {

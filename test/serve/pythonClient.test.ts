@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DashboardServer, serve } from '../../src/serve/index.js';
 import { serverMessageSchema } from '../../src/serve/protocol.js';
+import { runsWith } from '../requiredTool.js';
 import { pacedSteps } from './helpers.js';
 
 const python = '/usr/bin/python3';
@@ -19,7 +20,7 @@ function hasWebsockets(): boolean {
   }
 }
 
-const runs = hasWebsockets() || process.env.CI !== undefined;
+const runs = runsWith('python3-websockets', hasWebsockets(), 'python3-websockets');
 
 let server: DashboardServer | undefined;
 afterEach(async () => {

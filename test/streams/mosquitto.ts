@@ -2,10 +2,13 @@
 // test's own, and stopped by the test. CI installs it with apt-get (.ci/run).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '../polling.js';
+import { freePort, listening } from '../ports.js';
+import { runsWith } from '../requiredTool.js';
+
+export { freePort };
 
 export const MOSQUITTO = [
   '/usr/sbin/mosquitto',
@@ -13,32 +16,10 @@ export const MOSQUITTO = [
   '/usr/bin/mosquitto',
 ].find((path) => existsSync(path));
 /** Whether the broker tests run: without CI a machine may lack the broker; in CI its absence must fail the run. */
-export const withBroker = MOSQUITTO !== undefined || process.env.CI !== undefined;
+export const withBroker = runsWith('mosquitto', MOSQUITTO !== undefined, 'mosquitto');
 
 const dir = mkdtempSync(join(tmpdir(), 'streamprop-mqtt-'));
 const brokers = new Set<ChildProcess>();
-
-/** A TCP port nothing listens on right now. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-/** Whether something accepts TCP connections on the port. */
-const listening = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** Starts mosquitto on 127.0.0.1:port with `extra` config lines, once it accepts connections. */
 export const startBroker = async (port: number, extra: string[] = []): Promise<ChildProcess> => {

@@ -1,4 +1,5 @@
-// stepFrom(net, trace) against step(net.parameters, g) with the written-out gradient.
+// The built-in optimizers' internal fast path (FUSED_STEP: a step straight from the error terms)
+// against step(net.parameters, g) with the written-out gradient: the same bits.
 import { describe, expect, it } from 'vitest';
 import {
   type Backend,
@@ -15,6 +16,7 @@ import { BACKENDS } from '../backendCases.js';
 import {
   bitDifferences,
   expectRelativelyClose,
+  fusedStep,
   OPTIMIZERS,
   pass,
   SAMPLES,
@@ -39,7 +41,7 @@ const DEEP_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[]
 ];
 
 /**
- * Two identical nets and two identical optimizers: one stepped with stepFrom, the other with
+ * Two identical nets and two identical optimizers: one stepped on the fast path, the other with
  * step along `net.gradients` after `gradients.fill(0); accumulateGradient(trace)`.
  * Returns the two parameter arrays after `steps` steps, and the initial parameters.
  */
@@ -60,14 +62,14 @@ function runBothWays(
   for (let s = 0; s < steps; s++) {
     const sample = samples[s % samples.length];
     pass(a, ta, sample);
-    oa.stepFrom(a, ta);
+    fusedStep(oa, a, ta);
     pass(b, tb, sample);
     b.gradients.fill(0);
     b.accumulateGradient(tb);
     ob.step(b.parameters, b.gradients);
   }
-  expect(oa.steps).toBe(steps);
-  expect(ob.steps).toBe(steps);
+  expect(oa.state().steps).toBe(steps);
+  expect(ob.state().steps).toBe(steps);
   return { fromTrace: a.parameters, fromGradient: b.parameters, initial };
 }
 
@@ -86,7 +88,7 @@ const WIDE_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[]
 );
 
 describe.each(BACKENDS)(
-  'stepFrom(net, trace) ≡ step(net.parameters, written-out gradient) on %s',
+  'the fused step ≡ step(net.parameters, written-out gradient) on %s',
   (_backendName, backend) => {
     for (const { name, make } of OPTIMIZERS) {
       it(`${name}: equal to 1e-12 relative over ${STEPS} steps on 3-4(tanh)-2(linear)`, () => {
