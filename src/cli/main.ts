@@ -4,6 +4,7 @@ import { ingestCommand } from './ingestCommand.js';
 import { checkLeftoverArguments } from './leftoverArguments.js';
 import { packageVersion } from './packageVersion.js';
 import { runPredict } from './predictCommand.js';
+import { PREDICT_FORMATS, parsePredictOptions } from './predictOptions.js';
 import { startRun } from './runCommand.js';
 import {
   ACTIVATION_NAMES,
@@ -149,11 +150,22 @@ program
 
 program
   .command('predict')
-  .description('predict with a saved model: NDJSON samples on stdin, NDJSON predictions on stdout')
+  .description(
+    'predict with a saved model, learning nothing: samples in (NDJSON on stdin by default), one prediction per sample out',
+  )
   .option('--model <path>', 'a model file or a checkpoint of streamprop run (required)')
-  .action(async (options: { model?: string }) => {
-    if (options.model === undefined) throw new UsageError('predict', ['--model: is required']);
-    await runPredict(options.model, { stdin: process.stdin, stdout: process.stdout });
+  .option('--source <source>', 'csv:FILE, ndjson:FILE or ndjson:- (standard input)', 'ndjson:-')
+  .option('--format <format>', `what to write: ${PREDICT_FORMATS.join(', ')}`, 'ndjson')
+  .option(
+    '--x <columns>',
+    'CSV input columns, comma-separated (default: those the checkpoint of a CSV run records)',
+  )
+  .option('--delimiter <char>', 'CSV field delimiter: , ; | or tab (default: found in the header)')
+  .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
+  .action(async (raw: Record<string, unknown>) => {
+    const options = parsePredictOptions(raw);
+    if (Array.isArray(options)) throw new UsageError('predict', options);
+    await runPredict(options, { stdin: process.stdin, stdout: process.stdout });
   });
 
 // The fleet's commands (key-sharded learners on Redis), each in a file of its own.

@@ -46,6 +46,8 @@ export interface OpenedSource {
   readonly positioned: boolean;
   /** How a CSV file is read: its delimiter, header and columns. */
   readonly layout?: CsvLayout;
+  /** What is predicted, for the dashboard's error axis: a name and a unit, when known. */
+  readonly target?: { readonly name?: string; readonly unit?: string };
   /** What a checkpoint records about the source (see `RunRecord`). */
   readonly record: RunSource;
   /** How far a file has been read, for the progress bar (files only). */
@@ -111,6 +113,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples: sensorFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
+        target: { name: 'temperature', unit: '°C' },
         positioned: false,
         record: { kind: 'sensor' },
       };
@@ -118,6 +121,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples: salesFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
         description: 'the synthetic sales feed: 3 stores, daily units sold',
+        target: { name: 'units sold', unit: 'units' },
         positioned: false,
         record: { kind: 'sales' },
       };
@@ -155,6 +159,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
           settings,
         ),
         progress: file.progress,
+        target: { name: y },
         description: `${spec.path}${written.length > 0 ? ` (${written.join('; ')})` : ''}: x = ${x.join(', ')}; y = ${y}${t === undefined ? '' : `; t = ${t}`}${key === undefined ? '' : `; key = ${key}`}${skip > 0 ? `; from record ${skip + 1}` : ''}`,
         positioned: true,
         layout,

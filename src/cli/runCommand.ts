@@ -143,7 +143,9 @@ export async function startRun(
   let learner: Learner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
-  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
+  const server = serving.serve
+    ? await dashboard(steps, options, resumed, source.target)
+    : undefined;
   const url =
     server === undefined
       ? undefined
@@ -348,9 +350,11 @@ async function dashboard(
   steps: Subject<Step>,
   options: RunOptions,
   resumed: ResumedRun | undefined,
+  target: { readonly name?: string; readonly unit?: string } | undefined,
 ): Promise<DashboardServer> {
   try {
     return await serve(steps, {
+      ...(target === undefined ? {} : { target }),
       host: options.host,
       port: options.port,
       token: options.token,

@@ -2,7 +2,7 @@ import type { Subject } from 'rxjs';
 import type { MetricsTracker } from '../tracking/metricsTracker.js';
 import { type KeyModel, restoreKey, saveKey } from './keyModel.js';
 import { summaryOf } from './keySummary.js';
-import { compareOffsets, type Offset, START_OFFSET } from './offset.js';
+import { type Offset, START_OFFSET } from './offset.js';
 import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';
 import type { Lease, ShardedLog } from './shardedLog.js';
@@ -64,7 +64,7 @@ export class FleetWorker {
     private readonly predictions: Subject<FleetPrediction>,
     private readonly metrics: Subject<FleetMetrics>,
   ) {
-    this.tickMs = Math.min(1000, Math.max(10, Math.floor(settings.leaseMs / 3)));
+    this.tickMs = Math.min(500, Math.max(10, Math.floor(settings.leaseMs / 6)));
     this.budgetMs = Math.max(20, Math.floor(settings.leaseMs / 10));
     this.heartbeat = setInterval(() => void this.beat(), this.tickMs);
     this.done = this.run();
@@ -133,7 +133,9 @@ export class FleetWorker {
       const { log, settings } = this;
       const members = await this.logCall(() => log.announce(settings.name, settings.leaseMs));
       if (members !== undefined) {
-        this.live = Math.max(1, members.filter((m) => m.name !== settings.name).length + 1);
+        const live = Math.max(1, members.filter((m) => m.name !== settings.name).length + 1);
+        if (live !== this.live) this.nextTick = 0; // a worker came or went: rebalance at once
+        this.live = live;
       }
       const states = [...this.held.values()];
       const sent = Date.now();
@@ -171,7 +173,9 @@ export class FleetWorker {
       const leases = await Promise.all(
         tries.map((s) => this.logCall(() => log.acquire(s, settings.name, settings.leaseMs))),
       );
-      for (const lease of leases) if (lease !== undefined) await this.take(lease, asked);
+      await Promise.all(
+        leases.map((lease) => (lease === undefined ? undefined : this.take(lease, asked))),
+      );
     }
   }
 
@@ -241,7 +245,6 @@ export class FleetWorker {
       if (Date.now() > end) return;
       const state = this.held.get(entry.shard);
       if (state === undefined || generations.get(entry.shard) !== state) continue;
-      if (compareOffsets(entry.offset, state.offset) <= 0) continue;
       const sample = sampleOfRecord(entry.body, `shard ${entry.shard}, entry ${entry.offset}`);
       const key = sample.key === undefined ? '' : String(sample.key);
       let keyState = state.keys.get(key);

@@ -12,6 +12,7 @@ export {
   type EventMessage,
   errorFrame,
   type HelloMessage,
+  type HistoryMessage,
   type MetricsMessage,
   type ParsedClientMessage,
   PROTOCOL_NAME,

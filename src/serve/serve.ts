@@ -5,6 +5,7 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
+import { checkObject, checkString } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
@@ -65,6 +66,11 @@ export interface ServeOptions {
   readonly network?: Network;
   /** The optimizer, for the model summary of `hello` (default: none is described). */
   readonly optimizer?: Optimizer;
+  /**
+   * What the model predicts, for `hello` and the dashboard's error axis: a `name` (such as the
+   * CSV column) and a `unit` (such as `°C`). Default: not said.
+   */
+  readonly target?: { readonly name?: string; readonly unit?: string };
   /** The scheduler of the rolling metrics (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
   /**
@@ -217,6 +223,7 @@ export async function serve(
   ) {
     throw new TypeError('serve: allowOrigins must be an array of strings');
   }
+  const target = checkTarget(options.target);
   const onError =
     options.onError ??
     ((error: unknown) => console.error('streamprop serve: the steps stream failed:', error));
@@ -240,7 +247,7 @@ export async function serve(
 
   // The socket side runs in a worker thread; this thread only gathers and serialises.
   const counters = new SharedCounters();
-  const outbox = new Outbox(maxKeys, counters);
+  const outbox = new Outbox(maxKeys);
   const ingest = new Subject<Sample>();
   let stepCount = 0;
   let samplesIngested = 0;
@@ -260,6 +267,7 @@ export async function serve(
       dropAfterMs,
       maxOffences,
       model: modelSummary(),
+      ...(target === undefined ? {} : { target }),
       counters: counters.buffer,
     },
     {
@@ -366,6 +374,16 @@ export async function serve(
     throw error;
   }
   return server;
+}
+
+/** The `target` option, checked and copied. */
+function checkTarget(target: ServeOptions['target']): { name?: string; unit?: string } | undefined {
+  if (target === undefined) return undefined;
+  const { name, unit } = checkObject<{ name?: unknown; unit?: unknown }>('serve', 'target', target);
+  return {
+    ...(name === undefined ? {} : { name: checkString('serve', 'target.name', name) }),
+    ...(unit === undefined ? {} : { unit: checkString('serve', 'target.unit', unit) }),
+  };
 }
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {

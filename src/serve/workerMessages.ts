@@ -22,6 +22,8 @@ export interface SocketServerConfig {
   readonly maxOffences: number;
   /** The model summary known at the start. */
   readonly model: ModelSummary;
+  /** The target's name and unit, for `hello`. */
+  readonly target?: { readonly name?: string; readonly unit?: string };
   /** The memory of a `SharedCounters`. */
   readonly counters: SharedArrayBuffer;
 }

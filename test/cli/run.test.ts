@@ -130,6 +130,46 @@ describe('streamprop run', () => {
     });
     expect(out[3]).toMatchObject({ seq: 3, key: 'k', t: 5 });
     expect(out[3].prediction).toBeCloseTo(2 * -0.5 - 0.5, 0);
+
+    // A CSV of new records, semicolons, the columns in another order, no target: read by the
+    // names the checkpoint records, written as CSV.
+    const fresh = join(dir, 'fresh.csv');
+    writeFileSync(
+      fresh,
+      'b;time;a\n0.25;1700000000000;0.5\n0.5;1700000001000;-0.5\nx;1700000002000;1\n',
+    );
+    const csvOut = startCli([
+      'predict',
+      '--model',
+      checkpoint,
+      '--source',
+      `csv:${fresh}`,
+      '--format',
+      'csv',
+    ]);
+    expect((await csvOut.exited).code).toBe(0);
+    const rows = csvOut.stdout.filter((l) => l !== '');
+    expect(rows[0]).toBe('seq,id,key,t,prediction,error');
+    const [first, second, third] = rows.slice(1).map((r) => r.split(','));
+    expect(first.slice(0, 4)).toEqual(['0', '', '', '1700000000000']);
+    expect(Number(first[4])).toBeCloseTo(2 * 0.5 - 0.25, 0);
+    expect(Number(second[4])).toBeCloseTo(2 * -0.5 - 0.5, 0);
+    expect(third[4]).toBe('');
+    expect(rows[3]).toBe(
+      `2,,,1700000002000,,"forward: sample 2: line 4: column b is not a finite number, got ""x"""`,
+    );
+    expect(rows).toHaveLength(4);
+    // A model file that records no columns needs --x.
+    const file = join(dir, 'model.json');
+    writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(checkpoint, 'utf8')).model));
+    const unnamed = startCli(['predict', '--model', file, '--source', `csv:${fresh}`]);
+    expect((await unnamed.exited).code).toBe(1);
+    expect(unnamed.stderr.join('\n')).toContain(
+      `${file} does not record the input columns of a CSV: name them with --x`,
+    );
+    const named = startCli(['predict', '--model', file, '--source', `csv:${fresh}`, '--x', 'a,b']);
+    expect((await named.exited).code).toBe(0);
+    expect(named.stdout.filter((l) => l !== '')).toHaveLength(3);
   });
 
   it('--x and --y choose the CSV columns; a column the file lacks is named in the error', async () => {

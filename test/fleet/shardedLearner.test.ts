@@ -4,8 +4,9 @@
 import { firstValueFrom, from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { appendTo } from '../../src/fleet/appendTo.js';
+import { fleetStatus } from '../../src/fleet/fleetStatus.js';
 import { restoreKey } from '../../src/fleet/keyModel.js';
-import { parseKeySummary } from '../../src/fleet/keySummary.js';
+import { mergeSummaries, parseKeySummary } from '../../src/fleet/keySummary.js';
 import { memoryLog } from '../../src/fleet/memoryLog.js';
 import { compareOffsets } from '../../src/fleet/offset.js';
 import { sampleOfRecord, sampleRecord } from '../../src/fleet/sampleRecord.js';
@@ -98,6 +99,23 @@ describe('shardedLearner (in memory)', () => {
       expect(p.prediction).toHaveLength(1);
     }
     expect((await log.members()).map((m) => m.name)).toEqual([]); // it left
+    // The status: every key's counts, the totals, and the metrics merged as sufficient statistics.
+    const status = await fleetStatus(log);
+    expect(status.totals).toMatchObject({
+      appended: 3000,
+      applied: 3000,
+      lag: 0,
+      learned: 3000 - 30,
+      rejected: 30,
+      unreadable: 0,
+    });
+    expect(Object.keys(status.keys)).toHaveLength(20);
+    expect(status.shards.every((s) => s.owner === null && s.lag === 0)).toBe(true);
+    expect(status.byWorker.solo.keys).toBe(20);
+    const total = status.merged.total;
+    expect(total.count).toBe(3000 - 30);
+    expect(total.rmse).toBeCloseTo(Math.sqrt(total.mse ?? Number.NaN), 12);
+    expect(mergeSummaries([]).total).toEqual({ count: 0, mse: null, rmse: null, mae: null });
   });
 
   it('workers share the shards, a joining worker takes its part with nothing re-learned', async () => {
