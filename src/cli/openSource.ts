@@ -39,6 +39,8 @@ export interface SourceSettings {
    * `{ "value", "t"?, "key"? }` (see `readingSample`), not samples.
    */
   readonly readings?: boolean;
+  /** The longest CSV record or NDJSON line, in bytes (default 1 MiB). */
+  readonly maxRecordBytes?: number;
 }
 
 /** An opened source and what the user should be told about it. */
@@ -112,6 +114,7 @@ const SYNTHETIC_RATE = 500;
 export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSource {
   const { seed, skip } = settings;
   const readings = settings.readings === true ? { map: readingSample } : {};
+  const maxRecordBytes = settings.maxRecordBytes ?? 1_048_576;
   switch (spec.kind) {
     case 'sensor':
       return {
@@ -157,6 +160,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
                 header,
                 rate: settings.rate,
                 skip: from,
+                maxRecordBytes,
               }),
             ),
           settings,
@@ -183,11 +187,23 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples:
           file === undefined
-            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip, ...readings }))
+            ? defer(() =>
+                fromNdjson(process.stdin, {
+                  rate: settings.rate,
+                  skip,
+                  maxRecordBytes,
+                  ...readings,
+                }),
+              )
             : resumedAt(
                 (from) =>
                   defer(() =>
-                    fromNdjson(file.open(), { rate: settings.rate, skip: from, ...readings }),
+                    fromNdjson(file.open(), {
+                      rate: settings.rate,
+                      skip: from,
+                      maxRecordBytes,
+                      ...readings,
+                    }),
                   ),
                 settings,
               ),

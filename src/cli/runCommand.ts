@@ -114,6 +114,7 @@ export async function startRun(
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
+    maxRecordBytes: options.maxRecordBytes,
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;
@@ -141,8 +142,7 @@ export async function startRun(
   }
   const records = auto.lagWindows(source.samples, options.lags, options.horizon ?? 1);
 
-  let learner: Learner | undefined;
-  let automatic: auto.AutoLearner | undefined;
+  let learner: Learner | undefined, automatic: auto.AutoLearner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
   const server = serving.serve

@@ -65,9 +65,14 @@ export interface RunOptions {
   readonly lags?: number;
   /** `--horizon H`: with `--lags`, the target is H steps after the newest input (default 1). */
   readonly horizon?: number;
+  /** The longest CSV record or NDJSON line, in bytes; longer ones are rejected as `tooLarge`. */
+  readonly maxRecordBytes: number;
   /** NDJSON metrics on standard output instead of the status display. */
   readonly json: boolean;
 }
+
+/** The default of `--max-record-bytes`: 1 MiB. */
+export const MAX_RECORD_BYTES = 1_048_576;
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const numberText = z.string().trim().regex(NUMBER, 'must be a number').transform(Number);
@@ -130,6 +135,7 @@ const runOptionsSchema = z
     limit: integerText(0, Number.MAX_SAFE_INTEGER).optional(),
     lags: integerText(1, 10_000).optional(),
     horizon: integerText(1, 10_000).optional(),
+    maxRecordBytes: integerText(16, 2 ** 30).default(MAX_RECORD_BYTES),
     x: z
       .string()
       .transform((text) => text.split(',').map((name) => name.trim()))
