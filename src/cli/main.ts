@@ -132,6 +132,11 @@ program
   .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
   .option('--limit <n>', 'stop after this many samples')
   .option(
+    '--lags <k>',
+    'forecast a series: windows of its last K values (--y, or NDJSON/MQTT readings { "value", "t"?, "key"? }); with no model flags, the automatic learner',
+  )
+  .option('--horizon <h>', 'with --lags: forecast H steps ahead (default 1)')
+  .option(
     '--max-record-bytes <n>',
     'longest CSV record or NDJSON line; longer ones are rejected as tooLarge, never held whole',
     String(MAX_RECORD_BYTES),

@@ -65,6 +65,10 @@ export interface RunOptions {
   readonly header: boolean;
   /** Stop after this many samples of this run. */
   readonly limit?: number;
+  /** `--lags K`: the source is a series of readings, made into windows of its last K values. */
+  readonly lags?: number;
+  /** `--horizon H`: with `--lags`, the target is H steps after the newest input (default 1). */
+  readonly horizon?: number;
   /** The longest CSV record or NDJSON line, in bytes; longer ones are rejected as `tooLarge`. */
   readonly maxRecordBytes: number;
   /** NDJSON metrics on standard output instead of the status display. */
@@ -155,6 +159,8 @@ const runOptionsSchema = z
     resume: z.boolean(),
     seed: integerText(-(2 ** 31), 2 ** 32 - 1),
     limit: integerText(0, Number.MAX_SAFE_INTEGER).optional(),
+    lags: integerText(1, 10_000).optional(),
+    horizon: integerText(1, 10_000).optional(),
     maxRecordBytes: integerText(16, 2 ** 30).default(MAX_RECORD_BYTES),
     x: z
       .string()
@@ -170,6 +176,29 @@ const runOptionsSchema = z
     header: z.boolean().default(true),
     json: z.boolean(),
   })
+  .refine((o) => o.horizon === undefined || o.lags !== undefined, {
+    message: 'needs --lags K: the horizon is counted from the newest of the K readings',
+    path: ['horizon'],
+  })
+  .refine((o) => o.lags === undefined || o.x === undefined, {
+    message: 'with --lags the inputs are the last K values of --y: give no --x',
+    path: ['x'],
+  })
+  .refine(
+    (o) =>
+      o.checkpoint === undefined ||
+      o.lags === undefined ||
+      o.layers !== undefined ||
+      o.activation !== undefined ||
+      o.optimizer !== undefined ||
+      o.lr !== undefined ||
+      o.adaptive,
+    {
+      message:
+        'the automatic learner of --lags cannot be checkpointed yet: name a model (--layers, --optimizer …) to checkpoint a run with --lags',
+      path: ['checkpoint'],
+    },
+  )
   .refine((o) => !o.resume || o.checkpoint !== undefined, {
     message: 'needs --checkpoint PATH to know where to resume from',
     path: ['resume'],
