@@ -38,6 +38,9 @@ process.stdout.on('error', () => {
 });
 process.stderr.on('error', () => {}); // nowhere left to say anything
 
+/** Collects the values of a repeatable option. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 /** The command `streamprop` alone runs. */
 const DEFAULT_COMMAND = 'run';
 const argv = process.argv.slice(2);
@@ -97,6 +100,18 @@ program
   .option('--host <host>', 'address the dashboard listens on', '127.0.0.1')
   .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
   .option('--token <t>', 'require this token from dashboard and WebSocket clients')
+  .option(
+    '--allow-origin <origin>',
+    "let pages of this origin open the dashboard's socket (repeatable; default: its own only)",
+    collect,
+    [],
+  )
+  .option(
+    '--allow-host <name>',
+    'accept requests that name this host (repeatable; default: the bound address and localhost)',
+    collect,
+    [],
+  )
   .option(
     '--checkpoint <path>',
     'write checkpoints to this file (and PATH.1); Ctrl-C writes the last',

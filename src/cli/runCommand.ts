@@ -361,6 +361,8 @@ async function dashboard(
       host: options.host,
       port: options.port,
       token: options.token,
+      allowOrigins: options.allowOrigins,
+      allowHosts: options.allowHosts,
       metrics: { window: options.window },
       ...(resumed === undefined
         ? {}

@@ -44,6 +44,10 @@ export interface RunOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string;
+  /** Origins whose pages may open the dashboard's socket besides its own (`--allow-origin`). */
+  readonly allowOrigins: readonly string[];
+  /** Host names requests may name besides the bound address and loopback (`--allow-host`). */
+  readonly allowHosts: readonly string[];
   readonly checkpoint?: string;
   /** Write a checkpoint after this many samples … */
   readonly checkpointEvery: number;
@@ -127,6 +131,28 @@ const runOptionsSchema = z
       .string()
       .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters, no spaces')
       .optional(),
+    allowOrigin: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(
+            /^(\*|null|https?:\/\/[^/\s]+)$/i,
+            'must be an origin such as http://localhost:3000 (scheme, host and port), null or *',
+          ),
+      )
+      .default([]),
+    allowHost: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(
+            /^(\*|[a-z0-9.-]+|\[[0-9a-f:.]+\])$/i,
+            'must be a host name such as dash.lan, or *',
+          ),
+      )
+      .default([]),
     checkpoint: z.string().min(1, 'must name a file').optional(),
     checkpointEvery: integerText(1, Number.MAX_SAFE_INTEGER),
     checkpointSeconds: positiveText,
@@ -192,7 +218,12 @@ const runOptionsSchema = z
   .refine((o) => o.rate !== 0 || (o.source.kind !== 'sensor' && o.source.kind !== 'sales'), {
     message: 'must be > 0 for the synthetic feeds, which never end',
     path: ['rate'],
-  });
+  })
+  .transform(({ allowOrigin, allowHost, ...rest }) => ({
+    ...rest,
+    allowOrigins: allowOrigin,
+    allowHosts: allowHost,
+  }));
 
 /** The raw values commander hands over: strings, booleans, `undefined` when not given. */
 export type RawRunOptions = Record<string, unknown>;
@@ -219,7 +250,9 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions | string[] {
       name === 'header'
         ? '--no-header'
         : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    const given = raw[name];
+    const listed = raw[name];
+    const at = issue.path[1];
+    const given = Array.isArray(listed) && typeof at === 'number' ? listed[at] : listed;
     const got = typeof given === 'string' ? ` (got "${given}")` : '';
     const hint =
       issue.code === 'invalid_value' && typeof given === 'string'
