@@ -5,6 +5,7 @@
  * @module streamprop
  */
 
+export { type Backend, jsBackend, wasmBackend } from './backends/backend.js';
 export { MAX_MAGNITUDE } from './checks/maxMagnitude.js';
 export {
   type Activation,

@@ -6,7 +6,12 @@ import { packageVersion } from './packageVersion.js';
 import { runPredict } from './predictCommand.js';
 import { PREDICT_FORMATS, parsePredictOptions } from './predictOptions.js';
 import { startRun } from './runCommand.js';
-import { ACTIVATION_NAMES, OPTIMIZER_NAMES, parseRunOptions } from './runOptions.js';
+import {
+  ACTIVATION_NAMES,
+  MAX_RECORD_BYTES,
+  OPTIMIZER_NAMES,
+  parseRunOptions,
+} from './runOptions.js';
 import { summaryJson, summaryLine } from './runSummary.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
 import { statusCommand } from './statusCommand.js';
@@ -111,6 +116,11 @@ program
   )
   .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
   .option('--limit <n>', 'stop after this many samples')
+  .option(
+    '--max-record-bytes <n>',
+    'longest CSV record or NDJSON line; longer ones are rejected as tooLarge, never held whole',
+    String(MAX_RECORD_BYTES),
+  )
   .option('--json', 'NDJSON metrics on standard output instead of the status display', false)
   .action(async (raw: Record<string, unknown>, command: Command) => {
     const options = parseRunOptions(raw);

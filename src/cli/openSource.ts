@@ -33,6 +33,8 @@ export interface SourceSettings {
   readonly delimiter?: string;
   /** `false`: the CSV file has no header; its columns are named `c1` … `cn` (default `true`). */
   readonly header?: boolean;
+  /** The longest CSV record or NDJSON line, in bytes (default 1 MiB). */
+  readonly maxRecordBytes?: number;
 }
 
 /** An opened source and what the user should be told about it. */
@@ -105,6 +107,7 @@ const SYNTHETIC_RATE = 500;
  */
 export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSource {
   const { seed, skip } = settings;
+  const maxRecordBytes = settings.maxRecordBytes ?? 1_048_576;
   switch (spec.kind) {
     case 'sensor':
       return {
@@ -150,6 +153,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
                 header,
                 rate: settings.rate,
                 skip: from,
+                maxRecordBytes,
               }),
             ),
           settings,
@@ -176,9 +180,12 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples:
           file === undefined
-            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip }))
+            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip, maxRecordBytes }))
             : resumedAt(
-                (from) => defer(() => fromNdjson(file.open(), { rate: settings.rate, skip: from })),
+                (from) =>
+                  defer(() =>
+                    fromNdjson(file.open(), { rate: settings.rate, skip: from, maxRecordBytes }),
+                  ),
                 settings,
               ),
         ...(file === undefined ? {} : { progress: file.progress }),

@@ -112,6 +112,7 @@ export async function startRun(
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
+    maxRecordBytes: options.maxRecordBytes,
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;

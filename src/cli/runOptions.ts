@@ -61,9 +61,14 @@ export interface RunOptions {
   readonly header: boolean;
   /** Stop after this many samples of this run. */
   readonly limit?: number;
+  /** The longest CSV record or NDJSON line, in bytes; longer ones are rejected as `tooLarge`. */
+  readonly maxRecordBytes: number;
   /** NDJSON metrics on standard output instead of the status display. */
   readonly json: boolean;
 }
+
+/** The default of `--max-record-bytes`: 1 MiB. */
+export const MAX_RECORD_BYTES = 1_048_576;
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const numberText = z.string().trim().regex(NUMBER, 'must be a number').transform(Number);
@@ -124,6 +129,7 @@ const runOptionsSchema = z
     resume: z.boolean(),
     seed: integerText(-(2 ** 31), 2 ** 32 - 1),
     limit: integerText(0, Number.MAX_SAFE_INTEGER).optional(),
+    maxRecordBytes: integerText(16, 2 ** 30).default(MAX_RECORD_BYTES),
     x: z
       .string()
       .transform((text) => text.split(',').map((name) => name.trim()))

@@ -51,6 +51,17 @@ export interface Activation {
 }
 
 /**
+ * @internal The activation values this module made: the backends have kernels of their own for
+ * these (by name); an activation a user wrote runs through its own `forward` and `backward`.
+ */
+export const BUILT_IN_ACTIVATIONS = new WeakSet<Activation>();
+
+function builtIn(activation: Activation): Activation {
+  BUILT_IN_ACTIVATIONS.add(activation);
+  return activation;
+}
+
+/**
  * The logistic sigmoid `f(x) = 1 / (1 + e^-x)`, with `f' = f(1 - f)`.
  *
  * @example
@@ -59,7 +70,7 @@ export interface Activation {
  * const layer = dense(3, sigmoid);
  * ```
  */
-export const sigmoid: Activation = {
+export const sigmoid: Activation = builtIn({
   name: 'sigmoid',
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = 1 / (1 + Math.exp(-z[i]));
@@ -67,7 +78,7 @@ export const sigmoid: Activation = {
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
   },
-};
+});
 
 /**
  * The hyperbolic tangent, with `f' = 1 - f²`.
@@ -78,7 +89,7 @@ export const sigmoid: Activation = {
  * const layer = dense(32, tanh);
  * ```
  */
-export const tanh: Activation = {
+export const tanh: Activation = builtIn({
   name: 'tanh',
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = Math.tanh(z[i]);
@@ -86,7 +97,7 @@ export const tanh: Activation = {
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
   },
-};
+});
 
 /**
  * The identity, for regression outputs: `f(x) = x`, `f' = 1`.
@@ -97,7 +108,7 @@ export const tanh: Activation = {
  * const output = dense(1, linear);
  * ```
  */
-export const linear: Activation = {
+export const linear: Activation = builtIn({
   name: 'linear',
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = z[i];
@@ -105,7 +116,7 @@ export const linear: Activation = {
   backward(_z, _y, dy, dz) {
     for (let i = 0; i < dy.length; i++) dz[i] = dy[i];
   },
-};
+});
 
 /**
  * The rectifier `f(x) = max(0, x)`; its derivative is taken as 0 at 0.
@@ -116,7 +127,7 @@ export const linear: Activation = {
  * const layer = dense(64, relu);
  * ```
  */
-export const relu: Activation = {
+export const relu: Activation = builtIn({
   name: 'relu',
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = z[i] > 0 ? z[i] : 0;
@@ -124,7 +135,7 @@ export const relu: Activation = {
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : 0;
   },
-};
+});
 
 /**
  * The leaky rectifier `f(x) = x` for `x > 0`, `αx` otherwise.
@@ -140,7 +151,7 @@ export const relu: Activation = {
  */
 export function leakyRelu(alpha = 0.01): Activation {
   checkNonNegativeNumber('leakyRelu', 'alpha', alpha);
-  return {
+  return builtIn({
     name: 'leakyRelu',
     alpha,
     forward(z, y) {
@@ -149,7 +160,7 @@ export function leakyRelu(alpha = 0.01): Activation {
     backward(z, _y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : alpha * dy[i];
     },
-  };
+  });
 }
 
 /**
@@ -162,7 +173,7 @@ export function leakyRelu(alpha = 0.01): Activation {
  * const layer = dense(16, softplus);
  * ```
  */
-export const softplus: Activation = {
+export const softplus: Activation = builtIn({
   name: 'softplus',
   forward(z, y) {
     for (let i = 0; i < z.length; i++) {
@@ -173,7 +184,7 @@ export const softplus: Activation = {
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = dy[i] / (1 + Math.exp(-z[i]));
   },
-};
+});
 
 /**
  * The exponential linear unit `f(x) = x` for `x > 0`, `α(eˣ - 1)` otherwise.
@@ -189,7 +200,7 @@ export const softplus: Activation = {
  */
 export function elu(alpha = 1): Activation {
   checkNonNegativeNumber('elu', 'alpha', alpha);
-  return {
+  return builtIn({
     name: 'elu',
     alpha,
     forward(z, y) {
@@ -198,7 +209,7 @@ export function elu(alpha = 1): Activation {
     backward(z, y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
     },
-  };
+  });
 }
 
 /**
@@ -213,7 +224,7 @@ export function elu(alpha = 1): Activation {
  * const lossFn = crossEntropy();
  * ```
  */
-export const softmax: Activation = {
+export const softmax: Activation = builtIn({
   name: 'softmax',
   forward(z, y) {
     let max = Number.NEGATIVE_INFINITY;
@@ -231,7 +242,7 @@ export const softmax: Activation = {
     for (let i = 0; i < y.length; i++) dot += y[i] * dy[i];
     for (let i = 0; i < y.length; i++) dz[i] = y[i] * (dy[i] - dot);
   },
-};
+});
 
 /**
  * Throws a TypeError (a RangeError for a non-finite `alpha`) naming `owner` and the member

@@ -1,4 +1,5 @@
-import { defer, type OperatorFunction, pipe } from 'rxjs';
+import { defer, Observable, type OperatorFunction, pipe } from 'rxjs';
+import { MiniBatchLearner } from '../batches/miniBatchLearner.js';
 import type { Loss } from '../core/losses.js';
 import { checkLoss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
@@ -41,6 +42,18 @@ export interface TrainOptions extends UpdateOptions, InvalidSampleOptions {
  * operator per sample instead of four). Each emitted step carries the
  * prequential prediction (made before learning from the sample), its loss and the learning
  * rate used.
+ *
+ * **Mini-batches.** With `batchSize: k > 1` (and no `earlyStop`), the k samples of a batch go
+ * forward and backward together, as matrix products — blocked SIMD kernels on the WebAssembly
+ * backend, several times faster per sample than one at a time. Each prediction is still made
+ * before the network learns from its sample, and the losses, learning rates, events and the
+ * step along the mean gradient are those of the explicit pipe (the results within 1e-12
+ * relative); what differs is when the steps come out: the k steps of a batch are emitted
+ * together once its last sample is in, with the weights already changed (the last one
+ * `updated: true`). A partial batch is predicted, emitted and learned when the source completes;
+ * when the source fails, what the batch holds is predicted and emitted, not learned. A sample the
+ * divergence guard sets aside is left out of its batch's mean (the explicit pipe would fill its
+ * place with the next sample). Use the explicit pipe for one step out per sample in.
  *
  * **The default.** With no `optimizer`, each subscription makes its own `defaultOptimizer()`
  * (also the default of `streamprop run`), `rmsprop({ learningRate: 0.001, decay: 0.999 })`: every weight moves by
@@ -98,6 +111,19 @@ export function train<S extends Sample>(
         update<S>(net, optimizer, options),
       );
     }
+    if (settings.batchSize > 1) {
+      return miniBatches<S>(
+        () =>
+          new MiniBatchLearner<S>(
+            net,
+            optimizer,
+            lossFn,
+            forwardOnInvalid,
+            lossOnInvalid,
+            settings,
+          ),
+      );
+    }
     // The same four stages called in sequence inside one operator: the same steps, events and
     // errors as the explicit pipe, without three operators per sample in between.
     return statefulMap(() => {
@@ -116,4 +142,40 @@ export function train<S extends Sample>(
   };
   if (named !== undefined) return steps(named);
   return (source) => defer(() => source.pipe(steps(defaultOptimizer())));
+}
+
+/**
+ * The operator of `train` with `batchSize > 1`: one {@link MiniBatchLearner} per subscription,
+ * which emits the steps of a batch together once it is complete.
+ */
+function miniBatches<S extends Sample>(
+  make: () => MiniBatchLearner<S>,
+): OperatorFunction<S, Step<S>> {
+  return (source) =>
+    new Observable<Step<S>>((subscriber) => {
+      const learner = make();
+      const emit = (step: Step<S>): void => subscriber.next(step);
+      return source.subscribe({
+        next(sample) {
+          try {
+            learner.next(sample, emit);
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error(error) {
+          learner.flush(emit);
+          subscriber.error(error);
+        },
+        complete() {
+          try {
+            learner.complete(emit);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          subscriber.complete();
+        },
+      });
+    });
 }

@@ -153,6 +153,8 @@ export class Updater<S extends Sample> {
   private readonly sum: Float64Array;
   private count = 0;
   private readonly maxGradientNorm: number;
+  /** The gradient's norm, written here by the kernels (a number returned would be boxed). */
+  private readonly norm = new Float64Array(1);
   private readonly clipNorm: number;
 
   constructor(
@@ -167,7 +169,8 @@ export class Updater<S extends Sample> {
       clipValue !== Number.POSITIVE_INFINITY ||
       weightDecay > 0 ||
       this.fused === undefined;
-    this.sum = new Float64Array(this.writeOut ? net.parameters.length : 0);
+    // Where the backend's optimizer kernels read it (the WebAssembly kernels' memory there).
+    this.sum = net.kernels.stateBuffer(this.writeOut ? net.parameters.length : 0);
     this.maxGradientNorm = settings.maxGradientNorm;
     this.clipNorm = settings.clipNorm;
     this.complete = this.writeOut
@@ -185,7 +188,8 @@ export class Updater<S extends Sample> {
     step.stage = Stage.Updated;
     const net = this.net;
     const trace = step.trace;
-    const norm = net.gradientNorm(trace);
+    net.kernels.gradientNormInto(trace, this.norm);
+    const norm = this.norm[0];
     if (!Number.isFinite(step.loss) || !(norm <= this.maxGradientNorm)) {
       optimizer.learningRate *= this.settings.divergenceCut;
       step.events.push({
@@ -211,26 +215,39 @@ export class Updater<S extends Sample> {
   }
 
   private stepWrittenOut(): void {
-    const { sum, net } = this;
-    const { weightDecay, clipValue } = this.settings;
-    const params = net.parameters;
+    const { sum } = this;
     const scale = 1 / this.count;
     for (let i = 0; i < sum.length; i++) sum[i] *= scale;
-    if (weightDecay > 0) {
-      for (const layer of net.layers) {
-        const end = layer.offset + layer.units * layer.fanIn;
-        for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
-      }
-    }
-    if (clipValue !== Number.POSITIVE_INFINITY) {
-      for (let i = 0; i < sum.length; i++) {
-        sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
-      }
-    }
-    this.optimizer.step(params, sum);
+    stepAlong(this.net, this.optimizer, this.settings, sum);
     sum.fill(0);
     this.count = 0;
   }
+}
+
+/**
+ * @internal One step of `optimizer` along the mean gradient `sum` written out: adds the weight
+ * decay and clips by value as the settings say (changing `sum`), then steps.
+ */
+export function stepAlong(
+  net: Network,
+  optimizer: Optimizer,
+  settings: UpdateSettings,
+  sum: Float64Array,
+): void {
+  const { weightDecay, clipValue } = settings;
+  const params = net.parameters;
+  if (weightDecay > 0) {
+    for (const layer of net.layers) {
+      const end = layer.offset + layer.units * layer.fanIn;
+      for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
+    }
+  }
+  if (clipValue !== Number.POSITIVE_INFINITY) {
+    for (let i = 0; i < sum.length; i++) {
+      sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
+    }
+  }
+  optimizer.step(params, sum);
 }
 
 function positive(name: string, value: number): number {

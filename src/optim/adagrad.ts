@@ -17,14 +17,19 @@ class Adagrad extends BufferedOptimizer {
     super('adagrad', options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
     this.epsilon = epsilon;
   }
+  protected readonly code = 3;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.epsilon;
+  }
   protected kernel(
     p: Float64Array,
     at: number,
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const eps = this.epsilon;
     const n = input.length;

@@ -27,15 +27,24 @@ class Adam extends BufferedOptimizer {
     this.beta2 = beta2;
     this.epsilon = epsilon;
   }
+  protected readonly code = 5;
+  protected hyper(t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.beta1;
+    into[2] = this.beta2;
+    into[3] = this.epsilon;
+    into[4] = 1 / (1 - this.beta1 ** t);
+    into[5] = 1 / (1 - this.beta2 ** t);
+  }
   protected kernel(
     p: Float64Array,
     at: number,
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
     t: number,
   ): void {
+    const rate = this.rate;
     const m = this.buffers[0];
     const v = this.buffers[1];
     const b1 = this.beta1;

@@ -1,3 +1,4 @@
+import { flatStep, inKernelMemory, kernelStateBuffer } from '../backends/wasmKernels.js';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
@@ -15,13 +16,18 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
   readonly name: string;
   /** The settings other than the learning rate, as `state()` saves them. */
   readonly hyperParameters: Readonly<Record<string, number>>;
-  private rate: number;
+  /** The learning rate η (the kernels read it here: a number passed to a call is boxed). */
+  protected rate: number;
   private count = 0;
   /** How many parameters this optimizer steps; -1 until the first step. */
   private size = -1;
   private readonly bufferNames: readonly string[];
   /** The state buffers, in the order of `bufferNames`; empty until the first step. */
   protected buffers: Float64Array[] = [];
+  /** Whether the buffers live in the WebAssembly kernels' memory (see {@link home}). */
+  private inKernels = false;
+  /** The number of this rule's kernel in assembly/optimizers.ts. */
+  protected abstract readonly code: number;
 
   protected constructor(
     name: string,
@@ -54,45 +60,85 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
         `${this.name}: gradients have length ${grads.length}, parameters ${params.length}`,
       );
     }
-    const t = this.begin(params.length);
-    this.kernel(params, 0, 0, grads, NO_INPUT, this.rate, t);
+    // Arrays of the WebAssembly kernels' memory are stepped by the rule's kernel there.
+    const kernels = inKernelMemory(params) && inKernelMemory(grads);
+    const t = this.begin(params.length, kernels);
+    if (kernels) {
+      this.hyper(t, HYPER);
+      flatStep(this.code, HYPER, this.buffers, params, grads);
+      return;
+    }
+    this.kernel(params, 0, 0, grads, NO_INPUT, t);
   }
 
-  /** The fast path (see `FUSED_STEP`): the kernel applied layer by layer to the error terms. */
+  /**
+   * The fast path (see `FUSED_STEP`): the kernel applied layer by layer to the error terms — the
+   * WebAssembly kernel for a network on that backend.
+   */
   [FUSED_STEP](net: Network, trace: Trace): void {
     const params = net.parameters;
-    const t = this.begin(params.length);
-    const rate = this.rate;
+    const kernels = net.kernels;
+    const t = this.begin(params.length, kernels.wasm);
+    if (kernels.wasm) {
+      this.hyper(t, HYPER);
+      kernels.optimizerStep(this.code, HYPER, this.buffers, trace, undefined);
+      return;
+    }
     const layers = net.layers;
     for (let k = 0; k < layers.length; k++) {
       const layer = layers[k];
       const weightsAt = layer.offset;
       const biasesAt = weightsAt + layer.units * layer.fanIn;
-      this.kernel(params, weightsAt, biasesAt, trace.delta[k], net.layerInput(trace, k), rate, t);
+      this.kernel(params, weightsAt, biasesAt, trace.delta[k], net.layerInput(trace, k), t);
     }
   }
 
-  /** Sizes the state buffers on the first step and counts the step; returns its number. */
-  private begin(length: number): number {
-    if (this.size !== length) {
-      if (this.size !== -1) {
-        throw new RangeError(
-          `${this.name}: this optimizer steps ${this.size} parameters, got ${length}; use one optimizer per network`,
-        );
-      }
-      this.size = length;
-      if (this.buffers.length === 0)
-        this.buffers = this.bufferNames.map(() => new Float64Array(length));
-    }
+  /**
+   * Sizes the state buffers on the first step, moves them where the kernels read them (the
+   * WebAssembly kernels' memory when `kernels`), and counts the step; returns its number.
+   */
+  private begin(length: number, kernels: boolean): number {
+    // No closure in here: a parameter captured by one would be allocated at every call.
+    if (this.size !== length) this.sizeBuffers(length);
+    if (this.inKernels !== kernels) this.home(kernels);
     return ++this.count;
   }
+
+  /** Sizes the state buffers to `length` parameters, on the first step. */
+  private sizeBuffers(length: number): void {
+    if (this.size !== -1) {
+      throw new RangeError(
+        `${this.name}: this optimizer steps ${this.size} parameters, got ${length}; use one optimizer per network`,
+      );
+    }
+    this.size = length;
+    if (this.buffers.length === 0) {
+      this.buffers = this.bufferNames.map(() => new Float64Array(length));
+    }
+  }
+
+  /** Copies the state buffers into the kernels' memory, or out of it into plain arrays. */
+  private home(kernels: boolean): void {
+    this.buffers = this.buffers.map((old) => {
+      const moved = kernels ? kernelStateBuffer(old.length) : new Float64Array(old.length);
+      moved.set(old);
+      return moved;
+    });
+    this.inKernels = kernels;
+  }
+
+  /**
+   * The hyper-parameters h0…h5 of this rule's WebAssembly kernel for step `t`, into `into` (see
+   * assembly/optimizers.ts for each rule's).
+   */
+  protected abstract hyper(t: number, into: Float64Array): void;
 
   /**
    * The rule, applied to one layer: the weights starting at `weightsAt`, whose gradient is the
    * outer product `g[j·n + i] = delta[j] · input[i]` (n = `input.length`), and the biases
    * starting at `biasesAt`, whose gradient is `delta[j]`. A flat gradient is the case of no
    * input (n = 0) and `biasesAt = 0`. Buffers are indexed like `params`; `t` is the 1-based
-   * step number.
+   * step number; the rate is `this.rate`.
    */
   protected abstract kernel(
     params: Float64Array,
@@ -100,7 +146,6 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
     t: number,
   ): void;
 
@@ -139,6 +184,7 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     if (this.buffers.length === 0 && from.filled && saved.length > 0) {
       this.size = saved[0].length;
       this.buffers = saved.map((b) => new Float64Array(b.length));
+      this.inKernels = false;
     }
     for (let i = 0; i < this.buffers.length; i++) {
       if (from.filled) this.buffers[i].set(saved[i]);
@@ -190,6 +236,7 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     this.count = state.steps;
     this.size = length > 0 ? length : -1;
     this.buffers = length > 0 ? arrays.map((a) => Float64Array.from(a)) : [];
+    this.inKernels = false;
   }
 }
 
@@ -206,3 +253,6 @@ export interface OptimizerSnapshot {
 
 /** The input of a flat gradient: no weights, every value is a "bias". */
 const NO_INPUT = new Float64Array(0);
+
+/** h0…h5 of the WebAssembly kernels, filled before each step (one step at a time per thread). */
+const HYPER = new Float64Array(6);

@@ -17,14 +17,19 @@ class Momentum extends BufferedOptimizer {
     super('momentum', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }
+  protected readonly code = 1;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.alpha;
+  }
   protected kernel(
     p: Float64Array,
     at: number,
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const v = this.buffers[0];
     const alpha = this.alpha;
     const n = input.length;

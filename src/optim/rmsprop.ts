@@ -22,14 +22,21 @@ class Rmsprop extends BufferedOptimizer {
     this.decay = decay;
     this.epsilon = epsilon;
   }
+  protected readonly code = 4;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.decay;
+    into[2] = 1 - this.decay;
+    into[3] = this.epsilon;
+  }
   protected kernel(
     p: Float64Array,
     at: number,
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const rho = this.decay;
     const eps = this.epsilon;

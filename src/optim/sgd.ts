@@ -11,14 +11,18 @@ class Sgd extends BufferedOptimizer {
   constructor(options: SgdOptions) {
     super('sgd', options.learningRate ?? 0.01, {}, []);
   }
+  protected readonly code = 0;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+  }
   protected kernel(
     p: Float64Array,
     at: number,
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const n = input.length;
     const blocks = n - (n % 8);
     for (let j = 0; j < delta.length; j++) {

@@ -36,6 +36,7 @@ describe('parseRunOptions', () => {
       resume: false,
       seed: 1,
       header: true,
+      maxRecordBytes: 1_048_576,
       json: false,
     });
   });

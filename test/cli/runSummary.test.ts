@@ -90,6 +90,25 @@ describe('streamprop run: the summary', () => {
     });
   });
 
+  it('a stray quote costs its own record; a record over --max-record-bytes is rejected as tooLarge', async () => {
+    const rows = readFileSync(writeCsv(dir, 'stray.csv', 1000), 'utf8').split('\n');
+    rows[501] = rows[501].replace(',', ',"'); // record 501: a quote opened, never closed
+    rows[801] = `${rows[801]},${'9'.repeat(5000)}`; // record 801: 5 kB
+    const csv = join(dir, 'stray.csv');
+    writeFileSync(csv, rows.join('\n'));
+    const cli = startCli([
+      ...['run', '--source', `csv:${csv}`, '--json', '--max-record-bytes', '1000'],
+    ]);
+    expect((await cli.exited).code).toBe(0);
+    expect(summaryOf(cli.stdout)).toMatchObject({ samples: 998, rejected: 2, records: 1000 });
+    expect(summaryOf(cli.stdout)?.rejectedByReason).toMatchObject({ malformed: 1, tooLarge: 1 });
+    const bad = startCli(['run', '--source', 'sensor', '--max-record-bytes', '1k']);
+    expect((await bad.exited).code).toBe(2);
+    expect(lines(bad.stderr)).toEqual([
+      'streamprop run: --max-record-bytes: must be a number (got "1k")',
+    ]);
+  });
+
   it('random bytes as NDJSON: exit 1, every line counted as malformed', async () => {
     const path = join(dir, 'random.ndjson');
     let bytes = randomBytes(64 * 1024);

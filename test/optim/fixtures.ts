@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import {
   adagrad,
   adam,
+  type Backend,
   dense,
   linear,
   momentum,
@@ -29,8 +30,8 @@ export const OPTIMIZERS: readonly { name: string; make: () => Optimizer }[] = [
 ];
 
 /** The small seeded net of the brief: 3 inputs, 4 tanh units, 2 linear outputs. */
-export function smallNet(): Network {
-  return network({ inputs: 3, layers: [dense(4, tanh), dense(2, linear)], seed: 5 });
+export function smallNet(backend?: Backend): Network {
+  return network({ inputs: 3, layers: [dense(4, tanh), dense(2, linear)], seed: 5, backend });
 }
 
 /** A few (input, target) pairs for {@link smallNet}. */

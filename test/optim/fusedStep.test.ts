@@ -2,6 +2,7 @@
 // against step(net.parameters, g) with the written-out gradient: the same bits.
 import { describe, expect, it } from 'vitest';
 import {
+  type Backend,
   dense,
   linear,
   type Network,
@@ -11,6 +12,7 @@ import {
   sigmoid,
   tanh,
 } from '../../src/index.js';
+import { BACKENDS } from '../backendCases.js';
 import {
   bitDifferences,
   expectRelativelyClose,
@@ -24,11 +26,12 @@ import {
 const STEPS = 9;
 
 /** A deeper net, to exercise the layer offsets: 2 → 3 sigmoid → 3 relu → 1 linear. */
-function deepNet(): Network {
+function deepNet(backend: Backend): Network {
   return network({
     inputs: 2,
     layers: [dense(3, sigmoid), dense(3, relu), dense(1, linear)],
     seed: 11,
+    backend,
   });
 }
 const DEEP_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[] = [
@@ -43,13 +46,14 @@ const DEEP_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[]
  * Returns the two parameter arrays after `steps` steps, and the initial parameters.
  */
 function runBothWays(
-  makeNet: () => Network,
+  makeNet: (backend: Backend) => Network,
+  backend: Backend,
   make: () => Optimizer,
   samples: readonly (readonly [readonly number[], readonly number[]])[],
   steps: number,
 ): { fromTrace: Float64Array; fromGradient: Float64Array; initial: Float64Array } {
-  const a = makeNet();
-  const b = makeNet();
+  const a = makeNet(backend);
+  const b = makeNet(backend);
   const initial = Float64Array.from(a.parameters);
   const oa = make();
   const ob = make();
@@ -73,8 +77,8 @@ function runBothWays(
  * A wide net: rows of 11 and 19 weights, so the kernels' eight-weights-per-turn loops run full
  * turns and leave a remainder (11 = 8 + 3, 19 = 2·8 + 3).
  */
-function wideNet(): Network {
-  return network({ inputs: 11, layers: [dense(19, tanh), dense(3, linear)], seed: 5 });
+function wideNet(backend: Backend): Network {
+  return network({ inputs: 11, layers: [dense(19, tanh), dense(3, linear)], seed: 5, backend });
 }
 const WIDE_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[] = [0, 1, 2].map(
   (s) => [
@@ -83,31 +87,52 @@ const WIDE_SAMPLES: readonly (readonly [readonly number[], readonly number[]])[]
   ],
 );
 
-describe('the fused step ≡ step(net.parameters, written-out gradient)', () => {
-  for (const { name, make } of OPTIMIZERS) {
-    it(`${name}: equal to 1e-12 relative over ${STEPS} steps on 3-4(tanh)-2(linear)`, () => {
-      const { fromTrace, fromGradient, initial } = runBothWays(smallNet, make, SAMPLES, STEPS);
-      // the steps really moved every parameter (the comparison is not between two no-ops)
-      expect(bitDifferences(fromGradient, initial).length).toBe(initial.length);
-      expectRelativelyClose(fromTrace, fromGradient, 1e-12);
-    });
+describe.each(BACKENDS)(
+  'the fused step ≡ step(net.parameters, written-out gradient) on %s',
+  (_backendName, backend) => {
+    for (const { name, make } of OPTIMIZERS) {
+      it(`${name}: equal to 1e-12 relative over ${STEPS} steps on 3-4(tanh)-2(linear)`, () => {
+        const { fromTrace, fromGradient, initial } = runBothWays(
+          smallNet,
+          backend,
+          make,
+          SAMPLES,
+          STEPS,
+        );
+        // the steps really moved every parameter (the comparison is not between two no-ops)
+        expect(bitDifferences(fromGradient, initial).length).toBe(initial.length);
+        expectRelativelyClose(fromTrace, fromGradient, 1e-12);
+      });
 
-    it(`${name}: equal to 1e-12 relative on a 3-layer net (offsets of every layer)`, () => {
-      const { fromTrace, fromGradient, initial } = runBothWays(deepNet, make, DEEP_SAMPLES, STEPS);
-      expect(bitDifferences(fromGradient, initial).length).toBeGreaterThan(initial.length / 2);
-      expectRelativelyClose(fromTrace, fromGradient, 1e-12);
-    });
+      it(`${name}: equal to 1e-12 relative on a 3-layer net (offsets of every layer)`, () => {
+        const { fromTrace, fromGradient, initial } = runBothWays(
+          deepNet,
+          backend,
+          make,
+          DEEP_SAMPLES,
+          STEPS,
+        );
+        expect(bitDifferences(fromGradient, initial).length).toBeGreaterThan(initial.length / 2);
+        expectRelativelyClose(fromTrace, fromGradient, 1e-12);
+      });
 
-    // The two paths are meant to do the same floating-point operations in the same order.
-    it(`${name}: bitwise equal over ${STEPS} steps`, () => {
-      const { fromTrace, fromGradient } = runBothWays(smallNet, make, SAMPLES, STEPS);
-      expect(bitDifferences(fromTrace, fromGradient)).toEqual([]);
-    });
+      // The two paths are meant to do the same floating-point operations in the same order.
+      it(`${name}: bitwise equal over ${STEPS} steps`, () => {
+        const { fromTrace, fromGradient } = runBothWays(smallNet, backend, make, SAMPLES, STEPS);
+        expect(bitDifferences(fromTrace, fromGradient)).toEqual([]);
+      });
 
-    it(`${name}: bitwise equal on 11-19(tanh)-3(linear), whose rows are longer than 8`, () => {
-      const { fromTrace, fromGradient, initial } = runBothWays(wideNet, make, WIDE_SAMPLES, STEPS);
-      expect(bitDifferences(fromGradient, initial).length).toBe(initial.length);
-      expect(bitDifferences(fromTrace, fromGradient)).toEqual([]);
-    });
-  }
-});
+      it(`${name}: bitwise equal on 11-19(tanh)-3(linear), whose rows are longer than 8`, () => {
+        const { fromTrace, fromGradient, initial } = runBothWays(
+          wideNet,
+          backend,
+          make,
+          WIDE_SAMPLES,
+          STEPS,
+        );
+        expect(bitDifferences(fromGradient, initial).length).toBe(initial.length);
+        expect(bitDifferences(fromTrace, fromGradient)).toEqual([]);
+      });
+    }
+  },
+);
