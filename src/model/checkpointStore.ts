@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checkMethods, checkObject } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { Checkpoint } from './checkpoint.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
@@ -352,17 +353,17 @@ export function checkpointStore(
       `checkpointStore: path must be a non-empty string, got ${describeValue(path)}`,
     );
   }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `checkpointStore: options must be an object { fileSystem? }, got ${describeValue(options)}`,
-    );
-  }
-  const fs = options.fileSystem ?? (nodeFs as unknown as CheckpointFileSystem);
-  for (const name of FUNCTIONS) {
-    if (typeof (fs as unknown as Record<string, unknown>)?.[name] !== 'function') {
-      throw new TypeError(`checkpointStore: fileSystem.${name} must be a function`);
-    }
-  }
+  checkObject('checkpointStore', 'options', options, 'an object { fileSystem?, parts? }');
+  const fs =
+    options.fileSystem === undefined
+      ? (nodeFs as unknown as CheckpointFileSystem)
+      : checkObject<CheckpointFileSystem>(
+          'checkpointStore',
+          'fileSystem',
+          options.fileSystem,
+          'an object of file functions',
+        );
+  checkMethods('checkpointStore', 'fileSystem', fs, FUNCTIONS);
   return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
 

@@ -6,7 +6,12 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { describeValue } from '../checks/describeValue.js';
+import {
+  checkFunction,
+  checkOptions,
+  checkPositiveInteger,
+  checkPositiveOrInfinity,
+} from '../checks/argumentChecks.js';
 
 /** Options of {@link byKey}. */
 export interface ByKeyOptions<K> {
@@ -69,22 +74,15 @@ export function byKey<S, K, R>(
   makeModel: (key: K) => OperatorFunction<S, R>,
   options: ByKeyOptions<K> = {},
 ): OperatorFunction<S, R> {
-  if (typeof keyOf !== 'function') {
-    throw new TypeError(`byKey: keyOf must be a function, got ${describeValue(keyOf)}`);
-  }
-  if (typeof makeModel !== 'function') {
-    throw new TypeError(`byKey: makeModel must be a function, got ${describeValue(makeModel)}`);
-  }
-  const maxModels = options.maxModels ?? 1000;
-  if (!Number.isInteger(maxModels) || maxModels < 1) {
-    throw new RangeError(
-      `byKey: maxModels must be a positive integer, got ${describeValue(maxModels)}`,
-    );
-  }
-  const idleMs = options.idleMs ?? Number.POSITIVE_INFINITY;
-  if (!(idleMs > 0)) {
-    throw new RangeError(`byKey: idleMs must be a number > 0, got ${describeValue(idleMs)}`);
-  }
+  checkFunction('byKey', 'keyOf', keyOf);
+  checkFunction('byKey', 'makeModel', makeModel);
+  checkOptions('byKey', options);
+  const maxModels = checkPositiveInteger('byKey', 'maxModels', options.maxModels ?? 1000);
+  const idleMs = checkPositiveOrInfinity(
+    'byKey',
+    'idleMs',
+    options.idleMs ?? Number.POSITIVE_INFINITY,
+  );
   const scheduler = options.scheduler ?? asyncScheduler;
 
   return (source) =>

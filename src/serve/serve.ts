@@ -5,7 +5,13 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { checkObject, checkString } from '../checks/argumentChecks.js';
+import {
+  argumentError,
+  checkInterval,
+  checkObject,
+  checkOptions,
+  checkString,
+} from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
@@ -201,11 +207,15 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<DashboardServer> {
   if (!isObservable(steps) && typeof steps !== 'function') {
-    throw new TypeError('serve: steps must be an Observable of steps or a function returning one');
+    throw argumentError(
+      'serve',
+      'steps',
+      'an Observable of steps or a function returning one',
+      steps,
+      'function',
+    );
   }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('serve: options must be an object');
-  }
+  checkOptions('serve', options);
   const host = options.host ?? '127.0.0.1';
   const port = integerIn('port', options.port ?? 0, 0, 65535);
   const maxPayload = integerIn('maxPayload', options.maxPayload ?? 65_536, 1, 2 ** 30);
@@ -226,13 +236,14 @@ export async function serve(
     ['producerToken', options.producerToken],
   ] as const) {
     if (token !== undefined && (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token))) {
+      // the token itself is never shown
       throw new TypeError(`serve: ${name} must be a non-empty string of visible ASCII characters`);
     }
   }
   for (const name of ['allowOrigins', 'allowHosts'] as const) {
     const list = options[name];
     if (list !== undefined && (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))) {
-      throw new TypeError(`serve: ${name} must be an array of strings`);
+      throw argumentError('serve', name, 'an array of strings', list, 'object');
     }
   }
   const target = checkTarget(options.target);
@@ -400,10 +411,5 @@ function checkTarget(target: ServeOptions['target']): { name?: string; unit?: st
 }
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `serve: ${name} must be an integer in [${min}, ${max}], got ${String(value)}`,
-    );
-  }
-  return value;
+  return checkInterval('serve', name, value, { min, max, integer: true });
 }
