@@ -32,9 +32,13 @@ function exited(child: ChildProcess): Promise<number | null> {
 /** Milliseconds from spawn to exit. */
 async function untilExit(args: string[]): Promise<number> {
   const start = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString('utf8');
+  });
   const code = await exited(child);
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}:\n${errors}`);
   return performance.now() - start;
 }
 
@@ -42,7 +46,7 @@ async function untilExit(args: string[]): Promise<number> {
 async function untilDashboard(): Promise<number> {
   const start = performance.now();
   const child = spawn(process.execPath, [MAIN, 'run', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const done = exited(child);
   const url = await new Promise<string>((resolve, reject) => {

@@ -38,6 +38,9 @@ process.stdout.on('error', () => {
 });
 process.stderr.on('error', () => {}); // nowhere left to say anything
 
+/** Collects the values of a repeatable option. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 /** The command `streamprop` alone runs. */
 const DEFAULT_COMMAND = 'run';
 const argv = process.argv.slice(2);
@@ -98,6 +101,18 @@ program
   .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
   .option('--token <t>', 'require this token from dashboard and WebSocket clients')
   .option(
+    '--allow-origin <origin>',
+    "let pages of this origin open the dashboard's socket (repeatable; default: its own only)",
+    collect,
+    [],
+  )
+  .option(
+    '--allow-host <name>',
+    'accept requests that name this host (repeatable; default: the bound address and localhost)',
+    collect,
+    [],
+  )
+  .option(
     '--checkpoint <path>',
     'write checkpoints to this file (and PATH.1); Ctrl-C writes the last',
   )
@@ -116,6 +131,11 @@ program
   )
   .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
   .option('--limit <n>', 'stop after this many samples')
+  .option(
+    '--lags <k>',
+    'forecast a series: windows of its last K values (--y, or NDJSON/MQTT readings { "value", "t"?, "key"? }); with no model flags, the automatic learner',
+  )
+  .option('--horizon <h>', 'with --lags: forecast H steps ahead (default 1)')
   .option(
     '--max-record-bytes <n>',
     'longest CSV record or NDJSON line; longer ones are rejected as tooLarge, never held whole',

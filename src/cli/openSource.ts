@@ -7,6 +7,7 @@ import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
 import type { Sample } from '../samples/sample.js';
 import { afterFirst } from './afterFirst.js';
+import { readingSample } from './autoLearner.js';
 import { type CsvLayout, csvLayout } from './csvLayout.js';
 import type { ReadProgress } from './progressLine.js';
 import { type RunSource, recordedPath } from './runRecord.js';
@@ -33,6 +34,11 @@ export interface SourceSettings {
   readonly delimiter?: string;
   /** `false`: the CSV file has no header; its columns are named `c1` … `cn` (default `true`). */
   readonly header?: boolean;
+  /**
+   * NDJSON lines and MQTT messages are readings of a series (`--lags`): a number or
+   * `{ "value", "t"?, "key"? }` (see `readingSample`), not samples.
+   */
+  readonly readings?: boolean;
   /** The longest CSV record or NDJSON line, in bytes (default 1 MiB). */
   readonly maxRecordBytes?: number;
 }
@@ -107,6 +113,7 @@ const SYNTHETIC_RATE = 500;
  */
 export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSource {
   const { seed, skip } = settings;
+  const readings = settings.readings === true ? { map: readingSample } : {};
   const maxRecordBytes = settings.maxRecordBytes ?? 1_048_576;
   switch (spec.kind) {
     case 'sensor':
@@ -180,11 +187,23 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         samples:
           file === undefined
-            ? defer(() => fromNdjson(process.stdin, { rate: settings.rate, skip, maxRecordBytes }))
+            ? defer(() =>
+                fromNdjson(process.stdin, {
+                  rate: settings.rate,
+                  skip,
+                  maxRecordBytes,
+                  ...readings,
+                }),
+              )
             : resumedAt(
                 (from) =>
                   defer(() =>
-                    fromNdjson(file.open(), { rate: settings.rate, skip: from, maxRecordBytes }),
+                    fromNdjson(file.open(), {
+                      rate: settings.rate,
+                      skip: from,
+                      maxRecordBytes,
+                      ...readings,
+                    }),
                   ),
                 settings,
               ),
@@ -198,7 +217,15 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       return {
         // mqtt.js is loaded only for an MQTT source: it is a fifth of the command's start-up.
         samples: defer(() => from(import('../../streams/fromMqtt.js'))).pipe(
-          switchMap(({ fromMqtt }) => fromMqtt(spec.url, spec.topic)),
+          switchMap(({ fromMqtt }) =>
+            fromMqtt(
+              spec.url,
+              spec.topic,
+              settings.readings === true
+                ? { map: (payload: Buffer) => readingOfText(payload.toString('utf8')) }
+                : {},
+            ),
+          ),
         ),
         description: `${spec.url}, topic ${spec.topic}: one JSON sample per message`,
         positioned: false,
@@ -215,4 +242,16 @@ function resumedAt(
   const { skip, onBeyondEnd } = settings;
   if (skip === 0 || onBeyondEnd === undefined) return feed(skip);
   return afterFirst(feed(skip - 1), onBeyondEnd);
+}
+
+/** An MQTT payload read as a reading of a series (`--lags`). */
+function readingOfText(text: string): Sample {
+  try {
+    return readingSample(JSON.parse(text));
+  } catch {
+    return {
+      x: [],
+      malformed: { field: 'payload', value: text.slice(0, 80), problem: 'is not valid JSON' },
+    };
+  }
 }

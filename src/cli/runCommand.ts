@@ -5,6 +5,7 @@ import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
+import * as auto from './autoLearner.js';
 import { CheckpointSaver } from './checkpointSaver.js';
 import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
@@ -109,6 +110,7 @@ export async function startRun(
     rate: options.rate,
     seed: options.seed,
     ...(options.x === undefined ? {} : { x: options.x }),
+    ...auto.readingSettings(options),
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
@@ -138,9 +140,9 @@ export async function startRun(
       },
     });
   }
-  const records = source.samples;
+  const records = auto.lagWindows(source.samples, options.lags, options.horizon ?? 1);
 
-  let learner: Learner | undefined;
+  let learner: Learner | undefined, automatic: auto.AutoLearner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
   const server = serving.serve
@@ -205,7 +207,7 @@ export async function startRun(
   const show = (m: MetricsSnapshot): void => {
     const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt })}\n`);
+      io.stdout.write(`${auto.metricsLine(m, checkpointAt, automatic?.latest)}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
@@ -226,10 +228,11 @@ export async function startRun(
     );
   };
   let metrics: Subscription | undefined;
-  const attachMetrics = (l: Learner): void => {
+  const attachMetrics = <L extends Pick<Learner, 'tracker'>>(l: L): L => {
     metrics = steps
       .pipe(rollingMetrics({ tracker: l.tracker, everyMs: STATUS_MS }))
       .subscribe({ next: show, error: (e: unknown) => end(e, false) });
+    return l;
   };
 
   let stopped = false;
@@ -319,9 +322,9 @@ export async function startRun(
       shaped(
         resumed,
         (shape) => {
-          learner = createLearner(options, shape, resumed?.loaded);
-          attachMetrics(learner);
-          return learner.pipeline;
+          automatic = auto.isAutomatic(options) ? auto.createAutoLearner(options) : undefined;
+          learner = automatic ? undefined : createLearner(options, shape, resumed?.loaded);
+          return attachMetrics(automatic ?? (learner as Learner)).pipeline;
         },
         (sample) => tally.addUnshaped(sample),
       ),
@@ -358,6 +361,8 @@ async function dashboard(
       host: options.host,
       port: options.port,
       token: options.token,
+      allowOrigins: options.allowOrigins,
+      allowHosts: options.allowHosts,
       metrics: { window: options.window },
       ...(resumed === undefined
         ? {}

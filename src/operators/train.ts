@@ -63,7 +63,7 @@ export interface TrainOptions extends UpdateOptions, InvalidSampleOptions {
  * as the network settles, and stay bounded (at most `η / √(1 - 0.999) ≈ 0.03` per weight, the
  * size of the first steps, which fade over the first thousand samples) — so it learns a
  * drifting stream without tuning and does not diverge where plain SGD at a high rate does. It
- * was chosen by experiment (`npm run bench:quality`, on a drifting sensor stream with abrupt
+ * was chosen by experiment (on a drifting synthetic sensor stream with abrupt
  * and gradual changes): it beats fixed-rate SGD at η = 0.01, 0.03 and 0.1 and Adam with its
  * defaults, and adding `boldDriver()` on top of it did not help (the window means of a noisy
  * stream are too noisy for the rule to gain anything). Scale the inputs and targets to about

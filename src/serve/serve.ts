@@ -43,8 +43,21 @@ export interface ServeOptions {
    * admits the client when `token` is set). Default: nobody may send samples.
    */
   readonly producerToken?: string;
-  /** The `Origin`s a browser may connect from (default: any); others get HTTP 403. */
+  /**
+   * The `Origin`s a browser may connect from besides the server's own, such as
+   * `http://localhost:3000` (`'*'`: any). Default: only the server's own origin — the address
+   * the page was loaded from — so that a page of another site cannot read the predictions
+   * (cross-site WebSocket hijacking); a request without `Origin` (a program) always passes.
+   * Others get HTTP 403, with or without a token.
+   */
   readonly allowOrigins?: readonly string[];
+  /**
+   * The host names requests may name in `Host` besides the bound address and the loopback names
+   * (`localhost`, `127.x.x.x`, `::1`; any IP address when bound to `0.0.0.0` or `::`), such as
+   * `dashboard.lan` (`'*'`: any). Others get HTTP 403 for the page and the socket alike — the
+   * defence against DNS rebinding.
+   */
+  readonly allowHosts?: readonly string[];
   /**
    * The rolling metrics sent as `metrics` messages, one `rollingMetrics` per key: `window`
    * scored samples (default 500), a snapshot every `everyMs` ms (default 500) while steps come.
@@ -216,12 +229,11 @@ export async function serve(
       throw new TypeError(`serve: ${name} must be a non-empty string of visible ASCII characters`);
     }
   }
-  if (
-    options.allowOrigins !== undefined &&
-    (!Array.isArray(options.allowOrigins) ||
-      !options.allowOrigins.every((origin) => typeof origin === 'string'))
-  ) {
-    throw new TypeError('serve: allowOrigins must be an array of strings');
+  for (const name of ['allowOrigins', 'allowHosts'] as const) {
+    const list = options[name];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))) {
+      throw new TypeError(`serve: ${name} must be an array of strings`);
+    }
   }
   const target = checkTarget(options.target);
   const onError =
@@ -261,6 +273,7 @@ export async function serve(
       token: options.token,
       producerToken: options.producerToken,
       allowOrigins: options.allowOrigins === undefined ? undefined : [...options.allowOrigins],
+      allowHosts: options.allowHosts === undefined ? undefined : [...options.allowHosts],
       maxPayload,
       heartbeatMs,
       maxBufferedBytes,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Sample } from '../samples/sample.js';
-import { authorize, selectProtocol } from './authorize.js';
+import { authorize, hostAllowed, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
 import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
@@ -68,6 +68,11 @@ export class SocketServer {
       handleProtocols: (offered) => selectProtocol(offered),
     });
     this.http = createServer((request, response) => {
+      if (!hostAllowed(request, config)) {
+        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('403 Forbidden: host not allowed\n');
+        return;
+      }
       const path = pathOf(request);
       const asset = assets.get(path);
       const method = request.method ?? 'GET';

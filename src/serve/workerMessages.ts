@@ -15,6 +15,7 @@ export interface SocketServerConfig {
   readonly token: string | undefined;
   readonly producerToken: string | undefined;
   readonly allowOrigins: readonly string[] | undefined;
+  readonly allowHosts: readonly string[] | undefined;
   readonly maxPayload: number;
   readonly heartbeatMs: number;
   readonly maxBufferedBytes: number;

@@ -38,6 +38,8 @@ describe('parseRunOptions', () => {
       header: true,
       maxRecordBytes: 1_048_576,
       json: false,
+      allowOrigins: [],
+      allowHosts: [],
     });
   });
 
