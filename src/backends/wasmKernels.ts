@@ -32,12 +32,7 @@ export class WasmKernels implements NetworkKernels {
   readonly gradients: Float64Array;
   /** Addresses, in bytes: the layer table, the parameters, the gradients. */
   readonly table: number;
-  /** Where the passes read the parameters: {@link home}, unless {@link rebase} moved them. */
-  private params: number;
-  /** Where `parameters` are. */
-  readonly home: number;
-  /** Where the optimizer kernels read their state, when {@link rebase} set it (else -1). */
-  private stateAt = -1;
+  readonly params: number;
   private readonly grads: number;
   private readonly heap: KernelHeap;
   private readonly exports: KernelExports;
@@ -72,7 +67,6 @@ export class WasmKernels implements NetworkKernels {
     const at = heap.allocate(bytes);
     this.table = at;
     this.params = at + tableBytes;
-    this.home = this.params;
     this.grads = this.params + paramBytes;
     this.parameters = heap.doubles(this.params, shape.size);
     this.gradients = heap.doubles(this.grads, shape.size);
@@ -216,16 +210,6 @@ export class WasmKernels implements NetworkKernels {
     return this.heap.holds(array);
   }
 
-  /**
-   * Points the passes and the optimizer kernels at other parameters (and, when `state` is not
-   * -1, other state buffers, one after another): byKey's slab learner runs each key's sample on
-   * its own slot this way, copying nothing. `rebase(home, -1)` goes back.
-   */
-  rebase(params: number, state: number): void {
-    this.params = params;
-    this.stateAt = state;
-  }
-
   optimizerStep(
     code: number,
     h: Float64Array,
@@ -233,13 +217,8 @@ export class WasmKernels implements NetworkKernels {
     trace: Trace | undefined,
     grads: Float64Array | undefined,
   ): void {
-    const rebased = this.stateAt >= 0;
-    const s = rebased ? this.stateAt : state.length > 0 ? state[0].byteOffset : 0;
-    const u = rebased
-      ? this.stateAt + this.shape.size * 8
-      : state.length > 1
-        ? state[1].byteOffset
-        : 0;
+    const s = state.length > 0 ? state[0].byteOffset : 0;
+    const u = state.length > 1 ? state[1].byteOffset : 0;
     const g = grads === undefined ? 0 : grads.byteOffset;
     const n = grads === undefined ? 0 : grads.length;
     const t = trace === undefined ? 0 : trace.at;

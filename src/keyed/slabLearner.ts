@@ -107,9 +107,12 @@ export class SlabLearner<S extends Sample, K> {
     optimizer.resume(this.rate[slot], this.steps[slot]);
     const forwarder = this.forwarder;
     forwarder.seq = this.seq[slot];
-    const normalizer = this.normalizers[slot];
+    // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
+    // past the end of an array is V8's slow path).
     const step = forwarder.next(
-      normalizer === undefined ? sample : (normalizer.next(sample) as unknown as S),
+      this.normalizing
+        ? ((this.normalizers[slot] as Normalizer<S>).next(sample) as unknown as S)
+        : sample,
     );
     this.seq[slot] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);

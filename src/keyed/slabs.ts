@@ -1,46 +1,57 @@
-import { kernelHeap } from '../backends/kernelHeap.js';
-import type { WasmKernels } from '../backends/wasmKernels.js';
+import { type KernelExports, kernelHeap } from '../backends/kernelHeap.js';
 import type { Network } from '../core/network.js';
 
 /** Slots per chunk of the slabs: memory grows a chunk at a time. */
 const CHUNK = 256;
+const SHIFT = 8; // log2(CHUNK)
 
 /**
  * @internal The per-key memory of byKey's slab learner: for each slot, a key's parameters and
- * its optimizer's state buffers side by side, in chunks of {@link CHUNK} slots. On the
- * WebAssembly backend they are in the kernels' memory and the working network's kernels run on
- * the key's slot itself ({@link load} points them there: nothing is copied); on the JavaScript
- * backend a key's state is copied into the working network and the optimizer's buffers before
- * its sample ({@link load}) and back after it ({@link save}). Nothing is allocated per sample.
+ * its optimizer's state buffers side by side, in chunks of {@link CHUNK} slots. Before a key's
+ * sample its slot is copied into the working network and the optimizer's buffers
+ * ({@link load}); after it they are copied back ({@link save}). The working network then *is*
+ * the key's model while its step is emitted — `step.network.parameters` are the key's weights,
+ * and every path of `train` (the divergence guard, clipping, weight decay) works on them
+ * unchanged. On the WebAssembly backend the slabs are in the kernels' memory and each copy is
+ * one `memory.copy`. Nothing is allocated per sample.
  */
 export class Slabs {
   /** Values per slot: the parameters, then each state buffer. */
   private readonly width: number;
   private readonly size: number;
   private readonly chunks: Float64Array[] = [];
-  /**
-   * On the WebAssembly backend: the working network's kernels (pointed at each key's slot in
-   * turn), and where each chunk starts in their memory, in bytes.
-   */
-  private readonly kernels: WasmKernels | undefined;
+  /** On the WebAssembly backend: the kernels (for `copy`) and each chunk's address, in bytes. */
+  private readonly kernels: KernelExports | undefined;
   private readonly starts: number[] = [];
+  /** On the WebAssembly backend: the addresses of the parameters and of each state buffer. */
+  private readonly homes: Int32Array;
+  /**
+   * On the JavaScript backend: per slot, an array viewing its parameters and one viewing each
+   * state buffer (made with the chunk), so that a copy is one native `set`.
+   */
+  private readonly views: Float64Array[] = [];
+  /** The working network's parameters, then the optimizer's state buffers. */
+  private readonly working: readonly Float64Array[];
   private readonly free: number[] = [];
   private slots = 0;
 
   constructor(
-    private readonly net: Network,
-    private readonly state: readonly Float64Array[],
+    net: Network,
+    state: readonly Float64Array[],
     private readonly initial: Float64Array,
   ) {
     this.size = net.parameters.length;
     this.width = this.size * (1 + state.length);
-    this.kernels = net.kernels.wasm ? (net.kernels as WasmKernels) : undefined;
+    this.kernels = net.kernels.wasm ? kernelHeap()?.exports : undefined;
+    this.working = [net.parameters, ...state];
+    this.homes = Int32Array.from(this.working, (a) => a.byteOffset);
   }
 
   /** A slot for a new key: the initial weights, zero optimizer state. */
   open(): number {
     const slot = this.free.pop() ?? this.grow();
-    const [chunk, at] = this.where(slot);
+    const chunk = this.chunks[slot >> SHIFT];
+    const at = (slot & (CHUNK - 1)) * this.width;
     chunk.set(this.initial, at);
     chunk.fill(0, at + this.size, at + this.width);
     return slot;
@@ -58,44 +69,49 @@ export class Slabs {
 
   /** Copies the slot's parameters and state into the working network and optimizer. */
   load(slot: number): void {
-    const size = this.size;
     const kernels = this.kernels;
     if (kernels !== undefined) {
-      // The kernels run on the slot itself: nothing to copy in, nor out.
-      const at = this.starts[slot >> 8] + (slot & (CHUNK - 1)) * this.width * 8;
-      kernels.rebase(at, this.state.length > 0 ? at + size * 8 : -1);
+      const bytes = this.size * 8;
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      const homes = this.homes;
+      for (let b = 0; b < homes.length; b++) kernels.copy(homes[b], at + b * bytes, bytes);
       return;
     }
-    const chunk = this.chunks[slot >> 8];
-    const from = (slot & (CHUNK - 1)) * this.width;
-    copy(chunk, from, this.net.parameters, 0, size);
-    for (let b = 0; b < this.state.length; b++) {
-      copy(chunk, from + size * (b + 1), this.state[b], 0, size);
-    }
+    const working = this.working;
+    const views = this.views;
+    const first = slot * working.length;
+    for (let b = 0; b < working.length; b++) working[b].set(views[first + b]);
   }
 
   /** Copies the working network's parameters and the optimizer's state into the slot. */
   save(slot: number): void {
-    const size = this.size;
-    if (this.kernels !== undefined) return;
-    const chunk = this.chunks[slot >> 8];
-    const to = (slot & (CHUNK - 1)) * this.width;
-    copy(this.net.parameters, 0, chunk, to, size);
-    for (let b = 0; b < this.state.length; b++)
-      copy(this.state[b], 0, chunk, to + size * (b + 1), size);
-  }
-
-  /** The chunk of a slot and where the slot starts in it. */
-  private where(slot: number): [Float64Array, number] {
-    return [this.chunks[slot >> 8], (slot & (CHUNK - 1)) * this.width];
+    const kernels = this.kernels;
+    if (kernels !== undefined) {
+      const bytes = this.size * 8;
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      const homes = this.homes;
+      for (let b = 0; b < homes.length; b++) kernels.copy(at + b * bytes, homes[b], bytes);
+      return;
+    }
+    const working = this.working;
+    const views = this.views;
+    const first = slot * working.length;
+    for (let b = 0; b < working.length; b++) views[first + b].set(working[b]);
   }
 
   /** A new chunk of slots; returns its first. */
   private grow(): number {
     const values = CHUNK * this.width;
-    const heap = this.net.kernels.wasm ? kernelHeap() : undefined;
+    const heap = this.kernels === undefined ? undefined : kernelHeap();
     if (heap === undefined) {
-      this.chunks.push(new Float64Array(values));
+      const chunk = new Float64Array(values);
+      this.chunks.push(chunk);
+      for (let s = 0; s < CHUNK; s++) {
+        for (let b = 0; b < this.working.length; b++) {
+          const at = s * this.width + b * this.size;
+          this.views.push(chunk.subarray(at, at + this.size));
+        }
+      }
     } else {
       const at = heap.allocate(values * 8);
       const chunk = heap.doubles(at, values);
@@ -108,9 +124,4 @@ export class Slabs {
     for (let s = this.slots - 1; s > first; s--) this.free.push(s);
     return first;
   }
-}
-
-/** to[toAt …] = from[fromAt …], `n` values, without allocating. */
-function copy(from: Float64Array, fromAt: number, to: Float64Array, toAt: number, n: number): void {
-  for (let i = 0; i < n; i++) to[toAt + i] = from[fromAt + i];
 }

@@ -68,15 +68,11 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
    * (byKey's slab learner steps every key with one, per subscription).
    */
   cloneSettings(): BufferedOptimizer {
-    const copy = Object.assign(
-      Object.create(Object.getPrototypeOf(this)),
-      this,
-    ) as BufferedOptimizer;
-    copy.buffers = [];
-    copy.size = -1;
-    copy.count = 0;
-    copy.inKernels = false;
-    return copy;
+    // Through the rule's own constructor (its options are the hyper-parameters' names), so the
+    // copy has the same hidden class as every other optimizer of the rule: the kernels stay
+    // monomorphic.
+    const Rule = this.constructor as new (options: Record<string, number>) => BufferedOptimizer;
+    return new Rule({ ...this.hyperParameters, learningRate: this.rate });
   }
 
   /**

@@ -4,6 +4,7 @@ import { from, map, type OperatorFunction, pipe, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import {
+  adagrad,
   adam,
   type Backend,
   byKey,
@@ -11,7 +12,9 @@ import {
   keyedTrain,
   linear,
   type MetricsSnapshot,
+  momentum,
   mse,
+  nesterov,
   network,
   normalize,
   type Optimizer,
@@ -72,6 +75,9 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     ['sgd', () => sgd({ learningRate: 0.1 })],
     ['rmsprop', () => rmsprop({ learningRate: 0.01 })],
     ['adam', () => adam({ learningRate: 0.01 })],
+    ['momentum', () => momentum({ learningRate: 0.05, momentum: 0.8 })],
+    ['nesterov', () => nesterov({ learningRate: 0.05, momentum: 0.7 })],
+    ['adagrad', () => adagrad({ learningRate: 0.05, epsilon: 1e-6 })],
   ] as const)('%s: the steps of byKey with a pipeline per key, bit for bit', (_n, make) => {
     const samples = keyedSamples(300);
     const viaSlabs = collect(
@@ -104,8 +110,66 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     expect(last.loss).toBeLessThan(first.loss);
   });
 
+  it('weight decay and clipping by value (the gradient written out): a pipeline per key, bit for bit', () => {
+    const samples = keyedSamples(120);
+    const options = { loss: mse(), weightDecay: 1e-3, clipValue: 0.05 };
+    const viaSlabs = collect(
+      from(samples).pipe(
+        byKey(
+          (s) => s.key,
+          keyedTrain({
+            network: net(backend),
+            optimizer: adam({ learningRate: 0.01 }),
+            ...options,
+          }),
+        ),
+        seen,
+      ),
+    ).values;
+    const viaPipelines = collect(
+      from(samples).pipe(
+        byKey(
+          (s: Keyed) => s.key,
+          () =>
+            train<Keyed>(network(net(backend)), {
+              optimizer: adam({ learningRate: 0.01 }),
+              ...options,
+            }),
+        ),
+        seen,
+      ),
+    ).values;
+    expect(viaSlabs).toEqual(viaPipelines);
+    expect(viaSlabs[119].params).not.toEqual(Array.from(network(net(backend)).parameters));
+  });
+
+  it('more keys than one chunk of slots (256): each key still learns on its own slot', () => {
+    const samples = keyedSamples(1200, 600);
+    const make = () => rmsprop({ learningRate: 0.01 });
+    const viaSlabs = collect(
+      from(samples).pipe(
+        byKey((s) => s.key, keyedTrain({ network: net(backend), loss: mse(), optimizer: make() })),
+        seen,
+      ),
+    ).values;
+    const viaPipelines = collect(
+      from(samples).pipe(
+        byKey(
+          (s: Keyed) => s.key,
+          () => train<Keyed>(network(net(backend)), { loss: mse(), optimizer: make() }),
+        ),
+        seen,
+      ),
+    ).values;
+    expect(new Set(viaSlabs.map((v) => v.key)).size).toBe(600);
+    expect(viaSlabs).toEqual(viaPipelines);
+  });
+
   it('normalize and metrics per key: the snapshots of a pipeline per key, carrying the key', () => {
-    const samples = keyedSamples(200).map((s) => ({ ...s, x: Array.from(s.x, (v) => 100 + 50 * v) }));
+    const samples = keyedSamples(200).map((s) => ({
+      ...s,
+      x: Array.from(s.x, (v) => 100 + 50 * v),
+    }));
     const clock = new TestScheduler(() => undefined);
     const strip = (m: MetricsSnapshot) => ({
       key: m.key,
