@@ -8,6 +8,7 @@ import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
 import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
 import { History } from './history.js';
+import { IngestGate } from './ingestGate.js';
 import {
   type ClientMessage,
   type ErrorCode,
@@ -49,8 +50,8 @@ export class SocketServer {
   private pinger: NodeJS.Timeout | undefined;
   /** Bumped whenever a batch brings predictions (see `ClientQueue.flush`). */
   private predictionChanges = 0;
-  private ingested: Sample[] = [];
-  private ingestScheduled = false;
+  /** The samples of producers on their way to the learner's thread, bounded. */
+  private readonly gate: IngestGate;
   private closed = false;
 
   private constructor(
@@ -60,6 +61,12 @@ export class SocketServer {
   ) {
     this.counters = new SharedCounters(config.counters);
     this.model = config.model;
+    this.gate = new IngestGate(
+      this.counters,
+      { samples: config.maxIngestSamples, bytes: config.maxIngestBytes },
+      (samples, bytes) => post({ type: 'samples', samples, bytes }),
+      () => [...this.clients].filter((client) => client.producer),
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -237,6 +244,7 @@ export class SocketServer {
   private onConnection(socket: WebSocket, raw: Duplex, producer: boolean): void {
     const client = new ClientQueue(socket, raw, producer, this.config.maxBufferedBytes);
     this.clients.add(client);
+    if (producer) this.gate.admit(client);
     // Counted before hello leaves: whoever has read hello sees the client in clientCount.
     this.counters.set('clients', this.clients.size);
     socket.on('pong', () => {
@@ -267,16 +275,34 @@ export class SocketServer {
       );
       return;
     }
-    const parsed = parseClientMessage(toText(data));
+    const text = toText(data);
+    const parsed = parseClientMessage(text);
     if (!parsed.ok) {
-      if (parsed.code === 'invalid-sample') client.send(errorFrame(parsed.code, parsed.message));
-      else this.offend(client, parsed.code, parsed.message);
+      if (parsed.code === 'invalid-sample' && client.producer) {
+        this.invalidSample(client, text, parsed.message);
+      } else if (parsed.code === 'invalid-sample') {
+        this.offend(client, 'forbidden', FORBIDDEN);
+      } else {
+        this.offend(client, parsed.code, parsed.message);
+      }
       return;
     }
-    this.handle(client, parsed.message);
+    this.handle(client, parsed.message, text);
   }
 
-  private handle(client: ClientQueue, message: ClientMessage): void {
+  /**
+   * A producer's sample that is not one: answered with an error frame, and passed on to the
+   * learner as a malformed sample, so that it is counted where every source's bad records are
+   * (`rejectedByReason.malformed`), not lost when the reply is.
+   */
+  private invalidSample(client: ClientQueue, text: string, problem: string): void {
+    this.counters.add('samplesInvalid', 1);
+    client.send(errorFrame('invalid-sample', problem));
+    const value = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    this.gate.offer({ x: [], malformed: { field: 'sample', value, problem } }, text.length);
+  }
+
+  private handle(client: ClientQueue, message: ClientMessage, text: string): void {
     switch (message.type) {
       case 'subscribe': {
         client.clear();
@@ -299,35 +325,18 @@ export class SocketServer {
       }
       case 'sample': {
         if (!client.producer) {
-          this.offend(
-            client,
-            'forbidden',
-            'sample: only a client holding the producer token may send samples',
-          );
+          this.offend(client, 'forbidden', FORBIDDEN);
           return;
         }
         const problem = wrongShape(message.sample, this.model);
         if (problem !== undefined) {
-          client.send(errorFrame('invalid-sample', problem));
+          this.invalidSample(client, text, problem);
           return;
         }
-        this.ingest(message.sample);
+        this.gate.offer(message.sample, text.length);
         return;
       }
     }
-  }
-
-  /** Queues a sample for the learner's thread: those of one event-loop turn go in one message. */
-  private ingest(sample: Sample): void {
-    this.ingested.push(sample);
-    if (this.ingestScheduled) return;
-    this.ingestScheduled = true;
-    setImmediate(() => {
-      this.ingestScheduled = false;
-      const samples = this.ingested;
-      this.ingested = [];
-      this.post({ type: 'samples', samples });
-    });
   }
 
   private offend(client: ClientQueue, code: ErrorCode, message: string): void {
@@ -389,10 +398,12 @@ export class SocketServer {
       client.flush(now, this.slotsByKey, this.predictionChanges);
     }
     this.counters.bufferedBytes = bufferedBytes;
+    this.gate.check();
   }
 
   private heartbeat(): void {
     for (const client of this.clients) {
+      if (client.socket.isPaused) continue; // a producer held back: its pong is not read
       if (!client.alive) {
         this.counters.add('deadPeersTerminated', 1);
         client.dropped = true;
@@ -408,6 +419,8 @@ export class SocketServer {
     }
   }
 }
+
+const FORBIDDEN = 'sample: only a client holding the producer token may send samples';
 
 /** Checks the sample's lengths against the model, when it is known. */
 function wrongShape(sample: Sample, model: ModelSummary): string | undefined {

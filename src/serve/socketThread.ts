@@ -7,8 +7,8 @@ const CLOSE_TIMEOUT_MS = 5000;
 
 /** What the learner's thread does with what the socket worker reports. */
 export interface SocketThreadHandlers {
-  /** Samples that producer clients sent, in order. */
-  readonly onSamples: (samples: readonly Sample[]) => void;
+  /** Samples that producer clients sent, in order, and the bytes of their frames. */
+  readonly onSamples: (samples: readonly Sample[], bytes: number) => void;
   /** The worker failed after it started (an uncaught error, or it stopped): the server is gone. */
   readonly onFailure: (error: Error) => void;
 }
@@ -76,7 +76,9 @@ export class SocketThread {
             fail(rebuild(message.error));
             return;
           case 'samples':
-            if (thread !== undefined && !thread.closing) handlers.onSamples(message.samples);
+            if (thread !== undefined && !thread.closing) {
+              handlers.onSamples(message.samples, message.bytes);
+            }
             return;
         }
       });
