@@ -41,7 +41,7 @@ export async function printStatus(
     if (options.json) {
       const { merged: _merged, byWorker: _byWorker, ...document } = status;
       stdout.write(
-        `${JSON.stringify({ ...document, metrics: { total: status.merged, byWorker: status.byWorker } })}\n`,
+        `${JSON.stringify({ ...document, metrics: { all: status.merged, byWorker: status.byWorker } })}\n`,
       );
       return;
     }
@@ -50,7 +50,7 @@ export async function printStatus(
     const lines = [
       `fleet ${status.prefix}: ${status.shards.length} shards (${owned} held), ${status.workers.length} live workers`,
       `  appended ${totals.appended.toLocaleString('en')}, checkpointed ${totals.applied.toLocaleString('en')}, lag ${totals.lag.toLocaleString('en')}`,
-      `  keys ${Object.keys(status.keys).length.toLocaleString('en')}: learned ${totals.learned.toLocaleString('en')}, rejected ${totals.rejected.toLocaleString('en')}; RMSE (windows) ${status.merged.window.rmse?.toPrecision(4) ?? '–'}`,
+      `  keys ${Object.keys(status.keys).length.toLocaleString('en')}: learned ${totals.learned.toLocaleString('en')}, rejected ${totals.rejected.toLocaleString('en')}; RMSE ${status.merged.total.rmse?.toPrecision(4) ?? '–'} (recent ${status.merged.recent.rmse?.toPrecision(4) ?? '–'})`,
       ...status.workers.map((w) => {
         const shards = status.shards.filter((s) => s.owner === w.name).length;
         return `  worker ${w.name}: ${shards} shards`;
