@@ -2,6 +2,9 @@ import type { Sample } from '../samples/sample.js';
 import type { ClientQueue } from './clientQueue.js';
 import type { SharedCounters } from './sharedCounters.js';
 
+/** The longest part of an invalid message a malformed sample keeps. */
+const KEEP = 200;
+
 /** The bounds of the ingest queue, in samples and in bytes of their frames. */
 export interface IngestLimits {
   readonly samples: number;
@@ -36,7 +39,7 @@ export class IngestGate {
   ) {}
 
   /** Whether the producer sockets are paused now. */
-  get closed(): boolean {
+  get holding(): boolean {
     return this.paused;
   }
 
@@ -61,6 +64,18 @@ export class IngestGate {
       setImmediate(() => this.flush());
     }
     return true;
+  }
+
+  /**
+   * Takes the text of a producer's message that is not a valid sample, which came with
+   * `problem`: queued as a malformed sample (see
+   * `Sample.malformed`), so that the learner counts it where every source's bad records are
+   * (`rejectedByReason.malformed`) — not lost when the error frame that answers it is.
+   * @returns false when it was dropped (the queue is at twice its limits).
+   */
+  offerInvalid(text: string, problem: string): boolean {
+    const value = text.length > KEEP ? `${text.slice(0, KEEP)}…` : text;
+    return this.offer({ x: [], malformed: { field: 'sample', value, problem } }, text.length);
   }
 
   /** A producer that connects while the queue is full starts paused. */

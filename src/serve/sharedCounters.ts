@@ -11,18 +11,16 @@ const SLOTS = {
   slowClientsDropped: 4,
   deadPeersTerminated: 5,
   offendersClosed: 6,
-  /** Samples from producers dropped because the ingest queue was over its hard limit. */
+  /** Samples from producers dropped: past twice the ingest queue's bounds, or queued at close. */
   samplesDropped: 7,
-  /** Sample messages from producers that were not valid samples (passed on as malformed). */
-  samplesInvalid: 8,
   /** Times the producer sockets were paused because the ingest queue was full. */
-  producerPauses: 9,
+  producerPauses: 8,
 } as const;
 
 /** The name of one integer counter of {@link SharedCounters}. */
 export type CounterName = keyof typeof SLOTS;
 
-const INTEGERS = 12;
+const INTEGERS = 10;
 /** The gauges: buffered bytes, then the ingest queue's four running totals. */
 const FLOATS = 5;
 const BYTES = INTEGERS * 4 + FLOATS * 8;

@@ -1,14 +1,15 @@
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Sample } from '../samples/sample.js';
-import { authorize, hostAllowed, selectProtocol } from './authorize.js';
+import { authorize, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
 import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
+import { frameText } from './frameText.js';
 import { History } from './history.js';
 import { IngestGate } from './ingestGate.js';
+import { pageHandler } from './pageHandler.js';
 import {
   type ClientMessage,
   type ErrorCode,
@@ -16,6 +17,9 @@ import {
   parseClientMessage,
   TOPICS,
 } from './protocol.js';
+import { refuseUpgrade } from './refuseUpgrade.js';
+import { requestPath } from './requestPath.js';
+import { sampleShapeProblem } from './sampleShapeProblem.js';
 import { SharedCounters } from './sharedCounters.js';
 import type { Batch, ModelSummary, SocketServerConfig, ToMain } from './workerMessages.js';
 
@@ -56,7 +60,7 @@ export class SocketServer {
 
   private constructor(
     private readonly config: SocketServerConfig,
-    private readonly post: PostToMain,
+    post: PostToMain,
     assets: Map<string, DashboardAsset>,
   ) {
     this.counters = new SharedCounters(config.counters);
@@ -74,29 +78,7 @@ export class SocketServer {
       clientTracking: false,
       handleProtocols: (offered) => selectProtocol(offered),
     });
-    this.http = createServer((request, response) => {
-      if (!hostAllowed(request, config)) {
-        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end('403 Forbidden: host not allowed\n');
-        return;
-      }
-      const path = pathOf(request);
-      const asset = assets.get(path);
-      const method = request.method ?? 'GET';
-      if (asset === undefined || (method !== 'GET' && method !== 'HEAD')) {
-        const status = path === '/ws' ? 426 : asset === undefined ? 404 : 405;
-        response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(`${status} ${STATUS_CODES[status]}\n`);
-        return;
-      }
-      response.writeHead(200, {
-        'content-type': asset.contentType,
-        'content-length': asset.body.length,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      response.end(method === 'HEAD' ? undefined : asset.body);
-    });
+    this.http = createServer(pageHandler(config, assets));
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(request, socket, head),
     );
@@ -224,16 +206,16 @@ export class SocketServer {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     if (this.closed) {
-      refuse(socket, 503, 'closing');
+      refuseUpgrade(socket, 503, 'closing');
       return;
     }
-    if (pathOf(request) !== '/ws') {
-      refuse(socket, 404, 'WebSocket is at /ws');
+    if (requestPath(request) !== '/ws') {
+      refuseUpgrade(socket, 404, 'WebSocket is at /ws');
       return;
     }
     const verdict = authorize(request, this.config);
     if (!verdict.ok) {
-      refuse(socket, verdict.status, verdict.reason);
+      refuseUpgrade(socket, verdict.status, verdict.reason);
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) =>
@@ -268,14 +250,10 @@ export class SocketServer {
   private onMessage(client: ClientQueue, data: unknown, isBinary: boolean): void {
     if (client.dropped) return;
     if (isBinary) {
-      this.offend(
-        client,
-        'malformed',
-        'binary frames are not part of the protocol; send JSON text',
-      );
+      this.offend(client, 'malformed', BINARY);
       return;
     }
-    const text = toText(data);
+    const text = frameText(data);
     const parsed = parseClientMessage(text);
     if (!parsed.ok) {
       if (parsed.code === 'invalid-sample' && client.producer) {
@@ -290,16 +268,10 @@ export class SocketServer {
     this.handle(client, parsed.message, text);
   }
 
-  /**
-   * A producer's sample that is not one: answered with an error frame, and passed on to the
-   * learner as a malformed sample, so that it is counted where every source's bad records are
-   * (`rejectedByReason.malformed`), not lost when the reply is.
-   */
+  /** A producer's sample that is not one: answered, and passed on (see `IngestGate.offerInvalid`). */
   private invalidSample(client: ClientQueue, text: string, problem: string): void {
-    this.counters.add('samplesInvalid', 1);
     client.send(errorFrame('invalid-sample', problem));
-    const value = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-    this.gate.offer({ x: [], malformed: { field: 'sample', value, problem } }, text.length);
+    this.gate.offerInvalid(text, problem);
   }
 
   private handle(client: ClientQueue, message: ClientMessage, text: string): void {
@@ -328,7 +300,7 @@ export class SocketServer {
           this.offend(client, 'forbidden', FORBIDDEN);
           return;
         }
-        const problem = wrongShape(message.sample, this.model);
+        const problem = sampleShapeProblem(message.sample, this.model);
         if (problem !== undefined) {
           this.invalidSample(client, text, problem);
           return;
@@ -403,7 +375,10 @@ export class SocketServer {
 
   private heartbeat(): void {
     for (const client of this.clients) {
-      if (client.socket.isPaused) continue; // a producer held back: its pong is not read
+      if (client.socket.isPaused) {
+        client.alive = true; // a producer held back: its pong cannot be read
+        continue;
+      }
       if (!client.alive) {
         this.counters.add('deadPeersTerminated', 1);
         client.dropped = true;
@@ -421,43 +396,4 @@ export class SocketServer {
 }
 
 const FORBIDDEN = 'sample: only a client holding the producer token may send samples';
-
-/** Checks the sample's lengths against the model, when it is known. */
-function wrongShape(sample: Sample, model: ModelSummary): string | undefined {
-  if (model === null) return undefined;
-  if (sample.x.length !== model.inputs) {
-    return `sample: x.length must be ${model.inputs}, got ${sample.x.length}`;
-  }
-  const y = sample.y;
-  if (y === undefined) return undefined;
-  const length = typeof y === 'number' ? 1 : y.length;
-  if (length !== model.outputs) {
-    return `sample: y must have ${model.outputs} value(s), got ${length}`;
-  }
-  return undefined;
-}
-
-/** Answers an upgrade request with an HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = `${status} ${STATUS_CODES[status]}: ${reason}\n`;
-  const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${extra}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function pathOf(request: IncomingMessage): string {
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
-  }
-}
-
-function toText(data: unknown): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return String(data);
-}
+const BINARY = 'binary frames are not part of the protocol; send JSON text';
