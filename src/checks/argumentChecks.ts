@@ -125,16 +125,7 @@ export function checkNonNegativeInteger(owner: string, name: string, value: unkn
   return value;
 }
 
-/**
- * How many items to take: an integer ≥ 0, or `Infinity` for all of them (a feed's `limit`).
- *
- * @example
- * ```ts
- * import { checkLimit } from './argumentChecks.js';
- * checkLimit('sineFeed', 'limit', Number.POSITIVE_INFINITY); // Infinity
- * checkLimit('sineFeed', 'limit', 2.5); // RangeError: sineFeed: limit must be an integer >= 0 or Infinity, got 2.5
- * ```
- */
+/** An integer ≥ 0, or `Infinity` for no limit (a feed's `limit`). */
 export function checkLimit(owner: string, name: string, value: unknown): number {
   if (
     typeof value !== 'number' ||
@@ -146,17 +137,7 @@ export function checkLimit(owner: string, name: string, value: unknown): number 
   return value;
 }
 
-/**
- * A number > 0 that may be `Infinity`, for "no bound" (a gradient clip, a learning-rate cap, an
- * idle time).
- *
- * @example
- * ```ts
- * import { checkPositiveOrInfinity } from './argumentChecks.js';
- * checkPositiveOrInfinity('byKey', 'idleMs', Number.POSITIVE_INFINITY); // Infinity
- * checkPositiveOrInfinity('byKey', 'idleMs', 0); // RangeError: byKey: idleMs must be a number > 0 or Infinity, got 0
- * ```
- */
+/** A number > 0, or `Infinity` for no bound (a gradient clip, a rate cap, an idle time). */
 export function checkPositiveOrInfinity(owner: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value > 0)) {
     throw argumentError(owner, name, 'a number > 0 or Infinity', value, 'number');

@@ -1,7 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { checkMethods, checkObject } from '../checks/argumentChecks.js';
-import { describeValue } from '../checks/describeValue.js';
+import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
 import type { Checkpoint } from './checkpoint.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
 import { readCheckpointAs } from './readCheckpoint.js';
@@ -348,21 +347,10 @@ export function checkpointStore(
   path: string,
   options: CheckpointStoreOptions = {},
 ): CheckpointStore {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError(
-      `checkpointStore: path must be a non-empty string, got ${describeValue(path)}`,
-    );
-  }
+  checkNonEmptyString('checkpointStore', 'path', path);
   checkObject('checkpointStore', 'options', options, 'an object { fileSystem?, parts? }');
-  const fs =
-    options.fileSystem === undefined
-      ? (nodeFs as unknown as CheckpointFileSystem)
-      : checkObject<CheckpointFileSystem>(
-          'checkpointStore',
-          'fileSystem',
-          options.fileSystem,
-          'an object of file functions',
-        );
+  const fs = (options.fileSystem ?? nodeFs) as unknown as CheckpointFileSystem;
+  checkObject('checkpointStore', 'fileSystem', fs, 'an object of file functions');
   checkMethods('checkpointStore', 'fileSystem', fs, FUNCTIONS);
   return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
