@@ -13,6 +13,7 @@ import {
   parseRunOptions,
 } from './runOptions.js';
 import { summaryJson, summaryLine } from './runSummary.js';
+import { serveCommand } from './serveCommand.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
 import { statusCommand } from './statusCommand.js';
 import { UsageError } from './usageError.js';
@@ -192,6 +193,7 @@ program
 ingestCommand(program);
 workerCommand(program);
 statusCommand(program);
+serveCommand(program);
 
 try {
   await program.parseAsync();
