@@ -3,6 +3,7 @@ import { NEVER } from 'rxjs';
 import { fleetMetrics } from '../fleet/fleetMetrics.js';
 import { redisLog } from '../fleet/redisLog.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
+import type { CommandIO } from './commandIO.js';
 import { type FleetServeOptions, parseServeOptions } from './fleetOptions.js';
 import { UsageError } from './usageError.js';
 
@@ -12,16 +13,18 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 /**
  * Adds `streamprop serve --redis URL --prefix NAME` to the program: the dashboard and the
  * WebSocket protocol for a whole fleet — per key, per worker and in total — from the metric
- * states its workers checkpoint, merged (see `fleetMetrics`). SIGINT or SIGTERM stops it.
+ * states its workers checkpoint, merged (see `fleetMetrics`), until `io` is interrupted (Ctrl-C,
+ * SIGTERM).
  *
  * @example
  * ```ts
  * import { Command } from 'commander';
  * import { serveCommand } from './serveCommand.js';
- * serveCommand(new Command());
+ * declare const io: import('./commandIO.js').CommandIO;
+ * serveCommand(new Command(), io);
  * ```
  */
-export function serveCommand(program: Command): void {
+export function serveCommand(program: Command, io: CommandIO): void {
   program
     .command('serve')
     .description('serve the dashboard of a fleet on Redis: every key, every worker, the total')
@@ -46,14 +49,17 @@ export function serveCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseServeOptions(raw);
       if (Array.isArray(options)) throw new UsageError('serve', options);
+      let stopListening = (): void => {};
       const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        stopListening = io.onInterrupt(resolve);
       });
-      const fleet = await startFleetServe(options, process.stdout, process.stderr);
-      await stopped;
-      await fleet.close();
-      process.exit(0);
+      try {
+        const fleet = await startFleetServe(options, io.stdout, io.stderr);
+        await stopped;
+        await fleet.close();
+      } finally {
+        stopListening();
+      }
     });
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { fleetStatus } from '../fleet/fleetStatus.js';
 import { redisLog } from '../fleet/redisLog.js';
+import type { CommandIO } from './commandIO.js';
 import { type FleetStatusOptions, parseStatusOptions } from './fleetOptions.js';
 import { UsageError } from './usageError.js';
 
@@ -13,10 +14,10 @@ import { UsageError } from './usageError.js';
  * ```ts
  * import { Command } from 'commander';
  * import { statusCommand } from './statusCommand.js';
- * statusCommand(new Command());
+ * statusCommand(new Command(), { stdout: process.stdout });
  * ```
  */
-export function statusCommand(program: Command): void {
+export function statusCommand(program: Command, io: Pick<CommandIO, 'stdout'>): void {
   program
     .command('status')
     .description("the state of a fleet on Redis: shards, workers, every key's counts")
@@ -26,7 +27,7 @@ export function statusCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseStatusOptions(raw);
       if (Array.isArray(options)) throw new UsageError('status', options);
-      await printStatus(options, process.stdout);
+      await printStatus(options, io.stdout);
     });
 }
 

@@ -9,7 +9,7 @@ import type { DashboardServer } from '../../src/serve/serve.js';
 import { startRedis, type TestRedis, withRedis } from '../fleet/redisServer.js';
 import { sleep } from '../polling.js';
 import { connect } from '../serve/helpers.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli, startCli } from './cliProcess.js';
 
 afterEach(killAll);
 
@@ -40,7 +40,7 @@ describe('fleet commands: bad usage', () => {
       ],
     ];
     for (const [args, line] of cases) {
-      const cli = startCli(args);
+      const cli = runCli(args);
       expect(await cli.exited).toEqual({ code: 2, signal: null });
       expect(cli.stderr.filter((l) => l !== '')).toEqual([line]);
     }
@@ -132,7 +132,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     expect(human.stdout[1]).toBe('  appended 301, checkpointed 301, lag 0');
 
     // The fleet's view: the page, and the fleet's metrics over the socket; SIGTERM ends it.
-    const view = startCli(['serve', '--redis', url, '--prefix', 'cli', '--port', '0']);
+    const view = runCli(['serve', '--redis', url, '--prefix', 'cli', '--port', '0']);
     const where = await view.waitFor(/^streamprop serve: fleet cli \(8 shards\): dashboard /);
     const [, page, socketUrl] = /dashboard (\S+), socket (\S+)$/.exec(where) ?? [];
     expect((await fetch(page)).status).toBe(200);
@@ -146,7 +146,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     expect(fleetMetrics()).toMatchObject({ samples: 301, rejected: 1, count: 300 });
     expect(fleetMetrics()?.rmse).toBeCloseTo(document.metrics.all.total.rmse, 12);
     client.socket.close();
-    view.child.kill('SIGTERM');
+    view.interrupt('SIGTERM');
     expect(await view.exited).toEqual({ code: 0, signal: null });
 
     worker.child.kill('SIGTERM');
