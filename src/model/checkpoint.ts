@@ -11,11 +11,8 @@ import { checkOptimizer } from '../optim/optimizer.js';
 import type { RateController, RateControllerState } from '../optim/rateController.js';
 import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
 import { RunningScaler } from '../scaling/runningScaler.js';
-import {
-  MetricsTracker,
-  type MetricsTrackerState,
-  trackerSettings,
-} from '../tracking/metricsTracker.js';
+import { MetricsTracker } from '../tracking/metricsTracker.js';
+import { metricsTrackerStateSchema } from '../tracking/metricsTrackerState.js';
 import { fromJSON, type LoadedModel } from './fromJSON.js';
 import { modelFileSchema } from './modelFile.js';
 import { toJSON } from './toJSON.js';
@@ -23,10 +20,16 @@ import { toJSON } from './toJSON.js';
 const finite = z.number().finite();
 const jsonObject = z.record(z.string(), z.json());
 
-/** The schema of a checkpoint file, version 1 (see {@link Checkpoint}). */
+/** The version of the checkpoint files this streamprop writes and reads. */
+const VERSION = 2;
+
+/** The schema of a checkpoint file, version 2 (see {@link Checkpoint}). */
 export const checkpointSchema = z.object({
   format: z.literal('streamprop-checkpoint'),
-  version: z.literal(1),
+  version: z.literal(VERSION, {
+    error: (issue) =>
+      `is ${JSON.stringify(issue.input)}, and this streamprop reads version ${VERSION} only: a version 1 checkpoint (before 0.2) saved its metrics in another shape; start the run afresh`,
+  }),
   savedAt: z.iso.datetime(),
   samples: z.number().int().nonnegative(),
   model: modelFileSchema.required({ optimizer: true }),
@@ -37,12 +40,7 @@ export const checkpointSchema = z.object({
       values: z.record(z.string(), finite.nullable()),
     })
     .optional(),
-  metrics: z
-    .custom<MetricsTrackerState>(
-      (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-      'must be an object (what MetricsTracker.state() returns)',
-    )
-    .optional(),
+  metrics: metricsTrackerStateSchema().optional(),
   drift: z
     .object({
       name: z.string().min(1),
@@ -55,10 +53,11 @@ export const checkpointSchema = z.object({
 });
 
 /**
- * A checkpoint file, version 1: the whole learning state of a training run, as plain JSON, so
+ * A checkpoint file, version 2: the whole learning state of a training run, as plain JSON, so
  * that a run stopped at any point continues exactly where it was —
  *
- * - `format`, `version`: `'streamprop-checkpoint'`, 1;
+ * - `format`, `version`: `'streamprop-checkpoint'`, 2 (version 1 files, whose metrics had
+ *   another shape, are refused with a message naming both versions);
  * - `savedAt`: when it was made (ISO 8601, UTC);
  * - `samples`: how many samples the run had taken when it was made (the caller's count);
  * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
@@ -76,7 +75,7 @@ export const checkpointSchema = z.object({
  *
  * @example
  * ```json
- * { "format": "streamprop-checkpoint", "version": 1, "savedAt": "2025-05-01T12:00:00.000Z",
+ * { "format": "streamprop-checkpoint", "version": 2, "savedAt": "2025-05-01T12:00:00.000Z",
  *   "samples": 12000, "model": { "format": "streamprop-model", "version": 1, "…": "…" },
  *   "controller": { "name": "boldDriver", "options": { "…": 1 }, "values": { "sum": 3.2, "count": 400, "previous": 0.011 } },
  *   "source": { "kind": "csv", "path": "data.csv", "position": 12000 } }
@@ -208,7 +207,7 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
   const model = toJSON(parts.network, { optimizer: parts.optimizer, scaler: parts.scaler });
   const checkpoint: Checkpoint = {
     format: 'streamprop-checkpoint',
-    version: 1,
+    version: VERSION,
     savedAt: savedAt.toISOString(),
     samples,
     model: model as Checkpoint['model'],
@@ -231,7 +230,8 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
  * calls on each file to tell a sound one from a truncated or corrupt one.
  *
  * @throws Error naming the field that is wrong, such as
- * `parseCheckpoint: metrics.errors.ring.sq must hold 5 numbers (size), got 4`, or saying that
+ * `parseCheckpoint: metrics.errors.window.targets: must hold 5 numbers (count × outputs), got 4`,
+ * or saying that
  * the text is not JSON (as a truncated file is not).
  *
  * @example
@@ -449,21 +449,14 @@ function check(name: string, json: unknown): Checked {
   let tracker: MetricsTracker | undefined;
   const metrics = checkpoint.metrics;
   if (metrics !== undefined) {
-    const { window, alpha } = part(
-      name,
-      'metrics',
-      () => trackerSettings('metrics', { window: metrics.window, alpha: metrics.alpha }),
-      'metrics',
-    );
-    const t = new MetricsTracker(window, alpha);
-    tracker = t;
-    part(name, 'metrics', () => t.restore(metrics), 'MetricsTracker.restore');
-    const errors = metrics.errors;
-    if (errors !== null && errors.outputs !== outputs) {
+    if (metrics.outputs !== 0 && metrics.outputs !== outputs) {
       throw new Error(
-        `${name}: metrics.errors.outputs is ${errors.outputs}, the network has ${outputs} outputs`,
+        `${name}: metrics.outputs is ${metrics.outputs}, the network has ${outputs} outputs`,
       );
     }
+    // The schema has checked the whole state: it loads as it is.
+    tracker = new MetricsTracker(metrics.window, metrics.alpha);
+    tracker.load(metrics);
   }
   let detector: DriftDetector | undefined;
   const drift = checkpoint.drift;
