@@ -1,6 +1,8 @@
 // npm run bench:metrics — the per-sample cost of rollingMetrics: its tracker alone and the whole
 // operator, against a hand-fused loop that computes the same regression figures (MSE, MAE, R²
-// over a window, as an EWMA and since the start) in one pass, interleaved in one process.
+// over a window, as an EWMA and since the start) in one pass, interleaved in one process; and
+// what a user sees of it, a network trained on the stream with rollingMetrics after it (an
+// 8-16-m tanh network, SGD), before (the hand-unrolled accumulator, bench/legacy/) and now.
 //
 // The steps are those of a trained network as rollingMetrics sees them: one lent step object,
 // its output and actual rewritten for each sample from a fixed sensor-like series. The series is
@@ -24,11 +26,22 @@ import {
   type OperatorFunction,
   of,
 } from 'rxjs';
-import { dense, linear, metricsTracker, network, rng, rollingMetrics } from '../src/index.js';
+import {
+  dense,
+  linear,
+  metricsTracker,
+  mse,
+  network,
+  rng,
+  rollingMetrics,
+  sgd,
+  tanh,
+  train,
+} from '../src/index.js';
 import type { MetricsSnapshot } from '../src/metrics/metricsSnapshot.js';
 import type { Sample } from '../src/samples/sample.js';
 import { Stage, type Step, StepContext } from '../src/steps/step.js';
-import { LegacyTracker } from './legacyTracker.js';
+import { LegacyTracker } from './legacy/legacyTracker.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400_000);
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 10);
@@ -48,6 +61,26 @@ function makeSeries(n: number, m: number): { outputs: Float64Array; actuals: Flo
     }
   }
   return { outputs, actuals };
+}
+
+/** Samples of the series: 8 earlier targets of the first output (scaled) in, the targets out. */
+function makeSamples(series: ReturnType<typeof makeSeries>, m: number): Sample[] {
+  const n = series.actuals.length / m;
+  const samples: Sample[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = new Float64Array(8);
+    for (let k = 0; k < 8; k++) x[k] = (series.actuals[Math.max(0, i - 1 - k) * m] - 20) / 5;
+    samples.push({ x, y: Array.from(series.actuals.subarray(i * m, (i + 1) * m), (y) => y - 20) });
+  }
+  return samples;
+}
+
+/** Samples [start, end) as an Observable. */
+function samplesOf(samples: Sample[], start: number, end: number): Observable<Sample> {
+  return new Observable((subscriber) => {
+    for (let i = start; i < end && !subscriber.closed; i++) subscriber.next(samples[i]);
+    subscriber.complete();
+  });
 }
 
 /** The one lent step the contenders see, rewritten for each sample. */
@@ -268,6 +301,9 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Snapshots the operators emitted (printed, so that none of the work can be left out). */
+let emitted = 0;
+
 function contenders(m: number, series: ReturnType<typeof makeSeries>): Contender[] {
   const alpha = 2 / (WINDOW + 1);
   const step = lentStep(m);
@@ -276,7 +312,14 @@ function contenders(m: number, series: ReturnType<typeof makeSeries>): Contender
   const now = metricsTracker({ window: WINDOW });
   const beforeOperator = new LegacyTracker(WINDOW, alpha);
   const nowOperator = metricsTracker({ window: WINDOW });
-  let emitted = 0;
+  const samples = makeSamples(series, m);
+  const learner = () => {
+    const net = network({ inputs: 8, layers: [dense(16, tanh), dense(m, linear)], seed: 7 });
+    return train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.005 }) });
+  };
+  const [trainBefore, trainNow] = [learner(), learner()];
+  const beforeTrained = new LegacyTracker(WINDOW, alpha);
+  const nowTrained = metricsTracker({ window: WINDOW });
   const count = (): void => {
     emitted++;
   };
@@ -322,6 +365,22 @@ function contenders(m: number, series: ReturnType<typeof makeSeries>): Contender
           .subscribe(count);
       },
     },
+    {
+      name: 'train + rollingMetrics, before',
+      run(start, end) {
+        samplesOf(samples, start, end)
+          .pipe(trainBefore, operatorOver(beforeTrained, WINDOW))
+          .subscribe(count);
+      },
+    },
+    {
+      name: 'train + rollingMetrics, metric values',
+      run(start, end) {
+        samplesOf(samples, start, end)
+          .pipe(trainNow, rollingMetrics({ tracker: nowTrained }))
+          .subscribe(count);
+      },
+    },
   ];
 }
 
@@ -351,18 +410,19 @@ function runOutputs(m: number): void {
     `\n${m} output${m === 1 ? '' : 's'}, window ${WINDOW}, ${(chunk * CHUNKS).toLocaleString('en')} samples in ${CHUNKS} interleaved chunks`,
   );
   console.log(
-    `${'contender'.padEnd(42)}${'samples/s'.padStart(13)}${'ratio'.padStart(7)}${'samples/CPU-s'.padStart(15)}${'ratio'.padStart(7)}`,
+    `${'contender'.padEnd(44)}${'samples/s'.padStart(13)}${'ratio'.padStart(7)}${'samples/CPU-s'.padStart(15)}${'ratio'.padStart(7)}`,
   );
   all.forEach((c, i) => {
     const w = median(wall[i]);
     const u = median(cpu[i]);
     console.log(
-      `${c.name.padEnd(42)}${Math.round(w).toLocaleString('en').padStart(13)}${(w / refWall).toFixed(2).padStart(7)}${Math.round(u).toLocaleString('en').padStart(15)}${(u / refCpu).toFixed(2).padStart(7)}`,
+      `${c.name.padEnd(44)}${Math.round(w).toLocaleString('en').padStart(13)}${(w / refWall).toFixed(2).padStart(7)}${Math.round(u).toLocaleString('en').padStart(15)}${(u / refCpu).toFixed(2).padStart(7)}`,
     );
   });
   const pairs: [number, number, string][] = [
     [1, 2, 'tracker.add'],
     [3, 4, 'rollingMetrics'],
+    [5, 6, 'train + rollingMetrics'],
   ];
   for (const [b, a, what] of pairs) {
     // the ratio within each round (same chunk, same moment), then the median of those
@@ -428,4 +488,5 @@ function gcCheck(): void {
 }
 
 for (const m of OUTPUTS) runOutputs(m);
+console.log(`\nsnapshots emitted by the operators: ${emitted.toLocaleString('en')}`);
 gcCheck();

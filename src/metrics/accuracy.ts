@@ -26,10 +26,11 @@ export function classifiedRight(
     const at = (from + i) * m;
     if (m === 1) {
       const t = targets[at];
-      out[i] = t !== 0 && t !== 1 ? Number.NaN : (predictions[at] >= 0.5 ? 1 : 0) === t ? 1 : 0;
+      out[from + i] =
+        t !== 0 && t !== 1 ? Number.NaN : (predictions[at] >= 0.5 ? 1 : 0) === t ? 1 : 0;
       continue;
     }
-    out[i] = oneHotRight(predictions, targets, at, m);
+    out[from + i] = oneHotRight(predictions, targets, at, m);
   }
 }
 

@@ -151,18 +151,28 @@ export abstract class BuiltInMetric<V, S> implements Metric<V, S>, KnownState<S>
   ): void;
 
   /**
-   * Counts a run into its own sums as `addRun` does (each pair at its weight), unless it stopped
-   * counting in `foldRun` (a mean whose total, `total[at …]`, has weight excluded): how a stack's
-   * window counts its pairs again.
+   * Counts a run into a stack's window — `window[at …]`, laid out like this metric's sums — as
+   * `addRun` does (each pair at its weight), unless it stopped counting in `foldRun` (a mean
+   * whose total, `total[at …]`, has weight excluded): how a stack's window is counted again from
+   * its pairs. Called on the metric whose `foldRun` counted the pairs (a mean adds the scores it
+   * kept then).
    */
-  recountRun(
+  abstract recountRun(
     pairs: PairRing,
     from: number,
     count: number,
-    _total: Float64Array,
-    _at: number,
-  ): void {
-    this.addRun(pairs, from, count, undefined);
+    window: Float64Array,
+    total: Float64Array,
+    at: number,
+  ): void;
+
+  /**
+   * Readies what `foldRun` keeps about the pairs of a run (a mean, their scores) for pairs that
+   * it did not count: the pairs of a stack's window after a `load` or a `merge`. Nothing by
+   * default.
+   */
+  primeRun(_pairs: PairRing, _from: number, _count: number): void {
+    // most metrics keep nothing about the pairs they counted
   }
 
   /** Zeroes the sums; the settings stay (a window counts its pairs again this way). */

@@ -32,7 +32,8 @@ export function crossEntropies(
   count: number,
   out: Float64Array,
 ): void {
-  for (let i = 0; i < count; i++) out[i] = crossEntropy(predictions, targets, (from + i) * m, m);
+  for (let i = 0; i < count; i++)
+    out[from + i] = crossEntropy(predictions, targets, (from + i) * m, m);
 }
 
 /** The cross entropy of the pair at `predictions[at …]`, `targets[at …]` (see {@link crossEntropies}). */

@@ -27,7 +27,7 @@ export function absoluteErrors(
       const r = targets[j] - predictions[j];
       sum += r < 0 ? -r : r;
     }
-    out[i] = sum / m;
+    out[from + i] = sum / m;
   }
 }
 

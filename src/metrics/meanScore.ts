@@ -71,9 +71,9 @@ export interface MeanScoreState {
 
 /**
  * @internal The scores of a run of pairs: pair `from + i` (at `predictions[(from + i) · m …]`
- * and `targets[…]`, `m` values each) scored into `out[i]`, for `i < count`. A built-in mean's
- * score is such a loop, so that scoring a run is one call (its loop compiled with the score
- * inline); a score of NaN means that the mean does not apply to the pair.
+ * and `targets[…]`, `m` values each) scored into `out[from + i]`, for `i < count`. A built-in
+ * mean's score is such a loop, so that scoring a run is one call (its loop compiled with the
+ * score inline); a score of NaN means that the mean does not apply to the pair.
  */
 export type ScoreRun = (
   predictions: ArrayLike<number>,
@@ -194,6 +194,12 @@ export type MeanConstructor = new (
 /** @internal The class of the means of the score `scoreRun` computes for runs of pairs. */
 export function meanClass(scoreRun: ScoreRun): MeanConstructor {
   return class extends MeanScore {
+    /**
+     * The score of the pair in each slot of the ring a stack's `foldRun` counted (or `primeRun`
+     * scored): what a pair takes out of the window when it leaves, and what a recount adds.
+     */
+    private cache = new Float64Array(0);
+
     accumulate(
       prediction: ArrayLike<number>,
       target: ArrayLike<number>,
@@ -206,37 +212,46 @@ export function meanClass(scoreRun: ScoreRun): MeanConstructor {
     }
 
     addRun(pairs: PairRing, from: number, count: number, factors: Float64Array | undefined): void {
-      room(count);
+      room(from + count);
       scoreRun(pairs.predictions, pairs.targets, pairs.outputs, from, count, scores);
       const weights = pairs.weights;
       const sums = this.sums;
       for (let i = 0; i < count; i++) {
-        const w = factors === undefined ? weights[from + i] : weights[from + i] * factors[i];
-        addScore(scores[i], w, sums, 0);
+        const s = from + i;
+        const w = factors === undefined ? weights[s] : weights[s] * factors[i];
+        addScore(scores[s], w, sums, 0);
       }
     }
 
     slideRun(pairs: PairRing, from: number, out: number, count: number): void {
-      room(count);
+      room(Math.max(from, out) + count);
       const { predictions, targets, outputs: m, weights } = pairs;
       scoreRun(predictions, targets, m, from, count, scores);
       scoreRun(predictions, targets, m, out, count, outgoing);
       const sums = this.sums;
       for (let i = 0; i < count; i++) {
-        addScore(outgoing[i], -weights[out + i], sums, 0);
-        addScore(scores[i], weights[from + i], sums, 0);
+        addScore(outgoing[out + i], -weights[out + i], sums, 0);
+        addScore(scores[from + i], weights[from + i], sums, 0);
       }
     }
 
-    override recountRun(
+    override primeRun(pairs: PairRing, from: number, count: number): void {
+      const cache = this.cacheFor(pairs);
+      scoreRun(pairs.predictions, pairs.targets, pairs.outputs, from, count, cache);
+    }
+
+    recountRun(
       pairs: PairRing,
       from: number,
       count: number,
+      window: Float64Array,
       total: Float64Array,
       at: number,
     ): void {
       if (total[at + 2] > 0) return;
-      this.addRun(pairs, from, count, undefined);
+      const cache = this.cache;
+      const weights = pairs.weights;
+      for (let i = 0; i < count; i++) addScore(cache[from + i], weights[from + i], window, at);
     }
 
     foldRun(
@@ -254,13 +269,13 @@ export function meanClass(scoreRun: ScoreRun): MeanConstructor {
       // A mean that has met a pair it does not apply to (the total has weight excluded) is
       // not shown again by the tracker: it is counted no further.
       if (total[at + 2] > 0) return;
-      room(count);
       const { predictions, targets, outputs: m, weights } = pairs;
-      scoreRun(predictions, targets, m, from, count, scores);
-      if (leaving) scoreRun(predictions, targets, m, out, count, outgoing);
+      // Each pair is scored once, as it comes; it leaves with the score it came with.
+      const cache = this.cacheFor(pairs);
+      scoreRun(predictions, targets, m, from, count, cache);
       for (let i = 0; i < count; i++) {
-        if (leaving) addScore(outgoing[i], -weights[out + i], window, at);
-        const s = scores[i];
+        if (leaving) addScore(cache[out + i], -weights[out + i], window, at);
+        const s = cache[from + i];
         const w = weights[from + i];
         if (Number.isNaN(s)) {
           window[at + 2] += w;
@@ -276,6 +291,12 @@ export function meanClass(scoreRun: ScoreRun): MeanConstructor {
         total[at] += w;
         total[at + 1] += w * s;
       }
+    }
+
+    /** The cache, with a slot for each of the ring's (a merged stack's ring is larger). */
+    private cacheFor(pairs: PairRing): Float64Array {
+      if (this.cache.length < pairs.capacity) this.cache = new Float64Array(pairs.capacity);
+      return this.cache;
     }
   };
 }
@@ -295,7 +316,7 @@ function ownRun(score: Score): ScoreRun {
         prediction[j] = predictions[at + j];
         target[j] = targets[at + j];
       }
-      out[i] = score(prediction, target);
+      out[from + i] = score(prediction, target);
     }
   };
 }

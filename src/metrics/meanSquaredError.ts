@@ -27,7 +27,7 @@ export function squaredErrors(
       const r = targets[j] - predictions[j];
       sum += r * r;
     }
-    out[i] = sum / m;
+    out[from + i] = sum / m;
   }
 }
 

@@ -131,11 +131,12 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
 
   /** @internal See {@link RunSink.recount}. */
   recount(first: number, count: number, rest: number): void {
-    const metric = this.windowMetric;
-    const total = this.totalMetric.sums;
-    metric.clear();
-    metric.recountRun(this.pairs.ring, first, count, total, 0);
-    metric.recountRun(this.pairs.ring, 0, rest, total, 0);
+    const ring = this.pairs.ring;
+    const metric = this.totalMetric;
+    const window = this.windowMetric.sums;
+    this.windowMetric.clear();
+    metric.recountRun(ring, first, count, window, metric.sums, 0);
+    metric.recountRun(ring, 0, rest, window, metric.sums, 0);
   }
 
   /**
@@ -158,6 +159,7 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
     this.totalMetric.merge(other.totalMetric as never);
     this.n += other.n;
     this.counted = this.n;
+    this.prime();
   }
 
   /** Forgets every pair, as new. */
@@ -200,6 +202,19 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
     this.n = state.total.count;
     this.counted = this.n;
     this.scale = state.ewma.scale;
+    this.prime();
+  }
+
+  /** Readies what the metric keeps about the pairs it counted for the pairs the window holds. */
+  private prime(): void {
+    const pairs = this.pairs;
+    const held = pairs.held;
+    if (held === 0) return;
+    const R = pairs.ring.capacity;
+    const first = (pairs.entered - held) % R;
+    const count = Math.min(held, R - first);
+    this.totalMetric.primeRun(pairs.ring, first, count);
+    this.totalMetric.primeRun(pairs.ring, 0, held - count);
   }
 
   /** Counts the pairs waiting. */

@@ -124,6 +124,23 @@ export class RSquared extends BuiltInMetric<number | undefined, RSquaredState> {
     }
   }
 
+  recountRun(
+    pairs: PairRing,
+    from: number,
+    count: number,
+    window: Float64Array,
+    _total: Float64Array,
+    at: number,
+  ): void {
+    if (count === 0) return;
+    const m = this.outputs;
+    const { predictions, targets, weights } = pairs;
+    for (let i = 0; i < count; i++) {
+      const s = from + i;
+      this.add(predictions, targets, s * m, weights[s], window, at);
+    }
+  }
+
   foldRun(
     pairs: PairRing,
     from: number,

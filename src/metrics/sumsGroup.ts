@@ -90,18 +90,24 @@ export class SumsGroup<T extends MetricMembers>
     for (const member of this.members) member.slideRun(pairs, from, out, count);
   }
 
-  override recountRun(
+  recountRun(
     pairs: PairRing,
     from: number,
     count: number,
+    window: Float64Array,
     total: Float64Array,
     at: number,
   ): void {
     if (count === 0) return;
     const members = this.members;
     for (let i = 0; i < members.length; i++) {
-      members[i].recountRun(pairs, from, count, total, at + this.offsets[i]);
+      members[i].recountRun(pairs, from, count, window, total, at + this.offsets[i]);
     }
+  }
+
+  override primeRun(pairs: PairRing, from: number, count: number): void {
+    if (count === 0) return;
+    for (const member of this.members) member.primeRun(pairs, from, count);
   }
 
   foldRun(

@@ -7,6 +7,7 @@
 // first target, like the window's).
 import { from, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { PrequentialErrors } from '../../bench/legacy/prequentialErrors.js';
 import {
   binaryCrossEntropy,
   crossEntropy,
@@ -26,7 +27,6 @@ import {
   tanh,
   train,
 } from '../../src/index.js';
-import { PrequentialErrors } from '../../src/metrics/prequentialErrors.js';
 import { salesFeed, sensorFeed } from '../../streams/index.js';
 
 const FIGURES = ['mse', 'rmse', 'mae', 'r2', 'accuracy', 'logLoss'] as const;

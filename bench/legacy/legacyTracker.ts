@@ -1,13 +1,12 @@
 // The metrics tracker as it was before the metric values (its add and snapshot, over the
-// hand-unrolled PrequentialErrors), kept for one comparison in bench/rollingMetrics.ts and
-// removed with PrequentialErrors.
+// hand-unrolled PrequentialErrors), kept for the comparison in bench/rollingMetrics.ts.
 
-import type { ErrorMetrics, MetricsSnapshot } from '../src/metrics/metricsSnapshot.js';
-import { noErrorMetrics } from '../src/metrics/noErrorMetrics.js';
-import { PrequentialErrors } from '../src/metrics/prequentialErrors.js';
-import { REJECTION_REASONS, type RejectionReason } from '../src/samples/rejection.js';
-import type { Sample } from '../src/samples/sample.js';
-import { checkStep, Stage, type Step } from '../src/steps/step.js';
+import type { ErrorMetrics, MetricsSnapshot } from '../../src/metrics/metricsSnapshot.js';
+import { REJECTION_REASONS, type RejectionReason } from '../../src/samples/rejection.js';
+import type { Sample } from '../../src/samples/sample.js';
+import { checkStep, Stage, type Step } from '../../src/steps/step.js';
+import { noErrorMetrics } from '../../src/tracking/errorFigures.js';
+import { PrequentialErrors } from './prequentialErrors.js';
 
 export class LegacyTracker {
   private errors: PrequentialErrors | undefined = undefined;
