@@ -102,6 +102,8 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
     }
     if (this.factors.length < count) this.factors = new Float64Array(this.pairs.size);
     const factors = this.factors;
+    const { alpha, keep } = this;
+    let scale = this.scale;
     let start = 0;
     for (let k = 0; k < count; k++) {
       if (this.counted + k === 0) {
@@ -111,20 +113,21 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
       if (!this.rescaling) {
         // alpha near 1: decay at each pair, one pair at a time
         this.fold(from, out, start, k, leaving);
-        this.ewmaMetric.decay(this.keep);
-        factors[0] = this.alpha;
+        this.ewmaMetric.decay(keep);
+        factors[0] = alpha;
         start = k;
         continue;
       }
-      if (this.scale > RESCALE_AT) {
+      if (scale > RESCALE_AT) {
         this.fold(from, out, start, k, leaving);
-        this.ewmaMetric.decay(1 / this.scale);
-        this.scale = 1;
+        this.ewmaMetric.decay(1 / scale);
+        scale = 1;
         start = k;
       }
-      this.scale /= this.keep;
-      factors[k - start] = this.alpha * this.scale;
+      scale /= keep;
+      factors[k - start] = alpha * scale;
     }
+    this.scale = scale;
     this.fold(from, out, start, count, leaving);
     this.counted += count;
   }

@@ -32,6 +32,8 @@ export class PairWindow {
   ring: PairRing;
   entered = 0;
   counted = 0;
+  /** The slot of the next pair: `entered mod 2·size`, kept as pairs come (no division per pair). */
+  private next = 0;
   /** One pair, copied out of the ring. */
   prediction = new Float64Array(0);
   target = new Float64Array(0);
@@ -76,8 +78,9 @@ export class PairWindow {
 
   /** Puts a pair in (after {@link PairWindow.fit}, and counting the pairs waiting if `full`). */
   put(prediction: ArrayLike<number>, target: ArrayLike<number>, weight: number): void {
-    this.ring.write(this.entered % this.ring.capacity, prediction, target, weight);
+    this.ring.write(this.next, prediction, target, weight);
     this.entered++;
+    if (++this.next === this.ring.capacity) this.next = 0;
   }
 
   /** Hands the pairs waiting to `sink`, run by run; they are then counted. */
@@ -110,6 +113,7 @@ export class PairWindow {
   reset(): void {
     this.entered = 0;
     this.counted = 0;
+    this.next = 0;
   }
 
   /** The pairs held (all counted), as a window's state saves them (by head, slot after slot). */
@@ -142,6 +146,7 @@ export class PairWindow {
     this.scratch(m);
     this.entered = n < this.size ? n : this.size + state.head;
     this.counted = this.entered;
+    this.next = this.entered % this.ring.capacity;
     for (let slot = 0; slot < n; slot++) {
       const s = this.pairIn(slot) % this.ring.capacity;
       for (let j = 0; j < m; j++) {
@@ -180,6 +185,7 @@ export class PairWindow {
     this.scratch(m);
     this.entered = n;
     this.counted = n;
+    this.next = n % ring.capacity;
   }
 
   /** The number of the pair in slot `slot` of the window's state (the `slot`-th held, by head). */
