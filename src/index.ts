@@ -1,10 +1,14 @@
-// streamprop: the learning library (network, optimizers, operators, metrics, model files).
-// The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+/**
+ * streamprop: the learning library (network, optimizers, operators, metrics, model files).
+ * The feeds are in streamprop/streams, the WebSocket server and its protocol in streamprop/serve.
+ *
+ * @module streamprop
+ */
 
+export { type Backend, jsBackend, wasmBackend } from './backends/backend.js';
 export { MAX_MAGNITUDE } from './checks/maxMagnitude.js';
 export {
   type Activation,
-  type ActivationName,
   elu,
   leakyRelu,
   linear,
@@ -23,7 +27,6 @@ export {
   crossEntropy,
   huber,
   type Loss,
-  type LossName,
   mae,
   mse,
 } from './core/losses.js';
@@ -34,6 +37,8 @@ export { type Adwin, type AdwinOptions, adwin } from './drift/adwin.js';
 export type { DriftAction } from './drift/driftAction.js';
 export type { DriftDetector, DriftDetectorState } from './drift/driftDetector.js';
 export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './drift/pageHinkley.js';
+export { type DetectSeasonOptions, detectSeason, type Season } from './forecast/detectSeason.js';
+export { type HedgeOptions, hedge, type Weighting } from './forecast/hedge.js';
 export { accuracy } from './metrics/accuracy.js';
 export type { Aggregate } from './metrics/aggregate.js';
 export { type Ewma, type EwmaState, ewma } from './metrics/ewma.js';
@@ -77,19 +82,44 @@ export {
   checkpointStore,
   type StoredCheckpoint,
 } from './model/checkpointStore.js';
+export type { CustomParts } from './model/customParts.js';
 export { fromJSON, type LoadedModel } from './model/fromJSON.js';
 export type { ModelFile } from './model/modelFile.js';
 export { type ToJSONOptions, toJSON } from './model/toJSON.js';
 export { adaptLearningRate } from './operators/adaptLearningRate.js';
+export {
+  type AutoChoice,
+  type AutoForecastOptions,
+  autoForecast,
+} from './operators/autoForecast.js';
 export { backward } from './operators/backward.js';
 export {
   type BoostLearningRateOptions,
   boostLearningRate,
 } from './operators/boostLearningRate.js';
 export { type ByKeyOptions, byKey } from './operators/byKey.js';
+export {
+  type CalendarFeaturesOptions,
+  type CalendarSample,
+  calendarFeatures,
+} from './operators/calendarFeatures.js';
 export { type DetectDriftOptions, detectDrift } from './operators/detectDrift.js';
+export {
+  type DifferencedSample,
+  type DifferenceOptions,
+  difference,
+  type LagOptions,
+} from './operators/difference.js';
 export { type EarlyStopOptions, earlyStop } from './operators/earlyStop.js';
+export {
+  type CandidateScore,
+  type EnsembleOptions,
+  type EnsembleStep,
+  ensemble,
+} from './operators/ensemble.js';
 export { forward } from './operators/forward.js';
+export { lastValue } from './operators/lastValue.js';
+export { type LeastSquaresOptions, leastSquares } from './operators/leastSquares.js';
 export { loss } from './operators/loss.js';
 export {
   type NormalizedSample,
@@ -100,6 +130,9 @@ export { type Prediction, predict } from './operators/predict.js';
 export { type ResetModelOptions, resetModel } from './operators/resetModel.js';
 export { resetOptimizer } from './operators/resetOptimizer.js';
 export { type RollingMetricsOptions, rollingMetrics } from './operators/rollingMetrics.js';
+export { runningMean } from './operators/runningMean.js';
+export { seasonalDifference } from './operators/seasonalDifference.js';
+export { seasonalLastValue } from './operators/seasonalLastValue.js';
 export { type MapState, statefulMap } from './operators/statefulMap.js';
 export { type TrainOptions, train } from './operators/train.js';
 export { type UpdateOptions, update } from './operators/update.js';
@@ -107,11 +140,12 @@ export { type AdagradOptions, adagrad } from './optim/adagrad.js';
 export { type AdamOptions, adam } from './optim/adam.js';
 export { type BoldDriverOptions, boldDriver } from './optim/boldDriver.js';
 export { constant } from './optim/constant.js';
+export { defaultOptimizer } from './optim/defaultOptimizer.js';
 export { type ExponentialDecayOptions, exponentialDecay } from './optim/exponentialDecay.js';
 export { type InverseScalingOptions, inverseScaling } from './optim/inverseScaling.js';
 export { type MomentumOptions, momentum } from './optim/momentum.js';
 export { nesterov } from './optim/nesterov.js';
-export type { Optimizer, OptimizerName, OptimizerState } from './optim/optimizer.js';
+export type { Optimizer, OptimizerState } from './optim/optimizer.js';
 export type { RateController, RateControllerState } from './optim/rateController.js';
 export { type ReduceOnPlateauOptions, reduceOnPlateau } from './optim/reduceOnPlateau.js';
 export { type RmspropOptions, rmsprop } from './optim/rmsprop.js';
@@ -136,6 +170,7 @@ export {
 } from './scaling/runningStats.js';
 export type { ScalingMethod } from './scaling/scalingMethod.js';
 export { zScore } from './scaling/zScore.js';
+export type { Forecast } from './steps/forecast.js';
 export type { InvalidSampleOptions, OnInvalid } from './steps/invalidSamples.js';
 export type { Step } from './steps/step.js';
 export type { StepEvent } from './steps/stepEvent.js';

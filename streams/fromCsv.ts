@@ -1,10 +1,13 @@
 import type { Transform } from 'node:stream';
-import { type CsvError, type Options, Parser } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import type { Observable } from 'rxjs';
+import { checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import { describeValue } from '../src/checks/describeValue.js';
 import type { Sample } from '../src/samples/sample.js';
-import { type KnownFields, malformedSample } from './malformedSample.js';
-import { mapSample } from './mapSample.js';
+import { CsvRecordParser, SET_ASIDE, type SetAside, setAsideProblem } from './csvRecordParser.js';
+import { checkColumns, type RecordReader, recordReader } from './csvRecordReader.js';
+import { LineScanner } from './lineScanner.js';
+import { malformedSample } from './malformedSample.js';
 import { type ReplayOptions, replay } from './replay.js';
 
 /**
@@ -53,13 +56,27 @@ export interface FromCsvOptions extends ReplayOptions {
   readonly quote?: string | false;
   /** Lines starting with this text are comments and are ignored (default: none). */
   readonly comment?: string;
+  /**
+   * The longest record (line) accepted, in bytes (default 1,048,576, 1 MiB): a longer one gives
+   * one item rejected as `tooLarge` and is passed over as it streams, never held whole.
+   */
+  readonly maxRecordBytes?: number;
 }
 
 /**
  * Replays a CSV file or stream as samples, parsed by `csv-parse` as it streams (a file of any
  * size is read a chunk at a time, never held whole). A BOM, `\r\n` line ends, quoted fields
- * (with delimiters, quotes doubled as `""` and line breaks inside) are handled; blank lines
- * and comment lines are ignored and are not records.
+ * (with delimiters and quotes doubled as `""` inside) are handled; blank lines and comment
+ * lines are ignored and are not records.
+ *
+ * **A record is one line**, of at most `maxRecordBytes` (1 MiB): a quoted field must close on
+ * the line it opens on, so that a stray quote costs its own line and nothing more (it used to
+ * swallow every record up to the next quote, or to the end of the file); a line longer than
+ * the limit is passed over as it streams, never held whole, and gives one item rejected as
+ * `tooLarge`. (Samples are numbers: a line break inside a quoted field is not supported.)
+ *
+ * **Numbers are decimal**: `1`, `-2.5`, `.5`, `1e5`, with spaces around allowed; `0x10`,
+ * `0b11`, `1_000`, `Infinity`, `NaN` and an empty field are not numbers (see `decimalNumber`).
  *
  * **Columns.** `x` and `y` name the input and target columns (by header name, or 0-based
  * index); `key`, `id` and `t` optional ones. Or `map` builds each sample from the record.
@@ -75,11 +92,11 @@ export interface FromCsvOptions extends ReplayOptions {
  * and `rollingMetrics` counts under `rejectedByReason.malformed` — and which, with the default
  * `onInvalid: 'error'`, fails the stream with a `SampleError` naming the line. That is: a
  * record with another number of fields than the header (or, without one, than the first
- * record) — `line 17 has 2 fields, expected 3`; an `x` or `y` field that is not a finite number
- * (empty, `abc`, `NaN`, `Infinity`) — `line 17: column temp is not a number` (the choice made
- * here rather than a NaN in `x`, so that the rejection names the line and column); a `t` that
- * is neither a number nor a date; a quote left open up to the end of the input; a `map` that
- * throws. A quote in the middle of an unquoted field is kept as text (csv-parse's
+ * record) — `line 17 has 2 fields, expected 3`; an `x` or `y` field that is not a finite
+ * decimal number (empty, `abc`, `0x10`, `NaN`, `Infinity`) — `line 17: column temp is not a
+ * finite number` (the choice made here rather than a NaN in `x`, so that the rejection names
+ * the line and column); a `t` that is neither a number nor a date; a line that leaves a quote
+ * open — `line 17 leaves a quote open: …`; a `map` that throws. A quote in the middle of an unquoted field is kept as text (csv-parse's
  * `relax_quotes`). `key` and `id` are kept as text.
  *
  * **Errors.** A file that cannot be opened fails the Observable with an error naming the path
@@ -118,7 +135,15 @@ export function fromCsv(
   if (options === null || typeof options !== 'object') {
     throw new TypeError('fromCsv: options must be an object { x, y?, … } or { map, … }');
   }
-  const { header = true, delimiter = ',', quote = '"', comment, map } = options;
+  const {
+    header = true,
+    delimiter = ',',
+    quote = '"',
+    comment,
+    map,
+    maxRecordBytes = 1_048_576,
+  } = options;
+  checkPositiveInteger('fromCsv', 'maxRecordBytes', maxRecordBytes);
   if (typeof header !== 'boolean' && !isNameList(header)) {
     throw new TypeError(
       `fromCsv: header must be true, false or an array of column names, got ${describeValue(header)}`,
@@ -150,7 +175,13 @@ export function fromCsv(
   const parser = (skip: number): Transform => {
     let reader: RecordReader | undefined;
     let seen = 0; // data records so far, skipped ones included
-    const records = new RecordParser(
+    const records: CsvRecordParser = new CsvRecordParser(
+      new LineScanner({
+        maxBytes: maxRecordBytes,
+        ...(quote === false
+          ? {}
+          : { csv: { quote, delimiter, ...(comment === undefined ? {} : { comment }) } }),
+      }),
       {
         delimiter,
         quote: quote === false ? null : quote,
@@ -176,7 +207,16 @@ export function fromCsv(
           return undefined;
         },
       },
-      (fields, line) => {
+      (fields, line): Sample | null => {
+        const aside: SetAside | undefined =
+          fields.length <= 3 && fields.join(delimiter) === SET_ASIDE
+            ? records.setAside()
+            : undefined;
+        if (aside !== undefined && reader === undefined && header === true) {
+          throw new Error(
+            `fromCsv: cannot read the header of ${where}: line 1 ${setAsideProblem(aside, maxRecordBytes)}`,
+          );
+        }
         if (reader === undefined) {
           if (header === true) {
             const columns = fields.map((n) => n.trim());
@@ -187,226 +227,21 @@ export function fromCsv(
           reader = recordReader(plan, names, width, delimiter, map, where);
         }
         if (++seen <= skip) return null;
+        if (aside !== undefined) {
+          return malformedSample(
+            `line ${aside.line}`,
+            aside.preview,
+            setAsideProblem(aside, maxRecordBytes),
+            undefined,
+            aside.kind === 'tooLarge' ? 'tooLarge' : undefined,
+          );
+        }
         return reader(fields, line, seen);
       },
     );
     return records;
   };
   return replay('fromCsv', source, options, parser);
-}
-
-/**
- * csv-parse's stream, turning each record into an item as it is pushed — when the parser's
- * `info.lines` is the line the record ends on — at no cost per record beyond the call (its
- * `on_record` hook builds an information object for every record, which halves the speed). A
- * record turned into `null` is dropped; an error thrown (a column missing from the header)
- * fails the stream.
- */
-class RecordParser extends Parser {
-  readonly #toItem: (fields: string[], line: number) => Sample | null;
-  #failed = false;
-
-  constructor(options: Options, toItem: (fields: string[], line: number) => Sample | null) {
-    super(options);
-    this.#toItem = toItem;
-  }
-
-  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (!Array.isArray(chunk)) return super.push(chunk, encoding); // the end, or an item made already
-    if (this.#failed) return false;
-    let item: Sample | null;
-    try {
-      item = this.#toItem(chunk, this.info.lines);
-    } catch (error) {
-      this.#failed = true;
-      this.destroy(error as Error);
-      return false;
-    }
-    return item === null || super.push(item);
-  }
-}
-
-/** The columns the options name, checked; `undefined` for `map`. */
-interface ColumnPlan {
-  readonly x: readonly CsvColumn[];
-  readonly y: readonly CsvColumn[] | undefined;
-  readonly yIsArray: boolean;
-  readonly key: CsvColumn | undefined;
-  readonly id: CsvColumn | undefined;
-  readonly t: CsvColumn | undefined;
-}
-
-function checkColumns(options: FromCsvOptions, named: boolean): ColumnPlan | undefined {
-  const { x, y, key, id, t, map } = options;
-  if (map !== undefined) {
-    for (const [name, value] of Object.entries({ x, y, key, id, t })) {
-      if (value !== undefined) {
-        throw new TypeError(
-          `fromCsv: give either map or the columns, not both (got map and ${name})`,
-        );
-      }
-    }
-    return undefined;
-  }
-  if (x === undefined) {
-    throw new TypeError('fromCsv: options.x (the input columns) or options.map is required');
-  }
-  const column = (name: string, value: unknown): CsvColumn => {
-    if (typeof value === 'number') {
-      if (Number.isInteger(value) && value >= 0) return value;
-      throw new RangeError(
-        `fromCsv: ${name} must name a column or be a 0-based index, got ${value}`,
-      );
-    }
-    if (typeof value !== 'string' || value.trim().length === 0) {
-      throw new TypeError(
-        `fromCsv: ${name} must be a column name or index, got ${describeValue(value)}`,
-      );
-    }
-    if (!named) {
-      throw new TypeError(
-        `fromCsv: ${name} names the column "${value}", but with header: false columns are 0-based indices (or give header: [names])`,
-      );
-    }
-    return value.trim();
-  };
-  const list = (name: string, value: unknown): CsvColumn[] => {
-    if (!Array.isArray(value)) return [column(name, value)];
-    if (value.length === 0) throw new RangeError(`fromCsv: ${name} must name at least one column`);
-    return value.map((v, i) => column(`${name}[${i}]`, v));
-  };
-  return {
-    x: list('x', x),
-    y: y === undefined ? undefined : list('y', y),
-    yIsArray: Array.isArray(y),
-    key: key === undefined ? undefined : column('key', key),
-    id: id === undefined ? undefined : column('id', id),
-    t: t === undefined ? undefined : column('t', t),
-  };
-}
-
-/** Makes the item of one data record: its fields, the line it ends on, its record number. */
-type RecordReader = (fields: string[], line: number, record: number) => Sample;
-
-/**
- * The reader of the records of one file, once its column names are known: columns resolved to
- * indices (a name the header does not have is an error of the whole feed).
- */
-function recordReader(
-  plan: ColumnPlan | undefined,
-  names: readonly string[] | undefined,
-  width: number,
-  delimiter: string,
-  map: FromCsvOptions['map'],
-  where: string,
-): RecordReader {
-  const wrongWidth = (fields: string[], line: number, known?: KnownFields): Sample =>
-    malformedSample(
-      `line ${line}`,
-      fields.join(delimiter),
-      `has ${fields.length} field${fields.length === 1 ? '' : 's'}, expected ${width}`,
-      known,
-    );
-  if (plan === undefined) {
-    const keys = Array.from({ length: width }, (_, i) => names?.[i] ?? String(i));
-    return (fields, line, record) => {
-      if (fields.length !== width) return wrongWidth(fields, line);
-      const row: Record<string, string> = {};
-      for (let i = 0; i < width; i++) row[keys[i]] = fields[i];
-      return mapSample(
-        `line ${line}`,
-        () => map!(row, { line, record }),
-        () => fields.join(delimiter),
-      );
-    };
-  }
-  const indexOf = (column: CsvColumn): number => {
-    if (typeof column === 'number') {
-      if (column >= width) {
-        throw new Error(
-          `fromCsv: ${where} has ${width} columns, so there is no column ${column} (indices count from 0)`,
-        );
-      }
-      return column;
-    }
-    const at = names!.indexOf(column);
-    if (at === -1) {
-      throw new Error(
-        `fromCsv: ${where} has no column "${column}" (its columns: ${names!.join(', ')})`,
-      );
-    }
-    if (names!.indexOf(column, at + 1) !== -1) {
-      throw new Error(
-        `fromCsv: ${where} has two columns named "${column}"; name it by index instead`,
-      );
-    }
-    return at;
-  };
-  const labelOf = (column: CsvColumn): string => `column ${names?.[indexOf(column)] ?? column}`;
-  const xAt = plan.x.map(indexOf);
-  const xLabel = plan.x.map(labelOf);
-  const yAt = plan.y?.map(indexOf);
-  const yLabel = plan.y?.map(labelOf);
-  const keyAt = plan.key === undefined ? -1 : indexOf(plan.key);
-  const idAt = plan.id === undefined ? -1 : indexOf(plan.id);
-  const tAt = plan.t === undefined ? -1 : indexOf(plan.t);
-  const tLabel = plan.t === undefined ? '' : labelOf(plan.t);
-  const yIsArray = plan.yIsArray;
-
-  /** The key, id and time of a record that gives a malformed item, as far as they can be read. */
-  const knownOf = (fields: string[]): KnownFields => {
-    const known: { -readonly [K in keyof KnownFields]: KnownFields[K] } = {};
-    if (keyAt >= 0 && keyAt < fields.length) known.key = fields[keyAt];
-    if (idAt >= 0 && idAt < fields.length) known.id = fields[idAt];
-    const t = tAt >= 0 && tAt < fields.length ? timeOf(fields[tAt]) : Number.NaN;
-    if (Number.isFinite(t)) known.t = t;
-    return known;
-  };
-  const bad = (fields: string[], line: number, label: string, at: number, problem: string) =>
-    malformedSample(`line ${line}: ${label}`, fields[at], problem, knownOf(fields));
-
-  return (fields, line) => {
-    if (fields.length !== width) return wrongWidth(fields, line, knownOf(fields));
-    const x: number[] = [];
-    for (let i = 0; i < xAt.length; i++) {
-      const v = numberOf(fields[xAt[i]]);
-      if (!Number.isFinite(v))
-        return bad(fields, line, xLabel[i], xAt[i], 'is not a finite number');
-      x.push(v);
-    }
-    const sample: { -readonly [K in keyof Sample]: Sample[K] } = { x };
-    if (yAt !== undefined) {
-      const y: number[] = [];
-      for (let i = 0; i < yAt.length; i++) {
-        const v = numberOf(fields[yAt[i]]);
-        if (!Number.isFinite(v)) {
-          return bad(fields, line, yLabel![i], yAt[i], 'is not a finite number');
-        }
-        y.push(v);
-      }
-      sample.y = yIsArray ? y : y[0];
-    }
-    if (keyAt >= 0) sample.key = fields[keyAt];
-    if (idAt >= 0) sample.id = fields[idAt];
-    if (tAt >= 0) {
-      const t = timeOf(fields[tAt]);
-      if (!Number.isFinite(t)) return bad(fields, line, tLabel, tAt, 'is not a number nor a date');
-      sample.t = t;
-    }
-    return sample;
-  };
-}
-
-/** The number a field holds, NaN for an empty or blank one (which `Number` reads as 0). */
-function numberOf(text: string): number {
-  const v = Number(text);
-  return v === 0 && !/\d/.test(text) ? Number.NaN : v;
-}
-
-/** A time field: a number of milliseconds, or a date text `Date.parse` reads. */
-function timeOf(text: string): number {
-  const v = numberOf(text);
-  return Number.isFinite(v) ? v : Date.parse(text);
 }
 
 function isNameList(value: unknown): value is readonly string[] {

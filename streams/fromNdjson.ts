@@ -1,8 +1,9 @@
 import { Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { Observable } from 'rxjs';
+import { checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import { describeValue } from '../src/checks/describeValue.js';
 import type { Sample } from '../src/samples/sample.js';
+import { LineScanner, type LineSink } from './lineScanner.js';
 import { malformedSample } from './malformedSample.js';
 import { type ReplayOptions, replay } from './replay.js';
 import { sampleFromJson } from './sampleFromJson.js';
@@ -17,10 +18,10 @@ export interface FromNdjsonOptions extends ReplayOptions {
    */
   readonly map?: (value: unknown, line: number) => Sample;
   /**
-   * The longest line accepted, in characters (default 1,048,576): a longer one gives one
-   * malformed item and is passed over without being held in memory.
+   * The longest line accepted, in bytes (default 1,048,576, 1 MiB): a longer one gives one
+   * item rejected as `tooLarge` and is passed over without ever being held in memory whole.
    */
-  readonly maxLineLength?: number;
+  readonly maxRecordBytes?: number;
 }
 
 /**
@@ -40,8 +41,8 @@ export interface FromNdjsonOptions extends ReplayOptions {
  *
  * **Bad lines never stop the feed.** A line that is not valid JSON, not an object (without
  * `map`), with an `x` that is not an array, a `y` that is neither a number nor an array, a
- * `key`/`id` that is neither text nor a finite number, a `t` that is not a time, or longer than
- * `maxLineLength`, gives a *malformed* item — `{ x: [], malformed: { field: 'line 17', value:
+ * `key`/`id` that is neither text nor a finite number, or a `t` that is not a time, gives a
+ * *malformed* item — `{ x: [], malformed: { field: 'line 17', value:
  * <the line, cut to about 200 characters>, problem: 'is not valid JSON (…)' } }`, keeping the
  * `key`, `id` and `t` that could be read — which `train(…, { onInvalid: 'skip' })` rejects and
  * `rollingMetrics` counts under `rejectedByReason.malformed`, and which with the default
@@ -83,96 +84,77 @@ export function fromNdjson(
   if (options === null || typeof options !== 'object') {
     throw new TypeError('fromNdjson: options must be an object');
   }
-  const { map, maxLineLength = 1_048_576 } = options;
+  const { map, maxRecordBytes = 1_048_576 } = options;
   if (map !== undefined && typeof map !== 'function') {
     throw new TypeError(
       `fromNdjson: map must be a function (value, line) => sample, got ${describeValue(map)}`,
     );
   }
-  if (typeof maxLineLength !== 'number' || !Number.isInteger(maxLineLength) || maxLineLength < 1) {
-    throw new RangeError(
-      `fromNdjson: maxLineLength must be a positive integer, got ${describeValue(maxLineLength)}`,
-    );
-  }
-  return replay('fromNdjson', source, options, (skip) => lineSamples(skip, map, maxLineLength));
+  checkPositiveInteger('fromNdjson', 'maxRecordBytes', maxRecordBytes);
+  return replay('fromNdjson', source, options, (skip) => lineSamples(skip, map, maxRecordBytes));
 }
 
 /**
- * The transform from NDJSON text to samples: one per non-blank line past the first `skip`.
- * Lines are cut out of the decoded text as it comes; only the unfinished last line is held
- * (up to `maxLineLength` characters).
+ * The transform from NDJSON bytes to samples: one per non-blank line past the first `skip`.
+ * Lines are cut out of the bytes as they come ({@link LineScanner}); only the unfinished last
+ * line is held, never more than `maxRecordBytes` of it: a longer line gives one `tooLarge`
+ * item and its bytes are passed over.
  */
 function lineSamples(
   skip: number,
   map: FromNdjsonOptions['map'],
-  maxLineLength: number,
+  maxRecordBytes: number,
 ): Transform {
-  const decoder = new StringDecoder('utf8');
-  let rest = ''; // the unfinished line so far
+  const scanner = new LineScanner({ maxBytes: maxRecordBytes, perLine: true });
   let line = 0; // lines finished so far
   let seen = 0; // non-blank lines so far, skipped ones included
-  let overlong = false; // the unfinished line was too long: its end is being passed over
-
-  const sampleOf = (text: string, at: number): Sample => {
-    const where = `line ${at}`;
-    return map === undefined
-      ? sampleFromJson(text, where)
-      : sampleFromJson(text, where, (v) => map(v, at));
-  };
-  /** One finished line (without its line end): its item, unless blank or skipped. */
-  const finish = (text: string, push: (sample: Sample) => void): void => {
-    line++;
-    if (overlong) {
-      overlong = false; // its item was pushed when it grew too long
-      return;
-    }
-    if (!NON_BLANK.test(text)) return;
-    if (++seen <= skip) return;
-    push(sampleOf(text, line));
-  };
-  /** The unfinished line has grown past the limit: one item for it, and forget its text. */
-  const tooLong = (push: (sample: Sample) => void): void => {
-    if (!overlong && ++seen > skip) {
-      push(
+  let out: Transform;
+  const sink: LineSink = {
+    good(buffer, start, end) {
+      line++;
+      if (!hasText(buffer, start, end)) return;
+      if (++seen <= skip) return;
+      const text = buffer.toString('utf8', start, end);
+      const where = `line ${line}`;
+      out.push(
+        map === undefined
+          ? sampleFromJson(text, where)
+          : sampleFromJson(text, where, (v) => map(v, line)),
+      );
+    },
+    bad(at, _kind, preview) {
+      line = at;
+      if (++seen <= skip) return;
+      out.push(
         malformedSample(
-          `line ${line + 1}`,
-          rest,
-          `is longer than ${maxLineLength} characters (maxLineLength)`,
+          `line ${at}`,
+          preview,
+          `is longer than ${maxRecordBytes} bytes (maxRecordBytes): passed over unread`,
+          undefined,
+          'tooLarge',
         ),
       );
-    }
-    overlong = true;
-    rest = '';
+    },
   };
-
-  return new Transform({
+  out = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer | string, _encoding, done) {
-      const push = (sample: Sample): void => {
-        this.push(sample);
-      };
-      const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-        if (!overlong && stop - start > maxLineLength) {
-          rest = text.slice(start, start + 200);
-          tooLong(push);
-        }
-        finish(overlong ? '' : text.slice(start, stop), push);
-        start = end + 1;
-      }
-      rest = overlong ? '' : text.slice(start);
-      if (rest.length > maxLineLength) tooLong(push);
+      scanner.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk, sink);
       done();
     },
     flush(done) {
-      const text = rest + decoder.end();
-      rest = '';
-      if (text.length > 0 || overlong) finish(text, (sample) => this.push(sample));
+      scanner.end(sink);
       done();
     },
   });
+  return out;
 }
 
-const NON_BLANK = /\S/;
+/** Whether bytes `[start, end)` hold anything but spaces, tabs and line ends. */
+function hasText(buffer: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buffer[i];
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10 && c !== 11 && c !== 12) return true;
+  }
+  return false;
+}

@@ -1,8 +1,17 @@
-// streamprop/streams: where samples come from. Each source returns Observable<Sample>.
+/**
+ * streamprop/streams: where samples come from. Each source returns `Observable<Sample>`.
+ *
+ * @module streamprop/streams
+ */
 
 export { type CsvColumn, type CsvPosition, type FromCsvOptions, fromCsv } from './fromCsv.js';
 export { type FromMqttOptions, fromMqtt } from './fromMqtt.js';
 export { type FromNdjsonOptions, fromNdjson } from './fromNdjson.js';
+export {
+  type FromRedisStreamOptions,
+  fromRedisStream,
+  type LoggedSample,
+} from './fromRedisStream.js';
 export {
   type FromWebSocketOptions,
   fromWebSocket,

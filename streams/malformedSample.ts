@@ -13,7 +13,8 @@ export interface KnownFields {
 /**
  * The item a source emits for something it could not turn into a sample: `x` empty and
  * `malformed` saying where (`field`), what (`value`, a long text cut to about 200 characters)
- * and why (`problem`). Downstream operators reject it with the reason `malformed`. The `key`,
+ * and why (`problem`). Downstream operators reject it with the reason `malformed` (`tooLarge` when
+ * `reason` says so: a record passed over for its size). The `key`,
  * `id` and `t` of `known` are kept, so that per-key pipelines count it where it belongs.
  *
  * @example
@@ -28,12 +29,16 @@ export function malformedSample(
   value: unknown,
   problem: string,
   known?: KnownFields,
+  reason?: 'tooLarge',
 ): Sample {
   const kept =
     typeof value === 'string' && value.length > KEEP ? `${value.slice(0, KEEP)}…` : value;
   const sample: { -readonly [K in keyof Sample]: Sample[K] } = {
     x: [],
-    malformed: { field, value: kept, problem },
+    malformed:
+      reason === undefined
+        ? { field, value: kept, problem }
+        : { field, value: kept, problem, reason },
   };
   if (known?.key !== undefined) sample.key = known.key;
   if (known?.id !== undefined) sample.id = known.id;

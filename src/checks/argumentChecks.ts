@@ -31,11 +31,30 @@ export function argumentError(
   value: unknown,
   expectedType?: 'number' | 'string' | 'boolean' | 'object' | 'function',
 ): TypeError | RangeError {
-  const message = `${owner}: ${name} must be ${requirement}, got ${describeValue(value)}`;
+  const message = argumentMessage(owner, name, requirement, value);
   const wrongType =
     expectedType !== undefined &&
     (typeof value !== expectedType || (expectedType === 'object' && value === null));
   return wrongType ? new TypeError(message) : new RangeError(message);
+}
+
+/**
+ * The one message form, `<owner>: <name> must be <requirement>, got <value>` (the value as
+ * `describeValue` shows it), for the few errors {@link argumentError} does not build.
+ *
+ * @example
+ * ```ts
+ * import { argumentMessage } from './argumentChecks.js';
+ * argumentMessage('update', 'net', 'a network', {}); // 'update: net must be a network, got an object'
+ * ```
+ */
+export function argumentMessage(
+  owner: string,
+  name: string,
+  requirement: string,
+  value: unknown,
+): string {
+  return `${owner}: ${name} must be ${requirement}, got ${describeValue(value)}`;
 }
 
 /**
@@ -60,6 +79,14 @@ export function checkOptions<T extends object>(owner: string, options: T | undef
 export function checkFiniteNumber(owner: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw argumentError(owner, name, 'a finite number', value, 'number');
+  }
+  return value;
+}
+
+/** An integer (finite). */
+export function checkInteger(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw argumentError(owner, name, 'an integer', value, 'number');
   }
   return value;
 }
@@ -173,6 +200,12 @@ export function checkBoolean(owner: string, name: string, value: unknown): boole
   return value;
 }
 
+/** A string (possibly empty). */
+export function checkString(owner: string, name: string, value: unknown): string {
+  if (typeof value !== 'string') throw argumentError(owner, name, 'a string', value, 'string');
+  return value;
+}
+
 /** A string that is not empty. */
 export function checkNonEmptyString(owner: string, name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
@@ -216,6 +249,101 @@ export function checkFunction<F extends (...args: never[]) => unknown>(
   if (typeof value !== 'function')
     throw argumentError(owner, name, 'a function', value, 'function');
   return value as F;
+}
+
+/**
+ * An object (not null, not an array), such as a part handed to the library — an optimizer, a
+ * loss, a drift detector — whose members are checked next. `requirement` says what was
+ * expected, in words (default `an object`).
+ *
+ * @example
+ * ```ts
+ * import { checkObject } from './argumentChecks.js';
+ * checkObject('update', 'optimizer', null, 'an optimizer such as sgd() or adam()');
+ * // TypeError: update: optimizer must be an optimizer such as sgd() or adam(), got null
+ * ```
+ */
+export function checkObject<T extends object>(
+  owner: string,
+  name: string,
+  value: unknown,
+  requirement = 'an object',
+): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw argumentError(owner, name, requirement, value, 'object');
+  }
+  return value as T;
+}
+
+/**
+ * The methods a part must have: each of `part[method]` is a function, else a TypeError naming
+ * it, such as `update: optimizer.step must be a function, got undefined`.
+ *
+ * @example
+ * ```ts
+ * import { checkMethods } from './argumentChecks.js';
+ * checkMethods('loss', 'lossFn', { value: () => 0, gradient: () => {} }, ['value', 'gradient']);
+ * ```
+ */
+export function checkMethods(
+  owner: string,
+  name: string,
+  part: object,
+  methods: readonly string[],
+): void {
+  for (const method of methods) {
+    checkFunction(owner, `${name}.${method}`, (part as Record<string, unknown>)[method]);
+  }
+}
+
+/**
+ * A property the library will assign to, such as an optimizer's `learningRate`: a writable
+ * data property or an accessor with a setter, found on the object or along its prototype chain.
+ *
+ * @example
+ * ```ts
+ * import { checkSettable } from './argumentChecks.js';
+ * checkSettable('update', 'optimizer', { learningRate: 0.1 }, 'learningRate');
+ * ```
+ */
+export function checkSettable(owner: string, name: string, part: object, key: string): void {
+  for (let o: object | null = part; o !== null; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, key);
+    if (descriptor === undefined) continue;
+    if (descriptor.writable === true || descriptor.set !== undefined) return;
+    break;
+  }
+  throw argumentError(
+    owner,
+    `${name}.${key}`,
+    'settable (a writable property or one with a setter)',
+    (part as Record<string, unknown>)[key],
+  );
+}
+
+/**
+ * An instance of `type` (a value the library made, such as a network or a running scaler):
+ * anything else is a TypeError, such as
+ * `update: net must be a network made with network({ … }), got an object`.
+ *
+ * @example
+ * ```ts
+ * import { checkInstance } from './argumentChecks.js';
+ * checkInstance('toCheckpoint', 'when', new Date(), Date, 'a Date');
+ * ```
+ */
+export function checkInstance<T>(
+  owner: string,
+  name: string,
+  value: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: any constructor, whatever its parameters
+  type: abstract new (...args: any[]) => T,
+  requirement: string,
+): T {
+  if (!(value instanceof type)) {
+    throw new TypeError(argumentMessage(owner, name, requirement, value));
+  }
+  return value;
 }
 
 /** The characters an identifier may hold: what {@link checkIdentifier} accepts. */

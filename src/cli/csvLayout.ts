@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { decimalNumber } from '../../streams/decimalNumber.js';
 
 /** The delimiters `streamprop` recognises in a header line, in order of preference on a tie. */
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -174,7 +175,7 @@ function looksLikeData(header: readonly string[]): boolean {
 }
 
 function isNumber(text: string): boolean {
-  return text.trim() !== '' && Number.isFinite(Number(text));
+  return Number.isFinite(decimalNumber(text)); // what fromCsv takes for a number
 }
 
 /** The first lines of a file (at most 64 KiB, cut after the last whole line). */

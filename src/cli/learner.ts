@@ -14,6 +14,7 @@ import { train } from '../operators/train.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
 import { boldDriver } from '../optim/boldDriver.js';
+import { defaultOptimizer } from '../optim/defaultOptimizer.js';
 import { momentum } from '../optim/momentum.js';
 import { nesterov } from '../optim/nesterov.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -40,7 +41,7 @@ export interface Learner {
   readonly pipeline: OperatorFunction<Sample, Step>;
 }
 
-const ACTIVATIONS: Readonly<Record<RunOptions['activation'], Activation>> = {
+const ACTIVATIONS: Readonly<Record<NonNullable<RunOptions['activation']>, Activation>> = {
   tanh,
   sigmoid,
   relu,
@@ -51,8 +52,20 @@ const ACTIVATIONS: Readonly<Record<RunOptions['activation'], Activation>> = {
 };
 
 const OPTIMIZERS: Readonly<
-  Record<RunOptions['optimizer'], (o: { learningRate?: number }) => Optimizer>
+  Record<NonNullable<RunOptions['optimizer']>, (o: { learningRate?: number }) => Optimizer>
 > = { sgd, momentum, nesterov, adagrad, rmsprop, adam };
+
+/** The hidden layers of `streamprop run` when `--layers` is not given. */
+export const DEFAULT_LAYERS: readonly number[] = [32, 16];
+
+/**
+ * The options that make a learner: those of `streamprop run` (and of `streamprop worker`, which
+ * makes one per key) that choose the model.
+ */
+export type LearnerOptions = Pick<
+  RunOptions,
+  'layers' | 'activation' | 'optimizer' | 'lr' | 'adaptive' | 'window' | 'seed'
+>;
 
 /** The shape of the samples: how many inputs and targets. */
 export interface SampleShape {
@@ -62,9 +75,10 @@ export interface SampleShape {
 
 /**
  * Makes the learner of `streamprop run`: a new one of `shape` from the options (`--layers`,
- * `--activation`, `--optimizer`, `--lr`, `--adaptive`, `--window`, `--seed`; a linear output
- * layer; inputs and targets scaled online, in real units again in the figures), or the one a
- * checkpoint holds.
+ * default 32,16; `--activation`, default tanh; `--optimizer` and `--lr`, default
+ * `defaultOptimizer()`, the very default of `train()`; `--adaptive`, `--window`, `--seed`; a
+ * linear output layer; inputs and targets scaled online, in real units again in the figures),
+ * or the one a checkpoint holds.
  *
  * @example
  * ```ts
@@ -76,7 +90,7 @@ export interface SampleShape {
  * ```
  */
 export function createLearner(
-  options: RunOptions,
+  options: LearnerOptions,
   shape: SampleShape,
   resumed?: LoadedCheckpoint,
 ): Learner {
@@ -85,14 +99,20 @@ export function createLearner(
     network({
       inputs: shape.inputs,
       layers: [
-        ...options.layers.map((units) => dense(units, ACTIVATIONS[options.activation])),
+        ...(options.layers ?? DEFAULT_LAYERS).map((units) =>
+          dense(units, ACTIVATIONS[options.activation ?? 'tanh']),
+        ),
         dense(shape.outputs, linear),
       ],
       seed: options.seed,
     });
   const optimizer =
     resumed?.optimizer ??
-    OPTIMIZERS[options.optimizer](options.lr === undefined ? {} : { learningRate: options.lr });
+    (options.optimizer === undefined
+      ? defaultOptimizer(options.lr)
+      : OPTIMIZERS[options.optimizer](
+          options.lr === undefined ? {} : { learningRate: options.lr },
+        ));
   const scaler = resumed?.scaler ?? runningScaler({ targets: true });
   const controller = options.adaptive ? (resumed?.controller ?? boldDriver()) : undefined;
   const detector = resumed?.detector ?? pageHinkley();

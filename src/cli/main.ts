@@ -1,153 +1,23 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
-import { checkLeftoverArguments } from './leftoverArguments.js';
-import { packageVersion } from './packageVersion.js';
-import { runPredict } from './predictCommand.js';
-import { startRun } from './runCommand.js';
-import { ACTIVATION_NAMES, OPTIMIZER_NAMES, parseRunOptions } from './runOptions.js';
-import { SOURCE_FORMS } from './sourceSpec.js';
-import { UsageError } from './usageError.js';
-import { usageErrorOf } from './usageErrorOf.js';
+// The `streamprop` program: the command line (commandLine) on this process's standard streams
+// and signals, ending with the status it returns.
+import type { CommandIO } from './commandIO.js';
+import { commandLine } from './commandLine.js';
 
-// The command line. Every mistake in it is one line naming the flag or word at fault, with the
-// nearest valid name when one is close, and exit status 2: commander's own errors are thrown
-// (exitOverride) and rewritten by usageErrorOf; unknown options and stray words are let
-// through to checkLeftoverArguments, which names them; option values are checked by zod
-// (parseRunOptions).
+process.stderr.on('error', () => {}); // nowhere left to say anything
 
-/** The command `streamprop` alone runs. */
-const DEFAULT_COMMAND = 'run';
-const argv = process.argv.slice(2);
-/** Whether the command name was left out, so that `run` was chosen. */
-const implicit = argv[0] !== DEFAULT_COMMAND;
-
-/** A subcommand that lets unknown options and stray words through to checkLeftoverArguments. */
-class StrictCommand extends Command {
-  override createCommand(name?: string): Command {
-    return new StrictCommand(name).allowUnknownOption().allowExcessArguments();
-  }
-}
-
-const program = new StrictCommand()
-  .name('streamprop')
-  .description('Online back-propagation networks on RxJS streams')
-  .version(packageVersion(), '-v, --version', 'print the version and exit')
-  .exitOverride()
-  .allowExcessArguments() // inherited by the commands: checkLeftoverArguments names the words
-  .configureOutput({ outputError: () => {} }) // printed by the catch below, as one line
-  .addHelpText(
-    'after',
-    `\nWithout a command, streamprop runs \`run\`: \`streamprop --port 0\` is \`streamprop run --port 0\`.\n\`streamprop <command> --help\` lists the options of a command.`,
-  );
-const commandNames = (): string[] => program.commands.map((c) => c.name());
-program.hook('preAction', (_program, command) =>
-  checkLeftoverArguments(command, {
-    implicit: implicit && command.name() === DEFAULT_COMMAND,
-    commandNames: commandNames(),
-  }),
-);
-
-program
-  .command(DEFAULT_COMMAND, { isDefault: true })
-  .description(
-    'learn online from a feed, serve the live dashboard, checkpoint as it goes (the default command)',
-  )
-  .option('--source <source>', `where samples come from: ${SOURCE_FORMS}`, 'sensor')
-  .option('--layers <sizes>', 'hidden layer sizes, comma-separated', '32,16')
-  .option(
-    '--activation <name>',
-    `activation of the hidden layers: ${ACTIVATION_NAMES.join(', ')}`,
-    'tanh',
-  )
-  .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`, 'adam')
-  .option('--lr <rate>', "learning rate (default: the optimizer's own, 0.001 for adam)")
-  .option('--adaptive', 'adapt the learning rate with a bold driver', false)
-  .option('--window <n>', 'samples in the rolling metrics window', '500')
-  .option('--rate <n>', 'samples per second (synthetic feeds: 500; files: as fast as possible)')
-  .option(
-    '--serve',
-    'serve the dashboard; for a file, keep it up after the last sample until Ctrl-C',
-  )
-  .option('--no-serve', 'no dashboard (the default for a file or standard input)')
-  .option('--host <host>', 'address the dashboard listens on', '127.0.0.1')
-  .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
-  .option('--token <t>', 'require this token from dashboard and WebSocket clients')
-  .option(
-    '--checkpoint <path>',
-    'write checkpoints to this file (and PATH.1); Ctrl-C writes the last',
-  )
-  .option('--checkpoint-every <n>', 'samples between checkpoints', '10000')
-  .option('--checkpoint-seconds <s>', 'seconds between checkpoints', '30')
-  .option('--resume', 'continue from the newest valid checkpoint', false)
-  .option('--seed <n>', 'seed of the network and of the synthetic feeds', '1')
-  .option(
-    '--x <columns>',
-    'CSV input columns, comma-separated (default: the numeric ones but the last)',
-  )
-  .option('--y <column>', 'CSV target column (default: the last numeric one)')
-  .option(
-    '--delimiter <char>',
-    'CSV field delimiter: , ; | or tab (default: found in the header line)',
-  )
-  .option('--no-header', 'the CSV file has no header row: its columns are c1, c2, …')
-  .option('--limit <n>', 'stop after this many samples')
-  .option('--json', 'NDJSON metrics on standard output instead of the status display', false)
-  .action(async (raw: Record<string, unknown>, command: Command) => {
-    const options = parseRunOptions(raw);
-    if (Array.isArray(options)) throw new UsageError(DEFAULT_COMMAND, options);
-    const say = (line: string): void => {
-      (options.json ? process.stderr : process.stdout).write(`${line}\n`);
-    };
-    if (implicit)
-      say(
-        'streamprop: no command given: running `streamprop run` (streamprop --help lists the commands)',
-      );
-    const given = ['port', 'host', 'token'].filter(
-      (name) => command.getOptionValueSource(name) === 'cli',
-    );
-    const run = await startRun(options, { stdout: process.stdout, stderr: process.stderr }, given);
-    const stop = (): void => run.stop();
+const io: CommandIO = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onInterrupt: (stop) => {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const summary = await run.done;
-    say(
-      `stopped after ${summary.samples.toLocaleString('en')} samples${options.checkpoint === undefined ? '' : `; ${summary.checkpoints} checkpoint(s) written to ${options.checkpoint}`}`,
-    );
-    process.exit(0);
-  });
+    return () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    };
+  },
+};
 
-program
-  .command('predict')
-  .description('predict with a saved model: NDJSON samples on stdin, NDJSON predictions on stdout')
-  .option('--model <path>', 'a model file or a checkpoint of streamprop run (required)')
-  .action(async (options: { model?: string }) => {
-    if (options.model === undefined) throw new UsageError('predict', ['--model: is required']);
-    await runPredict(options.model, { stdin: process.stdin, stdout: process.stdout });
-  });
-
-try {
-  await program.parseAsync();
-} catch (error) {
-  const usage =
-    error instanceof UsageError
-      ? error
-      : error instanceof CommanderError
-        ? usageErrorOf(error, commandOf(argv))
-        : undefined;
-  if (usage !== undefined) {
-    for (const line of usage.lines()) process.stderr.write(`${line}\n`);
-    process.exit(UsageError.EXIT_STATUS);
-  }
-  if (error instanceof CommanderError) process.exit(error.exitCode); // --help, --version
-  process.stderr.write(`streamprop: ${(error as Error).message}\n`);
-  process.exit(1);
-}
-
-/** The subcommand named on the command line, for the prefix of a parser error. */
-function commandOf(args: readonly string[]): string | undefined {
-  const first = args.find((arg) => !arg.startsWith('-'));
-  if (first !== undefined && commandNames().includes(first)) return first;
-  return args.includes('--help') || args.includes('-h') || args.includes('-v')
-    ? undefined
-    : DEFAULT_COMMAND;
-}
+process.exit(await commandLine(process.argv.slice(2), io));

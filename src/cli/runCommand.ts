@@ -1,29 +1,34 @@
-import { Observable, type OperatorFunction, Subject, type Subscription, take } from 'rxjs';
+import { Subject, type Subscription, take } from 'rxjs';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { fromCheckpoint, type LoadedCheckpoint, toCheckpoint } from '../model/checkpoint.js';
+import { toCheckpoint } from '../model/checkpoint.js';
 import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
-import type { Sample } from '../samples/sample.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
-import { createLearner, type Learner, type SampleShape } from './learner.js';
+import * as auto from './autoLearner.js';
+import { CheckpointSaver } from './checkpointSaver.js';
+import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
+import { ProgressLine } from './progressLine.js';
+import { RefusedRun } from './refusedRun.js';
+import { type ResumedRun, resumeRun } from './resumeRun.js';
 import type { RunOptions } from './runOptions.js';
+import { runRecord } from './runRecord.js';
+import type { RunSummary } from './runSummary.js';
+import { RunTally } from './runTally.js';
+import { shaped } from './shaped.js';
 import { describeSource } from './sourceSpec.js';
 import { StatusDisplay, type StatusOutput } from './statusDisplay.js';
+import { UsageError } from './usageError.js';
 
-/** Where `streamprop run` writes: figures to `stdout`, messages to `stdout` (`stderr` with `--json`). */
+/**
+ * Where `streamprop run` writes: figures to `stdout`, messages to `stdout` (`stderr` with
+ * `--json`); and where `ndjson:-` is read from (default: the process's standard input).
+ */
 export interface RunIO {
   readonly stdout: StatusOutput;
   readonly stderr: { write(text: string): unknown };
-}
-
-/** How a run ended. */
-export interface RunSummary {
-  /** Samples seen since the learner started (resumed runs included). */
-  readonly samples: number;
-  /** Checkpoints written by this run. */
-  readonly checkpoints: number;
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** A running `streamprop run`. */
@@ -31,8 +36,9 @@ export interface RunningLearner {
   /** The dashboard's address; `undefined` when it does not serve one (see {@link servesDashboard}). */
   readonly url: string | undefined;
   /**
-   * Resolves when the run has ended: the source ended (and, with `--serve`, Ctrl-C came after
-   * it), or {@link RunningLearner.stop} was called.
+   * Resolves when the run has ended — the source ended or failed (and, with `--serve`, Ctrl-C
+   * came after it), or {@link RunningLearner.stop} was called — with its summary and exit
+   * status (never rejects).
    */
   readonly done: Promise<RunSummary>;
   /** Stops learning, writes the final checkpoint and closes the dashboard (Ctrl-C, SIGTERM). */
@@ -64,14 +70,6 @@ export function servesDashboard(
   return { serve, afterEnd: options.serve === true };
 }
 
-/** Where a file source was in the checkpoint: its name and the records consumed. */
-interface SourcePosition {
-  readonly name: string;
-  readonly position: number;
-}
-
-/** How many items may pass before the first one that shows the shape of the samples. */
-const MAX_SHAPELESS = 10_000;
 /** How often the status is shown: redrawn on a terminal, a line in a log, a JSON line. */
 const STATUS_MS = 1000;
 const LOG_EVERY = 5;
@@ -80,8 +78,14 @@ const LOG_EVERY = 5;
  * `streamprop run`: learns from the source, serves the dashboard, shows the status and writes
  * checkpoints (every `checkpointEvery` samples or `checkpointSeconds`, and at the end).
  *
+ * Before anything starts, the checkpoint path is tried (a path that cannot be written is
+ * refused) and, with `--resume`, the checkpoint is checked against this run (another source,
+ * other columns or another network is refused; see `resumeRun`). A save that fails while the
+ * run goes on is a warning, and the next save retries (see `CheckpointSaver`).
+ *
  * @returns once the dashboard is listening.
- * @throws Error when the source cannot be opened or the port is taken.
+ * @throws UsageError (exit 2) for a checkpoint path that cannot be written or a checkpoint of
+ * another run; Error when the source cannot be opened or the port is taken.
  *
  * @example
  * ```ts
@@ -90,7 +94,8 @@ const LOG_EVERY = 5;
  * declare const options: RunOptions;
  * const run = await startRun(options, { stdout: process.stdout, stderr: process.stderr });
  * process.once('SIGINT', () => run.stop());
- * await run.done;
+ * const summary = await run.done;
+ * process.exitCode = summary.exitStatus;
  * ```
  */
 export async function startRun(
@@ -101,30 +106,53 @@ export async function startRun(
   const say = (line: string): void => {
     (options.json ? io.stderr : io.stdout).write(`${line}\n`);
   };
-  const store = options.checkpoint === undefined ? undefined : checkpointStore(options.checkpoint);
-  const resumed = store !== undefined && options.resume ? resume(store, say) : undefined;
-  const base = resumed?.samples ?? 0;
-
-  const sourceName = describeSource(options.source);
-  const saved = savedPosition(resumed);
-  const skipped = saved?.name === sourceName ? saved.position : 0;
-  const source = openSource(options.source, {
+  const warn = (line: string): void => {
+    io.stderr.write(`${line}\n`);
+  };
+  const store = options.checkpoint === undefined ? undefined : writableStore(options.checkpoint);
+  const settings = {
     rate: options.rate,
     seed: options.seed,
-    skip: skipped,
     ...(options.x === undefined ? {} : { x: options.x }),
+    ...auto.readingSettings(options),
     ...(options.y === undefined ? {} : { y: options.y }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
-  });
-  if (resumed !== undefined && saved !== undefined && saved.name !== sourceName) {
-    say(`the checkpoint was made reading ${saved.name}; reading ${sourceName} from its start`);
+    maxRecordBytes: options.maxRecordBytes,
+    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+  };
+  let source = openSource(options.source, { ...settings, skip: 0 });
+  const record = source.record;
+  const resumed: ResumedRun | undefined =
+    store !== undefined && options.resume
+      ? resumeRun(store, say, {
+          source: record,
+          ...(options.layers === undefined ? {} : { layers: options.layers }),
+          ...(options.activation === undefined ? {} : { activation: options.activation }),
+          ...(record.kind === 'csv' ? { inputs: record.x.length, outputs: 1 } : {}),
+        })
+      : undefined;
+  const base = resumed?.loaded.samples ?? 0;
+  // A file resumes after the records already read; one now shorter than that is reported.
+  const position = source.positioned ? (resumed?.position ?? 0) : 0;
+  let beyondEnd = false;
+  if (position > 0) {
+    source = openSource(options.source, {
+      ...settings,
+      skip: position,
+      onBeyondEnd: () => {
+        beyondEnd = true;
+      },
+    });
   }
+  const records = auto.lagWindows(source.samples, options.lags, options.horizon ?? 1);
 
-  let learner: Learner | undefined;
+  let learner: Learner | undefined, automatic: auto.AutoLearner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
-  const server = serving.serve ? await dashboard(steps, options, resumed) : undefined;
+  const server = serving.serve
+    ? await dashboard(steps, options, resumed, source.target)
+    : undefined;
   const url =
     server === undefined
       ? undefined
@@ -134,31 +162,35 @@ export async function startRun(
   say(`streamprop: learning from ${source.description}`);
   if (url !== undefined) say(`dashboard: ${url}`);
 
+  const sourceName = describeSource(options.source);
+  const tally = new RunTally();
+  const saver = store === undefined ? undefined : new CheckpointSaver(store, warn);
   let taken = 0; // samples of this run
-  let checkpoints = 0;
-  let checkpointAt: number | undefined = resumed?.samples;
   let lastSaved = 0;
   let timeDue = false;
   const save = (): void => {
-    if (store === undefined || learner === undefined || taken === lastSaved) return;
-    store.save(
-      toCheckpoint({
-        network: learner.network,
-        optimizer: learner.optimizer,
-        scaler: learner.scaler,
-        controller: learner.controller,
-        tracker: learner.tracker,
-        detector: learner.detector,
-        samples: base + taken,
-        ...(source.positioned
-          ? { source: { name: sourceName, position: skipped + taken } }
-          : { source: { name: sourceName } }),
-      }),
-    );
-    lastSaved = taken;
-    checkpointAt = base + taken;
-    checkpoints++;
+    if (saver === undefined || learner === undefined || taken === lastSaved) return;
+    const l = learner;
+    const samples = base + taken;
+    lastSaved = taken; // a failed save is retried when the next one is due, not at once
     timeDue = false;
+    saver.save(
+      () =>
+        toCheckpoint({
+          network: l.network,
+          optimizer: l.optimizer,
+          scaler: l.scaler,
+          controller: l.controller,
+          tracker: l.tracker,
+          detector: l.detector,
+          samples,
+          source: source.positioned
+            ? { ...record, position: position + taken }
+            : (record as Record<string, string>),
+          run: runRecord(record, l.network),
+        }),
+      samples,
+    );
   };
   const timer =
     store === undefined
@@ -173,97 +205,145 @@ export async function startRun(
     `streamprop — ${sourceName}${url === undefined ? '' : ` — ${url}`}`,
   );
   let shown = 0;
+  const progressLine =
+    source.progress === undefined || !display.inPlace
+      ? undefined
+      : new ProgressLine(sourceName.replace(/^(csv|ndjson):/, ''), Date.now());
   const show = (m: MetricsSnapshot): void => {
+    const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
     if (options.json) {
-      io.stdout.write(`${JSON.stringify({ type: 'metrics', ...m, checkpointAt })}\n`);
+      io.stdout.write(`${auto.metricsLine(m, checkpointAt, automatic?.latest)}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
-    display.show({
-      samples: m.samples,
-      samplesPerSecond: m.samplesPerSecond ?? 0,
-      rmse: m.rmse ?? Number.NaN,
-      mae: m.mae ?? Number.NaN,
-      learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
-      rejected: m.rejected,
-      drifts: m.drifts,
-      checkpointAt,
-    });
+    display.show(
+      {
+        samples: m.samples,
+        samplesPerSecond: m.samplesPerSecond ?? 0,
+        rmse: m.rmse ?? Number.NaN,
+        mae: m.mae ?? Number.NaN,
+        learningRate: m.learningRate ?? learner?.optimizer.learningRate ?? Number.NaN,
+        rejected: m.rejected,
+        drifts: m.drifts,
+        checkpointAt,
+      },
+      progressLine === undefined || source.progress === undefined
+        ? undefined
+        : progressLine.line(source.progress(), m.samplesPerSecond ?? 0, Date.now()),
+    );
   };
   let metrics: Subscription | undefined;
-  const attachMetrics = (l: Learner): void => {
+  const attachMetrics = <L extends Pick<Learner, 'tracker'>>(l: L): L => {
     metrics = steps
       .pipe(rollingMetrics({ tracker: l.tracker, everyMs: STATUS_MS }))
-      .subscribe({ next: show });
+      .subscribe({ next: show, error: (e: unknown) => end(e, false) });
+    return l;
   };
 
   let stopped = false;
   let finish: (summary: RunSummary) => void = () => {};
-  let fail: (error: unknown) => void = () => {};
-  const done = new Promise<RunSummary>((resolve, reject) => {
+  const done = new Promise<RunSummary>((resolve) => {
     finish = resolve;
-    fail = reject;
   });
-  let ended = false;
-  const closeDashboard = (failure: unknown): void => {
+  let summary: RunSummary | undefined;
+  const closeDashboard = (): void => {
     const closed = server === undefined ? Promise.resolve() : server.close();
+    const report = summary as RunSummary;
     closed.then(
-      () => {
-        if (failure !== undefined) fail(failure);
-        else finish({ samples: base + taken, checkpoints });
-      },
-      (e: unknown) => fail(failure ?? e),
+      () => finish(report),
+      () => finish(report),
     );
   };
+  let ended = false;
   /** The source ended (`byUser`: Ctrl-C, SIGTERM, or the source ran out) or failed. */
   const end = (error?: unknown, byUser = true): void => {
     if (ended) {
       // Ctrl-C while the dashboard stays up after the source ended.
       if (byUser && !stopped) {
         stopped = true;
-        closeDashboard(undefined);
+        closeDashboard();
       }
       return;
     }
     ended = true;
     if (timer !== undefined) clearInterval(timer);
-    let failure = error;
-    if (error === undefined) {
-      try {
-        save();
-      } catch (e) {
-        failure = e;
-      }
+    const problems: string[] = [];
+    let exitStatus: 0 | 1 | 2 = 0;
+    if (error instanceof RefusedRun) {
+      problems.push(error.message);
+      exitStatus = 2;
+    } else if (error !== undefined) {
+      problems.push(String((error as Error)?.message ?? error));
+      exitStatus = 1;
+    } else {
+      save();
     }
     learning?.unsubscribe();
     steps.complete(); // the metrics show their last figures
     metrics?.unsubscribe();
-    if (failure === undefined && !byUser && serving.afterEnd && url !== undefined) {
+    if (saver?.lastFailed) {
+      problems.push(`the last checkpoint could not be saved to ${saver.path}`);
+      exitStatus ||= 1;
+    }
+    if (beyondEnd) {
+      problems.push(
+        `${sourceName} has fewer records than the ${position.toLocaleString('en')} the checkpoint had read: the file was changed or replaced since`,
+      );
+      exitStatus ||= 1;
+    } else if (tally.records > 0 && tally.learned === 0 && exitStatus === 0) {
+      problems.push(
+        `nothing was learned: all ${tally.records.toLocaleString('en')} records read were rejected`,
+      );
+      exitStatus = 1;
+    }
+    summary = {
+      samples: base + taken,
+      records: tally.records,
+      learned: tally.learned,
+      rejected: tally.rejected,
+      rejectedByReason: tally.rejectedByReason(),
+      rmse: tally.rmse,
+      mae: tally.mae,
+      checkpoint: store?.path,
+      checkpointsWritten: saver?.written ?? 0,
+      checkpointsFailed: saver?.failed ?? 0,
+      exitStatus,
+      problems,
+    };
+    if (exitStatus === 0 && !byUser && serving.afterEnd && url !== undefined) {
       say(
         `the source has ended after ${(base + taken).toLocaleString('en')} samples; the dashboard stays at ${url} until Ctrl-C`,
       );
       return;
     }
     stopped = true;
-    closeDashboard(failure);
+    closeDashboard();
   };
 
-  const limited =
-    options.limit === undefined ? source.samples : source.samples.pipe(take(options.limit));
+  const limited = options.limit === undefined ? records : records.pipe(take(options.limit));
   let learning: Subscription | undefined;
   learning = limited
     .pipe(
-      shaped(resumed, (shape) => {
-        learner = createLearner(options, shape, resumed);
-        attachMetrics(learner);
-        return learner.pipeline;
-      }),
+      shaped(
+        resumed,
+        (shape) => {
+          automatic = auto.isAutomatic(options) ? auto.createAutoLearner(options) : undefined;
+          learner = automatic ? undefined : createLearner(options, shape, resumed?.loaded);
+          return attachMetrics(automatic ?? (learner as Learner)).pipeline;
+        },
+        (sample) => tally.addUnshaped(sample),
+      ),
     )
     .subscribe({
       next: (step) => {
-        steps.next(step);
-        taken++;
-        if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
+        try {
+          tally.add(step);
+          steps.next(step);
+          taken++;
+          if (taken - lastSaved >= options.checkpointEvery || timeDue) save();
+        } catch (error) {
+          end(error, false); // one line and the summary, never an uncaught error with a stack trace
+        }
       },
       error: (e: unknown) => end(e, false),
       complete: () => end(undefined, false),
@@ -277,15 +357,21 @@ export async function startRun(
 async function dashboard(
   steps: Subject<Step>,
   options: RunOptions,
-  resumed: LoadedCheckpoint | undefined,
+  resumed: ResumedRun | undefined,
+  target: { readonly name?: string; readonly unit?: string } | undefined,
 ): Promise<DashboardServer> {
   try {
     return await serve(steps, {
+      ...(target === undefined ? {} : { target }),
       host: options.host,
       port: options.port,
       token: options.token,
+      allowOrigins: options.allowOrigins,
+      allowHosts: options.allowHosts,
       metrics: { window: options.window },
-      ...(resumed === undefined ? {} : { network: resumed.network, optimizer: resumed.optimizer }),
+      ...(resumed === undefined
+        ? {}
+        : { network: resumed.loaded.network, optimizer: resumed.loaded.optimizer }),
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -303,87 +389,19 @@ async function dashboard(
   }
 }
 
-/** Loads the newest sound checkpoint of `store`, saying what was found. */
-function resume(store: CheckpointStore, say: (line: string) => void): LoadedCheckpoint | undefined {
-  const { newest, problems } = store.loadNewest();
-  for (const problem of problems) say(`checkpoint passed over: ${problem}`);
-  if (newest === undefined) {
-    say(`no checkpoint to resume from at ${store.path}: starting afresh`);
-    return undefined;
-  }
-  const loaded = fromCheckpoint(newest.checkpoint);
-  say(`resumed from ${newest.path} at sample ${loaded.samples.toLocaleString('en')}`);
-  return loaded;
-}
-
-function savedPosition(resumed: LoadedCheckpoint | undefined): SourcePosition | undefined {
-  const source = resumed?.source as Partial<SourcePosition> | undefined;
-  if (source === undefined || typeof source.name !== 'string') return undefined;
-  const position = Number.isInteger(source.position) ? (source.position as number) : 0;
-  return { name: source.name, position };
-}
-
 /**
- * Builds the pipeline once the shape of the samples is known — from the first item with an `x`
- * and a `y` that can be counted (or at once, for a resumed learner) — and sends every item
- * through it, the ones before included (they are rejected and counted there like any other).
+ * The store of `path`, once a save there has been tried: a path that cannot be written (a
+ * read-only file system, no space left, a directory in the way …) is refused before anything
+ * starts.
  */
-function shaped(
-  resumed: LoadedCheckpoint | undefined,
-  build: (shape: SampleShape) => OperatorFunction<Sample, Step>,
-): OperatorFunction<Sample, Step> {
-  return (source) =>
-    new Observable<Step>((subscriber) => {
-      const input = new Subject<Sample>();
-      let started = false;
-      const pending: Sample[] = [];
-      const start = (shape: SampleShape): void => {
-        started = true;
-        subscriber.add(input.pipe(build(shape)).subscribe(subscriber));
-      };
-      if (resumed !== undefined) {
-        start({ inputs: resumed.network.inputs, outputs: resumed.network.outputs });
-      }
-      subscriber.add(
-        source.subscribe({
-          next: (sample) => {
-            if (started) {
-              input.next(sample);
-              return;
-            }
-            pending.push(sample);
-            const shape = shapeOf(sample);
-            if (shape === undefined) {
-              if (pending.length >= MAX_SHAPELESS) {
-                subscriber.error(
-                  new Error(
-                    `none of the first ${MAX_SHAPELESS} samples has an x and a y of numbers: is this the right source?`,
-                  ),
-                );
-              }
-              return;
-            }
-            start(shape);
-            for (const s of pending.splice(0)) input.next(s);
-          },
-          error: (e: unknown) => (started ? input.error(e) : subscriber.error(e)),
-          complete: () => (started ? input.complete() : subscriber.complete()),
-        }),
-      );
-    });
-}
-
-function shapeOf(sample: Sample): SampleShape | undefined {
-  if (sample === null || typeof sample !== 'object' || sample.malformed !== undefined) {
-    return undefined;
+function writableStore(path: string): CheckpointStore {
+  const store = checkpointStore(path);
+  try {
+    store.checkWritable();
+  } catch (error) {
+    throw new UsageError('run', [
+      `--checkpoint: cannot write checkpoints to ${path}: ${(error as Error).message}`,
+    ]);
   }
-  const { x, y } = sample;
-  const inputs = Array.isArray(x) || ArrayBuffer.isView(x) ? (x as ArrayLike<number>).length : 0;
-  const outputs =
-    typeof y === 'number'
-      ? 1
-      : Array.isArray(y) || ArrayBuffer.isView(y)
-        ? (y as ArrayLike<number>).length
-        : 0;
-  return inputs > 0 && outputs > 0 ? { inputs, outputs } : undefined;
+  return store;
 }

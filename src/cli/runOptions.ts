@@ -25,10 +25,12 @@ export const OPTIMIZER_NAMES = [
 /** The options of `streamprop run`, checked and typed. */
 export interface RunOptions {
   readonly source: SourceSpec;
-  /** Units of each hidden layer. */
-  readonly layers: readonly number[];
-  readonly activation: (typeof ACTIVATION_NAMES)[number];
-  readonly optimizer: (typeof OPTIMIZER_NAMES)[number];
+  /** Units of each hidden layer; `undefined`: the learner's default (32,16). */
+  readonly layers?: readonly number[];
+  /** The activation of the hidden layers; `undefined`: tanh. */
+  readonly activation?: (typeof ACTIVATION_NAMES)[number];
+  /** The optimizer; `undefined`: `defaultOptimizer()`, the default of `train()`. */
+  readonly optimizer?: (typeof OPTIMIZER_NAMES)[number];
   /** The learning rate; `undefined`: the optimizer's own default. */
   readonly lr?: number;
   /** Whether a bold-driver controller adapts the learning rate. */
@@ -42,6 +44,10 @@ export interface RunOptions {
   readonly host: string;
   readonly port: number;
   readonly token?: string;
+  /** Origins whose pages may open the dashboard's socket besides its own (`--allow-origin`). */
+  readonly allowOrigins: readonly string[];
+  /** Host names requests may name besides the bound address and loopback (`--allow-host`). */
+  readonly allowHosts: readonly string[];
   readonly checkpoint?: string;
   /** Write a checkpoint after this many samples … */
   readonly checkpointEvery: number;
@@ -59,9 +65,18 @@ export interface RunOptions {
   readonly header: boolean;
   /** Stop after this many samples of this run. */
   readonly limit?: number;
+  /** `--lags K`: the source is a series of readings, made into windows of its last K values. */
+  readonly lags?: number;
+  /** `--horizon H`: with `--lags`, the target is H steps after the newest input (default 1). */
+  readonly horizon?: number;
+  /** The longest CSV record or NDJSON line, in bytes; longer ones are rejected as `tooLarge`. */
+  readonly maxRecordBytes: number;
   /** NDJSON metrics on standard output instead of the status display. */
   readonly json: boolean;
 }
+
+/** The default of `--max-record-bytes`: 1 MiB. */
+export const MAX_RECORD_BYTES = 1_048_576;
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const numberText = z.string().trim().regex(NUMBER, 'must be a number').transform(Number);
@@ -97,11 +112,14 @@ const runOptionsSchema = z
             .min(1, 'sizes must be at least 1')
             .max(100_000, 'sizes are at most 100000'),
         ),
-      ),
-    activation: z.enum(ACTIVATION_NAMES, {
-      error: `must be one of ${ACTIVATION_NAMES.join(', ')}`,
-    }),
-    optimizer: z.enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` }),
+      )
+      .optional(),
+    activation: z
+      .enum(ACTIVATION_NAMES, { error: `must be one of ${ACTIVATION_NAMES.join(', ')}` })
+      .optional(),
+    optimizer: z
+      .enum(OPTIMIZER_NAMES, { error: `must be one of ${OPTIMIZER_NAMES.join(', ')}` })
+      .optional(),
     lr: positiveText.optional(),
     adaptive: z.boolean(),
     window: integerText(1, 10_000_000),
@@ -113,12 +131,37 @@ const runOptionsSchema = z
       .string()
       .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters, no spaces')
       .optional(),
+    allowOrigin: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(
+            /^(\*|null|https?:\/\/[^/\s]+)$/i,
+            'must be an origin such as http://localhost:3000 (scheme, host and port), null or *',
+          ),
+      )
+      .default([]),
+    allowHost: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(
+            /^(\*|[a-z0-9.-]+|\[[0-9a-f:.]+\])$/i,
+            'must be a host name such as dash.lan, or *',
+          ),
+      )
+      .default([]),
     checkpoint: z.string().min(1, 'must name a file').optional(),
     checkpointEvery: integerText(1, Number.MAX_SAFE_INTEGER),
     checkpointSeconds: positiveText,
     resume: z.boolean(),
     seed: integerText(-(2 ** 31), 2 ** 32 - 1),
     limit: integerText(0, Number.MAX_SAFE_INTEGER).optional(),
+    lags: integerText(1, 10_000).optional(),
+    horizon: integerText(1, 10_000).optional(),
+    maxRecordBytes: integerText(16, 2 ** 30).default(MAX_RECORD_BYTES),
     x: z
       .string()
       .transform((text) => text.split(',').map((name) => name.trim()))
@@ -133,6 +176,29 @@ const runOptionsSchema = z
     header: z.boolean().default(true),
     json: z.boolean(),
   })
+  .refine((o) => o.horizon === undefined || o.lags !== undefined, {
+    message: 'needs --lags K: the horizon is counted from the newest of the K readings',
+    path: ['horizon'],
+  })
+  .refine((o) => o.lags === undefined || o.x === undefined, {
+    message: 'with --lags the inputs are the last K values of --y: give no --x',
+    path: ['x'],
+  })
+  .refine(
+    (o) =>
+      o.checkpoint === undefined ||
+      o.lags === undefined ||
+      o.layers !== undefined ||
+      o.activation !== undefined ||
+      o.optimizer !== undefined ||
+      o.lr !== undefined ||
+      o.adaptive,
+    {
+      message:
+        'the automatic learner of --lags cannot be checkpointed yet: name a model (--layers, --optimizer …) to checkpoint a run with --lags',
+      path: ['checkpoint'],
+    },
+  )
   .refine((o) => !o.resume || o.checkpoint !== undefined, {
     message: 'needs --checkpoint PATH to know where to resume from',
     path: ['resume'],
@@ -152,7 +218,12 @@ const runOptionsSchema = z
   .refine((o) => o.rate !== 0 || (o.source.kind !== 'sensor' && o.source.kind !== 'sales'), {
     message: 'must be > 0 for the synthetic feeds, which never end',
     path: ['rate'],
-  });
+  })
+  .transform(({ allowOrigin, allowHost, ...rest }) => ({
+    ...rest,
+    allowOrigins: allowOrigin,
+    allowHosts: allowHost,
+  }));
 
 /** The raw values commander hands over: strings, booleans, `undefined` when not given. */
 export type RawRunOptions = Record<string, unknown>;
@@ -179,7 +250,9 @@ export function parseRunOptions(raw: RawRunOptions): RunOptions | string[] {
       name === 'header'
         ? '--no-header'
         : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    const given = raw[name];
+    const listed = raw[name];
+    const at = issue.path[1];
+    const given = Array.isArray(listed) && typeof at === 'number' ? listed[at] : listed;
     const got = typeof given === 'string' ? ` (got "${given}")` : '';
     const hint =
       issue.code === 'invalid_value' && typeof given === 'string'

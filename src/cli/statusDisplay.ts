@@ -47,8 +47,11 @@ export class StatusDisplay {
     return this.out.isTTY === true;
   }
 
-  /** Shows `f`: redraws the block on a terminal, writes one line otherwise. */
-  show(f: StatusFigures): void {
+  /**
+   * Shows `f`: redraws the block on a terminal, writes one line otherwise. `progress`, a line
+   * such as a progress bar, is drawn above the block on a terminal only.
+   */
+  show(f: StatusFigures, progress?: string): void {
     const saved = f.checkpointAt === undefined ? 'none yet' : `at sample ${count(f.checkpointAt)}`;
     if (!this.inPlace) {
       this.out.write(
@@ -57,6 +60,7 @@ export class StatusDisplay {
       return;
     }
     const lines = [
+      ...(progress === undefined ? [] : [progress]),
       this.title,
       `  samples      ${count(f.samples)}  (${count(Math.round(f.samplesPerSecond))}/s)`,
       `  rolling RMSE ${figure(f.rmse, 4)}   MAE ${figure(f.mae, 4)}`,

@@ -1,37 +1,65 @@
+import {
+  checkFiniteNumber,
+  checkMethods,
+  checkNonEmptyString,
+  checkNonNegativeNumber,
+  checkObject,
+} from '../checks/argumentChecks.js';
+
 /**
  * An activation function of a layer, applied to the whole vector of its pre-activations
- * `z` so that vector-valued ones such as {@link softmax} fit the same shape.
+ * `z` so that vector-valued ones such as {@link softmax} fit the same shape — what the
+ * forward and backward passes call, and what you implement for an activation of your own.
  *
  * `backward` computes `dz = J_f(z)ᵀ · dy` — for an element-wise activation simply
- * `f'(z) ⊙ dy` — from the values `z` and `y = f(z)` the forward pass kept.
+ * `f'(z) ⊙ dy` — from the values `z` and `y = f(z)` the forward pass kept. Both run once per
+ * layer per sample: they should allocate nothing.
+ *
+ * `dense(units, activation)` checks it when handed one: `name` a non-empty string, `forward`
+ * and `backward` functions, `alpha` undefined or a finite number. The model file stores `name`
+ * and `alpha`; load a model with an activation of yours by passing its maker to `fromJSON` (see
+ * `CustomParts`). Give yours a name of its own: a file that names a built-in loads the built-in.
  *
  * @example
  * ```ts
- * import { dense, network, tanh } from 'streamprop';
- * const net = network({ inputs: 2, layers: [dense(3, tanh), dense(1, tanh)] });
+ * import { type Activation, dense, linear, network } from 'streamprop';
+ * // swish: f(x) = x·σ(x), f'(x) = σ(x) + f(x)·(1 − σ(x)).
+ * const swish: Activation = {
+ *   name: 'swish',
+ *   forward(z, y) {
+ *     for (let i = 0; i < z.length; i++) y[i] = z[i] / (1 + Math.exp(-z[i]));
+ *   },
+ *   backward(z, y, dy, dz) {
+ *     for (let i = 0; i < z.length; i++) {
+ *       const s = 1 / (1 + Math.exp(-z[i]));
+ *       dz[i] = dy[i] * (s + y[i] * (1 - s));
+ *     }
+ *   },
+ * };
+ * const net = network({ inputs: 2, layers: [dense(8, swish), dense(1, linear)], seed: 1 });
  * ```
  */
 export interface Activation {
-  /** The name the model file stores. */
-  readonly name: ActivationName;
-  /** The parameter of parametrised activations (`leakyRelu`, `elu`); `undefined` otherwise. */
-  readonly alpha: number | undefined;
+  /** The activation's kind, as the model file stores it (`tanh`, `relu` …). */
+  readonly name: string;
+  /** The parameter of a parametrised activation (`leakyRelu`, `elu`), as the model file stores it. */
+  readonly alpha?: number;
   /** Writes `y = f(z)`; `z` and `y` have the same length. */
   forward(z: Float64Array, y: Float64Array): void;
   /** Writes `dz = J_f(z)ᵀ · dy`. `dz` may not alias `dy`. */
   backward(z: Float64Array, y: Float64Array, dy: Float64Array, dz: Float64Array): void;
 }
 
-/** The names of the built-in activations, as the model file stores them. */
-export type ActivationName =
-  | 'sigmoid'
-  | 'tanh'
-  | 'linear'
-  | 'relu'
-  | 'leakyRelu'
-  | 'softplus'
-  | 'elu'
-  | 'softmax';
+/**
+ * @internal The activation values this module made: the backends have kernels of their own for
+ * these (by name); an activation a user wrote runs through its own `forward` and `backward`.
+ */
+export const BUILT_IN_ACTIVATIONS = new WeakSet<Activation>();
+
+function builtIn(activation: Activation): Activation {
+  BUILT_IN_ACTIVATIONS.add(activation);
+  return activation;
+}
 
 /**
  * The logistic sigmoid `f(x) = 1 / (1 + e^-x)`, with `f' = f(1 - f)`.
@@ -42,16 +70,15 @@ export type ActivationName =
  * const layer = dense(3, sigmoid);
  * ```
  */
-export const sigmoid: Activation = {
+export const sigmoid: Activation = builtIn({
   name: 'sigmoid',
-  alpha: undefined,
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = 1 / (1 + Math.exp(-z[i]));
   },
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
   },
-};
+});
 
 /**
  * The hyperbolic tangent, with `f' = 1 - f²`.
@@ -62,16 +89,15 @@ export const sigmoid: Activation = {
  * const layer = dense(32, tanh);
  * ```
  */
-export const tanh: Activation = {
+export const tanh: Activation = builtIn({
   name: 'tanh',
-  alpha: undefined,
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = Math.tanh(z[i]);
   },
   backward(_z, y, dy, dz) {
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
   },
-};
+});
 
 /**
  * The identity, for regression outputs: `f(x) = x`, `f' = 1`.
@@ -82,16 +108,15 @@ export const tanh: Activation = {
  * const output = dense(1, linear);
  * ```
  */
-export const linear: Activation = {
+export const linear: Activation = builtIn({
   name: 'linear',
-  alpha: undefined,
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = z[i];
   },
   backward(_z, _y, dy, dz) {
     for (let i = 0; i < dy.length; i++) dz[i] = dy[i];
   },
-};
+});
 
 /**
  * The rectifier `f(x) = max(0, x)`; its derivative is taken as 0 at 0.
@@ -102,16 +127,15 @@ export const linear: Activation = {
  * const layer = dense(64, relu);
  * ```
  */
-export const relu: Activation = {
+export const relu: Activation = builtIn({
   name: 'relu',
-  alpha: undefined,
   forward(z, y) {
     for (let i = 0; i < z.length; i++) y[i] = z[i] > 0 ? z[i] : 0;
   },
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : 0;
   },
-};
+});
 
 /**
  * The leaky rectifier `f(x) = x` for `x > 0`, `αx` otherwise.
@@ -126,8 +150,8 @@ export const relu: Activation = {
  * ```
  */
 export function leakyRelu(alpha = 0.01): Activation {
-  checkAlpha('leakyRelu', alpha);
-  return {
+  checkNonNegativeNumber('leakyRelu', 'alpha', alpha);
+  return builtIn({
     name: 'leakyRelu',
     alpha,
     forward(z, y) {
@@ -136,7 +160,7 @@ export function leakyRelu(alpha = 0.01): Activation {
     backward(z, _y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : alpha * dy[i];
     },
-  };
+  });
 }
 
 /**
@@ -149,9 +173,8 @@ export function leakyRelu(alpha = 0.01): Activation {
  * const layer = dense(16, softplus);
  * ```
  */
-export const softplus: Activation = {
+export const softplus: Activation = builtIn({
   name: 'softplus',
-  alpha: undefined,
   forward(z, y) {
     for (let i = 0; i < z.length; i++) {
       const x = z[i];
@@ -161,7 +184,7 @@ export const softplus: Activation = {
   backward(z, _y, dy, dz) {
     for (let i = 0; i < z.length; i++) dz[i] = dy[i] / (1 + Math.exp(-z[i]));
   },
-};
+});
 
 /**
  * The exponential linear unit `f(x) = x` for `x > 0`, `α(eˣ - 1)` otherwise.
@@ -176,8 +199,8 @@ export const softplus: Activation = {
  * ```
  */
 export function elu(alpha = 1): Activation {
-  checkAlpha('elu', alpha);
-  return {
+  checkNonNegativeNumber('elu', 'alpha', alpha);
+  return builtIn({
     name: 'elu',
     alpha,
     forward(z, y) {
@@ -186,7 +209,7 @@ export function elu(alpha = 1): Activation {
     backward(z, y, dy, dz) {
       for (let i = 0; i < z.length; i++) dz[i] = z[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
     },
-  };
+  });
 }
 
 /**
@@ -201,9 +224,8 @@ export function elu(alpha = 1): Activation {
  * const lossFn = crossEntropy();
  * ```
  */
-export const softmax: Activation = {
+export const softmax: Activation = builtIn({
   name: 'softmax',
-  alpha: undefined,
   forward(z, y) {
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < z.length; i++) if (z[i] > max) max = z[i];
@@ -220,10 +242,30 @@ export const softmax: Activation = {
     for (let i = 0; i < y.length; i++) dot += y[i] * dy[i];
     for (let i = 0; i < y.length; i++) dz[i] = y[i] * (dy[i] - dot);
   },
-};
+});
 
-function checkAlpha(name: string, alpha: number): void {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
-    throw new RangeError(`${name}: alpha must be a finite number >= 0, got ${String(alpha)}`);
-  }
+/**
+ * Throws a TypeError (a RangeError for a non-finite `alpha`) naming `owner` and the member
+ * unless `activation` has everything the library calls on an {@link Activation}.
+ *
+ * @example
+ * ```ts
+ * checkActivation('dense', { name: 'mine', forward() {} });
+ * // TypeError: dense: activation.backward must be a function, got undefined
+ * ```
+ */
+export function checkActivation(
+  owner: string,
+  activation: unknown,
+  name = 'activation',
+): asserts activation is Activation {
+  const a = checkObject<Partial<Activation>>(
+    owner,
+    name,
+    activation,
+    'an activation such as tanh or relu',
+  );
+  checkNonEmptyString(owner, `${name}.name`, a.name);
+  checkMethods(owner, name, a, ['forward', 'backward']);
+  if (a.alpha !== undefined) checkFiniteNumber(owner, `${name}.alpha`, a.alpha);
 }

@@ -1,5 +1,6 @@
-import type { Activation } from './activations.js';
-import type { Initializer } from './initializers.js';
+import { checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
+import { type Activation, checkActivation } from './activations.js';
+import { checkInitializer, type Initializer } from './initializers.js';
 
 /**
  * The description of a fully connected layer, before {@link network} gives it its weights.
@@ -30,7 +31,7 @@ export interface DenseOptions {
  * @param units - a positive integer.
  * @param activation - an {@link Activation} value such as `tanh` or `leakyRelu(0.1)`.
  * @throws RangeError when `units` is not a positive integer; TypeError when `activation` is
- * not an activation.
+ * not an activation or `init` not an initialiser (see {@link Activation} and `Initializer`).
  *
  * @example
  * ```ts
@@ -43,18 +44,9 @@ export function dense(
   activation: Activation,
   options: DenseOptions = {},
 ): DenseSpec {
-  if (!Number.isInteger(units) || units < 1) {
-    throw new RangeError(`dense: units must be a positive integer, got ${String(units)}`);
-  }
-  if (
-    activation === null ||
-    typeof activation !== 'object' ||
-    typeof activation.forward !== 'function' ||
-    typeof activation.backward !== 'function'
-  ) {
-    throw new TypeError(
-      `dense: activation must be an activation value such as tanh or relu, got ${String(activation)}`,
-    );
-  }
-  return { units, activation, init: options.init };
+  checkPositiveInteger('dense', 'units', units);
+  checkActivation('dense', activation);
+  const { init } = checkOptions<DenseOptions>('dense', options);
+  if (init !== undefined) checkInitializer('dense', init, 'init');
+  return { units, activation, init };
 }

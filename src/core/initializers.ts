@@ -1,19 +1,62 @@
+import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
 import type { Rng } from './rng.js';
 
 /**
- * How a layer's weights are drawn before learning starts. Biases start at zero.
+ * How a layer's weights are drawn before learning starts (biases start at zero) — what
+ * `network()` and `resetModel` call, and what you implement for an initialiser of your own.
+ * Draw every random number from `random` (never `Math.random`), so that the same seed gives the
+ * same weights, bit for bit.
+ *
+ * `network({ init })` and `dense(units, activation, { init })` check it when handed one:
+ * `description` a non-empty string and `init` a function.
  *
  * @example
  * ```ts
- * import { dense, network, tanh, xavier } from 'streamprop';
- * const net = network({ inputs: 8, layers: [dense(32, tanh), dense(1, tanh)], init: xavier(), seed: 1 });
+ * import { dense, type Initializer, linear, network, tanh } from 'streamprop';
+ * // LeCun normal: N(0, 1 / fanIn).
+ * const lecun: Initializer = {
+ *   description: 'lecun()',
+ *   init(weights, fanIn, _fanOut, random) {
+ *     const std = Math.sqrt(1 / fanIn);
+ *     for (let i = 0; i < weights.length; i++) weights[i] = std * random.normal();
+ *   },
+ * };
+ * const net = network({ inputs: 8, layers: [dense(32, tanh), dense(1, linear)], init: lecun, seed: 1 });
  * ```
  */
 export interface Initializer {
-  /** A short description, such as `gaussian(0, 0.1)`, for summaries. */
+  /** What it is, such as `gaussian(0, 0.1)`, for people reading a summary. */
   readonly description: string;
-  /** Fills `weights` (one row of `fanIn` values per neuron) using `random`. */
+  /**
+   * Fills `weights` (`fanOut` rows of `fanIn` values, one row per neuron) drawing from
+   * `random`.
+   */
   init(weights: Float64Array, fanIn: number, fanOut: number, random: Rng): void;
+}
+
+/**
+ * Throws a TypeError naming `owner` and the member unless `initializer` has everything the
+ * library calls on an {@link Initializer}.
+ *
+ * @example
+ * ```ts
+ * checkInitializer('network', { description: 'mine' }, 'init');
+ * // TypeError: network: init.init must be a function, got undefined
+ * ```
+ */
+export function checkInitializer(
+  owner: string,
+  initializer: unknown,
+  name: string,
+): asserts initializer is Initializer {
+  const i = checkObject<Partial<Initializer>>(
+    owner,
+    name,
+    initializer,
+    'an initialiser such as xavier() or he()',
+  );
+  checkNonEmptyString(owner, `${name}.description`, i.description);
+  checkMethods(owner, name, i, ['init']);
 }
 
 /**

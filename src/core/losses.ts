@@ -1,32 +1,54 @@
-import { describeValue } from '../checks/describeValue.js';
-import type { Activation } from './activations.js';
+import {
+  checkFunction,
+  checkMethods,
+  checkNonEmptyString,
+  checkObject,
+} from '../checks/argumentChecks.js';
+import { type Activation, sigmoid, softmax } from './activations.js';
 
 /**
- * A per-sample loss `L(prediction, target)`. Every built-in loss sums over the outputs (it
+ * A per-sample loss `L(prediction, target)` — what `loss`, `train` and the backward pass call,
+ * and what you implement for a loss of your own. Every built-in loss sums over the outputs (it
  * does not average), so a one-output network sees exactly the textbook value.
+ *
+ * `loss(lossFn)` and `train(net, { loss })` check it when handed one: `name` a non-empty
+ * string, `value` and `gradient` functions, and `outputDelta`, when there is one, a function.
+ * `value` and `gradient` run once per sample: they should allocate nothing.
  *
  * @example
  * ```ts
- * import { mse } from 'streamprop';
- * const lossFn = mse();
- * console.log(lossFn.value(new Float64Array([0.5]), new Float64Array([1]))); // 0.125
+ * import { dense, linear, type Loss, network, train } from 'streamprop';
+ * import { of } from 'rxjs';
+ * // log-cosh: ≈ ½r² near the target, ≈ |r| far from it; ∂/∂y = tanh(y − t).
+ * const logCosh: Loss = {
+ *   name: 'logCosh',
+ *   value(prediction, target) {
+ *     let sum = 0;
+ *     for (let i = 0; i < prediction.length; i++) sum += Math.log(Math.cosh(prediction[i] - target[i]));
+ *     return sum;
+ *   },
+ *   gradient(prediction, target, out) {
+ *     for (let i = 0; i < prediction.length; i++) out[i] = Math.tanh(prediction[i] - target[i]);
+ *   },
+ * };
+ * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+ * of({ x: [1], y: 2 }).pipe(train(net, { loss: logCosh })).subscribe();
  * ```
  */
 export interface Loss {
-  /** The name the model file and the metrics use. */
-  readonly name: LossName;
-  /** The Huber threshold for `huber`; `undefined` otherwise. */
-  readonly delta: number | undefined;
+  /** What the loss is, such as `mse` or `huber`, for people reading a summary. */
+  readonly name: string;
   /** The loss of one sample. */
   value(prediction: Float64Array, target: Float64Array): number;
   /** Writes `∂L/∂prediction` into `out`. */
   gradient(prediction: Float64Array, target: Float64Array, out: Float64Array): void;
   /**
-   * Writes `∂L/∂z` of the output layer straight into `out` when this loss and the output
-   * activation have a closed form that is more stable than the chain rule (softmax with cross
-   * entropy, sigmoid with binary cross entropy: `y - t`). Returns false when there is none.
+   * Optional: writes `∂L/∂z` of the output layer straight into `out` when this loss and the
+   * output activation have a closed form that is more stable than the chain rule (softmax with
+   * cross entropy, sigmoid with binary cross entropy: `y - t`), and returns true; returns false
+   * when there is none for `activation`. Without it, the chain rule always applies.
    */
-  outputDelta(
+  outputDelta?(
     activation: Activation,
     prediction: Float64Array,
     target: Float64Array,
@@ -34,13 +56,8 @@ export interface Loss {
   ): boolean;
 }
 
-/** The names of the built-in losses. */
-export type LossName = 'mse' | 'crossEntropy' | 'binaryCrossEntropy' | 'mae' | 'huber';
-
 /** Probabilities are clipped to [EPSILON, 1 - EPSILON] before a logarithm or a division. */
 const EPSILON = 1e-12;
-
-const noClosedForm = (): boolean => false;
 
 /**
  * Squared error `E = ½ Σ (target - output)²`, with `∂E/∂output = output - target` — the loss
@@ -55,7 +72,6 @@ const noClosedForm = (): boolean => false;
 export function mse(): Loss {
   return {
     name: 'mse',
-    delta: undefined,
     value(p, t) {
       let sum = 0;
       for (let i = 0; i < p.length; i++) {
@@ -67,7 +83,6 @@ export function mse(): Loss {
     gradient(p, t, out) {
       for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
     },
-    outputDelta: noClosedForm,
   };
 }
 
@@ -85,7 +100,6 @@ export function mse(): Loss {
 export function crossEntropy(): Loss {
   return {
     name: 'crossEntropy',
-    delta: undefined,
     value(p, t) {
       let sum = 0;
       for (let i = 0; i < p.length; i++) if (t[i] !== 0) sum -= t[i] * Math.log(clip(p[i]));
@@ -95,7 +109,7 @@ export function crossEntropy(): Loss {
       for (let i = 0; i < p.length; i++) out[i] = -t[i] / clip(p[i]);
     },
     outputDelta(activation, p, t, out) {
-      if (activation.name !== 'softmax') return false;
+      if (activation !== softmax) return false;
       // ∂L/∂zᵢ = yᵢ Σⱼ tⱼ - tᵢ, which is y - t for a one-hot or probability target.
       let total = 0;
       for (let i = 0; i < t.length; i++) total += t[i];
@@ -118,7 +132,6 @@ export function crossEntropy(): Loss {
 export function binaryCrossEntropy(): Loss {
   return {
     name: 'binaryCrossEntropy',
-    delta: undefined,
     value(p, t) {
       let sum = 0;
       for (let i = 0; i < p.length; i++) {
@@ -134,7 +147,7 @@ export function binaryCrossEntropy(): Loss {
       }
     },
     outputDelta(activation, p, t, out) {
-      if (activation.name !== 'sigmoid') return false;
+      if (activation !== sigmoid) return false;
       for (let i = 0; i < p.length; i++) out[i] = p[i] - t[i];
       return true;
     },
@@ -153,7 +166,6 @@ export function binaryCrossEntropy(): Loss {
 export function mae(): Loss {
   return {
     name: 'mae',
-    delta: undefined,
     value(p, t) {
       let sum = 0;
       for (let i = 0; i < p.length; i++) sum += Math.abs(t[i] - p[i]);
@@ -162,7 +174,6 @@ export function mae(): Loss {
     gradient(p, t, out) {
       for (let i = 0; i < p.length; i++) out[i] = Math.sign(p[i] - t[i]);
     },
-    outputDelta: noClosedForm,
   };
 }
 
@@ -185,7 +196,6 @@ export function huber(delta = 1): Loss {
   }
   return {
     name: 'huber',
-    delta,
     value(p, t) {
       let sum = 0;
       for (let i = 0; i < p.length; i++) {
@@ -200,7 +210,6 @@ export function huber(delta = 1): Loss {
         out[i] = r > delta ? delta : r < -delta ? -delta : r;
       }
     },
-    outputDelta: noClosedForm,
   };
 }
 
@@ -208,17 +217,19 @@ function clip(p: number): number {
   return p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p;
 }
 
-/** Throws a TypeError naming `operator` unless `lossFn` is a {@link Loss}. */
-export function checkLoss(operator: string, lossFn: unknown): asserts lossFn is Loss {
-  const l = lossFn as Partial<Loss> | null;
-  if (
-    l === null ||
-    typeof l !== 'object' ||
-    typeof l.value !== 'function' ||
-    typeof l.gradient !== 'function'
-  ) {
-    throw new TypeError(
-      `${operator}: expected a loss value such as mse(), got ${describeValue(lossFn)}`,
-    );
-  }
+/**
+ * Throws a TypeError naming `owner` and the member unless `lossFn` has everything the library
+ * calls on a {@link Loss}.
+ *
+ * @example
+ * ```ts
+ * checkLoss('loss', { name: 'mine', value: () => 0 }, 'lossFn');
+ * // TypeError: loss: lossFn.gradient must be a function, got undefined
+ * ```
+ */
+export function checkLoss(owner: string, lossFn: unknown, name: string): asserts lossFn is Loss {
+  const l = checkObject<Partial<Loss>>(owner, name, lossFn, 'a loss such as mse()');
+  checkNonEmptyString(owner, `${name}.name`, l.name);
+  checkMethods(owner, name, l, ['value', 'gradient']);
+  if (l.outputDelta !== undefined) checkFunction(owner, `${name}.outputDelta`, l.outputDelta);
 }

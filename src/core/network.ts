@@ -1,10 +1,21 @@
-import { describeValue } from '../checks/describeValue.js';
-import { type DenseSpec, dense } from './dense.js';
-import { he, type Initializer, xavier } from './initializers.js';
+import { type Backend, checkBackend, defaultBackend, jsBackend } from '../backends/backend.js';
+import type { NetworkKernels } from '../backends/networkKernels.js';
+import {
+  argumentError,
+  checkBoolean,
+  checkInstance,
+  checkInteger,
+  checkMethods,
+  checkObject,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { BUILT_IN_ACTIVATIONS, checkActivation } from './activations.js';
+import type { DenseSpec } from './dense.js';
+import { checkInitializer, he, type Initializer, xavier } from './initializers.js';
 import { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import { type Rng, rng } from './rng.js';
-import { Trace } from './trace.js';
+import type { Trace } from './trace.js';
 
 /** Options of {@link network}. */
 export interface NetworkOptions {
@@ -21,18 +32,24 @@ export interface NetworkOptions {
   readonly seed?: number;
   /** A generator to draw the weights from instead of one made from `seed`. */
   readonly random?: Rng;
+  /**
+   * Where the arithmetic runs: `wasmBackend()` or `jsBackend()` (see {@link Backend}). Default:
+   * the WebAssembly backend where the runtime has WebAssembly SIMD and every activation is a
+   * built-in one, the JavaScript backend otherwise.
+   */
+  readonly backend?: Backend;
+  /**
+   * Opt in to cheaper tanh, sigmoid and exp (in softmax) on either backend, at a stated cost in
+   * accuracy over the whole input range: tanh and sigmoid within 1e-7 absolute (7.8e-8 and
+   * 3.7e-8 measured), exp within 2e-7 relative (1.6e-7 measured) — test/backends/
+   * exponentials.test.ts measures them on a million points and the edges. The derivatives are
+   * computed from the outputs as always; the other activations are unchanged. Default false:
+   * exact functions (on the WebAssembly backend within 1e-15 relative of `Math`).
+   */
+  readonly fastMath?: boolean;
 }
 
 const RECTIFIERS = new Set(['relu', 'leakyRelu', 'elu']);
-
-/**
- * EIGHT_PER_TURN: the loops over a row of weights in {@link Network.forward} and
- * {@link Network.backward} do eight weights per turn, then the rest one by one. Each weight gets
- * exactly the same arithmetic in the same order as in a plain loop — the results are the same
- * bit for bit — but V8 spends less on the loop itself: measured on node 20, the forward pass of
- * 8-32-1 went from 884 to 716 ns, that of 32-128-64-4 from 19.2 to 12.4 µs, and its backward
- * pass from 13.2 to 7.5 µs.
- */
 
 function defaultInitializer(layer: Layer): Initializer {
   return RECTIFIERS.has(layer.activation.name) ? he() : xavier();
@@ -69,46 +86,55 @@ export class Network {
   /** @internal Each layer's initialiser, as `network()` chose it; used by {@link reinitialize}. */
   initializers: Initializer[] = [];
 
+  /** The backend the arithmetic runs on (`net.backend.name` is `'js'` or `'wasm'`). */
+  readonly backend: Backend;
+  /** Whether tanh, sigmoid and exp are the cheaper forms of `fastMath`. */
+  readonly fastMath: boolean;
+  /** @internal The backend's memory and passes for this network. */
+  readonly kernels: NetworkKernels;
+
   /** @internal Use {@link network} or `fromJSON`. */
   constructor(
     inputs: number,
     specs: readonly { units: number; activation: Layer['activation'] }[],
+    backend: Backend = chooseBackend(specs),
+    fastMath = false,
   ) {
     this.inputs = inputs;
     let size = 0;
     let fanIn = inputs;
-    for (const spec of specs) {
+    const shapes = specs.map((spec) => {
+      const shape = { units: spec.units, fanIn, activation: spec.activation, offset: size };
       size += spec.units * (fanIn + 1);
       fanIn = spec.units;
-    }
-    this.parameters = new Float64Array(size);
-    this.gradients = new Float64Array(size);
-    const layers: Layer[] = [];
-    let offset = 0;
-    fanIn = inputs;
-    for (const spec of specs) {
-      const layer = new Layer(
-        spec.units,
-        fanIn,
-        spec.activation,
-        this.parameters,
-        this.gradients,
-        offset,
-      );
-      layers.push(layer);
-      offset += layer.size;
-      fanIn = spec.units;
-    }
-    this.layers = layers;
+      return shape;
+    });
+    this.backend = backend;
+    this.fastMath = fastMath;
+    this.kernels = backend.bind({ inputs, layers: shapes, size, fastMath });
+    this.parameters = this.kernels.parameters;
+    this.gradients = this.kernels.gradients;
+    this.layers = shapes.map(
+      (shape) =>
+        new Layer(
+          shape.units,
+          shape.fanIn,
+          shape.activation,
+          this.parameters,
+          this.gradients,
+          shape.offset,
+        ),
+    );
+    this.kernels.adopt([
+      this,
+      ...this.layers.flatMap((l) => [l.weights, l.biases, l.weightGradients, l.biasGradients]),
+    ]);
     this.outputs = fanIn;
   }
 
   /** Allocates the working memory for passes through this network. */
   createTrace(): Trace {
-    return new Trace(
-      this.inputs,
-      this.layers.map((l) => l.units),
-    );
+    return this.kernels.createTrace();
   }
 
   /**
@@ -118,37 +144,7 @@ export class Network {
    * @returns `trace.output`, valid until the next pass on this trace.
    */
   forward(trace: Trace): Float64Array {
-    const layers = this.layers;
-    let input = trace.input;
-    for (let k = 0; k < layers.length; k++) {
-      const layer = layers[k];
-      const w = layer.weights;
-      const b = layer.biases;
-      const z = trace.z[k];
-      const fanIn = layer.fanIn;
-      const blocks = fanIn - (fanIn % 8);
-      for (let j = 0, row = 0; j < layer.units; j++, row += fanIn) {
-        // Σ w·n term by term, in order, eight terms per turn (see EIGHT_PER_TURN).
-        let sum = b[j];
-        let i = 0;
-        for (; i < blocks; i += 8) {
-          const r = row + i;
-          sum += w[r] * input[i];
-          sum += w[r + 1] * input[i + 1];
-          sum += w[r + 2] * input[i + 2];
-          sum += w[r + 3] * input[i + 3];
-          sum += w[r + 4] * input[i + 4];
-          sum += w[r + 5] * input[i + 5];
-          sum += w[r + 6] * input[i + 6];
-          sum += w[r + 7] * input[i + 7];
-        }
-        for (; i < fanIn; i++) sum += w[row + i] * input[i];
-        z[j] = sum;
-      }
-      const y = trace.y[k];
-      layer.activation.forward(z, y);
-      input = y;
-    }
+    this.kernels.forward(trace);
     return trace.output;
   }
 
@@ -157,58 +153,12 @@ export class Network {
    * `δ(L) = ∂L/∂z(L)` and `δ(k) = f'_k(z(k)) ⊙ (W(k+1)ᵀ·δ(k+1))` into `trace.delta`, reading
    * the target from `trace.target`. They define the whole gradient —
    * `∂L/∂W(k) = δ(k)·n(k-1)ᵀ`, `∂L/∂b(k) = δ(k)` — which optimizers apply straight from them
-   * (`Optimizer.stepFrom`) without writing it out; {@link accumulateGradient} writes it out.
+   * (the built-in optimizers' internal fast path, `FUSED_STEP`) without writing it out;
+   * {@link accumulateGradient} writes it out (what `update` hands an optimizer of yours).
    * Allocates nothing.
    */
   backward(trace: Trace, loss: Loss): void {
-    const layers = this.layers;
-    const last = layers.length - 1;
-    const top = layers[last];
-    if (top.activation.name === 'linear') {
-      // f' = 1: the output error term is the loss gradient itself.
-      loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta(top.activation, trace.output, trace.target, trace.delta[last])) {
-      loss.gradient(trace.output, trace.target, trace.dy[last]);
-      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
-    }
-    for (let k = last; k > 0; k--) {
-      const layer = layers[k];
-      const delta = trace.delta[k];
-      const back = trace.dy[k - 1];
-      const w = layer.weights;
-      const fanIn = layer.fanIn;
-      const blocks = fanIn - (fanIn % 8);
-      const d0 = delta[0];
-      let first = 0;
-      for (; first < blocks; first += 8) {
-        back[first] = w[first] * d0;
-        back[first + 1] = w[first + 1] * d0;
-        back[first + 2] = w[first + 2] * d0;
-        back[first + 3] = w[first + 3] * d0;
-        back[first + 4] = w[first + 4] * d0;
-        back[first + 5] = w[first + 5] * d0;
-        back[first + 6] = w[first + 6] * d0;
-        back[first + 7] = w[first + 7] * d0;
-      }
-      for (; first < fanIn; first++) back[first] = w[first] * d0;
-      for (let j = 1, row = fanIn; j < layer.units; j++, row += fanIn) {
-        const d = delta[j];
-        let i = 0;
-        for (; i < blocks; i += 8) {
-          const r = row + i;
-          back[i] += w[r] * d;
-          back[i + 1] += w[r + 1] * d;
-          back[i + 2] += w[r + 2] * d;
-          back[i + 3] += w[r + 3] * d;
-          back[i + 4] += w[r + 4] * d;
-          back[i + 5] += w[r + 5] * d;
-          back[i + 6] += w[r + 6] * d;
-          back[i + 7] += w[r + 7] * d;
-        }
-        for (; i < fanIn; i++) back[i] += w[row + i] * d;
-      }
-      layers[k - 1].activation.backward(trace.z[k - 1], trace.y[k - 1], back, trace.delta[k - 1]);
-    }
+    this.kernels.backward(trace, loss);
   }
 
   /**
@@ -237,19 +187,7 @@ export class Network {
         `accumulateGradient: into has length ${into.length}, expected ${this.parameters.length}`,
       );
     }
-    const layers = this.layers;
-    for (let k = 0; k < layers.length; k++) {
-      const layer = layers[k];
-      const delta = trace.delta[k];
-      const input = this.layerInput(trace, k);
-      const fanIn = layer.fanIn;
-      let at = layer.offset;
-      for (let j = 0; j < layer.units; j++) {
-        const d = scale * delta[j];
-        for (let i = 0; i < fanIn; i++) into[at++] += d * input[i];
-      }
-      for (let j = 0; j < layer.units; j++) into[at++] += scale * delta[j];
-    }
+    this.kernels.accumulateGradient(trace, into, scale);
   }
 
   /**
@@ -258,20 +196,12 @@ export class Network {
    * `‖∂L/∂b(k)‖² = ‖δ(k)‖²`. NaN or Infinity when the pass overflowed.
    */
   gradientNorm(trace: Trace): number {
-    const layers = this.layers;
-    let total = 0;
-    for (let k = 0; k < layers.length; k++) {
-      total += sumOfSquares(trace.delta[k]) * (1 + sumOfSquares(this.layerInput(trace, k)));
-    }
-    return Math.sqrt(total);
+    return this.kernels.gradientNorm(trace);
   }
 
   /** Multiplies the gradient of the last {@link backward} on `trace` by `factor` (it scales the error terms). */
   scaleGradient(trace: Trace, factor: number): void {
-    for (let k = 0; k < this.layers.length; k++) {
-      const delta = trace.delta[k];
-      for (let j = 0; j < delta.length; j++) delta[j] *= factor;
-    }
+    this.kernels.scaleGradient(trace, factor);
   }
 
   /** The input of layer `k` in `trace`: the network input for k = 0, else `trace.y[k - 1]`. */
@@ -333,50 +263,47 @@ export class Network {
  * ```
  */
 export function network(options: NetworkOptions): Network {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('network: options must be an object { inputs, layers, init?, seed? }');
-  }
-  const { inputs, layers, init, seed = 1, random } = options;
-  if (!Number.isInteger(inputs) || inputs < 1) {
-    throw new RangeError(`network: inputs must be a positive integer, got ${String(inputs)}`);
-  }
+  const {
+    inputs,
+    layers,
+    init,
+    seed = 1,
+    random,
+    backend,
+    fastMath = false,
+  } = checkObject<NetworkOptions>(
+    'network',
+    'options',
+    options,
+    'an object { inputs, layers, init?, seed?, random?, backend?, fastMath? }',
+  );
+  checkPositiveInteger('network', 'inputs', inputs);
   if (!Array.isArray(layers) || layers.length === 0) {
-    throw new RangeError('network: layers must be a non-empty array of dense(units, activation)');
+    throw argumentError(
+      'network',
+      'layers',
+      'a non-empty array of dense(units, activation)',
+      layers,
+    );
   }
-  const specs = layers.map((spec, k) => {
-    if (
-      spec === null ||
-      typeof spec !== 'object' ||
-      !('units' in spec) ||
-      !('activation' in spec)
-    ) {
-      throw new TypeError(`network: layers[${k}] must be made with dense(units, activation)`);
-    }
-    try {
-      return dense(spec.units, spec.activation, { init: spec.init });
-    } catch (e) {
-      const error = e as Error;
-      throw new (error instanceof RangeError ? RangeError : TypeError)(
-        `network: layers[${k}]: ${error.message}`,
-      );
-    }
+  const specs = layers.map((spec: DenseSpec, k) => {
+    const where = `layers[${k}]`;
+    checkObject('network', where, spec, 'a layer made with dense(units, activation)');
+    checkPositiveInteger('network', `${where}.units`, spec.units);
+    checkActivation('network', spec.activation, `${where}.activation`);
+    if (spec.init !== undefined) checkInitializer('network', spec.init, `${where}.init`);
+    return spec;
   });
-  [init, ...specs.map((spec) => spec.init)].forEach((chosen, k) => {
-    if (chosen !== undefined && typeof (chosen as Partial<Initializer>)?.init !== 'function') {
-      const where = k === 0 ? 'init' : `layers[${k - 1}].init`;
-      throw new TypeError(`network: ${where} must be an initialiser such as xavier() or he()`);
-    }
-  });
-  if (
-    random !== undefined &&
-    (typeof random?.next !== 'function' || typeof random?.normal !== 'function')
-  ) {
-    throw new TypeError('network: random must be a generator made with rng(seed)');
+  if (init !== undefined) checkInitializer('network', init, 'init');
+  if (random !== undefined) {
+    checkObject('network', 'random', random, 'a generator made with rng(seed)');
+    checkMethods('network', 'random', random, ['next', 'normal']);
+  } else {
+    checkInteger('network', 'seed', seed);
   }
-  if (random === undefined && !Number.isInteger(seed)) {
-    throw new RangeError(`network: seed must be an integer, got ${String(seed)}`);
-  }
-  const net = new Network(inputs, specs);
+  if (backend !== undefined) checkBackend('network', backend);
+  const chosen = backend ?? chooseBackend(specs);
+  const net = new Network(inputs, specs, chosen, checkBoolean('network', 'fastMath', fastMath));
   const generator = random ?? rng(seed);
   net.initializers = net.layers.map(
     (layer, k) => specs[k].init ?? init ?? defaultInitializer(layer),
@@ -386,35 +313,15 @@ export function network(options: NetworkOptions): Network {
 }
 
 /**
- * `Σ v[i]²`, in four interleaved partial sums: a running sum waits for each addition before the
- * next, four sums keep the adder busy (the guard of `update` computes a norm per sample).
+ * The backend of a network whose options name none: WebAssembly where it runs, unless a layer has
+ * an activation a user wrote (which only the JavaScript backend runs).
  */
-function sumOfSquares(v: Float64Array): number {
-  const n = v.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const a = v[i];
-    const b = v[i + 1];
-    const c = v[i + 2];
-    const d = v[i + 3];
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += d * d;
-  }
-  for (; i < n; i++) s0 += v[i] * v[i];
-  return s0 + s1 + (s2 + s3);
+function chooseBackend(specs: readonly { activation: Layer['activation'] }[]): Backend {
+  const builtIn = specs.every((spec) => BUILT_IN_ACTIVATIONS.has(spec.activation));
+  return builtIn ? defaultBackend() : jsBackend();
 }
 
-/** Throws a TypeError naming `operator` unless `net` is a {@link Network}. */
-export function checkNetwork(operator: string, net: unknown): asserts net is Network {
-  if (!(net instanceof Network)) {
-    throw new TypeError(
-      `${operator}: expected a network made with network({ … }), got ${describeValue(net)}`,
-    );
-  }
+/** Throws a TypeError naming `owner` unless `net` is a {@link Network}. */
+export function checkNetwork(owner: string, net: unknown, name = 'net'): asserts net is Network {
+  checkInstance(owner, name, net, Network, 'a network made with network({ … })');
 }

@@ -1,34 +1,45 @@
+import { z } from 'zod';
+import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
+import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
+
 /**
  * A change detector over a stream of numbers — in streamprop, the stream of prequential
- * losses. `pageHinkley(…)` and `adwin(…)` are the built-in ones; `detectDrift(detector)` feeds
- * one from the steps of a training pipeline.
+ * losses: what `detectDrift` and the checkpoints call, and what you implement for a detector
+ * of your own. `pageHinkley(…)` and `adwin(…)` are the built-in ones.
  *
  * A detector is a mutable value: `update` changes it. After a detection it adapts by itself
  * (Page-Hinkley starts over, ADWIN drops the older part of its window), so it is ready for the
- * next change without a call to {@link DriftDetector.reset}. `detectDrift` never changes the
- * detector it is given: each subscription works on its own {@link DriftDetector.clone}.
+ * next change. `detectDrift` never changes the detector it is given unless told to
+ * (`clone: false`): each subscription works on its own {@link DriftDetector.clone}.
  *
- * Updating allocates nothing; `state()` and `restore()` copy.
+ * `detectDrift(detector)`, `toCheckpoint({ detector })` and `fromCheckpoint(…, { detector })`
+ * check it when handed one: `name` a non-empty string; `update`, `clone`, `state` and
+ * `restore` functions. `update` runs once per learned sample: it should allocate nothing.
  *
  * @example
  * ```ts
- * import { adwin, type DriftDetector } from 'streamprop';
- * const detector: DriftDetector = adwin();
- * const losses = [...Array(1000).fill(0.01), ...Array(100).fill(0.5)]; // a jump at 1000
- * const at = losses.findIndex((loss) => detector.update(loss));
- * console.log(at, detector.name, detector.width); // 1023 adwin 28: the window was cut
+ * import { type DriftDetector, type DriftDetectorState, detectDrift } from 'streamprop';
+ * // Signals when the loss exceeds a fixed limit, at most once per 100 values.
+ * function overLimit(limit: number, since = 100): DriftDetector {
+ *   return {
+ *     name: 'overLimit',
+ *     update(value) {
+ *       since++;
+ *       if (value <= limit || since < 100) return false;
+ *       since = 0;
+ *       return true;
+ *     },
+ *     clone: () => overLimit(limit, since),
+ *     state: (): DriftDetectorState => ({ name: 'overLimit', settings: { limit }, values: { since } }),
+ *     restore(state) { since = state.values.since as number; },
+ *   };
+ * }
+ * const operator = detectDrift(overLimit(0.5));
  * ```
  */
 export interface DriftDetector {
-  /** The detector's kind, as `drift` events name it (`pageHinkley`, `adwin`). */
+  /** The detector's kind, as `drift` events and saved states name it (`pageHinkley`, `adwin`). */
   readonly name: string;
-  /**
-   * How many values the current estimate rests on: for Page-Hinkley the values since it last
-   * started over, for ADWIN the width of its window.
-   */
-  readonly width: number;
-  /** The estimated mean of the stream over those {@link DriftDetector.width} values (0 when empty). */
-  readonly mean: number;
   /**
    * Takes the next value of the stream; returns true when it reveals a change (an increase of
    * the mean unless the detector says otherwise).
@@ -37,8 +48,6 @@ export interface DriftDetector {
    * beyond it the detector's sums could overflow); the detector is then left as it was.
    */
   update(value: number): boolean;
-  /** Forgets every value seen; the settings stay. */
-  reset(): void;
   /** An independent detector with the same settings and the same current state. */
   clone(): DriftDetector;
   /** A JSON-ready copy of the settings and of the current state. */
@@ -52,6 +61,31 @@ export interface DriftDetector {
   restore(state: DriftDetectorState): void;
 }
 
+/**
+ * Throws a TypeError naming `owner` and the member unless `detector` has everything the
+ * library calls on a {@link DriftDetector}.
+ *
+ * @example
+ * ```ts
+ * checkDriftDetector('detectDrift', { name: 'mine', update: () => false });
+ * // TypeError: detectDrift: detector.clone must be a function, got undefined
+ * ```
+ */
+export function checkDriftDetector(
+  owner: string,
+  detector: unknown,
+  name = 'detector',
+): asserts detector is DriftDetector {
+  const d = checkObject<Partial<DriftDetector>>(
+    owner,
+    name,
+    detector,
+    'a drift detector such as pageHinkley() or adwin()',
+  );
+  checkNonEmptyString(owner, `${name}.name`, d.name);
+  checkMethods(owner, name, d, ['update', 'clone', 'state', 'restore']);
+}
+
 /** The saved state of a {@link DriftDetector}, as plain JSON values. */
 export interface DriftDetectorState {
   /** The detector's {@link DriftDetector.name}. */
@@ -63,74 +97,33 @@ export interface DriftDetectorState {
 }
 
 /**
- * @internal Checks that `state` is a state of `name` saved with `settings`; returns its values.
- * Throws a RangeError naming what differs.
+ * @internal The schema of any detector's saved state, as a checkpoint holds it: the shape of
+ * {@link DriftDetectorState}. A built-in detector checks the rest with its own `stateSchema()`.
  */
-export function checkState(
+export const driftDetectorStateSchema = z.object({
+  name: z.string().min(1),
+  settings: z.record(z.string(), z.union([z.number(), z.boolean()])),
+  values: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+});
+
+/**
+ * @internal The schema of the saved state of the built-in detector `name` made with
+ * `settings`: the same name, the very settings (a state saved with others is refused, naming
+ * the setting) and `values` as described.
+ *
+ * @example
+ * ```ts
+ * const schema = detectorStateSchema('pageHinkley', { delta: 0.005 }, { count: z.number().int() });
+ * ```
+ */
+export function detectorStateSchema<V extends z.ZodRawShape>(
   name: string,
   settings: Readonly<Record<string, number | boolean>>,
-  state: DriftDetectorState,
-): Readonly<Record<string, unknown>> {
-  const fail = (what: string): never => {
-    throw new RangeError(`${name}: cannot restore this state: ${what}`);
-  };
-  if (state === null || typeof state !== 'object') return fail('it is not an object');
-  if (state.name !== name) fail(`it is the state of ${describe(state.name)}, not of ${name}`);
-  for (const [key, value] of Object.entries(settings)) {
-    const saved = state.settings?.[key];
-    if (saved !== value) {
-      fail(
-        `it was saved with ${key} ${describe(saved)}, this detector has ${value}; create it with the saved settings`,
-      );
-    }
-  }
-  const values = state.values;
-  if (values === null || typeof values !== 'object') return fail('values is missing');
-  return values as Readonly<Record<string, unknown>>;
-}
-
-/** @internal Reads `values[key]` as a finite number (an integer within [min, max] when told). */
-export function readNumber(
-  name: string,
-  values: Readonly<Record<string, unknown>>,
-  key: string,
-  integer = false,
-  min = Number.NEGATIVE_INFINITY,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  const v = values[key];
-  if (
-    typeof v !== 'number' ||
-    !Number.isFinite(v) ||
-    (integer && !Number.isInteger(v)) ||
-    v < min ||
-    v > max
-  ) {
-    const kind = integer ? 'an integer' : 'a finite number';
-    const range = min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : '';
-    const upper = max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : '';
-    throw new RangeError(
-      `${name}: cannot restore this state: values.${key} must be ${kind}${range}${upper}, got ${describe(v)}`,
-    );
-  }
-  return v;
-}
-
-/** @internal Reads `values[key]` as an array of finite numbers. */
-export function readNumbers(
-  name: string,
-  values: Readonly<Record<string, unknown>>,
-  key: string,
-): readonly number[] {
-  const v = values[key];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new RangeError(
-      `${name}: cannot restore this state: values.${key} must be an array of finite numbers`,
-    );
-  }
-  return v;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  values: V,
+) {
+  return z.object({
+    name: savedNameSchema(name),
+    settings: savedSettingsSchema(settings, 'detector'),
+    values: z.object(values),
+  });
 }

@@ -6,8 +6,8 @@ import {
   checkOptions,
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
-import { START_OFFSET } from './offset.js';
-import { ACQUIRE, ANNOUNCE, COMMIT, RELEASE, RENEW } from './redisScripts.js';
+import { type Offset, START_OFFSET } from './offset.js';
+import { ACQUIRE, ANNOUNCE, APPEND, COMMIT, RELEASE, RENEW } from './redisScripts.js';
 import type {
   CheckpointWrite,
   Lease,
@@ -54,6 +54,7 @@ interface ShardKeys {
 
 /** The client with the scripts defined on it. */
 interface ScriptedRedis extends Redis {
+  fleetAppend(log: string, ...bodies: string[]): Promise<string[]>;
   fleetAcquire(lease: string, epoch: string, holder: string, ttl: number): Promise<number | null>;
   fleetRenew(lease: string, token: string, ttl: number): Promise<number>;
   fleetRelease(lease: string, token: string): Promise<number>;
@@ -106,6 +107,7 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     client.on('error', (error: Error) => {
       lastError = error;
     });
+    client.defineCommand('fleetAppend', { numberOfKeys: 1, lua: APPEND });
     client.defineCommand('fleetAcquire', { numberOfKeys: 2, lua: ACQUIRE });
     client.defineCommand('fleetRenew', { numberOfKeys: 1, lua: RENEW });
     client.defineCommand('fleetRelease', { numberOfKeys: 1, lua: RELEASE });
@@ -171,16 +173,28 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
       if (!Array.isArray(entries)) {
         throw new TypeError(`${prefix}: append: entries must be an array of { shard, body }`);
       }
-      if (entries.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const entry of entries) {
-        pipeline.xadd(keys('append', entry.shard).log, '*', 'b', entry.body);
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      return replies.map(([error, id]) => {
-        if (error) throw error;
-        return id as string;
+      // One script call per shard (its entries in order): few commands, each within one slot.
+      const groups = new Map<number, { bodies: string[]; at: number[] }>();
+      entries.forEach((entry, i) => {
+        keys('append', entry.shard);
+        let group = groups.get(entry.shard);
+        if (group === undefined) {
+          group = { bodies: [], at: [] };
+          groups.set(entry.shard, group);
+        }
+        group.bodies.push(String(entry.body));
+        group.at.push(i);
       });
+      const offsets: Offset[] = new Array(entries.length);
+      await Promise.all(
+        [...groups].map(async ([shard, group]) => {
+          const ids = await redis.fleetAppend(keyCache[shard].log, ...group.bodies);
+          ids.forEach((id, j) => {
+            offsets[group.at[j]] = id;
+          });
+        }),
+      );
+      return offsets;
     },
     async read(after, readOptions: ReadOptions = {}) {
       const { count, waitMs } = readCount('read', readOptions);

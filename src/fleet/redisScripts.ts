@@ -15,6 +15,13 @@ local function before(a, b)
 end
 `;
 
+/** KEYS: a shard's stream. ARGV: bodies. Appends one entry per body; returns their offsets. */
+export const APPEND = `
+local ids = {}
+for i = 1, #ARGV do ids[i] = redis.call('XADD', KEYS[1], '*', 'b', ARGV[i]) end
+return ids
+`;
+
 /**
  * KEYS: lease, epoch counter. ARGV: holder, ttl (ms). Takes the lease when it is free or held
  * by the same holder (then with a new epoch); returns the epoch, or false when another holds it.

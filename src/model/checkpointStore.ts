@@ -1,7 +1,9 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../checks/describeValue.js';
-import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
+import { readCheckpointAs } from './readCheckpoint.js';
 
 /**
  * The synchronous file functions a {@link CheckpointStore} uses — those of `node:fs` by default.
@@ -49,6 +51,11 @@ export interface CheckpointFileSystem {
 export interface CheckpointStoreOptions {
   /** The file functions to use (default `node:fs`). */
   readonly fileSystem?: CheckpointFileSystem;
+  /**
+   * The makers of the activations and optimizers of your own that the checkpoints' models name
+   * (see `CustomParts`): without them, a save refuses such a checkpoint and a load passes it over.
+   */
+  readonly parts?: CustomParts;
 }
 
 /**
@@ -118,7 +125,11 @@ export class CheckpointStore {
   private prepared = false;
 
   /** @internal Use {@link checkpointStore}. */
-  constructor(path: string, fs: CheckpointFileSystem) {
+  constructor(
+    path: string,
+    fs: CheckpointFileSystem,
+    private readonly parts: CustomParts = {},
+  ) {
     this.path = path;
     this.previousPath = `${path}.1`;
     this.temporaryPath = `${path}.${process.pid}.tmp`;
@@ -147,28 +158,71 @@ export class CheckpointStore {
    *
    * @returns the bytes written.
    * @throws Error naming the field when the checkpoint is unsound (nothing is written); the
-   * file system's error when a write or rename fails (the previous files are left as they were,
-   * and the temporary file is deleted).
+   * file system's error when a write or rename fails, its message naming the file and its
+   * `code` kept (`ENOSPC`, `EROFS` …; the previous files are left as they were, and the
+   * temporary file is deleted).
    */
   save(checkpoint: Checkpoint): number {
     const text = JSON.stringify(checkpoint);
-    try {
-      parseCheckpoint(text);
-    } catch (e) {
-      throw new Error(
-        `CheckpointStore.save: nothing was written, the checkpoint is unsound: ${(e as Error).message.replace(/^parseCheckpoint: /, '')}`,
-      );
-    }
+    readCheckpointAs(
+      'CheckpointStore.save: nothing was written, the checkpoint is unsound',
+      text,
+      this.parts,
+    );
     const fs = this.fs;
-    this.prepare();
-    const bytes = Buffer.from(text, 'utf8');
-    this.writeTemporary(bytes);
-    if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
-    if (this.newestSound) fs.renameSync(this.path, this.previousPath);
-    fs.renameSync(this.temporaryPath, this.path);
-    this.newestSound = true;
-    this.syncDirectory();
-    return bytes.length;
+    let file = this.directory;
+    try {
+      this.prepare();
+      const bytes = Buffer.from(text, 'utf8');
+      file = this.temporaryPath;
+      this.writeTemporary(bytes);
+      if (this.newestSound === undefined) this.newestSound = this.read(this.path).sound;
+      file = this.path;
+      if (this.newestSound) fs.renameSync(this.path, this.previousPath);
+      fs.renameSync(this.temporaryPath, this.path);
+      this.newestSound = true;
+      file = this.directory;
+      this.syncDirectory();
+      return bytes.length;
+    } catch (e) {
+      this.newestSound = undefined; // a rename may have failed half way: look again next time
+      throw named(file, e);
+    }
+  }
+
+  /**
+   * Checks, before a run starts, that saves can be made: makes the directory, writes a few
+   * bytes to the temporary file, flushes and deletes it, and checks that `path` and `path.1`
+   * are not directories. Changes no checkpoint.
+   *
+   * @throws the file system's error (with its `code`: `EROFS`, `ENOSPC`, `EACCES`, `ENOTDIR`,
+   * `EISDIR` …), its message naming the file.
+   */
+  checkWritable(): void {
+    const fs = this.fs;
+    try {
+      this.prepare();
+    } catch (e) {
+      throw named(this.directory, e);
+    }
+    for (const file of [this.path, this.previousPath]) {
+      let isDirectory = false;
+      try {
+        fs.readdirSync(file);
+        isDirectory = true;
+      } catch {
+        // not a directory (or missing): fine
+      }
+      if (isDirectory) {
+        throw Object.assign(new Error(`EISDIR: ${file} is a directory`), { code: 'EISDIR' });
+      }
+    }
+    try {
+      this.writeTemporary(Buffer.from('{"probe":true}\n', 'utf8'));
+      fs.unlinkSync(this.temporaryPath);
+    } catch (e) {
+      throw named(this.temporaryPath, e);
+    }
   }
 
   /**
@@ -184,26 +238,29 @@ export class CheckpointStore {
       if (found.checkpoint !== undefined) {
         return { newest: { checkpoint: found.checkpoint, path: file }, problems };
       }
-      if (found.problem !== undefined) problems.push(`${file}: ${found.problem}`);
+      if (found.problem !== undefined) problems.push(found.problem);
     }
     return { newest: undefined, problems };
   }
 
-  /** Reads `file`: its checkpoint, or what is wrong with it (nothing when it is missing). */
+  /**
+   * Reads `file`: its checkpoint, or what is wrong with it, naming the file (nothing when it is
+   * missing).
+   */
   private read(file: string): { sound: boolean; checkpoint?: Checkpoint; problem?: string } {
     let text: string;
     try {
       text = this.fs.readFileSync(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { sound: false };
-      return { sound: false, problem: `cannot be read (${(e as Error).message})` };
+      return { sound: false, problem: `${file}: cannot be read (${(e as Error).message})` };
     }
-    if (text.length === 0) return { sound: false, problem: 'the file is empty (truncated)' };
+    if (text.length === 0)
+      return { sound: false, problem: `${file}: the file is empty (truncated)` };
     try {
-      return { sound: true, checkpoint: parseCheckpoint(text) };
+      return { sound: true, checkpoint: readCheckpointAs(file, text, this.parts) };
     } catch (e) {
-      const message = (e as Error).message.replace(/^parseCheckpoint: /, '');
-      return { sound: false, problem: `${message} (truncated or corrupt)` };
+      return { sound: false, problem: `${(e as Error).message} (truncated or corrupt)` };
     }
   }
 
@@ -306,7 +363,7 @@ export function checkpointStore(
       throw new TypeError(`checkpointStore: fileSystem.${name} must be a function`);
     }
   }
-  return new CheckpointStore(path, fs);
+  return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
 
 const FUNCTIONS = [
@@ -320,6 +377,19 @@ const FUNCTIONS = [
   'readdirSync',
   'mkdirSync',
 ] as const;
+
+/**
+ * The file system's error `e` (one with a `code`) with a message that names `file` (`ENOSPC: no
+ * space left on device, write` names none) and its `code` kept; anything else as it is.
+ */
+function named(file: string, e: unknown): unknown {
+  const error = e as NodeJS.ErrnoException;
+  if (typeof error?.code !== 'string') return e; // not the file system's: as it is
+  const message = String(error.message);
+  return Object.assign(new Error(message.includes(file) ? message : `${file}: ${message}`), {
+    code: error?.code,
+  });
+}
 
 /** Whether a process with this id runs (one we may not signal runs too). */
 function alive(pid: number): boolean {

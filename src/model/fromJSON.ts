@@ -1,5 +1,8 @@
+import { documentPath, parseDocument } from '../checks/parseDocument.js';
+import { readJson } from '../checks/readJson.js';
 import {
   type Activation,
+  checkActivation,
   elu,
   leakyRelu,
   linear,
@@ -12,17 +15,19 @@ import {
 import { Network } from '../core/network.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
+import { BufferedOptimizer } from '../optim/bufferedOptimizer.js';
 import { momentum } from '../optim/momentum.js';
 import { nesterov } from '../optim/nesterov.js';
-import type { Optimizer, OptimizerName } from '../optim/optimizer.js';
+import { checkOptimizer, type Optimizer } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
 import { sgd } from '../optim/sgd.js';
 import {
   methodOf,
   RunningScaler,
   type RunningScalerState,
-  scalerStateProblem,
+  scalerStateSchema,
 } from '../scaling/runningScaler.js';
+import { type CustomParts, checkCustomParts } from './customParts.js';
 import { type ModelFile, modelFileSchema } from './modelFile.js';
 
 /**
@@ -47,7 +52,8 @@ export interface LoadedModel {
   readonly scaler: RunningScaler | undefined;
 }
 
-const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
+/** The built-in activations, by the name the model file stores. */
+const ACTIVATIONS: Readonly<Record<string, (alpha: number | undefined) => Activation>> = {
   sigmoid: () => sigmoid,
   tanh: () => tanh,
   linear: () => linear,
@@ -58,7 +64,8 @@ const ACTIVATIONS: Record<string, (alpha: number | undefined) => Activation> = {
   elu: (alpha) => elu(alpha),
 };
 
-const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Optimizer> = {
+/** The built-in optimizers, by the name the model file stores. */
+const OPTIMIZERS: Readonly<Record<string, (settings: Record<string, number>) => Optimizer>> = {
   sgd,
   momentum,
   nesterov,
@@ -70,7 +77,9 @@ const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Opt
 /**
  * Loads a model file written by `toJSON` (as text or as parsed JSON). A malformed file fails
  * with an Error that names the field that is wrong, such as
- * `fromJSON: layers[1].weights[0] has 2 values, expected 3 (the layer's inputs)`.
+ * `fromJSON: layers[1].weights[0] has 2 values, expected 3 (the layer's inputs)`. A file that
+ * names an activation or optimizer of your own needs its maker in `parts` (see
+ * {@link CustomParts}).
  *
  * @example
  * ```ts
@@ -80,54 +89,31 @@ const OPTIMIZERS: Record<OptimizerName, (options: Record<string, number>) => Opt
  * console.log(net.describe()); // 2-1(sigmoid)
  * ```
  */
-export function fromJSON(json: unknown): LoadedModel {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (e) {
-      throw new Error(`fromJSON: the file is not valid JSON (${(e as Error).message})`);
-    }
-  }
-  const parsed = modelFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`fromJSON: ${fieldName(issue.path) || 'the file'}: ${issue.message}`);
-  }
-  const file: ModelFile = parsed.data;
-  // Check every shape before anything is allocated: a malformed file must not cost memory.
-  let fanIn = file.inputs;
-  file.layers.forEach((layer, k) => {
-    if (layer.weights.length !== layer.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].weights has ${layer.weights.length} rows, expected ${layer.units} (one per neuron)`,
-      );
-    }
-    layer.weights.forEach((row, j) => {
-      if (row.length !== fanIn) {
-        throw new Error(
-          `fromJSON: layers[${k}].weights[${j}] has ${row.length} values, expected ${fanIn} (the layer's inputs)`,
-        );
-      }
-    });
-    if (layer.biases.length !== layer.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].biases has ${layer.biases.length} values, expected ${layer.units}`,
-      );
-    }
-    fanIn = layer.units;
-  });
-  const scaler = file.scaler && loadScaler(file.scaler, file.inputs, fanIn);
-  const specs = file.layers.map((layer, k) => {
-    try {
-      return {
-        units: layer.units,
-        activation: ACTIVATIONS[layer.activation.name](layer.activation.alpha),
-      };
-    } catch (e) {
-      throw new Error(`fromJSON: layers[${k}].activation.alpha: ${(e as Error).message}`);
-    }
-  });
+export function fromJSON(json: unknown, parts?: CustomParts): LoadedModel {
+  const custom = checkCustomParts('fromJSON', parts);
+  const value = readJson('fromJSON', json, 'file');
+  const file = parseDocument('fromJSON', modelFileSchema, value, 'the file');
+  return buildModel('fromJSON', file, custom);
+}
+
+/**
+ * @internal Builds the network, optimizer and scaler of a model file already read with
+ * `modelFileSchema` (`fromJSON`, and the checkpoints for their `model`). What only the parts can
+ * check — an activation's `alpha`, an optimizer's hyper-parameters and buffers — fails naming
+ * `owner` and the field, the file's place in the document being `at` (`['model']` in a
+ * checkpoint).
+ */
+export function buildModel(
+  owner: string,
+  file: ModelFile,
+  custom: CustomParts,
+  at: readonly PropertyKey[] = [],
+): LoadedModel {
+  const where: Where = { owner, at };
+  const specs = file.layers.map((layer, k) => ({
+    units: layer.units,
+    activation: makeActivation(layer.activation, k, custom, where),
+  }));
   const net = new Network(file.inputs, specs);
   file.layers.forEach((layer, k) => {
     const built = net.layers[k];
@@ -138,68 +124,113 @@ export function fromJSON(json: unknown): LoadedModel {
   });
   return {
     network: net,
-    optimizer: file.optimizer && loadOptimizer(file.optimizer, net),
-    scaler,
+    optimizer: file.optimizer && loadOptimizer(file.optimizer, net, custom, where),
+    scaler: file.scaler && loadScaler(file.scaler, net, where),
   };
 }
 
-function loadScaler(state: RunningScalerState, inputs: number, outputs: number): RunningScaler {
-  let method: RunningScaler['method'];
-  try {
-    method = methodOf(state.method);
-  } catch (e) {
-    throw new Error(`fromJSON: scaler.method.range: ${(e as Error).message}`);
-  }
-  const sizes = [
-    ['inputStats', state.inputStats, inputs, 'inputs'],
-    ['targetStats', state.targetStats, outputs, 'outputs'],
-  ] as const;
-  for (const [field, stats, expected, what] of sizes) {
-    if (stats !== undefined && stats.mean.length !== expected) {
-      throw new Error(
-        `fromJSON: scaler.${field}.mean has ${stats.mean.length} values, expected ${expected} (the network's ${what})`,
-      );
-    }
-  }
-  const problem = scalerStateProblem(state, method, state.targets, inputs, outputs);
-  if (problem !== undefined) throw new Error(`fromJSON: scaler.${problem}`);
+/** Where a model file is read: by whom, and at what path of the document. */
+interface Where {
+  readonly owner: string;
+  readonly at: readonly PropertyKey[];
+}
+
+/** An Error `<owner>: <path>: <message>` for a part at `path` of the model that refused its state. */
+function partError(where: Where, path: readonly PropertyKey[], message: string): Error {
+  return new Error(`${where.owner}: ${documentPath([...where.at, ...path])}: ${message}`);
+}
+
+function loadScaler(state: RunningScalerState, net: Network, where: Where): RunningScaler {
   const scaler = new RunningScaler(
-    method,
+    methodOf(state.method),
     state.targets,
-    state.inputStats && inputs,
-    state.targetStats && outputs,
+    state.inputStats && net.inputs,
+    state.targetStats && net.outputs,
   );
-  scaler.restore(state);
+  const at = [...where.at, 'scaler'];
+  scaler.load(parseDocument(where.owner, scalerStateSchema(scaler), state, 'the file', at));
   return scaler;
 }
 
-function loadOptimizer(state: NonNullable<ModelFile['optimizer']>, net: Network): Optimizer {
+/** The activation `saved` names: a built-in one, or one of `custom`'s; checked. */
+function makeActivation(
+  saved: ModelFile['layers'][number]['activation'],
+  k: number,
+  custom: CustomParts,
+  where: Where,
+): Activation {
+  const field = ['layers', k, 'activation'];
+  const { name, alpha } = saved;
+  const own = custom.activations !== undefined && Object.hasOwn(custom.activations, name);
+  const maker = own ? custom.activations?.[name] : builtIn(ACTIVATIONS, name);
+  if (maker === undefined) {
+    throw partError(
+      where,
+      [...field, 'name'],
+      `${JSON.stringify(name)} is not a built-in activation; pass its maker in parts.activations`,
+    );
+  }
+  let activation: Activation;
+  try {
+    activation = maker(alpha);
+  } catch (e) {
+    throw partError(where, [...field, 'alpha'], (e as Error).message);
+  }
+  if (own) checkActivation(where.owner, activation, `parts.activations.${name}(…)`);
+  checkMadeName(where, `parts.activations.${name}(…)`, activation.name, name);
+  return activation;
+}
+
+/** The optimizer `state` names, made with its saved settings and restored to it. */
+function loadOptimizer(
+  state: NonNullable<ModelFile['optimizer']>,
+  net: Network,
+  custom: CustomParts,
+  where: Where,
+): Optimizer {
+  const { name } = state;
+  const own = custom.optimizers !== undefined && Object.hasOwn(custom.optimizers, name);
+  const maker = own ? custom.optimizers?.[name] : builtIn(OPTIMIZERS, name);
+  if (maker === undefined) {
+    throw partError(
+      where,
+      ['optimizer', 'name'],
+      `${JSON.stringify(name)} is not a built-in optimizer; pass its maker in parts.optimizers`,
+    );
+  }
   let optimizer: Optimizer;
   try {
-    optimizer = OPTIMIZERS[state.name]({
-      ...state.hyperParameters,
-      learningRate: state.learningRate,
-    });
+    optimizer = maker({ ...state.hyperParameters, learningRate: state.learningRate });
   } catch (e) {
-    throw new Error(`fromJSON: optimizer.hyperParameters: ${(e as Error).message}`);
+    throw partError(where, ['optimizer', 'hyperParameters'], (e as Error).message);
   }
-  for (const [name, values] of Object.entries(state.buffers)) {
-    if (values.length !== 0 && values.length !== net.parameters.length) {
-      throw new Error(
-        `fromJSON: optimizer.buffers.${name} has ${values.length} values, expected ${net.parameters.length} (one per parameter)`,
-      );
-    }
+  if (optimizer instanceof BufferedOptimizer) {
+    const schema = optimizer.stateSchema(net.parameters.length);
+    optimizer.load(
+      parseDocument(where.owner, schema, state, 'the file', [...where.at, 'optimizer']),
+    );
+    return optimizer;
   }
+  checkOptimizer(where.owner, optimizer, `parts.optimizers.${name}(…)`);
+  checkMadeName(where, `parts.optimizers.${name}(…)`, optimizer.name, name);
   try {
     optimizer.restore(state);
   } catch (e) {
-    throw new Error(`fromJSON: optimizer: ${(e as Error).message}`);
+    throw partError(where, ['optimizer'], (e as Error).message);
   }
   return optimizer;
 }
 
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+/** `makers[name]` when it is one of the record's own keys (not `constructor` and the like). */
+function builtIn<T>(makers: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(makers, name) ? makers[name] : undefined;
+}
+
+/** A maker of yours must make the part the file names, or a save and load would rename it. */
+function checkMadeName(where: Where, maker: string, made: string, expected: string): void {
+  if (made !== expected) {
+    throw new Error(
+      `${where.owner}: ${maker} made a part named ${JSON.stringify(made)}, the file names ${JSON.stringify(expected)}`,
+    );
+  }
 }

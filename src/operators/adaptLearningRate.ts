@@ -5,7 +5,7 @@ import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
-import type { RateController } from '../optim/rateController.js';
+import { checkRateController, type RateController } from '../optim/rateController.js';
 import { RollbackPoint } from '../optim/rollbackPoint.js';
 import type { Schedule } from '../optim/schedule.js';
 import type { Sample } from '../samples/sample.js';
@@ -77,12 +77,7 @@ export function adaptLearningRate<S extends Sample>(
   checkNetwork('adaptLearningRate', net);
   checkOptimizer('adaptLearningRate', optimizer);
   if (typeof controller === 'function') return scheduled(net, optimizer, controller);
-  const c = controller as Partial<RateController> | null;
-  if (c === null || typeof c !== 'object' || typeof c.observe !== 'function') {
-    throw new TypeError(
-      `adaptLearningRate: expected a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got ${describeValue(controller)}`,
-    );
-  }
+  checkRateController('adaptLearningRate', controller);
   return statefulMap(() => {
     const point = new RollbackPoint(net, optimizer);
     /** The seq of the first learned sample after the last save; -1 until it arrives. */

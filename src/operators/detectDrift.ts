@@ -1,8 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkBoolean, checkOptions } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { DriftAction } from '../drift/driftAction.js';
-import type { DriftDetector } from '../drift/driftDetector.js';
+import { checkDriftDetector, type DriftDetector } from '../drift/driftDetector.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step } from '../steps/step.js';
 import { statefulMap } from './statefulMap.js';
@@ -86,27 +87,9 @@ export function detectDrift<S extends Sample>(
   detector: DriftDetector,
   options: DetectDriftOptions = {},
 ): OperatorFunction<Step<S>, Step<S>> {
-  const d = detector as Partial<DriftDetector> | null;
-  if (
-    d === null ||
-    typeof d !== 'object' ||
-    typeof d.update !== 'function' ||
-    typeof d.clone !== 'function' ||
-    typeof d.name !== 'string'
-  ) {
-    throw new TypeError(
-      `detectDrift: expected a drift detector such as pageHinkley() or adwin(), got ${describeValue(detector)}`,
-    );
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `detectDrift: options must be an object { onDrift?, clone? }, got ${describeValue(options)}`,
-    );
-  }
-  const cloned = options.clone ?? true;
-  if (typeof cloned !== 'boolean') {
-    throw new TypeError(`detectDrift: clone must be a boolean, got ${describeValue(cloned)}`);
-  }
+  checkDriftDetector('detectDrift', detector);
+  const { clone: cloned = true } = checkOptions<DetectDriftOptions>('detectDrift', options);
+  checkBoolean('detectDrift', 'clone', cloned);
   const onDrift = options.onDrift;
   const actions: readonly DriftAction[] =
     onDrift === undefined ? [] : Array.isArray(onDrift) ? [...onDrift] : [onDrift as DriftAction];

@@ -86,7 +86,17 @@ export class Forwarder<S extends Sample> {
       return step;
     }
     this.net.forward(trace);
-    const scaler = sample.scaler;
+    this.fillOutputs(step);
+    return step;
+  }
+
+  /**
+   * @internal Sets `output` and `actual` of a step whose prediction and target are in place: in
+   * real units when the sample carries a scaler, held within ±MAX_MAGNITUDE (the mini-batch
+   * path of `train` calls it as it emits each step).
+   */
+  fillOutputs(step: StepContext<S>): void {
+    const scaler = step.sample.scaler;
     if (scaler === undefined) {
       step.output = bounded(step.prediction) ? step.prediction : this.boundedCopy(step);
       step.actual = step.target;
@@ -101,11 +111,14 @@ export class Forwarder<S extends Sample> {
       if (step.target === undefined) {
         step.actual = undefined;
       } else {
-        scaler.inverseTargets(step.target, step.unscaled.actual);
+        if (scaler.inverseActual !== undefined) {
+          scaler.inverseActual(step.target, step.unscaled.actual);
+        } else {
+          scaler.inverseTargets(step.target, step.unscaled.actual);
+        }
         step.actual = step.unscaled.actual;
       }
     }
-    return step;
   }
 
   /** The prediction copied into the real-unit buffer and held within ±MAX_MAGNITUDE. */

@@ -32,7 +32,7 @@ export function loss<S extends Sample>(
   lossFn: Loss,
   options: InvalidSampleOptions = {},
 ): OperatorFunction<Step<S>, Step<S>> {
-  checkLoss('loss', lossFn);
+  checkLoss('loss', lossFn, 'lossFn');
   const onInvalid = readOnInvalid('loss', options);
   return statefulMap(() => ({
     next(input: Step<S>): Step<S> {

@@ -66,17 +66,23 @@ export interface NormalizeOptions extends RunningScalerOptions {
  * `targets: true` its targets) by running statistics of the samples seen so far, per dimension:
  * `zScore()` (the default; Welford's mean and variance) or `minMax([a, b])`.
  *
- * **Prequential.** Each sample is scaled with the statistics of the samples *before* it and only
- * then added to them, so its scaled value never depends on itself — above all, the prediction
- * of a target in real units (`step.output`) never uses that target. The first sample has no
- * statistics to be scaled by:
- * - its inputs become the centre of the method (0 for zScore, the middle of the range for
- *   minMax): no information rather than raw values in the thousands;
- * - its targets go through a fixed map that depends on no data, the signed logarithm
- *   `centre + asinh(v)` (3000 → 8.7, 1e9 → 21.4, 0.5 → 0.48), whose inverse `sinh` turns the
- *   prediction into real units and gives `step.actual` the real target back. Passing the raw
- *   target instead (the identity) hands the network a target in raw units: for targets in the
- *   thousands one SGD step on it saturates a tanh layer for good.
+ * **Warm-up order (as River does).** When learning, each sample is first added to the
+ * statistics and then scaled with them, so a scaled value is bounded from the first sample on: a
+ * z-score of the n-th value among n is at most √(n − 1) (0 for the first, ±1 for the second),
+ * where scaling with the statistics of the samples *before* it made values of ~140 on samples
+ * 3–5 of a smooth series and sent a linear model trained on them with SGD off to infinity. For
+ * the targets the order differs between what is predicted and what is learned, so that the
+ * prediction never uses the target it predicts:
+ * - the prediction is turned into real units (`step.output`) with the statistics of the targets
+ *   *before* this one — before any target was seen, through the fixed signed logarithm
+ *   `centre + asinh(v)` (3000 → 8.7, 1e9 → 21.4, 0.5 → 0.48) whose inverse `sinh` gives real
+ *   units back; after one target, as that target (there is no spread yet to scale by);
+ * - the target the network learns is scaled *after* it was added (bounded like the inputs), and
+ *   `step.actual` is the real target exactly (`TargetScaler.inverseActual`).
+ * The two maps differ by O(1/n) and agree as the statistics settle. With `learn: false` nothing
+ * is added, and every value is scaled with the statistics as they are (the inputs of a scaler
+ * that has seen nothing go to the centre of the method: 0 for zScore, the middle of the range
+ * for minMax).
  *
  * A dimension without spread yet (one value seen, or a constant) is handled as
  * {@link ScalingMethod} says, so no value is ever NaN or infinite.
@@ -217,8 +223,8 @@ class Normalizer<S extends Sample> {
     }
 
     const inStats = scaler.inputStatsFor(inputs);
+    if (this.learn) inStats.push(rawX); // learn first: the scaled value is then bounded
     out.x = this.scaleInputs(rawX, inStats);
-    if (this.learn) inStats.push(rawX);
     if (!targets) {
       if (y !== undefined) scaler.noteTargetLength(y.length);
       return out;
@@ -230,27 +236,30 @@ class Normalizer<S extends Sample> {
     const outStats = y === undefined ? scaler.targetStats : scaler.targetStatsFor(y.length);
     if (outStats === undefined) {
       inverse.first = true; // no target seen yet: nothing to scale by
+      inverse.targetFirst = true;
       return out;
     }
-    inverse.fit(this.method, outStats);
+    inverse.fit(this.method, outStats); // the prediction: the targets before this one
     if (y === undefined) return out;
     if (this.y.length !== y.length) this.y = new Float64Array(y.length);
     const scaled = this.y;
-    if (inverse.first) {
-      const centre = this.method.centre;
+    const centre = this.method.centre;
+    if (this.learn) {
+      outStats.push(y); // the target learned: scaled after it was added, bounded
+      inverse.fitTarget(this.method, outStats);
+    }
+    if (inverse.targetFirst) {
       for (let i = 0; i < scaled.length; i++) scaled[i] = centre + Math.asinh(y[i]);
     } else {
-      const centre = this.method.centre;
-      const offsets = inverse.offsets;
-      const scales = inverse.scales;
+      const offsets = inverse.targetOffsets;
+      const scales = inverse.targetScales;
       for (let i = 0; i < scaled.length; i++) scaled[i] = centre + (y[i] - offsets[i]) / scales[i];
     }
-    if (this.learn) outStats.push(y);
     out.y = scaled;
     return out;
   }
 
-  /** Scales `x` (already checked) with the statistics before it; returns the lent buffer. */
+  /** Scales `x` (already checked) with `stats` as they are; returns the lent buffer. */
   private scaleInputs(x: ArrayLike<number>, stats: RunningStats): Float64Array {
     const n = stats.dimensions;
     if (this.x.length !== n) {
@@ -302,16 +311,22 @@ class LentSample<S extends Sample> implements NormalizedSample<S> {
 }
 
 /**
- * The inverse of the map that scaled one sample's targets: `v = offset + (scaled − centre) ·
- * scale` per target (before any target was seen, `v = sinh(scaled − centre)`), then the
- * original sample's own scaler if it had one. Lent: refitted for every sample.
+ * The inverses of the maps of one sample's targets: for the prediction, `v = offset + (scaled −
+ * centre) · scale` with the statistics before the sample (before any target was seen, `v =
+ * sinh(scaled − centre)`); for the target itself, the same with the statistics it was scaled by
+ * (after it was added, when learning). Then the original sample's own scaler if it had one.
+ * Lent: refitted for every sample.
  */
 class TargetInverse implements TargetScaler {
   offsets = EMPTY;
   scales = EMPTY;
+  targetOffsets = EMPTY;
+  targetScales = EMPTY;
   next: TargetScaler | undefined = undefined;
   /** Whether no target was seen before: the map is the signed logarithm `centre + asinh(v)`. */
   first = true;
+  /** Whether the target's own map is the signed logarithm (no statistics when it was scaled). */
+  targetFirst = true;
   private readonly centre: number;
   private chained = EMPTY;
 
@@ -319,34 +334,69 @@ class TargetInverse implements TargetScaler {
     this.centre = centre;
   }
 
+  /** Fits the prediction's map (and, until {@link fitTarget}, the target's) to `stats`. */
   fit(method: ScalingMethod, stats: RunningStats): void {
     const n = stats.dimensions;
     if (this.offsets.length !== n) {
       this.offsets = new Float64Array(n);
       this.scales = new Float64Array(n);
+      this.targetOffsets = new Float64Array(n);
+      this.targetScales = new Float64Array(n);
     }
     this.first = stats.count === 0;
-    if (!this.first) method.fit(stats, this.offsets, this.scales);
+    this.targetFirst = this.first;
+    if (!this.first) {
+      method.fit(stats, this.offsets, this.scales);
+      this.targetOffsets.set(this.offsets);
+      this.targetScales.set(this.scales);
+      // One target seen: no spread to scale a prediction by, and the stand-in spread (the size
+      // of the value) would turn a young network's output of −2 into −1 × the value. The
+      // prediction is that target until a second one comes.
+      if (stats.count === 1) this.scales.fill(0);
+    }
+  }
+
+  /** Fits the target's own map to `stats`, which hold the target (at least one value). */
+  fitTarget(method: ScalingMethod, stats: RunningStats): void {
+    this.targetFirst = false;
+    method.fit(stats, this.targetOffsets, this.targetScales);
   }
 
   inverseTargets(scaled: Float64Array, out: Float64Array): void {
-    if (this.first) {
-      const centre = this.centre;
+    this.invert(scaled, out, this.first, this.offsets, this.scales);
+    this.chain(out, false);
+  }
+
+  inverseActual(scaled: Float64Array, out: Float64Array): void {
+    this.invert(scaled, out, this.targetFirst, this.targetOffsets, this.targetScales);
+    this.chain(out, true);
+  }
+
+  private invert(
+    scaled: Float64Array,
+    out: Float64Array,
+    first: boolean,
+    offsets: Float64Array,
+    scales: Float64Array,
+  ): void {
+    const centre = this.centre;
+    if (first) {
       for (let i = 0; i < out.length; i++) {
         // sinh overflows beyond ±710: clamp so that the real value stays finite (≤ 4e307).
         const z = scaled[i] - centre;
         out[i] = Math.sinh(z > 709 ? 709 : z < -709 ? -709 : z);
       }
     } else {
-      const centre = this.centre;
-      const offsets = this.offsets;
-      const scales = this.scales;
       for (let i = 0; i < out.length; i++) out[i] = offsets[i] + (scaled[i] - centre) * scales[i];
     }
+  }
+
+  private chain(out: Float64Array, actual: boolean): void {
     const next = this.next;
     if (next === undefined) return;
     if (this.chained.length !== out.length) this.chained = new Float64Array(out.length);
     this.chained.set(out);
-    next.inverseTargets(this.chained, out);
+    if (actual && next.inverseActual !== undefined) next.inverseActual(this.chained, out);
+    else next.inverseTargets(this.chained, out);
   }
 }

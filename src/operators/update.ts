@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
+import { FUSED_STEP, type FusedStepOptimizer, fusedStepOf } from '../optim/fusedStep.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
@@ -142,11 +143,18 @@ export class Updater<S extends Sample> {
    * out, the only case that can hold one (so no extra stage per sample otherwise).
    */
   readonly complete: (() => void) | undefined;
-  /** Whether the gradient is written out: only when a component-wise change or a batch needs it. */
+  /**
+   * Whether the gradient is written out: when a component-wise change or a batch needs it, or
+   * the optimizer has no fast path (see `FUSED_STEP`).
+   */
   private readonly writeOut: boolean;
+  /** The optimizer when it has the fast path, which is used whenever the gradient is not written out. */
+  private readonly fused: FusedStepOptimizer | undefined;
   private readonly sum: Float64Array;
   private count = 0;
   private readonly maxGradientNorm: number;
+  /** The gradient's norm, written here by the kernels (a number returned would be boxed). */
+  private readonly norm = new Float64Array(1);
   private readonly clipNorm: number;
 
   constructor(
@@ -155,8 +163,14 @@ export class Updater<S extends Sample> {
     private readonly settings: UpdateSettings,
   ) {
     const { batchSize, clipValue, weightDecay } = settings;
-    this.writeOut = batchSize > 1 || clipValue !== Number.POSITIVE_INFINITY || weightDecay > 0;
-    this.sum = new Float64Array(this.writeOut ? net.parameters.length : 0);
+    this.fused = fusedStepOf(optimizer);
+    this.writeOut =
+      batchSize > 1 ||
+      clipValue !== Number.POSITIVE_INFINITY ||
+      weightDecay > 0 ||
+      this.fused === undefined;
+    // Where the backend's optimizer kernels read it (the WebAssembly kernels' memory there).
+    this.sum = net.kernels.stateBuffer(this.writeOut ? net.parameters.length : 0);
     this.maxGradientNorm = settings.maxGradientNorm;
     this.clipNorm = settings.clipNorm;
     this.complete = this.writeOut
@@ -174,7 +188,8 @@ export class Updater<S extends Sample> {
     step.stage = Stage.Updated;
     const net = this.net;
     const trace = step.trace;
-    const norm = net.gradientNorm(trace);
+    net.kernels.gradientNormInto(trace, this.norm);
+    const norm = this.norm[0];
     if (!Number.isFinite(step.loss) || !(norm <= this.maxGradientNorm)) {
       optimizer.learningRate *= this.settings.divergenceCut;
       step.events.push({
@@ -188,7 +203,7 @@ export class Updater<S extends Sample> {
     }
     if (norm > this.clipNorm) net.scaleGradient(trace, this.clipNorm / norm);
     if (!this.writeOut) {
-      optimizer.stepFrom(net, trace);
+      (this.fused as FusedStepOptimizer)[FUSED_STEP](net, trace);
       step.updated = true;
       return step;
     }
@@ -200,26 +215,39 @@ export class Updater<S extends Sample> {
   }
 
   private stepWrittenOut(): void {
-    const { sum, net } = this;
-    const { weightDecay, clipValue } = this.settings;
-    const params = net.parameters;
+    const { sum } = this;
     const scale = 1 / this.count;
     for (let i = 0; i < sum.length; i++) sum[i] *= scale;
-    if (weightDecay > 0) {
-      for (const layer of net.layers) {
-        const end = layer.offset + layer.units * layer.fanIn;
-        for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
-      }
-    }
-    if (clipValue !== Number.POSITIVE_INFINITY) {
-      for (let i = 0; i < sum.length; i++) {
-        sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
-      }
-    }
-    this.optimizer.step(params, sum);
+    stepAlong(this.net, this.optimizer, this.settings, sum);
     sum.fill(0);
     this.count = 0;
   }
+}
+
+/**
+ * @internal One step of `optimizer` along the mean gradient `sum` written out: adds the weight
+ * decay and clips by value as the settings say (changing `sum`), then steps.
+ */
+export function stepAlong(
+  net: Network,
+  optimizer: Optimizer,
+  settings: UpdateSettings,
+  sum: Float64Array,
+): void {
+  const { weightDecay, clipValue } = settings;
+  const params = net.parameters;
+  if (weightDecay > 0) {
+    for (const layer of net.layers) {
+      const end = layer.offset + layer.units * layer.fanIn;
+      for (let i = layer.offset; i < end; i++) sum[i] += weightDecay * params[i];
+    }
+  }
+  if (clipValue !== Number.POSITIVE_INFINITY) {
+    for (let i = 0; i < sum.length; i++) {
+      sum[i] = sum[i] > clipValue ? clipValue : sum[i] < -clipValue ? -clipValue : sum[i];
+    }
+  }
+  optimizer.step(params, sum);
 }
 
 function positive(name: string, value: number): number {

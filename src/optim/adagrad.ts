@@ -1,5 +1,6 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
+import { checkInterval } from '../checks/argumentChecks.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions {
@@ -10,12 +11,19 @@ export interface AdagradOptions {
 }
 
 class Adagrad extends BufferedOptimizer {
-  readonly name = 'adagrad' as const;
   private readonly epsilon: number;
   constructor(options: AdagradOptions) {
-    const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
+    const epsilon = checkInterval('adagrad', 'epsilon', options.epsilon ?? 1e-8, {
+      min: 0,
+      max: 1,
+    });
+    super('adagrad', options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
     this.epsilon = epsilon;
+  }
+  protected readonly code = 3;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.epsilon;
   }
   protected kernel(
     p: Float64Array,
@@ -23,8 +31,8 @@ class Adagrad extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const eps = this.epsilon;
     const n = input.length;

@@ -1,5 +1,6 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
+import { checkInterval } from '../checks/argumentChecks.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -14,18 +15,34 @@ export interface AdamOptions {
 }
 
 class Adam extends BufferedOptimizer {
-  readonly name = 'adam' as const;
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
   constructor(options: AdamOptions) {
-    const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
-    const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
-    const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
+    const beta1 = checkInterval('adam', 'beta1', options.beta1 ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const beta2 = checkInterval('adam', 'beta2', options.beta2 ?? 0.999, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const epsilon = checkInterval('adam', 'epsilon', options.epsilon ?? 1e-8, { min: 0, max: 1 });
+    super('adam', options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+  }
+  protected readonly code = 5;
+  protected hyper(t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.beta1;
+    into[2] = this.beta2;
+    into[3] = this.epsilon;
+    into[4] = 1 / (1 - this.beta1 ** t);
+    into[5] = 1 / (1 - this.beta2 ** t);
   }
   protected kernel(
     p: Float64Array,
@@ -33,9 +50,9 @@ class Adam extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
     t: number,
   ): void {
+    const rate = this.rate;
     const m = this.buffers[0];
     const v = this.buffers[1];
     const b1 = this.beta1;

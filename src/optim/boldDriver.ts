@@ -1,13 +1,17 @@
-import { savedNumber, savedValues } from './controllerStateChecks.js';
+import { z } from 'zod';
 import {
+  argumentError,
   checkBoolean,
+  checkInterval,
+  checkNonNegativeNumber,
+  checkOptions,
   checkPositiveInteger,
-  checkRange,
-  checkRate,
-  readOptions,
-} from './optionChecks.js';
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+import { controllerStateSchema } from './controllerState.js';
 import type { RateController, RateControllerState } from './rateController.js';
-import { WindowMean } from './windowMean.js';
+import { WindowMean, windowValues } from './windowMean.js';
 
 /**
  * Options of {@link boldDriver}.
@@ -31,6 +35,13 @@ export interface BoldDriverOptions {
   readonly maxIncrease?: number;
   /** The learned samples per window (a positive integer, default 5000; see {@link boldDriver}). */
   readonly window?: number;
+  /**
+   * The samples of the first window (a positive integer, default 100): each next window is
+   * twice as long as the one before, up to `window` — so the rule acts within the first few
+   * hundred samples, while the stream is young and the loss falls fast, and settles to long
+   * windows after (100, 200, 400 … 3200, then 5000 with the defaults).
+   */
+  readonly firstWindow?: number;
   /** The lowest rate it sets (≥ 0, default 1e-6). */
   readonly min?: number;
   /** The highest rate it sets (≥ `min`, default 1). */
@@ -44,6 +55,9 @@ export interface BoldDriverOptions {
   readonly rollback?: boolean;
 }
 
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
+
 class BoldDriver implements RateController {
   readonly name = 'boldDriver';
   boundary = false;
@@ -53,59 +67,87 @@ class BoldDriver implements RateController {
   private readonly decrease: number;
   private readonly maxIncrease: number;
   private readonly window: number;
+  private readonly firstWindow: number;
   private readonly min: number;
   private readonly max: number;
   private readonly undo: boolean;
   private readonly options: Readonly<Record<string, number | boolean>>;
-  private readonly fell: string;
-  private readonly rose: string;
+  /** The reasons by window length, made once: a window's mean fell, or rose too much. */
+  private readonly fell = new Map<number, string>();
+  private readonly rose = new Map<number, string>();
   private readonly clamped: string;
   private readonly losses: WindowMean;
   /** The mean loss of the last complete window; NaN before the first one closes. */
   private previous = Number.NaN;
 
   constructor(options: BoldDriverOptions) {
-    const o = readOptions('boldDriver', options);
-    this.increase = checkRange('boldDriver', 'increase', o.increase ?? 1.05, 1, Infinity, true);
-    this.decrease = checkRange('boldDriver', 'decrease', o.decrease ?? 0.7, 0, 1, true, true);
-    this.maxIncrease = checkRange('boldDriver', 'maxIncrease', o.maxIncrease ?? 1.04, 1, Infinity);
+    const o = checkOptions('boldDriver', options);
+    this.increase = checkInterval('boldDriver', 'increase', o.increase ?? 1.05, {
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+      minOpen: true,
+    });
+    this.decrease = checkInterval('boldDriver', 'decrease', o.decrease ?? 0.7, {
+      min: 0,
+      max: 1,
+      minOpen: true,
+      maxOpen: true,
+    });
+    this.maxIncrease = checkInterval('boldDriver', 'maxIncrease', o.maxIncrease ?? 1.04, {
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+    });
     this.window = checkPositiveInteger('boldDriver', 'window', o.window ?? 5000);
-    this.min = checkRate('boldDriver', 'min', o.min ?? 1e-6);
-    this.max = checkRate('boldDriver', 'max', o.max ?? 1);
+    this.firstWindow = Math.min(
+      checkPositiveInteger('boldDriver', 'firstWindow', o.firstWindow ?? 100),
+      this.window,
+    );
+    this.min = checkNonNegativeNumber('boldDriver', 'min', o.min ?? 1e-6);
+    this.max = checkNonNegativeNumber('boldDriver', 'max', o.max ?? 1);
     if (this.max < this.min) {
-      throw new RangeError(`boldDriver: max (${this.max}) must be >= min (${this.min})`);
+      throw argumentError('boldDriver', 'max', `a number >= min (${this.min})`, this.max);
     }
     this.undo = checkBoolean('boldDriver', 'rollback', o.rollback ?? false);
-    this.losses = new WindowMean(this.window, 'boldDriver');
+    this.losses = new WindowMean(this.firstWindow, 'boldDriver');
     this.options = Object.freeze({
       increase: this.increase,
       decrease: this.decrease,
       maxIncrease: this.maxIncrease,
       window: this.window,
+      firstWindow: this.firstWindow,
       min: this.min,
       max: this.max,
       rollback: this.undo,
     });
-    this.fell = `boldDriver: the mean loss of ${this.window} samples fell`;
-    this.rose = `boldDriver: the mean loss of ${this.window} samples rose more than ${this.maxIncrease}×${this.undo ? '; rolled back' : ''}`;
+    for (let size = this.firstWindow; ; size = Math.min(2 * size, this.window)) {
+      this.fell.set(size, `boldDriver: the mean loss of ${size} samples fell`);
+      this.rose.set(
+        size,
+        `boldDriver: the mean loss of ${size} samples rose more than ${this.maxIncrease}×${this.undo ? '; rolled back' : ''}`,
+      );
+      if (size === this.window) break;
+    }
     this.clamped = `boldDriver: the rate was brought within [${this.min}, ${this.max}]`;
   }
 
   observe(loss: number, rate: number): number {
-    const mean = this.losses.add(loss);
+    const losses = this.losses;
+    const mean = losses.add(loss);
     this.rollback = false;
     this.boundary = !Number.isNaN(mean);
     if (!this.boundary) return rate;
+    const closed = losses.size;
+    if (closed < this.window) losses.size = Math.min(2 * closed, this.window);
     const previous = this.previous;
     this.previous = mean;
     let next = rate;
     this.reason = this.clamped;
     if (mean < previous) {
       next = rate * this.increase;
-      this.reason = this.fell;
+      this.reason = this.fell.get(closed) as string;
     } else if (mean > this.maxIncrease * previous) {
       next = rate * this.decrease;
-      this.reason = this.rose;
+      this.reason = this.rose.get(closed) as string;
       this.rollback = this.undo;
     }
     return next < this.min ? this.min : next > this.max ? this.max : next;
@@ -113,6 +155,7 @@ class BoldDriver implements RateController {
 
   reset(): void {
     this.losses.reset();
+    this.losses.size = this.firstWindow;
     this.previous = Number.NaN;
     this.boundary = false;
     this.rollback = false;
@@ -124,16 +167,38 @@ class BoldDriver implements RateController {
       options: { ...this.options },
       values: {
         ...this.losses.values(),
+        size: this.losses.size,
         previous: Number.isNaN(this.previous) ? null : this.previous,
       },
     };
   }
 
+  /** @internal The schema of this controller's saved state (see `controllerStateSchema`). */
+  stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.options), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<BoldDriver['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
+    return controllerStateSchema(this.name, this.options, {
+      ...windowValues(),
+      size: z.number().int().min(this.firstWindow).max(this.window),
+      previous: z.number().nullable(),
+    }).refine((state) => state.values.count < state.values.size, {
+      path: ['values', 'count'],
+      message: 'must be below values.size (a window closes when it is full)',
+    });
+  }
+
   restore(state: RateControllerState): void {
-    const values = savedValues(this.name, state, this.options);
-    const previous = savedNumber(this.name, values, 'previous', { nullable: true });
-    this.losses.restore(this.name, values);
-    this.previous = previous ?? Number.NaN;
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<BoldDriver['makeStateSchema']>>): void {
+    this.losses.load(values, values.size);
+    this.previous = values.previous ?? Number.NaN;
     this.boundary = false;
     this.rollback = false;
   }
@@ -156,15 +221,19 @@ class BoldDriver implements RateController {
  * loss level moves with the data, so a fixed reference would make every window after an
  * abrupt change fail.
  *
- * Defaults: `window` 5000, `min` 1e-6 (never 0, so the rate can always recover), `max` 1
- * (beyond it plain SGD diverges on inputs scaled to [-1, 1]), `rollback` false. The window is
+ * Defaults: `window` 5000 reached by doubling from `firstWindow` 100 (the first decision comes
+ * after 300 samples: the first window of 100 sets the reference, the second of 200 is compared
+ * with it), `min` 1e-6 (never 0, so the rate can always recover), `max` 1 (beyond it plain SGD
+ * diverges on inputs scaled to [-1, 1]), `rollback` false. The long window comes after: it is
  * long because the rule was made for an exact batch loss, and a window's mean of a noisy
  * prequential loss is not exact: for squared errors the mean of `w` samples varies by about
  * √(2/w) of itself, and since a failure costs more (× 0.7) than a success gains (× 1.05), noise
  * alone drives the rate down once it makes more than about 7 % of the windows "rise more than
  * 4 %" — which for independent errors takes `w` below about 5500. Measured on a steady
  * synthetic sensor stream, windows of 100 to 1000 samples took SGD from η = 0.03 to the floor
- * within 120,000 samples; 3000 and more kept it near 0.03.
+ * within 120,000 samples; 3000 and more kept it near 0.03. The short first windows do not run
+ * into this: while the network is young its loss falls by far more than the noise, and only
+ * six of them come before the windows reach full length.
  *
  * @throws RangeError (TypeError for a `rollback` that is not a boolean) naming the option that
  * is out of range.
@@ -178,7 +247,7 @@ class BoldDriver implements RateController {
  * sineFeed({ limit: 50_000 })
  *   .pipe(
  *     train(net, { loss: mse(), optimizer }),
- *     adaptLearningRate(net, optimizer, boldDriver()), // a decision every 5000 samples
+ *     adaptLearningRate(net, optimizer, boldDriver()), // decisions at 300, 700, 1500 … then every 5000
  *   )
  *   .subscribe((step) => {
  *     for (const e of step.events) if (e.type === 'learningRate') console.log(e.seq, e.to);

@@ -1,5 +1,6 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
+import { checkInterval } from '../checks/argumentChecks.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link momentum} and {@link nesterov}. */
 export interface MomentumOptions {
@@ -10,12 +11,20 @@ export interface MomentumOptions {
 }
 
 class Momentum extends BufferedOptimizer {
-  readonly name = 'momentum' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    const alpha = checkInterval('momentum', 'momentum', options.momentum ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    super('momentum', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
+  }
+  protected readonly code = 1;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.alpha;
   }
   protected kernel(
     p: Float64Array,
@@ -23,8 +32,8 @@ class Momentum extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const v = this.buffers[0];
     const alpha = this.alpha;
     const n = input.length;

@@ -1,14 +1,23 @@
+import { checkInterval } from '../checks/argumentChecks.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { MomentumOptions } from './momentum.js';
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
+import type { Optimizer } from './optimizer.js';
 
 class Nesterov extends BufferedOptimizer {
-  readonly name = 'nesterov' as const;
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
-    super(options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
+    const alpha = checkInterval('nesterov', 'momentum', options.momentum ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    super('nesterov', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
+  }
+  protected readonly code = 2;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.alpha;
   }
   protected kernel(
     p: Float64Array,
@@ -16,8 +25,8 @@ class Nesterov extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const v = this.buffers[0];
     const alpha = this.alpha;
     const n = input.length;

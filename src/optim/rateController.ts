@@ -1,3 +1,12 @@
+import { z } from 'zod';
+import {
+  checkBoolean,
+  checkMethods,
+  checkNonEmptyString,
+  checkObject,
+  checkString,
+} from '../checks/argumentChecks.js';
+
 /**
  * A loss-driven learning-rate controller, such as {@link boldDriver} or
  * {@link reduceOnPlateau}. `adaptLearningRate(net, optimizer, controller)` feeds it the
@@ -85,3 +94,42 @@ export interface RateControllerState {
   /** The running values (sums, counts, previous or best means). */
   readonly values: Readonly<Record<string, number | null>>;
 }
+
+/**
+ * Throws a TypeError naming `owner` and the member unless `controller` has everything the
+ * library calls on a {@link RateController}.
+ *
+ * @example
+ * ```ts
+ * checkRateController('adaptLearningRate', { name: 'mine', observe: (_loss, rate) => rate });
+ * // TypeError: adaptLearningRate: controller.boundary must be true or false, got undefined
+ * ```
+ */
+export function checkRateController(
+  owner: string,
+  controller: unknown,
+  name = 'controller',
+): asserts controller is RateController {
+  const c = checkObject<Partial<RateController>>(
+    owner,
+    name,
+    controller,
+    'a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial })',
+  );
+  checkNonEmptyString(owner, `${name}.name`, c.name);
+  checkBoolean(owner, `${name}.boundary`, c.boundary);
+  checkBoolean(owner, `${name}.rollback`, c.rollback);
+  checkString(owner, `${name}.reason`, c.reason);
+  checkMethods(owner, name, c, ['observe', 'reset', 'state', 'restore']);
+}
+
+/**
+ * @internal The schema of any controller's saved state, as a checkpoint holds it: the shape of
+ * {@link RateControllerState}. A built-in controller checks the rest with its own
+ * `stateSchema()`.
+ */
+export const rateControllerStateSchema = z.object({
+  name: z.string().min(1),
+  options: z.record(z.string(), z.union([z.number(), z.boolean()])),
+  values: z.record(z.string(), z.number().nullable()),
+});

@@ -1,5 +1,6 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
+import { checkInterval } from '../checks/argumentChecks.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmspropOptions {
@@ -12,15 +13,28 @@ export interface RmspropOptions {
 }
 
 class Rmsprop extends BufferedOptimizer {
-  readonly name = 'rmsprop' as const;
   private readonly decay: number;
   private readonly epsilon: number;
   constructor(options: RmspropOptions) {
-    const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
-    const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
-    super(options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
+    const decay = checkInterval('rmsprop', 'decay', options.decay ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const epsilon = checkInterval('rmsprop', 'epsilon', options.epsilon ?? 1e-8, {
+      min: 0,
+      max: 1,
+    });
+    super('rmsprop', options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
     this.decay = decay;
     this.epsilon = epsilon;
+  }
+  protected readonly code = 4;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
+    into[1] = this.decay;
+    into[2] = 1 - this.decay;
+    into[3] = this.epsilon;
   }
   protected kernel(
     p: Float64Array,
@@ -28,8 +42,8 @@ class Rmsprop extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const s = this.buffers[0];
     const rho = this.decay;
     const eps = this.epsilon;

@@ -1,5 +1,6 @@
 import type { Network } from '../core/network.js';
-import { BufferedOptimizer, type Optimizer, type OptimizerSnapshot } from './optimizer.js';
+import { BufferedOptimizer, type OptimizerSnapshot } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /**
  * @internal A saved copy of a network's parameters and its optimizer's state, to roll back

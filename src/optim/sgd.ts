@@ -1,4 +1,5 @@
-import { BufferedOptimizer, type Optimizer } from './optimizer.js';
+import { BufferedOptimizer } from './bufferedOptimizer.js';
+import type { Optimizer } from './optimizer.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -7,9 +8,12 @@ export interface SgdOptions {
 }
 
 class Sgd extends BufferedOptimizer {
-  readonly name = 'sgd' as const;
   constructor(options: SgdOptions) {
-    super(options.learningRate ?? 0.01, {}, []);
+    super('sgd', options.learningRate ?? 0.01, {}, []);
+  }
+  protected readonly code = 0;
+  protected hyper(_t: number, into: Float64Array): void {
+    into[0] = this.rate;
   }
   protected kernel(
     p: Float64Array,
@@ -17,8 +21,8 @@ class Sgd extends BufferedOptimizer {
     biasesAt: number,
     delta: Float64Array,
     input: Float64Array,
-    rate: number,
   ): void {
+    const rate = this.rate;
     const n = input.length;
     const blocks = n - (n % 8);
     for (let j = 0; j < delta.length; j++) {

@@ -74,4 +74,11 @@ export interface Malformed {
 export interface TargetScaler {
   /** Writes the real-unit values of `scaled` into `out` (both of the network's output length). */
   inverseTargets(scaled: Float64Array, out: Float64Array): void;
+  /**
+   * The inverse of the map that scaled the sample's own target, when it is not the one for
+   * predictions (`normalize()` learns a target before scaling it, and predicts with the
+   * statistics before it): `forward` uses it for `step.actual`, so that it is the real target.
+   * Absent: `inverseTargets` serves both.
+   */
+  inverseActual?(scaled: Float64Array, out: Float64Array): void;
 }

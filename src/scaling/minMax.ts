@@ -1,14 +1,17 @@
+import { argumentError } from '../checks/argumentChecks.js';
 import type { RunningStats } from './runningStats.js';
 import { type ScalingMethod, usableSpread } from './scalingMethod.js';
 
 /**
  * Rescaling to a range `[a, b]` (default `[0, 1]`; `[-1, 1]` suits tanh networks):
  * `scaled = a + (v − min) · (b − a) / (max − min)` with the minimum and maximum of the values
- * seen so far. A value beyond the extremes seen so far maps outside `[a, b]`, by as much as it
- * lies beyond them: it is never clipped, so the map stays invertible (targets need that).
- * Without spread (one value seen, or a constant) `max − min` is replaced by `max(|mid|, 1)`,
- * `mid` the midpoint of min and max, and that value maps to the middle of the range (see
- * {@link ScalingMethod}): in the example, 3000 after a single 1000 maps to 0 + 2000 / 500 = 4.
+ * seen so far. `normalize` adds each value to the statistics before scaling it, so while it
+ * learns every value maps within `[a, b]`; with statistics that no longer learn (`learn: false`)
+ * a value beyond the extremes maps outside `[a, b]`, by as much as it lies beyond them: it is
+ * never clipped, so the map stays invertible (targets need that). Without spread (one value
+ * seen, or a constant) `max − min` is replaced by `max(|mid|, 1)`, `mid` the midpoint of min
+ * and max, and that value maps to the middle of the range (see {@link ScalingMethod}): in the
+ * example, the first 1000 maps to 0.
  *
  * @param range - `[a, b]`, two finite numbers with `a < b`.
  * @throws RangeError at once for a range that is not two finite numbers in increasing order.
@@ -20,7 +23,7 @@ import { type ScalingMethod, usableSpread } from './scalingMethod.js';
  * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
  * of({ x: [1000] }, { x: [3000] }, { x: [2000] }, { x: [3000] })
  *   .pipe(normalize({ method: minMax([-1, 1]) }), forward(net))
- *   .subscribe((step) => console.log(step.sample.x[0])); // 0, 4, 0, 1
+ *   .subscribe((step) => console.log(step.sample.x[0])); // 0, 1, 0, 1
  * ```
  */
 export function minMax(range: readonly [number, number] = [0, 1]): ScalingMethod {
@@ -31,8 +34,11 @@ export function minMax(range: readonly [number, number] = [0, 1]): ScalingMethod
     !Number.isFinite(range[1]) ||
     !(range[0] < range[1])
   ) {
-    throw new RangeError(
-      `minMax: range must be [a, b] with finite a < b, such as [0, 1] or [-1, 1], got ${describe(range)}`,
+    throw argumentError(
+      'minMax',
+      'range',
+      '[a, b] with finite a < b, such as [0, 1] or [-1, 1]',
+      range,
     );
   }
   const a = range[0];
@@ -52,8 +58,4 @@ export function minMax(range: readonly [number, number] = [0, 1]): ScalingMethod
       }
     },
   } as const);
-}
-
-function describe(range: unknown): string {
-  return Array.isArray(range) ? JSON.stringify(range) : String(range);
 }

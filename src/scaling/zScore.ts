@@ -15,7 +15,7 @@ import { type ScalingMethod, usableSpread } from './scalingMethod.js';
  * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
  * of({ x: [1000], y: 1 }, { x: [3000], y: 2 }, { x: [2000], y: 3 })
  *   .pipe(normalize({ method: zScore() }), forward(net))
- *   .subscribe((step) => console.log(step.sample.x[0])); // 0, 2, 0
+ *   .subscribe((step) => console.log(step.sample.x[0])); // 0, 1, 0
  * ```
  */
 export function zScore(): ScalingMethod {

@@ -1,12 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
 import { PROTOCOL_NAME } from './protocol.js';
 
-/** What the upgrade check needs from the options of `serve`. */
+/** What the request checks need from the options of `serve`. */
 export interface AuthorizeOptions {
+  /** The address the server listens on, as configured (`127.0.0.1`, `0.0.0.0`, a name). */
+  readonly host: string;
   readonly token: string | undefined;
   readonly producerToken: string | undefined;
+  /** Origins allowed besides the server's own (`*`: any). */
   readonly allowOrigins: readonly string[] | undefined;
+  /** Host names allowed besides the bound address and the loopback names (`*`: any). */
+  readonly allowHosts: readonly string[] | undefined;
 }
 
 /** @internal The verdict on an upgrade request. */
@@ -15,18 +21,17 @@ export type Verdict =
   | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
 
 /**
- * @internal Checks an HTTP upgrade request: its `Origin` (when an allow-list is given; a
- * request without `Origin`, from a program, passes), then the token, from `Authorization:
- * Bearer <token>` or from a `token.<token>` entry of `Sec-WebSocket-Protocol`. Without a
- * `token` option anyone may connect; the `producerToken` also admits, and makes a producer.
+ * @internal Checks an HTTP upgrade request: its `Host` (see {@link hostAllowed}), its `Origin`
+ * (see {@link originAllowed}), then the token, from `Authorization: Bearer <token>` or from a
+ * `token.<token>` entry of `Sec-WebSocket-Protocol`. Without a `token` option anyone who passes
+ * the first two checks may connect; the `producerToken` also admits, and makes a producer. A
+ * foreign `Host` or `Origin` is refused (403) whatever token comes with it.
  */
 export function authorize(request: IncomingMessage, options: AuthorizeOptions): Verdict {
-  const origin = request.headers.origin;
-  if (
-    options.allowOrigins !== undefined &&
-    origin !== undefined &&
-    !options.allowOrigins.includes(origin)
-  ) {
+  if (!hostAllowed(request, options)) {
+    return { ok: false, status: 403, reason: 'host not allowed' };
+  }
+  if (!originAllowed(request, options)) {
     return { ok: false, status: 403, reason: 'origin not allowed' };
   }
   const presented = presentedToken(request);
@@ -36,6 +41,64 @@ export function authorize(request: IncomingMessage, options: AuthorizeOptions): 
   if (presented === undefined) return { ok: false, status: 401, reason: 'token required' };
   if (!same(presented, options.token)) return { ok: false, status: 401, reason: 'invalid token' };
   return { ok: true, producer: false };
+}
+
+/**
+ * @internal Whether the `Host` a request names may reach this server — the defence against DNS
+ * rebinding, where a page of a name its owner points at 127.0.0.1 reaches the server with that
+ * name as `Host`. Allowed: no `Host` (HTTP/1.0 programs); the address the server is bound to
+ * (its `host` option); the loopback names (`localhost`, `*.localhost`, `127.x.x.x`, `::1`); any
+ * IP address when bound to all interfaces (`0.0.0.0`, `::`: an address is no name a page can
+ * rebind); and the names of `allowHosts` (`*`: any). The port is not compared.
+ */
+export function hostAllowed(
+  request: IncomingMessage,
+  options: Pick<AuthorizeOptions, 'host' | 'allowHosts'>,
+): boolean {
+  const header = request.headers.host;
+  if (header === undefined) return true;
+  const name = hostName(header);
+  if (name === undefined) return false;
+  const allowHosts = options.allowHosts ?? [];
+  if (allowHosts.includes('*') || allowHosts.some((h) => h.toLowerCase() === name)) return true;
+  if (name === 'localhost' || name.endsWith('.localhost') || name === '::1') return true;
+  if (isIP(name) === 4 && name.startsWith('127.')) return true;
+  const bound = options.host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (name === bound) return true;
+  return (bound === '0.0.0.0' || bound === '::') && isIP(name) !== 0;
+}
+
+/**
+ * @internal Whether the `Origin` of a request is allowed — the defence against cross-site
+ * WebSocket hijacking, where a page of any site the user visits opens the socket. A request
+ * without `Origin` (a program) passes; a browser's `Origin` passes when it is the server's own
+ * (`http://` or `https://` and the `Host` the request was sent to, which {@link hostAllowed}
+ * has checked) or one of `allowOrigins` (`*`: any). `null` (a sandboxed page, a file) is
+ * foreign unless allowed.
+ */
+export function originAllowed(
+  request: IncomingMessage,
+  options: Pick<AuthorizeOptions, 'allowOrigins'>,
+): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  const allowOrigins = options.allowOrigins ?? [];
+  const wanted = origin.toLowerCase().replace(/\/$/, '');
+  if (allowOrigins.includes('*')) return true;
+  if (allowOrigins.some((o) => o.toLowerCase().replace(/\/$/, '') === wanted)) return true;
+  const host = request.headers.host?.toLowerCase();
+  return host !== undefined && (wanted === `http://${host}` || wanted === `https://${host}`);
+}
+
+/** The host name of a `Host` header, lower case, without port or IPv6 brackets. */
+function hostName(header: string): string | undefined {
+  if (!/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i.test(header)) return undefined;
+  try {
+    const name = new URL(`http://${header}`).hostname.toLowerCase();
+    return name.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The token of a request: the Bearer token, else the first `token.` subprotocol. */

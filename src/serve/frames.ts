@@ -105,6 +105,12 @@ export class PredictionSlot {
   /** The prediction message of the latest step, as a WebSocket frame, built once per version. */
   bytes(): Buffer {
     if (this.frame !== undefined) return this.frame;
+    this.frame = wireFrame(this.text());
+    return this.frame;
+  }
+
+  /** The prediction message of the latest step, serialised. */
+  text(): string {
     const prediction = Array.from(this.output);
     let y: number[] | null = null;
     let error: number | null = null;
@@ -125,8 +131,7 @@ export class PredictionSlot {
       prediction,
       error,
     };
-    this.frame = wireFrame(JSON.stringify(message));
-    return this.frame;
+    return JSON.stringify(message);
   }
 
   private resize(n: number): void {
@@ -203,6 +208,7 @@ export function helloBytes(
   model: HelloMessage['model'],
   keys: readonly (string | number)[],
   producer: boolean,
+  target?: HelloMessage['target'],
 ): Buffer {
   const message: HelloMessage = {
     type: 'hello',
@@ -211,6 +217,7 @@ export function helloBytes(
     keys: [...keys],
     topics: ['prediction', 'metrics', 'event'],
     producer,
+    ...(target === undefined ? {} : { target }),
   };
   return Buffer.from(JSON.stringify(message));
 }

@@ -1,4 +1,8 @@
-// streamprop/serve: the WebSocket server, the dashboard and the wire protocol.
+/**
+ * streamprop/serve: the WebSocket server, the dashboard and the wire protocol.
+ *
+ * @module streamprop/serve
+ */
 export {
   type ClientMessage,
   ERROR_CODES,
@@ -8,6 +12,7 @@ export {
   type EventMessage,
   errorFrame,
   type HelloMessage,
+  type HistoryMessage,
   type MetricsMessage,
   type ParsedClientMessage,
   PROTOCOL_NAME,

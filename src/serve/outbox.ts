@@ -3,7 +3,6 @@ import type { Step } from '../steps/step.js';
 import type { StepEvent } from '../steps/stepEvent.js';
 import { MAX_QUEUED_EVENTS } from './clientQueue.js';
 import { eventText, metricsText, PredictionSlot, type WireKey } from './frames.js';
-import type { SharedCounters } from './sharedCounters.js';
 import type { Batch, ModelSummary } from './workerMessages.js';
 
 /** One event waiting for the next batch (events are new objects: they may be kept). */
@@ -16,10 +15,9 @@ interface PendingEvent {
 /**
  * @internal What the learner's thread has to tell the socket worker, gathered between two
  * batches: the latest prediction of each key (copied out of the lent steps), the latest metrics
- * snapshot of each key, the newest events, new and evicted keys, the model summary. Work is done
- * only for what some client wants, as the worker's shared counters say: no metrics or events
- * are kept without a client subscribed to them, and predictions wait (latest wins) while no
- * client is subscribed to predictions. {@link take} serialises each message once.
+ * snapshot of each key, the newest events, new and evicted keys, the model summary — whether or
+ * not a client is connected, since the worker keeps the recent ones for the clients to come
+ * (see `History`). {@link take} serialises each message once.
  */
 export class Outbox {
   private readonly slots = new Map<WireKey, PredictionSlot>();
@@ -31,14 +29,8 @@ export class Outbox {
   private events: PendingEvent[] = [];
   private model: ModelSummary | undefined = undefined;
 
-  /**
-   * @param maxKeys At most this many keys get prediction slots (the oldest are evicted).
-   * @param counters The worker's counters: who is connected and subscribed to what.
-   */
-  constructor(
-    private readonly maxKeys: number,
-    private readonly counters: SharedCounters,
-  ) {}
+  /** @param maxKeys At most this many keys get prediction slots (the oldest are evicted). */
+  constructor(private readonly maxKeys: number) {}
 
   /** The keys that have a prediction slot, oldest first. */
   keys(): IterableIterator<WireKey> {
@@ -52,9 +44,8 @@ export class Outbox {
     slot.record(step);
   }
 
-  /** Keeps the step's events, if a client is subscribed to events (the newest beyond the bound). */
+  /** Keeps the step's events (the newest beyond the bound); the worker keeps the last ones for clients to come. */
   recordEvents(key: WireKey, step: Step): void {
-    if (this.counters.get('eventClients') === 0) return;
     const events = step.events;
     const sampleT = (step.sample as { t?: unknown }).t;
     const t = typeof sampleT === 'number' && Number.isFinite(sampleT) ? sampleT : Date.now();
@@ -64,9 +55,8 @@ export class Outbox {
     }
   }
 
-  /** Keeps a metrics snapshot (latest per key wins), if a client is subscribed to metrics. */
+  /** Keeps a metrics snapshot (latest per key wins); the worker keeps the recent ones for clients to come. */
   recordMetrics(snapshot: MetricsSnapshot): void {
-    if (this.counters.get('metricsClients') === 0) return;
     this.metrics.set(snapshot.key === undefined ? null : snapshot.key, snapshot);
   }
 
@@ -94,10 +84,7 @@ export class Outbox {
       this.evicted = [];
       empty = false;
     }
-    if (this.counters.get('predictionClients') === 0) {
-      // Predictions wait for a client; slots evicted meanwhile leave the list.
-      if (this.dirty.length > 2 * this.slots.size) this.dirty = this.dirty.filter((s) => s.dirty);
-    } else if (this.dirty.length > 0) {
+    if (this.dirty.length > 0) {
       let length = 0;
       for (const slot of this.dirty) if (slot.dirty) length += slot.packedLength();
       const packed = new Float64Array(length);

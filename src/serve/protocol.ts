@@ -9,6 +9,7 @@
  * ```text
  * ← {"type":"hello","v":1,"model":{"inputs":8,"outputs":1,"layers":[{"units":16,"activation":"tanh"},{"units":1,"activation":"linear"}],"optimizer":{"name":"rmsprop","learningRate":0.001}},"keys":["sensor-1"],"topics":["prediction","metrics","event"],"producer":false}
  * → {"type":"subscribe","topics":["prediction","metrics","event"],"keys":["sensor-1"],"maxRateHz":5}
+ * ← {"type":"history","v":1,"predictions":[{"type":"prediction",…}, …],"metrics":[…],"events":[…]}
  * ← {"type":"prediction","v":1,"seq":1200,"t":1763840000123,"key":"sensor-1","y":[21.4],"prediction":[21.1],"error":0.3}
  * ← {"type":"metrics","v":1,"seq":1249,"t":1763840000500,"key":"sensor-1","mse":0.09,"rmse":0.3,"mae":0.24,"learningRate":0.001,"samplesPerSecond":200,"rejected":2,"drifts":0,"r2":0.97,"samples":1250,"count":500,"rejectedByReason":{"notObject":0,"length":0,"notNumber":0,"nonFinite":2,"missingTarget":0,"malformed":0}}
  * ← {"type":"event","v":1,"seq":1251,"t":1763840000510,"key":"sensor-1","event":{"type":"rejected","seq":1251,"reason":"nonFinite","field":"x[3]","message":"forward: sample 1251: x[3] must be a finite number, got NaN"}}
@@ -19,7 +20,8 @@
  * → {"type":"unsubscribe","topics":["prediction"]}
  * ```
  *
- * Predictions are the latest per key, at most `maxRateHz` per second (default 10); metrics are
+ * Each `subscribe` is answered first with a `history` of what came before it (the recent
+ * predictions and metrics, the last events). Predictions are the latest per key, at most `maxRateHz` per second (default 10); metrics are
  * rolling-metrics snapshots per key (latest wins); events are those of the steps (`rejected`,
  * `diverged`, `learningRate`, `rollback`, `drift`, `earlyStop`; `checkpoint` is reserved). The
  * server answers a bad message with an `error` frame (`malformed`, `unknown-type`,
@@ -89,6 +91,8 @@ export const helloMessageSchema = z.object({
   keys: z.array(key),
   topics: z.array(z.enum(TOPICS)),
   producer: z.boolean(),
+  /** What the model predicts: a name (such as a CSV column) and a unit, for the charts' axes. */
+  target: z.object({ name: z.string().optional(), unit: z.string().optional() }).optional(),
 });
 
 /** The zod schema of {@link PredictionMessage}. */
@@ -184,6 +188,15 @@ export const errorMessageSchema = z.object({
   message: z.string(),
 });
 
+/** The zod schema of {@link HistoryMessage}. */
+export const historyMessageSchema = z.object({
+  type: z.literal('history'),
+  v: version,
+  predictions: z.array(predictionMessageSchema),
+  metrics: z.array(metricsMessageSchema),
+  events: z.array(eventMessageSchema),
+});
+
 /**
  * The zod schema of every message the server sends, discriminated by `type`; a client can
  * check what it receives with it (the tests do, for the frames a Python client received).
@@ -202,6 +215,7 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   metricsMessageSchema,
   eventMessageSchema,
   errorMessageSchema,
+  historyMessageSchema,
 ]);
 
 /**
@@ -220,6 +234,13 @@ export type PredictionMessage = z.infer<typeof predictionMessageSchema>;
 export type MetricsMessage = z.infer<typeof metricsMessageSchema>;
 /** A step event (drift, learning-rate change, early stop, rejected sample …) with its step. */
 export type EventMessage = z.infer<typeof eventMessageSchema>;
+/**
+ * Sent after each `subscribe`, before anything else: what came before the client subscribed —
+ * the recent prediction and metrics messages (predictions at most 20 a second per key) and the
+ * last events, oldest first, of the topics and keys subscribed to — so that a page opened late
+ * shows the run so far.
+ */
+export type HistoryMessage = z.infer<typeof historyMessageSchema>;
 /** What went wrong with the client's last message. */
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 /** Any message the server sends. */

@@ -5,6 +5,7 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
+import { checkObject, checkString } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
@@ -42,8 +43,21 @@ export interface ServeOptions {
    * admits the client when `token` is set). Default: nobody may send samples.
    */
   readonly producerToken?: string;
-  /** The `Origin`s a browser may connect from (default: any); others get HTTP 403. */
+  /**
+   * The `Origin`s a browser may connect from besides the server's own, such as
+   * `http://localhost:3000` (`'*'`: any). Default: only the server's own origin — the address
+   * the page was loaded from — so that a page of another site cannot read the predictions
+   * (cross-site WebSocket hijacking); a request without `Origin` (a program) always passes.
+   * Others get HTTP 403, with or without a token.
+   */
   readonly allowOrigins?: readonly string[];
+  /**
+   * The host names requests may name in `Host` besides the bound address and the loopback names
+   * (`localhost`, `127.x.x.x`, `::1`; any IP address when bound to `0.0.0.0` or `::`), such as
+   * `dashboard.lan` (`'*'`: any). Others get HTTP 403 for the page and the socket alike — the
+   * defence against DNS rebinding.
+   */
+  readonly allowHosts?: readonly string[];
   /**
    * The rolling metrics sent as `metrics` messages, one `rollingMetrics` per key: `window`
    * scored samples (default 500), a snapshot every `everyMs` ms (default 500) while steps come.
@@ -65,6 +79,11 @@ export interface ServeOptions {
   readonly network?: Network;
   /** The optimizer, for the model summary of `hello` (default: none is described). */
   readonly optimizer?: Optimizer;
+  /**
+   * What the model predicts, for `hello` and the dashboard's error axis: a `name` (such as the
+   * CSV column) and a `unit` (such as `°C`). Default: not said.
+   */
+  readonly target?: { readonly name?: string; readonly unit?: string };
   /** The scheduler of the rolling metrics (default `asyncScheduler`). */
   readonly scheduler?: SchedulerLike;
   /**
@@ -210,13 +229,13 @@ export async function serve(
       throw new TypeError(`serve: ${name} must be a non-empty string of visible ASCII characters`);
     }
   }
-  if (
-    options.allowOrigins !== undefined &&
-    (!Array.isArray(options.allowOrigins) ||
-      !options.allowOrigins.every((origin) => typeof origin === 'string'))
-  ) {
-    throw new TypeError('serve: allowOrigins must be an array of strings');
+  for (const name of ['allowOrigins', 'allowHosts'] as const) {
+    const list = options[name];
+    if (list !== undefined && (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))) {
+      throw new TypeError(`serve: ${name} must be an array of strings`);
+    }
   }
+  const target = checkTarget(options.target);
   const onError =
     options.onError ??
     ((error: unknown) => console.error('streamprop serve: the steps stream failed:', error));
@@ -240,7 +259,7 @@ export async function serve(
 
   // The socket side runs in a worker thread; this thread only gathers and serialises.
   const counters = new SharedCounters();
-  const outbox = new Outbox(maxKeys, counters);
+  const outbox = new Outbox(maxKeys);
   const ingest = new Subject<Sample>();
   let stepCount = 0;
   let samplesIngested = 0;
@@ -254,12 +273,14 @@ export async function serve(
       token: options.token,
       producerToken: options.producerToken,
       allowOrigins: options.allowOrigins === undefined ? undefined : [...options.allowOrigins],
+      allowHosts: options.allowHosts === undefined ? undefined : [...options.allowHosts],
       maxPayload,
       heartbeatMs,
       maxBufferedBytes,
       dropAfterMs,
       maxOffences,
       model: modelSummary(),
+      ...(target === undefined ? {} : { target }),
       counters: counters.buffer,
     },
     {
@@ -366,6 +387,16 @@ export async function serve(
     throw error;
   }
   return server;
+}
+
+/** The `target` option, checked and copied. */
+function checkTarget(target: ServeOptions['target']): { name?: string; unit?: string } | undefined {
+  if (target === undefined) return undefined;
+  const { name, unit } = checkObject<{ name?: unknown; unit?: unknown }>('serve', 'target', target);
+  return {
+    ...(name === undefined ? {} : { name: checkString('serve', 'target.name', name) }),
+    ...(unit === undefined ? {} : { unit: checkString('serve', 'target.unit', unit) }),
+  };
 }
 
 function integerIn(name: string, value: unknown, min: number, max: number): number {

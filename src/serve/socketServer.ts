@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Sample } from '../samples/sample.js';
-import { authorize, selectProtocol } from './authorize.js';
+import { authorize, hostAllowed, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
 import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
+import { History } from './history.js';
 import {
   type ClientMessage,
   type ErrorCode,
@@ -39,6 +40,8 @@ export class SocketServer {
   /** …and by key. */
   private readonly slotsByKey = new Map<WireKey, PredictionSlot>();
   private readonly counters: SharedCounters;
+  /** The recent messages a client gets when it subscribes. */
+  private readonly history = new History();
   private readonly wss: WebSocketServer;
   private readonly http: Server;
   private model: ModelSummary;
@@ -65,6 +68,11 @@ export class SocketServer {
       handleProtocols: (offered) => selectProtocol(offered),
     });
     this.http = createServer((request, response) => {
+      if (!hostAllowed(request, config)) {
+        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('403 Forbidden: host not allowed\n');
+        return;
+      }
       const path = pathOf(request);
       const asset = assets.get(path);
       const method = request.method ?? 'GET';
@@ -127,21 +135,27 @@ export class SocketServer {
         if (slot === undefined) continue;
         this.slots.delete(id);
         // The key may have come back (a new id) in the same batch.
-        if (this.slotsByKey.get(slot.key) === slot) this.slotsByKey.delete(slot.key);
+        if (this.slotsByKey.get(slot.key) === slot) {
+          this.slotsByKey.delete(slot.key);
+          this.history.forget(slot.key);
+        }
         for (const client of this.clients) client.forget(slot);
       }
     }
     const packed = batch.predictions;
     if (packed !== undefined && packed.length > 0) {
       this.predictionChanges++;
+      const now = Date.now();
       for (let at = 0; at < packed.length; ) {
         const slot = this.slots.get(packed[at]);
         if (slot === undefined) throw new Error(`socket worker: no slot ${packed[at]}`);
         at = slot.unpackFrom(packed, at);
+        this.history.recordPrediction(slot, now);
       }
     }
     if (batch.metrics !== undefined) {
       for (const [key, text] of batch.metrics) {
+        this.history.recordMetrics(key, text);
         let frame: Buffer | undefined;
         for (const client of this.clients) {
           if (!client.wants('metrics', key)) continue;
@@ -152,6 +166,7 @@ export class SocketServer {
     }
     if (batch.events !== undefined) {
       for (const [key, text] of batch.events) {
+        this.history.recordEvent(key, text);
         let frame: Buffer | undefined;
         for (const client of this.clients) {
           if (!client.wants('event', key)) continue;
@@ -239,7 +254,7 @@ export class SocketServer {
     });
     const keys: (string | number)[] = [];
     for (const key of this.slotsByKey.keys()) if (key !== null) keys.push(key);
-    client.send(helloBytes(this.model, keys, producer));
+    client.send(helloBytes(this.model, keys, producer, this.config.target));
   }
 
   private onMessage(client: ClientQueue, data: unknown, isBinary: boolean): void {
@@ -271,6 +286,8 @@ export class SocketServer {
         client.intervalMs = 1000 / (message.maxRateHz ?? DEFAULT_RATE_HZ);
         client.nextDueAt = 0;
         this.countSubscribers();
+        // What came before: the recent points and events of what it subscribed to.
+        if (client.topics.size > 0) client.send(this.history.message(client.topics, client.keys));
         return;
       }
       case 'unsubscribe': {

@@ -15,6 +15,7 @@ export interface SocketServerConfig {
   readonly token: string | undefined;
   readonly producerToken: string | undefined;
   readonly allowOrigins: readonly string[] | undefined;
+  readonly allowHosts: readonly string[] | undefined;
   readonly maxPayload: number;
   readonly heartbeatMs: number;
   readonly maxBufferedBytes: number;
@@ -22,6 +23,8 @@ export interface SocketServerConfig {
   readonly maxOffences: number;
   /** The model summary known at the start. */
   readonly model: ModelSummary;
+  /** The target's name and unit, for `hello`. */
+  readonly target?: { readonly name?: string; readonly unit?: string };
   /** The memory of a `SharedCounters`. */
   readonly counters: SharedArrayBuffer;
 }

@@ -26,7 +26,7 @@ import { type MetricsMessage, serverMessageSchema } from '../../src/serve/protoc
 import { type DashboardServer, serve } from '../../src/serve/serve.js';
 import type { Step } from '../../src/steps/step.js';
 import { sineFeed } from '../../streams/sineFeed.js';
-import { sleep } from '../polling.js';
+import { sleep, until } from '../polling.js';
 import { runsWith } from '../requiredTool.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -87,6 +87,7 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
         metrics: { window: 200, everyMs: 50 },
         network: learner.net,
         optimizer: learner.optimizer,
+        target: { name: 'temperature', unit: '°C' },
       });
       const watcher = await watch(server, ['metrics']);
       const page = await openPage(server.url, { width: 1366, height: 768 });
@@ -112,8 +113,16 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
           expect(await cell.textContent(), name).toBe(formatFigure(expected, integer));
         }
         expect(watcher.invalid).toEqual([]);
-        // The drift events reached the page's log.
-        expect(await page.locator('#event-log li[data-kind="drift"]').count()).toBeGreaterThan(0);
+        // The drift events reached the page's log: live, or in the history it got on connecting.
+        await page.waitForSelector('#event-log li[data-kind="drift"]', { timeout: 10_000 });
+        // The error carries the target's unit; the learning rate never changed: a card with a
+        // sparkline, no chart.
+        expect(await page.textContent('#error-unit')).toBe('in °C · temperature');
+        expect(await page.getAttribute('#charts', 'data-learning-rate')).toBe('flat');
+        expect(await page.isVisible('[data-chart="learningRate"]')).toBe(false);
+        expect(await page.getAttribute('#learning-rate-spark polyline', 'points')).toMatch(
+          /^0\.0,10\.0( [\d.]+,10\.0)+$/,
+        );
         await page.screenshot({ path: join(RESULTS, 'dashboard.png') });
         await page.setViewportSize({ width: 1920, height: 1080 });
         await sleep(300);
@@ -150,9 +159,57 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
         expect(options.sort()).toEqual(['north', 'south']);
         await page.selectOption('#key-select', 'south');
         await page.waitForSelector('#figures[data-key="south"]', { timeout: 10_000 });
+        // The selected key's samples/s, and all keys' together: the two keys share the feed.
+        await page.waitForFunction(
+          `(() => { const key = Number(document.querySelector('[data-figure="samplesPerSecond"]')?.dataset.value);
+            const total = Number(document.querySelector('#total-samples-per-second')?.dataset.value);
+            return key > 0 && total > 1.5 * key && total < 2.5 * key; })()`,
+          undefined,
+          { timeout: 20_000, polling: 100 },
+        );
         await page.screenshot({ path: join(RESULTS, 'dashboard-keys.png') });
       } finally {
         await closePage(page);
+        await server.close();
+      }
+    });
+
+    it('a page opened late shows the run so far at once: every series and the last events', async () => {
+      const learner = sensorLearner((sample, i) => {
+        // The learning rate changes once: then it is a chart, not a card.
+        if (i === 1500) learner.optimizer.learningRate = 0.001;
+        return sample;
+      });
+      const server = await serve(learner.steps, {
+        metrics: { window: 200, everyMs: 50 },
+        network: learner.net,
+        optimizer: learner.optimizer,
+      });
+      const watcher = await watch(server, ['metrics', 'event']);
+      try {
+        // Learn until a drift and the rate change have happened, with no page open; then stop
+        // the feed, so that whatever the page shows can only come from the history.
+        await until(
+          () => watcher.drifts() > 0 && (watcher.lastMetrics()?.seq ?? 0) > 2000,
+          'a drift and 2,000 samples',
+          30_000,
+        );
+        learner.pause();
+        await until(() => watcher.lastMetricsAfter(300) !== undefined, 'the metrics to settle');
+        const frame = watcher.lastMetrics() as MetricsMessage;
+        const page = await openPage(server.url, { width: 1366, height: 768 });
+        try {
+          await waitForPoints(page, 20);
+          await page.waitForSelector(`#figures[data-seq="${frame.seq}"]`, { timeout: 10_000 });
+          expect(await page.locator('#event-log li[data-kind="drift"]').count()).toBeGreaterThan(0);
+          expect(await page.getAttribute('#charts', 'data-learning-rate')).toBe('changing');
+          expect(await page.isVisible('[data-chart="learningRate"]')).toBe(true);
+          await page.screenshot({ path: join(RESULTS, 'dashboard-history.png') });
+        } finally {
+          await closePage(page);
+        }
+      } finally {
+        watcher.close();
         await server.close();
       }
     });
@@ -310,12 +367,17 @@ function sensorLearner(shape: (s: Sample, i: number) => Sample = (s) => s) {
 async function watch(server: DashboardServer, topics: string[]) {
   const socket = new WebSocket(server.wsUrl);
   let last: MetricsMessage | undefined;
+  let lastAt = 0;
+  let drifts = 0;
   const invalid: string[] = [];
   socket.on('message', (data) => {
     const text = String(data);
     const parsed = serverMessageSchema.safeParse(JSON.parse(text));
     if (!parsed.success) invalid.push(text);
-    else if (parsed.data.type === 'metrics') last = parsed.data;
+    else if (parsed.data.type === 'metrics') {
+      last = parsed.data;
+      lastAt = Date.now();
+    } else if (parsed.data.type === 'event' && parsed.data.event.type === 'drift') drifts++;
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', resolve);
@@ -324,6 +386,9 @@ async function watch(server: DashboardServer, topics: string[]) {
   socket.send(JSON.stringify({ type: 'subscribe', topics }));
   return {
     lastMetrics: () => last,
+    /** The latest metrics frame, if none came for `ms` ms. */
+    lastMetricsAfter: (ms: number) => (Date.now() - lastAt >= ms ? last : undefined),
+    drifts: () => drifts,
     invalid,
     close: () => socket.close(),
   };

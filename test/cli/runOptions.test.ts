@@ -36,7 +36,10 @@ describe('parseRunOptions', () => {
       resume: false,
       seed: 1,
       header: true,
+      maxRecordBytes: 1_048_576,
       json: false,
+      allowOrigins: [],
+      allowHosts: [],
     });
   });
 

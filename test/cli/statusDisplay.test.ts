@@ -53,3 +53,19 @@ describe('StatusDisplay', () => {
     expect(display.inPlace).toBe(false);
   });
 });
+
+describe('StatusDisplay with a progress line', () => {
+  it('draws it above the block on a terminal, and not at all to a log', () => {
+    const tty = output(true);
+    const display = new StatusDisplay(tty, 'title');
+    display.show(figures, '  ███░░ 60% of a.csv');
+    display.show(figures, '  ████░ 80% of a.csv');
+    expect(tty.text[0].split('\n')[0]).toBe('  ███░░ 60% of a.csv');
+    expect(tty.text[0].split('\n')[1]).toBe('title');
+    // Redrawn in place: back up over the seven lines drawn, progress line included.
+    expect(tty.text[1].startsWith('\x1b[7F\x1b[J  ████░ 80% of a.csv\ntitle\n')).toBe(true);
+    const log = output(false);
+    new StatusDisplay(log, 'title').show(figures, '  ███░░ 60% of a.csv');
+    expect(log.text.join('')).not.toContain('%');
+  });
+});

@@ -15,6 +15,7 @@ describe('nearestName', () => {
     expect(nearestName('foo', ['sgd', 'adam'])).toBeUndefined();
     expect(nearestName('frobnicate', ['run', 'predict'])).toBeUndefined();
     expect(nearestName('x', [])).toBeUndefined();
+    expect(nearestName('cvs', ['ndjson', 'csv'])).toBe('csv');
   });
 
   it('didYouMean words the hint, or gives nothing', () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Activation,
+  type Backend,
   binaryCrossEntropy,
   crossEntropy,
   dense,
   elu,
   huber,
+  jsBackend,
   type Loss,
   leakyRelu,
   linear,
@@ -21,6 +23,7 @@ import {
   type Trace,
   tanh,
 } from '../../src/index.js';
+import { BACKENDS } from '../backendCases.js';
 
 // Finite-difference gradient checks of net.backward + net.accumulateGradient for every
 // activation × every loss, on small random seeded networks, against central differences
@@ -139,12 +142,12 @@ function lossAt(net: Network, trace: Trace, loss: Loss): number {
 }
 
 /** Builds the network of one case with random weights, biases, input and target. */
-function setUp(c: Case, targetKind: TargetKind, seed: number) {
+function setUp(c: Case, targetKind: TargetKind, seed: number, backend: Backend = jsBackend()) {
   const layers = [
     ...c.hidden.map((units) => dense(units, c.hiddenActivation)),
     dense(c.outputs, c.outputActivation),
   ];
-  const net = network({ inputs: 3, layers, seed });
+  const net = network({ inputs: 3, layers, seed, backend });
   const random = rng(seed + 1000);
   // Non-zero biases, so that their gradients and their effect on the kinks are exercised.
   for (const layer of net.layers) {
@@ -236,39 +239,42 @@ function compareGradients(net: Network, trace: Trace, loss: Loss) {
   return { worst, where, vectorError, largest };
 }
 
-describe('finite-difference gradient check (central differences, h = 1e-6, every parameter)', () => {
-  for (const act of ACTIVATIONS) {
-    for (const lossSpec of LOSSES) {
-      describe(`${act.label} × ${lossSpec.label}`, () => {
-        casesFor(act, lossSpec).forEach((c, index) => {
-          it(c.name, () => {
-            const loss = lossSpec.make();
-            const seed = 11 + 7 * index;
-            const { net, trace } = setUp(c, lossSpec.target, seed);
+describe.each(BACKENDS)(
+  'finite-difference gradient check (central differences, h = 1e-6, every parameter) on %s',
+  (_name, backend) => {
+    for (const act of ACTIVATIONS) {
+      for (const lossSpec of LOSSES) {
+        describe(`${act.label} × ${lossSpec.label}`, () => {
+          casesFor(act, lossSpec).forEach((c, index) => {
+            it(c.name, () => {
+              const loss = lossSpec.make();
+              const seed = 11 + 7 * index;
+              const { net, trace } = setUp(c, lossSpec.target, seed, backend);
 
-            // No evaluation may straddle a kink, or the comparison would be meaningless.
-            const minZ = minAbsPreActivation(net, trace, (a) => KINKED.has(a.name));
-            expect(minZ).toBeGreaterThan(KINK_MARGIN);
-            const output = net.forward(trace);
-            for (let i = 0; i < output.length; i++) {
-              const r = Math.abs(output[i] - trace.target[i]);
-              if (lossSpec.label === 'mae()') expect(r).toBeGreaterThan(KINK_MARGIN);
-              if (lossSpec.label === 'huber(0.5)') {
-                expect(Math.abs(r - 0.5)).toBeGreaterThan(KINK_MARGIN);
+              // No evaluation may straddle a kink, or the comparison would be meaningless.
+              const minZ = minAbsPreActivation(net, trace, (a) => KINKED.has(a.name));
+              expect(minZ).toBeGreaterThan(KINK_MARGIN);
+              const output = net.forward(trace);
+              for (let i = 0; i < output.length; i++) {
+                const r = Math.abs(output[i] - trace.target[i]);
+                if (lossSpec.label === 'mae()') expect(r).toBeGreaterThan(KINK_MARGIN);
+                if (lossSpec.label === 'huber(0.5)') {
+                  expect(Math.abs(r - 0.5)).toBeGreaterThan(KINK_MARGIN);
+                }
               }
-            }
 
-            const { worst, where, vectorError, largest } = compareGradients(net, trace, loss);
-            expect(worst, where).toBeLessThan(MAX_RELATIVE_ERROR);
-            expect(vectorError).toBeLessThan(MAX_RELATIVE_ERROR);
-            // A gradient of all zeros would agree trivially with a flat loss.
-            expect(largest).toBeGreaterThan(1e-3);
+              const { worst, where, vectorError, largest } = compareGradients(net, trace, loss);
+              expect(worst, where).toBeLessThan(MAX_RELATIVE_ERROR);
+              expect(vectorError).toBeLessThan(MAX_RELATIVE_ERROR);
+              // A gradient of all zeros would agree trivially with a flat loss.
+              expect(largest).toBeGreaterThan(1e-3);
+            });
           });
         });
-      });
+      }
     }
-  }
-});
+  },
+);
 
 describe('the gradient check itself', () => {
   it('catches a derivative that is off by 1% (so the checks above can fail)', () => {

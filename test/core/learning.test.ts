@@ -14,7 +14,8 @@ import {
   tanh,
 } from '../../src/index.js';
 
-// Online (per-sample) learning through the core API only: forward, backward, stepFrom.
+// Online (per-sample) learning through the public core API only: forward, backward,
+// accumulateGradient and the optimizer's step.
 // Everything is seeded, so each run is deterministic; the settings were found by experiment
 // and the sample budgets below leave a wide margin over what the runs need.
 
@@ -27,7 +28,9 @@ function learn(net: Network, optimizer: Optimizer, trace = net.createTrace()) {
     net.forward(trace);
     const value = loss.value(trace.output, trace.target);
     net.backward(trace, loss);
-    optimizer.stepFrom(net, trace);
+    net.gradients.fill(0);
+    net.accumulateGradient(trace);
+    optimizer.step(net.parameters, net.gradients);
     return value;
   };
 }

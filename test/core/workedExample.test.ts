@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dense, mse, network, sgd, sigmoid } from '../../src/index.js';
+import { type Backend, dense, mse, network, sgd, sigmoid } from '../../src/index.js';
+import { BACKENDS } from '../backendCases.js';
 
 // The worked example of the README (from the back-propagation literature): a 2-3-2 sigmoid network, η = 0.5.
 //
@@ -24,8 +25,13 @@ const HIDDEN_WEIGHTS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35];
 const OUTPUT_WEIGHTS = [0.4, 0.5, 0.6, 0.45, 0.55, 0.65];
 const TOL = 1e-6;
 
-function build() {
-  const net = network({ inputs: 2, layers: [dense(3, sigmoid), dense(2, sigmoid)], seed: 1 });
+function build(backend: Backend) {
+  const net = network({
+    inputs: 2,
+    layers: [dense(3, sigmoid), dense(2, sigmoid)],
+    seed: 1,
+    backend,
+  });
   const [hidden, output] = net.layers;
   hidden.weights.set(HIDDEN_WEIGHTS);
   hidden.biases.fill(0.35);
@@ -40,89 +46,94 @@ function build() {
 const near = (actual: number, expected: number) =>
   expect(Math.abs(actual - expected)).toBeLessThan(TOL);
 
-describe('the worked example of the README (2-3-2 sigmoid, η = 0.5) through the core API', () => {
-  it('forward pass: net(h1) = 2.35, hidden and output activations to 1e-6', () => {
-    const { net, trace } = build();
-    const out = net.forward(trace);
-    near(trace.z[0][0], 2.35);
-    near(trace.z[0][1], 3.85);
-    near(trace.z[0][2], 5.35);
-    near(trace.y[0][0], 0.912934);
-    near(trace.y[0][1], 0.979164);
-    near(trace.y[0][2], 0.995275);
-    near(trace.z[1][0], 2.101921);
-    near(trace.z[1][1], 2.246289);
-    near(out[0], 0.89109);
-    near(out[1], 0.90433);
-    // forward returns trace.output itself (a view, not a copy)
-    expect(out).toBe(trace.output);
-  });
+describe.each(BACKENDS)(
+  'the worked example of the README (2-3-2 sigmoid, η = 0.5) through the core API on %s',
+  (_name, backend) => {
+    it('forward pass: net(h1) = 2.35, hidden and output activations to 1e-6', () => {
+      const { net, trace } = build(backend);
+      const out = net.forward(trace);
+      near(trace.z[0][0], 2.35);
+      near(trace.z[0][1], 3.85);
+      near(trace.z[0][2], 5.35);
+      near(trace.y[0][0], 0.912934);
+      near(trace.y[0][1], 0.979164);
+      near(trace.y[0][2], 0.995275);
+      near(trace.z[1][0], 2.101921);
+      near(trace.z[1][1], 2.246289);
+      near(out[0], 0.89109);
+      near(out[1], 0.90433);
+      // forward returns trace.output itself (a view, not a copy)
+      expect(out).toBe(trace.output);
+    });
 
-  it('error E = 0.391829 with mse()', () => {
-    const { net, trace } = build();
-    net.forward(trace);
-    near(mse().value(trace.output, trace.target), 0.391829);
-  });
+    it('error E = 0.391829 with mse()', () => {
+      const { net, trace } = build(backend);
+      net.forward(trace);
+      near(mse().value(trace.output, trace.target), 0.391829);
+    });
 
-  it('∂E/∂w7 = 0.0780639 via backward + accumulateGradient into a zeroed buffer', () => {
-    const { net, trace } = build();
-    net.forward(trace);
-    net.backward(trace, mse());
-    near(trace.delta[1][0], 0.0855088);
-    net.gradients.fill(0);
-    net.accumulateGradient(trace);
-    const output = net.layers[1];
-    near(output.weightGradients[0], 0.0780639);
-    // ∂E/∂b(o1) = δ(o1)
-    near(output.biasGradients[0], 0.0855088);
-    // the same number sits in the flat gradient buffer at the layer's offset
-    expect(net.gradients[output.offset]).toBe(output.weightGradients[0]);
-  });
+    it('∂E/∂w7 = 0.0780639 via backward + accumulateGradient into a zeroed buffer', () => {
+      const { net, trace } = build(backend);
+      net.forward(trace);
+      net.backward(trace, mse());
+      near(trace.delta[1][0], 0.0855088);
+      net.gradients.fill(0);
+      net.accumulateGradient(trace);
+      const output = net.layers[1];
+      near(output.weightGradients[0], 0.0780639);
+      // ∂E/∂b(o1) = δ(o1)
+      near(output.biasGradients[0], 0.0855088);
+      // the same number sits in the flat gradient buffer at the layer's offset
+      expect(net.gradients[output.offset]).toBe(output.weightGradients[0]);
+    });
 
-  it('∂E/∂w1 back-propagates through the hidden layer', () => {
-    // δ(o2) = (0.904330 - 0.99)·0.904330·(1 - 0.904330) = -0.0856701·0.0865173 = -0.00741194
-    // δ(h1) = out(h1)(1 - out(h1))·(w7·δ(o1) + w8·δ(o2))
-    //       = 0.912934·0.087066·(0.40·0.0855088 + 0.45·(-0.00741194))
-    //       = 0.0794853·(0.0342035 - 0.00333537) = 0.0794853·0.0308681 = 0.00245356
-    // ∂E/∂w1 = δ(h1)·l1 = 0.00245356·5 = 0.0122678; ∂E/∂w2 = δ(h1)·l2 = 0.0245356
-    const { net, trace } = build();
-    net.forward(trace);
-    net.backward(trace, mse());
-    net.gradients.fill(0);
-    net.accumulateGradient(trace);
-    const hidden = net.layers[0];
-    near(trace.delta[1][1], -0.00741194);
-    near(trace.delta[0][0], 0.00245356);
-    near(hidden.weightGradients[0], 0.0122678);
-    near(hidden.weightGradients[1], 0.0245356);
-  });
+    it('∂E/∂w1 back-propagates through the hidden layer', () => {
+      // δ(o2) = (0.904330 - 0.99)·0.904330·(1 - 0.904330) = -0.0856701·0.0865173 = -0.00741194
+      // δ(h1) = out(h1)(1 - out(h1))·(w7·δ(o1) + w8·δ(o2))
+      //       = 0.912934·0.087066·(0.40·0.0855088 + 0.45·(-0.00741194))
+      //       = 0.0794853·(0.0342035 - 0.00333537) = 0.0794853·0.0308681 = 0.00245356
+      // ∂E/∂w1 = δ(h1)·l1 = 0.00245356·5 = 0.0122678; ∂E/∂w2 = δ(h1)·l2 = 0.0245356
+      const { net, trace } = build(backend);
+      net.forward(trace);
+      net.backward(trace, mse());
+      net.gradients.fill(0);
+      net.accumulateGradient(trace);
+      const hidden = net.layers[0];
+      near(trace.delta[1][1], -0.00741194);
+      near(trace.delta[0][0], 0.00245356);
+      near(hidden.weightGradients[0], 0.0122678);
+      near(hidden.weightGradients[1], 0.0245356);
+    });
 
-  it('one sgd({ learningRate: 0.5 }) step via stepFrom gives w7 = 0.360968', () => {
-    const { net, trace } = build();
-    net.forward(trace);
-    net.backward(trace, mse());
-    net.gradients.fill(0);
-    net.accumulateGradient(trace);
-    const before = net.parameters.slice();
-    const expected = before.map((p, i) => p - 0.5 * net.gradients[i]);
-    sgd({ learningRate: 0.5 }).stepFrom(net, trace);
-    near(net.layers[1].weights[0], 0.360968);
-    // every parameter moved by exactly -η·gradient (up to rounding)
-    for (let i = 0; i < expected.length; i++) {
-      expect(Math.abs(net.parameters[i] - expected[i])).toBeLessThan(1e-15);
-    }
-    // and something other than w7 moved too (the step is not a no-op elsewhere)
-    expect(net.layers[0].weights[0]).not.toBe(0.1);
-  });
+    it('one sgd({ learningRate: 0.5 }) step along the gradient gives w7 = 0.360968', () => {
+      const { net, trace } = build(backend);
+      net.forward(trace);
+      net.backward(trace, mse());
+      net.gradients.fill(0);
+      net.accumulateGradient(trace);
+      const before = net.parameters.slice();
+      const expected = before.map((p, i) => p - 0.5 * net.gradients[i]);
+      sgd({ learningRate: 0.5 }).step(net.parameters, net.gradients);
+      near(net.layers[1].weights[0], 0.360968);
+      // every parameter moved by exactly -η·gradient (up to rounding)
+      for (let i = 0; i < expected.length; i++) {
+        expect(Math.abs(net.parameters[i] - expected[i])).toBeLessThan(1e-15);
+      }
+      // and something other than w7 moved too (the step is not a no-op elsewhere)
+      expect(net.layers[0].weights[0]).not.toBe(0.1);
+    });
 
-  it('the step lowers the error on the same sample', () => {
-    const { net, trace } = build();
-    net.forward(trace);
-    const before = mse().value(trace.output, trace.target);
-    net.backward(trace, mse());
-    sgd({ learningRate: 0.5 }).stepFrom(net, trace);
-    net.forward(trace);
-    const after = mse().value(trace.output, trace.target);
-    expect(before).toBeGreaterThan(after);
-  });
-});
+    it('the step lowers the error on the same sample', () => {
+      const { net, trace } = build(backend);
+      net.forward(trace);
+      const before = mse().value(trace.output, trace.target);
+      net.backward(trace, mse());
+      net.gradients.fill(0);
+      net.accumulateGradient(trace);
+      sgd({ learningRate: 0.5 }).step(net.parameters, net.gradients);
+      net.forward(trace);
+      const after = mse().value(trace.output, trace.target);
+      expect(before).toBeGreaterThan(after);
+    });
+  },
+);

@@ -205,6 +205,79 @@ describe('checkpointStore: save and loadNewest', () => {
     expect(samplesIn(path)).toBe(1);
   });
 
+  it('a failed save names the file (ENOSPC names none), keeps the code, and the next save works', () => {
+    const dir = scratch();
+    const path = join(dir, 'run.ckpt');
+    let full = true;
+    const fileSystem: CheckpointFileSystem = {
+      ...(fs as unknown as CheckpointFileSystem),
+      writeSync: (fd, buffer, offset, length) => {
+        if (!full) return fs.writeSync(fd, buffer, offset, length);
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+        });
+      },
+    };
+    const store = checkpointStore(path, { fileSystem });
+    let error: NodeJS.ErrnoException | undefined;
+    try {
+      store.save(checkpointAt(1));
+    } catch (e) {
+      error = e as NodeJS.ErrnoException;
+    }
+    expect(error?.message).toBe(
+      `${path}.${process.pid}.tmp: ENOSPC: no space left on device, write`,
+    );
+    expect(error?.code).toBe('ENOSPC');
+    full = false;
+    store.save(checkpointAt(2));
+    expect(samplesIn(path)).toBe(2);
+  });
+
+  it('a save failed between its renames is followed by sound ones (the newest file is looked at again)', () => {
+    const dir = scratch();
+    const path = join(dir, 'run.ckpt');
+    let failRename = false;
+    const fileSystem: CheckpointFileSystem = {
+      ...(fs as unknown as CheckpointFileSystem),
+      renameSync: (from, to) => {
+        if (failRename && to === path) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        fs.renameSync(from, to);
+      },
+    };
+    const store = checkpointStore(path, { fileSystem });
+    store.save(checkpointAt(1));
+    failRename = true;
+    expect(() => store.save(checkpointAt(2))).toThrow('EIO'); // path went to path.1, then failed
+    failRename = false;
+    store.save(checkpointAt(3));
+    expect(samplesIn(path)).toBe(3);
+    expect(samplesIn(`${path}.1`)).toBe(1);
+  });
+
+  it('checkWritable: tries a save here without touching a checkpoint', () => {
+    const dir = scratch();
+    const path = join(dir, 'sub', 'run.ckpt');
+    checkpointStore(path).checkWritable();
+    expect(filesIn(join(dir, 'sub'))).toEqual([]);
+    fs.mkdirSync(path);
+    expect(() => checkpointStore(path).checkWritable()).toThrow(`EISDIR: ${path} is a directory`);
+    fs.writeFileSync(join(dir, 'file'), 'x');
+    expect(() => checkpointStore(join(dir, 'file', 'run.ckpt')).checkWritable()).toThrow(
+      /ENOTDIR|EEXIST/,
+    );
+    const readOnly: CheckpointFileSystem = {
+      ...(fs as unknown as CheckpointFileSystem),
+      openSync: () => {
+        throw Object.assign(new Error('EROFS: read-only file system, open'), { code: 'EROFS' });
+      },
+    };
+    const other = join(dir, 'ro.ckpt');
+    expect(() => checkpointStore(other, { fileSystem: readOnly }).checkWritable()).toThrow(
+      `${other}.${process.pid}.tmp: EROFS: read-only file system, open`,
+    );
+  });
+
   it('checks its arguments at once', () => {
     expect(() => checkpointStore('')).toThrow(
       'checkpointStore: path must be a non-empty string, got ""',

@@ -476,20 +476,22 @@ describe('adaptLearningRate: argument checks at call time', () => {
   it('TypeError for a wrong network, optimizer or controller', () => {
     const net = linearNet();
     expect(() => adaptLearningRate({} as Network, sgd(), driver())).toThrow(
-      /^adaptLearningRate: expected a network/,
+      /^adaptLearningRate: net must be a network made with network/,
     );
     expect(() => adaptLearningRate(net, 'sgd' as unknown as Optimizer, driver())).toThrow(
-      /^adaptLearningRate: expected an optimizer value/,
+      /^adaptLearningRate: optimizer must be an optimizer such as sgd\(\) or adam\(\), got "sgd"$/,
     );
     expect(() => adaptLearningRate(net, sgd(), 'boldDriver' as unknown as Schedule)).toThrow(
       new TypeError(
-        'adaptLearningRate: expected a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got "boldDriver"',
+        'adaptLearningRate: controller must be a rate controller such as boldDriver() or a schedule such as inverseScaling({ initial }), got "boldDriver"',
       ),
     );
     expect(() => adaptLearningRate(net, sgd(), null as unknown as RateController)).toThrow(
       TypeError,
     );
-    expect(() => adaptLearningRate(net, sgd(), {} as RateController)).toThrow(TypeError);
+    expect(() => adaptLearningRate(net, sgd(), {} as RateController)).toThrow(
+      new TypeError('adaptLearningRate: controller.name must be a non-empty string, got undefined'),
+    );
   });
 });
 

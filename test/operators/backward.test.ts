@@ -87,7 +87,9 @@ const BC: Backpropagated = {
 describe('backward: argument checks at call time', () => {
   it('throws a TypeError at once for a value that is not a network', () => {
     expect(() => backward({} as unknown as Network)).toThrow(TypeError);
-    expect(() => backward({} as unknown as Network)).toThrow(/^backward: expected a network/);
+    expect(() => backward({} as unknown as Network)).toThrow(
+      /^backward: net must be a network made with network/,
+    );
     expect(() => backward(undefined as unknown as Network)).toThrow(TypeError);
   });
 });

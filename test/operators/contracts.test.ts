@@ -230,8 +230,11 @@ describe('contract: two subscriptions are independent', () => {
     s1.next(a);
     s2.next(b);
     s1.next(c);
-    // the second sample overall (s2's first) must not close s1's batch
+    // the second sample overall (s2's first) must not close s1's batch: s1's two steps come out
+    // together when its own second sample completes it, s2's when s2 completes
     expect(u1).toEqual([false, true]);
+    expect(u2).toEqual([]);
+    s2.complete();
     expect(u2).toEqual([false]);
   });
 });

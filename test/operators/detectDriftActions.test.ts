@@ -24,12 +24,7 @@ function scripted(alarmAt: readonly number[]): DriftDetector {
   let count = 0;
   return {
     name: 'scripted',
-    width: 0,
-    mean: 0,
     update: () => alarmAt.includes(count++),
-    reset() {
-      count = 0;
-    },
     clone: () => scripted(alarmAt),
     state: () => ({ name: 'scripted', settings: {}, values: {} }),
     restore() {},
@@ -65,7 +60,7 @@ function run(
         learningRate: s.learningRate,
         drift: s.events.find((e): e is DriftEvent => e.type === 'drift'),
         rateAfter: optimizer.learningRate,
-        stepsAfter: optimizer.steps,
+        stepsAfter: optimizer.state().steps,
         paramsAfter: Array.from(net.parameters),
       })),
     ),
@@ -123,7 +118,10 @@ describe('boostLearningRate', () => {
   it('checks its arguments at once', () => {
     const optimizer = sgd();
     expect(() => boostLearningRate({} as never, 2)).toThrow(
-      /^boostLearningRate: expected an optimizer value such as sgd\(\) or adam\(\)/,
+      /^boostLearningRate: optimizer\.name must be a non-empty string, got undefined$/,
+    );
+    expect(() => boostLearningRate(null as never, 2)).toThrow(
+      /^boostLearningRate: optimizer must be an optimizer such as sgd\(\) or adam\(\), got null$/,
     );
     for (const factor of [0.5, Number.NaN, Number.POSITIVE_INFINITY, '2']) {
       expect(() => boostLearningRate(optimizer, factor as never)).toThrow(RangeError);
@@ -157,7 +155,7 @@ describe('resetOptimizer', () => {
 
   it('checks its argument at once', () => {
     expect(() => resetOptimizer('adam' as never)).toThrow(
-      'resetOptimizer: expected an optimizer value such as sgd() or adam(), got "adam"',
+      'resetOptimizer: optimizer must be an optimizer such as sgd() or adam(), got "adam"',
     );
     expect(resetOptimizer(sgd()).name).toBe('resetOptimizer');
   });
@@ -210,7 +208,9 @@ describe('resetModel', () => {
   });
 
   it('checks its arguments at once', () => {
-    expect(() => resetModel({} as never)).toThrow(/^resetModel: expected a network/);
+    expect(() => resetModel({} as never)).toThrow(
+      /^resetModel: net must be a network made with network/,
+    );
     expect(() => resetModel(linearNet(), { seed: 1.5 })).toThrow(
       new RangeError('resetModel: seed must be an integer, got 1.5'),
     );
@@ -226,7 +226,7 @@ describe('a list of actions', () => {
     const probe: DriftAction = {
       name: 'probe',
       start: () => () => {
-        order.push(`probe saw rate ${optimizer.learningRate} and ${optimizer.steps} steps`);
+        order.push(`probe saw rate ${optimizer.learningRate} and ${optimizer.state().steps} steps`);
         return 'probed';
       },
     };

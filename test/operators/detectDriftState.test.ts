@@ -4,6 +4,7 @@
 import { from, map, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
+  type Adwin,
   adwin,
   type DriftDetector,
   type DriftDetectorState,
@@ -13,6 +14,7 @@ import {
   mse,
   network,
   type Optimizer,
+  type PageHinkley,
   pageHinkley,
   rng,
   type Sample,
@@ -33,7 +35,7 @@ function samples(n: number, scale = 1): Sample[] {
 }
 
 /** Detector, target scale, split: drifts before and after it, or just after it. */
-const cases: [string, () => DriftDetector, number, number][] = [
+const cases: [string, () => PageHinkley | Adwin, number, number][] = [
   [
     'pageHinkley, drifts on both sides',
     () => pageHinkley({ delta: 0.005, threshold: 0.5 }),
@@ -138,7 +140,7 @@ describe('detectDrift({ clone: false }): the live detector', () => {
 
   it('clone must be a boolean', () => {
     expect(() => detectDrift(pageHinkley(), { clone: 'no' as never })).toThrow(
-      'detectDrift: clone must be a boolean, got "no"',
+      'detectDrift: clone must be true or false, got "no"',
     );
     expect(() => detectDrift(pageHinkley(), { clone: true })).not.toThrow();
   });

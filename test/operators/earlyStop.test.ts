@@ -36,7 +36,6 @@ function identityNet(): Network {
 /** The loss is the prediction itself; its gradient is 0, so nothing is ever learned. */
 const scripted: Loss = {
   name: 'mse',
-  delta: undefined,
   value: (p) => p[0],
   gradient: (_p, _t, out) => out.fill(0),
   outputDelta: () => false,

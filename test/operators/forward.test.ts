@@ -47,7 +47,7 @@ describe('forward: argument checks at call time', () => {
   it('throws a TypeError at once for a value that is not a network', () => {
     expect(() => forward({} as unknown as Network)).toThrow(TypeError);
     expect(() => forward({} as unknown as Network)).toThrow(
-      /^forward: expected a network made with network\(/,
+      /^forward: net must be a network made with network\(/,
     );
     expect(() => forward(undefined as unknown as Network)).toThrow(TypeError);
     expect(() => forward(null as unknown as Network)).toThrow(TypeError);

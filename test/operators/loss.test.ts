@@ -48,7 +48,7 @@ describe('loss: argument checks at call time', () => {
   it('throws a TypeError at once for a loss name instead of a loss value', () => {
     expect(() => loss('mse' as unknown as Loss)).toThrow(TypeError);
     expect(() => loss('mse' as unknown as Loss)).toThrow(
-      /^loss: expected a loss value such as mse\(\), got "mse"$/,
+      /^loss: lossFn must be a loss such as mse\(\), got "mse"$/,
     );
   });
 
@@ -68,7 +68,7 @@ describe('loss: argument checks at call time', () => {
       expect(e).toBeInstanceOf(TypeError);
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^loss: expected a loss value such as mse\(\)/);
+    expect(message).toMatch(/^loss: lossFn must be a loss such as mse\(\), got the function mse/);
     expect(message).not.toContain('\n');
   });
 });

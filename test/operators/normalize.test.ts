@@ -33,18 +33,19 @@ function snap(s: NormalizedSample): NormalizedSnapshot {
 
 const snaps = (): OperatorFunction<NormalizedSample, NormalizedSnapshot> => map(snap);
 
-// Three samples, z-score of each dimension with the statistics of the samples before it:
-//   A: nothing seen yet                                     → x = [0, 0]
-//   B: dim 0 saw 1 (σ 0, spread max(|1|, 1) = 1): (3 − 1)/1 = 2
-//      dim 1 saw 10 (σ 0, spread 10): (10 − 10)/10 = 0      → x = [2, 0]
-//   C: dim 0 saw 1, 3 (mean 2, σ = √(2/2) = 1): (2 − 2)/1 = 0
-//      dim 1 saw 10, 10 (σ 0, spread 10): (40 − 10)/10 = 3   → x = [0, 3]
+// Three samples, z-score of each dimension with the statistics once the sample is added:
+//   A: dim 0 saw 1 (σ 0, spread max(|1|, 1) = 1): (1 − 1)/1 = 0
+//      dim 1 saw 10 (σ 0, spread 10): 0                        → x = [0, 0]
+//   B: dim 0 saw 1, 3 (mean 2, σ = √(2/2) = 1): (3 − 2)/1 = 1
+//      dim 1 saw 10, 10 (σ 0, spread 10): (10 − 10)/10 = 0     → x = [1, 0]
+//   C: dim 0 saw 1, 3, 2 (mean 2): 0
+//      dim 1 saw 10, 10, 40 (mean 20, σ = √(600/3) = √200): 20/√200 = √2 → x = [0, √2]
 const A: Sample = { x: [1, 10], y: 5, key: 'a' };
 const B: Sample = { x: [3, 10], y: 6, key: 'b' };
 const C: Sample = { x: [2, 40], y: 7, key: 'c' };
 const a = { x: [0, 0], y: 5, key: 'a', raw: A };
-const b = { x: [2, 0], y: 6, key: 'b', raw: B };
-const c = { x: [0, 3], y: 7, key: 'c', raw: C };
+const b = { x: [1, 0], y: 6, key: 'b', raw: B };
+const c = { x: [0, roundAll([Math.SQRT2])[0]], y: 7, key: 'c', raw: C };
 
 describe('normalize: argument checks at call time', () => {
   it('accepts no options, a method value, targets and sizes', () => {
@@ -126,7 +127,7 @@ describe('normalize: marbles', () => {
     });
   });
 
-  it('many samples: each scaled by the statistics before it', () => {
+  it('many samples: each added to the statistics, then scaled by them', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const src = cold('a-b-c|', { a: A, b: B, c: C });
       expectObservable(src.pipe(normalize(), snaps())).toBe('a-b-c|', { a, b, c });
@@ -162,14 +163,14 @@ describe('normalize: marbles', () => {
   });
 
   it('minMax([-1, 1]) in marbles', () => {
-    // A: centre 0. B: dim 0 saw 1 (spread 1, scale 1/2): (3 − 1)/0.5 = 4; dim 1 saw 10
-    // (spread 10, scale 5): 0. C: dim 0 min 1 max 3 (mid 2, scale 1): 0; dim 1 still 10: 30/5 = 6.
+    // A: centre 0. B: dim 0 min 1 max 3 (mid 2, scale 1): 1; dim 1 saw 10 twice (spread 10,
+    // scale 5): 0. C: dim 0 still 1…3: 0; dim 1 min 10 max 40 (mid 25, scale 15): 15/15 = 1.
     testScheduler().run(({ cold, expectObservable }) => {
       const src = cold('abc|', { a: A, b: B, c: C });
       expectObservable(src.pipe(normalize({ method: minMax([-1, 1]) }), snaps())).toBe('abc|', {
         a,
-        b: { ...b, x: [4, 0] },
-        c: { ...c, x: [0, 6] },
+        b: { ...b, x: [1, 0] },
+        c: { ...c, x: [0, 1] },
       });
     });
   });
@@ -200,7 +201,7 @@ describe('normalize: the emitted sample', () => {
     expect(copies.map((c) => c.key)).toEqual([7, 'k']);
     expect(copies[0].y).toEqual([3]); // without targets, y is the original, untouched
     expect(copies[1].y).toBeUndefined();
-    expect(seen[1].x).toEqual(new Float64Array([1, 1])); // (2 − 1)/1, (4 − 2)/2
+    expect(seen[1].x).toEqual(new Float64Array([1, 1])); // (2 − 1.5)/0.5, (4 − 3)/1
   });
 
   it('never mutates a sample', () => {
@@ -219,7 +220,7 @@ describe('normalize: the emitted sample', () => {
     );
   });
 
-  it('scales each sample with the two-pass statistics of the samples before it (prequential)', () => {
+  it('scales each sample with the two-pass statistics of the samples up to it (learned first)', () => {
     const xs = Array.from({ length: 50 }, (_, i) => [
       1000 + 300 * Math.sin(i * 1.3),
       -0.002 * i + 0.001 * Math.cos(i),
@@ -228,12 +229,13 @@ describe('normalize: the emitted sample', () => {
     from(xs.map((x) => ({ x })))
       .pipe(normalize())
       .subscribe((s) => got.push(Array.from(s.x)));
-    for (let k = 2; k < xs.length; k++) {
+    for (let k = 1; k < xs.length; k++) {
       for (let d = 0; d < 2; d++) {
-        const before = xs.slice(0, k).map((x) => x[d]);
-        const mean = before.reduce((p, v) => p + v, 0) / k;
-        const sd = Math.sqrt(before.reduce((p, v) => p + (v - mean) ** 2, 0) / k);
+        const upTo = xs.slice(0, k + 1).map((x) => x[d]);
+        const mean = upTo.reduce((p, v) => p + v, 0) / (k + 1);
+        const sd = Math.sqrt(upTo.reduce((p, v) => p + (v - mean) ** 2, 0) / (k + 1));
         expect(got[k][d]).toBeCloseTo((xs[k][d] - mean) / sd, 8);
+        expect(Math.abs(got[k][d])).toBeLessThanOrEqual(Math.sqrt(k) + 1e-9); // bounded by √(n − 1)
       }
     }
   });
@@ -284,7 +286,7 @@ describe('normalize: state per subscription', () => {
     expect(l).toEqual([a, b, c]);
     expect(r.map((s) => s.x)).toEqual([
       [0, 0],
-      [2, 0], // (300 − 100)/100, as if alone
+      [1, 0], // (300 − 200)/100, as if alone
     ]);
   });
 
@@ -301,7 +303,8 @@ describe('normalize: state per subscription', () => {
     collect(from([A, B]).pipe(normalize({ scaler })));
     const saved = JSON.stringify(scaler.state());
     const frozen = collect(from([C, C, C]).pipe(normalize({ scaler, learn: false }), snaps()));
-    expect(frozen.values).toEqual([c, c, c]); // each C scaled as the first subscription left it
+    const asLeft = { ...c, x: [0, 3] }; // (2 − 2)/1, (40 − 10)/10: A and B only
+    expect(frozen.values).toEqual([asLeft, asLeft, asLeft]); // as the first subscription left it
     expect(JSON.stringify(scaler.state())).toBe(saved);
   });
 
@@ -310,6 +313,6 @@ describe('normalize: state per subscription', () => {
     const once = collect(from([A, B, C]).pipe(op, snaps()));
     const twice = collect(from([A, B, C]).pipe(op, snaps()));
     expect(twice.values).toEqual(once.values);
-    expect(once.values[1].x).toEqual([4, 0]);
+    expect(once.values[1].x).toEqual([1, 0]);
   });
 });

@@ -59,8 +59,8 @@ describe('TSDoc examples of normalisation', () => {
   });
 
   it('zScore and minMax', () => {
-    expect(firstInputs(zScore(), [1000, 3000, 2000])).toEqual([0, 2, 0]);
-    expect(firstInputs(minMax([-1, 1]), [1000, 3000, 2000, 3000])).toEqual([0, 4, 0, 1]);
+    expect(firstInputs(zScore(), [1000, 3000, 2000])).toEqual([0, 1, 0]);
+    expect(firstInputs(minMax([-1, 1]), [1000, 3000, 2000, 3000])).toEqual([0, 1, 0, 1]);
   });
 
   it('runningScaler', () => {
@@ -71,7 +71,7 @@ describe('TSDoc examples of normalisation', () => {
       .subscribe((s) => got.push(Array.from(s.x)));
     expect(got).toEqual([
       [0, 0],
-      [20, 4],
+      [1, 1],
       [0, 0],
     ]);
     expect(Array.from(scaler.inputStats?.min ?? [])).toEqual([0, 100]);

@@ -95,7 +95,7 @@ describe('normalize: invalid samples reach forward as they came', () => {
     );
     expect(out.values.map((v) => v.rejected)).toEqual(['x.length', undefined, undefined]);
     expect(out.values[1].x).toEqual([0, 0]); // scaled: the first valid one is at the centre
-    expect(out.values[2].x).toEqual([2, 1]); // (3 − 1)/1, (4 − 2)/2
+    expect(out.values[2].x).toEqual([1, 1]); // (3 − 2)/1, (4 − 3)/1
   });
 });
 

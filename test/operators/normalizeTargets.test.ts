@@ -53,16 +53,16 @@ const realUnits = () =>
     }),
   );
 
-// Samples (x, y) = (1, 100), (3, 300), (2, 200) through zScore on inputs and targets:
-//   s0: nothing seen. x → 0; prediction 0.5·0 + 0.1 = 0.1. The target has no statistics: the
-//       signed logarithm, y → asinh(100) = 5.298342365610589; output = sinh(0.1) =
-//       0.10016675001984403; actual = sinh(asinh(100)) = 100.
-//   s1: x saw 1 (spread 1): (3 − 1)/1 = 2; prediction 0.5·2 + 0.1 = 1.1.
-//       y saw 100 (σ 0, spread 100): (300 − 100)/100 = 2;
-//       output = 100 + 1.1·100 = 210; actual = 100 + 2·100 = 300.
-//   s2: x saw 1, 3 (mean 2, σ 1): 0; prediction 0.1.
-//       y saw 100, 300 (mean 200, M2 = 200·100 = 20000, σ = √10000 = 100): (200 − 200)/100 = 0;
-//       output = 200 + 0.1·100 = 210; actual = 200.
+// Samples (x, y) = (1, 100), (3, 300), (2, 200) through zScore on inputs and targets. Each
+// input is learned, then scaled; the prediction goes back to real units with the targets seen
+// before; the target is learned, then scaled (and actual is its exact inverse):
+//   s0: x saw 1 (spread 1): 0; prediction 0.5·0 + 0.1 = 0.1. No target before: output =
+//       sinh(0.1) = 0.10016675001984403. y saw 100 (σ 0, spread 100): 0; actual 100.
+//   s1: x saw 1, 3 (mean 2, σ 1): 1; prediction 0.5·1 + 0.1 = 0.6; before, y saw only 100:
+//       no spread to scale by, the output is 100. y saw 100, 300 (mean 200, σ 100):
+//       (300 − 200)/100 = 1; actual = 200 + 1·100 = 300.
+//   s2: x saw 1, 3, 2 (mean 2): 0; prediction 0.1; before: mean 200, σ 100: output =
+//       200 + 0.1·100 = 210. y saw 100, 300, 200 (mean 200): 0; actual 200.
 const SAMPLES: Sample[] = [
   { x: [1], y: 100 },
   { x: [3], y: 300 },
@@ -76,8 +76,8 @@ describe('normalize({ targets: true }) then forward', () => {
     );
     expect(out.error).toBeUndefined();
     const expected = [
-      { x: 0, y: 5.298342365610589, prediction: 0.1, output: 0.10016675001984403, actual: 100 },
-      { x: 2, y: 2, prediction: 1.1, output: 210, actual: 300 },
+      { x: 0, y: 0, prediction: 0.1, output: 0.10016675001984403, actual: 100 },
+      { x: 1, y: 1, prediction: 0.6, output: 100, actual: 300 },
       { x: 0, y: 0, prediction: 0.1, output: 210, actual: 200 },
     ];
     out.values.forEach((v, k) => {
@@ -106,8 +106,11 @@ describe('normalize({ targets: true }) then forward', () => {
   });
 
   it('with minMax([0, 1]) targets: output by the inverse of the range map', () => {
-    // s1: y saw 100 (min = max = 100, spread 100, scale 100/1): 300 → 0.5 + 200/100 = 2.5;
-    //     prediction 1.1 (as above) → output = 100 + (1.1 − 0.5)·100 = 160; actual 300.
+    // s0: x saw 1 (min = max = 1, spread 1, scale 1): the centre 0.5; prediction
+    //     0.5·0.5 + 0.1 = 0.35. y saw 100: 0.5.
+    // s1: x saw 1…3 (mid 2, scale 2): 0.5 + (3 − 2)/2 = 1; prediction 0.5·1 + 0.1 = 0.6;
+    //     before, y saw only 100: output 100 (no spread to scale by).
+    //     y saw 100…300 (mid 200, scale 200): 0.5 + 100/200 = 1; actual = 200 + 0.5·200 = 300.
     const out = collect(
       from(SAMPLES.slice(0, 2)).pipe(
         normalize({ method: minMax(), targets: true }),
@@ -115,14 +118,12 @@ describe('normalize({ targets: true }) then forward', () => {
         realUnits(),
       ),
     );
-    // s0's input is the centre 0.5 of [0, 1]: prediction 0.5·0.5 + 0.1 = 0.35.
-    // s1's input saw 1 (min = max = 1, spread 1, scale 1): 0.5 + (3 − 1)/1 = 2.5, so the
-    // prediction is 0.5·2.5 + 0.1 = 1.35 and the output 100 + (1.35 − 0.5)·100 = 185.
     expect(out.values[0].prediction).toBeCloseTo(0.35, 12);
-    expect(out.values[1].x).toBeCloseTo(2.5, 12);
-    expect(out.values[1].y).toBeCloseTo(2.5, 12);
-    expect(out.values[1].prediction).toBeCloseTo(1.35, 12);
-    expect(out.values[1].output).toBeCloseTo(185, 10);
+    expect(out.values[0].y).toBeCloseTo(0.5, 12);
+    expect(out.values[1].x).toBeCloseTo(1, 12);
+    expect(out.values[1].y).toBeCloseTo(1, 12);
+    expect(out.values[1].prediction).toBeCloseTo(0.6, 12);
+    expect(out.values[1].output).toBeCloseTo(100, 10);
     expect(out.values[1].actual).toBeCloseTo(300, 10);
   });
 
@@ -162,10 +163,11 @@ describe('normalize({ targets: true }) then forward', () => {
       output: Math.sinh(0.1),
       actual: undefined,
     });
-    // Still no target statistics for the second: the signed logarithm again, asinh(30) =
-    // 4.09462222433053; its input saw 1 (spread 1): 2, prediction 1.1, output sinh(1.1).
-    expect(out.values[1].y).toBeCloseTo(4.09462222433053, 12);
-    expect(out.values[1].output).toBeCloseTo(1.335647470124177, 12);
+    // Still no target before the second: its prediction goes back through sinh; its input saw
+    // 1, 3 (mean 2, σ 1): 1, prediction 0.6, output sinh(0.6). Its target, once learned, is
+    // the only one: 0.
+    expect(out.values[1].y).toBeCloseTo(0, 12);
+    expect(out.values[1].output).toBeCloseTo(Math.sinh(0.6), 12);
     expect(out.values[1].actual).toBeCloseTo(30, 12);
   });
 
@@ -182,7 +184,7 @@ describe('normalize({ targets: true }) then forward', () => {
         realUnits(),
       ),
     );
-    expect(out.values[1].output).toBeCloseTo(2100, 9);
+    expect(out.values[1].output).toBeCloseTo(1000, 9);
     expect(out.values[1].actual).toBeCloseTo(3000, 9);
   });
 
@@ -208,7 +210,7 @@ describe('normalize({ targets: true }) then forward', () => {
         p.sample.scaler?.inverseTargets(p.prediction, real);
         outputs.push(real[0]);
       });
-    expect(outputs[1]).toBeCloseTo(210, 10);
+    expect(outputs[1]).toBeCloseTo(100, 10);
     expect(outputs[2]).toBeCloseTo(210, 10);
   });
 
@@ -221,15 +223,13 @@ describe('normalize({ targets: true }) then forward', () => {
         map((step) => ({ loss: step.loss, output: step.output[0], actual: step.actual?.[0] })),
       ),
     );
-    // s0: target asinh(100) = 5.298342365610589, prediction 0.1:
-    //     L = ½(5.298342365610589 − 0.1)² = ½ · 5.198342365610589² = 13.511381…
-    expect(out.values[0].loss).toBeCloseTo(0.5 * 5.198342365610589 ** 2, 10);
-    // s0's update (x = 0): b = 0.1 − 0.1·(0.1 − 5.298342365610589) = 0.6198342365610589; w
-    // unchanged (its input was 0).
-    // s1: prediction 0.5·2 + 0.6198342365610589 = 1.6198342365610589 (scaled); y = 2:
-    //     L = ½ (2 − 1.6198342365610589)²; output = 100 + 1.6198342365610589·100 = 261.9834236561059.
-    expect(out.values[1].loss).toBeCloseTo(0.5 * 0.3801657634389411 ** 2, 10);
-    expect(out.values[1].output).toBeCloseTo(261.9834236561059, 9);
+    // s0: the target, learned first, is 0; prediction 0.1: L = ½ · 0.1² = 0.005. Its update
+    // (x = 0): b = 0.1 − 0.1·(0.1 − 0) = 0.09; w unchanged (its input was 0).
+    expect(out.values[0].loss).toBeCloseTo(0.005, 12);
+    // s1: prediction 0.5·1 + 0.09 = 0.59 (scaled); y = 1: L = ½ (1 − 0.59)²; output: the one
+    //     target before, 100.
+    expect(out.values[1].loss).toBeCloseTo(0.5 * 0.41 ** 2, 10);
+    expect(out.values[1].output).toBeCloseTo(100, 9);
     expect(out.values[1].actual).toBeCloseTo(300, 10);
   });
 

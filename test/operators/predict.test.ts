@@ -35,7 +35,9 @@ const PC: PredictionSnapshot = { seq: 2, prediction: [-0.15] };
 describe('predict: argument checks at call time', () => {
   it('throws a TypeError at once for a value that is not a network', () => {
     expect(() => predict({} as unknown as Network)).toThrow(TypeError);
-    expect(() => predict({} as unknown as Network)).toThrow(/^predict: expected a network/);
+    expect(() => predict({} as unknown as Network)).toThrow(
+      /^predict: net must be a network made with network/,
+    );
     expect(() => predict(null as unknown as Network)).toThrow(TypeError);
   });
 });

@@ -13,9 +13,11 @@ import {
   SampleError,
   type Step,
   sgd,
+  type Trace,
   type UpdateOptions,
   update,
 } from '../../src/index.js';
+import { FUSED_STEP } from '../../src/optim/fusedStep.js';
 import {
   A,
   B,
@@ -59,27 +61,39 @@ const learned = (seq: number): WeightedSnapshot => ({
   params: SGD_TRACE[seq].params,
 });
 
-/** An optimizer that records the gradient of every step instead of stepping. */
-function recordingOptimizer(): Optimizer & { readonly calls: { via: string; g: number[] }[] } {
+/**
+ * An optimizer that records the gradient of every step instead of stepping; with `fused`, it
+ * also has the built-in optimizers' internal fast path (FUSED_STEP), and records its use.
+ */
+function recordingOptimizer(
+  fused = false,
+): Optimizer & { readonly calls: { via: string; g: number[] }[] } {
   const calls: { via: string; g: number[] }[] = [];
-  return {
+  const recorder = {
     calls,
-    name: 'sgd',
+    name: 'recorder',
     learningRate: 0.1,
-    hyperParameters: {},
-    steps: 0,
-    step(_params, grads) {
+    step(_params: Float64Array, grads: Float64Array) {
       calls.push({ via: 'step', g: roundAll(grads) });
     },
-    stepFrom(net, trace) {
-      const g = new Float64Array(net.parameters.length);
-      net.accumulateGradient(trace, g);
-      calls.push({ via: 'stepFrom', g: roundAll(g) });
-    },
     reset() {},
-    state: () => ({ name: 'sgd', learningRate: 0.1, hyperParameters: {}, steps: 0, buffers: {} }),
+    state: () => ({
+      name: 'recorder',
+      learningRate: 0.1,
+      hyperParameters: {},
+      steps: 0,
+      buffers: {},
+    }),
     restore() {},
   };
+  if (!fused) return recorder;
+  return Object.assign(recorder, {
+    [FUSED_STEP](net: Network, trace: Trace) {
+      const g = new Float64Array(net.parameters.length);
+      net.accumulateGradient(trace, g);
+      calls.push({ via: 'fused', g: roundAll(g) });
+    },
+  });
 }
 
 describe('update: argument checks at call time', () => {
@@ -87,7 +101,10 @@ describe('update: argument checks at call time', () => {
     const net = linearNet();
     expect(() => update(net, {} as unknown as Optimizer)).toThrow(TypeError);
     expect(() => update(net, {} as unknown as Optimizer)).toThrow(
-      /^update: expected an optimizer value such as sgd\(\) or adam\(\)/,
+      /^update: optimizer\.name must be a non-empty string, got undefined$/,
+    );
+    expect(() => update(net, 'sgd' as unknown as Optimizer)).toThrow(
+      /^update: optimizer must be an optimizer such as sgd\(\) or adam\(\), got "sgd"$/,
     );
     expect(() => update(net, 'sgd' as unknown as Optimizer)).toThrow(TypeError);
     expect(() => update(net, undefined as unknown as Optimizer)).toThrow(TypeError);
@@ -95,7 +112,9 @@ describe('update: argument checks at call time', () => {
 
   it('throws a TypeError at once for a value that is not a network', () => {
     expect(() => update({} as unknown as Network, sgd())).toThrow(TypeError);
-    expect(() => update({} as unknown as Network, sgd())).toThrow(/^update: expected a network/);
+    expect(() => update({} as unknown as Network, sgd())).toThrow(
+      /^update: net must be a network made with network/,
+    );
   });
 
   it.each([
@@ -128,7 +147,9 @@ describe('update: argument checks at call time', () => {
       expect(e).toBeInstanceOf(TypeError);
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^update: expected an optimizer value such as sgd\(\)/);
+    expect(message).toMatch(
+      /^update: optimizer must be an optimizer such as sgd\(\) or adam\(\), got the function sgd/,
+    );
     expect(message).not.toContain('\n');
   });
 
@@ -281,7 +302,7 @@ describe('update: batch size 1 (incremental learning)', () => {
     from(tanhSamples(10))
       .pipe(learn(net, optimizer))
       .subscribe((s) =>
-        seen.push({ updated: s.updated, lr: s.learningRate, steps: optimizer.steps }),
+        seen.push({ updated: s.updated, lr: s.learningRate, steps: optimizer.state().steps }),
       );
     expect(seen).toEqual(
       Array.from({ length: 10 }, (_, i) => ({ updated: true, lr: 0.02, steps: i + 1 })),
@@ -305,16 +326,27 @@ describe('update: batch size 1 (incremental learning)', () => {
     expect(seen[1].params).toEqual([0.446, 0.002, 0.118]);
   });
 
-  it('uses the fused stepFrom with the per-sample gradient', () => {
+  it('uses the fast path of an optimizer that has one, with the per-sample gradient', () => {
     // Gradients at the weights of each moment; the recorder does not step, so the weights stay
     // at linearNet's and the gradients are gA, gB, gC.
-    const optimizer = recordingOptimizer();
+    const optimizer = recordingOptimizer(true);
     const net = linearNet();
     collect(from([A, B, C]).pipe(learn(net, optimizer)));
     expect(optimizer.calls).toEqual([
-      { via: 'stepFrom', g: [-0.9, -1.8, -0.9] },
-      { via: 'stepFrom', g: [2.7, -1.35, 1.35] },
-      { via: 'stepFrom', g: [0, -0.65, -0.65] },
+      { via: 'fused', g: [-0.9, -1.8, -0.9] },
+      { via: 'fused', g: [2.7, -1.35, 1.35] },
+      { via: 'fused', g: [0, -0.65, -0.65] },
+    ]);
+  });
+
+  it('gives an optimizer without the fast path the written-out per-sample gradient', () => {
+    const optimizer = recordingOptimizer(false);
+    const net = linearNet();
+    collect(from([A, B, C]).pipe(learn(net, optimizer)));
+    expect(optimizer.calls).toEqual([
+      { via: 'step', g: [-0.9, -1.8, -0.9] },
+      { via: 'step', g: [2.7, -1.35, 1.35] },
+      { via: 'step', g: [0, -0.65, -0.65] },
     ]);
   });
 
@@ -407,7 +439,7 @@ describe('update: batchSize > 1', () => {
           },
           complete: () => {
             atCompletion = net.parameters.slice();
-            stepsAtCompletion = optimizer.steps;
+            stepsAtCompletion = optimizer.state().steps;
           },
         });
 
@@ -439,7 +471,7 @@ describe('update: batchSize > 1', () => {
   it('a stream that ends exactly on a batch boundary takes no extra step at completion', () => {
     const optimizer = sgd({ learningRate: 0.1 });
     collect(from(tanhSamples(6)).pipe(learn(tanhNet(2), optimizer, { batchSize: 3 })));
-    expect(optimizer.steps).toBe(2);
+    expect(optimizer.state().steps).toBe(2);
   });
 
   it('the batch count is per subscription: a resubscription starts a fresh batch', () => {

@@ -17,6 +17,7 @@
 import { of, tap } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
+  type Backend,
   backward,
   dense,
   forward,
@@ -30,10 +31,11 @@ import {
   train,
   update,
 } from '../../src/index.js';
+import { BACKENDS } from '../backendCases.js';
 import { traceOf } from './snapshot.js';
 
-function workedNet(): Network {
-  const net = network({ inputs: 2, layers: [dense(3, sigmoid), dense(2, sigmoid)] });
+function workedNet(backend: Backend): Network {
+  const net = network({ inputs: 2, layers: [dense(3, sigmoid), dense(2, sigmoid)], backend });
   // one row per neuron: h1 ← w1, w2; h2 ← w3, w4; h3 ← w5, w6
   net.layers[0].weights.set([0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
   net.layers[0].biases.fill(0.35);
@@ -50,9 +52,9 @@ function expectNear(actual: number, expected: number): void {
   expect(Math.abs(actual - expected)).toBeLessThan(1e-6);
 }
 
-describe('the worked example of the README', () => {
+describe.each(BACKENDS)('the worked example of the README on %s', (_name, backend) => {
   it('through train: prediction, loss, learning rate and w7 after one step', () => {
-    const net = workedNet();
+    const net = workedNet(backend);
     const seen: {
       seq: number;
       prediction: number[];
@@ -85,7 +87,7 @@ describe('the worked example of the README', () => {
   });
 
   it('through the explicit pipe, writing the gradient out after backward', () => {
-    const net = workedNet();
+    const net = workedNet(backend);
     const written: {
       zh1: number;
       hidden: number[];
@@ -139,8 +141,8 @@ describe('the worked example of the README', () => {
   });
 
   it('train and the explicit pipe leave the same twelve weights and six biases', () => {
-    const viaTrain = workedNet();
-    const viaPipe = workedNet();
+    const viaTrain = workedNet(backend);
+    const viaPipe = workedNet(backend);
     of(SAMPLE)
       .pipe(train(viaTrain, { loss: mse(), optimizer: sgd({ learningRate: 0.5 }) }))
       .subscribe();
@@ -153,6 +155,6 @@ describe('the worked example of the README', () => {
       )
       .subscribe();
     expect(viaTrain.parameters).toEqual(viaPipe.parameters);
-    expect(viaTrain.parameters).not.toEqual(workedNet().parameters);
+    expect(viaTrain.parameters).not.toEqual(workedNet(backend).parameters);
   });
 });

@@ -132,22 +132,39 @@ describe('boldDriver: the rate stays within [min, max]', () => {
     expect(c.reason).toBe('boldDriver: the rate was brought within [0.001, 0.01]');
   });
 
-  it('documented defaults: window 5000, min 1e-6, max 1, no rollback', () => {
+  it('documented defaults: windows of 100, 200, 400 … up to 5000, min 1e-6, max 1, no rollback', () => {
     const c = boldDriver();
     expect(c.state().options).toEqual({
       increase: 1.05,
       decrease: 0.7,
       maxIncrease: 1.04,
       window: 5000,
+      firstWindow: 100,
       min: 1e-6,
       max: 1,
       rollback: false,
     });
-    // 4999 samples are inside the first window; the 5000th closes it
-    const losses = Array<number>(5000).fill(1);
+    // windows of 100, 200, 400, 800, 1600, 3200, then 5000: they close after 100, 300, 700,
+    // 1500, 3100, 6300 and 11300 samples
+    const losses = Array<number>(12_000).fill(1);
     const decisions = drive(c, 2, losses);
-    expect(decisions.filter((d) => d.boundary)).toHaveLength(1);
-    expect(decisions[4999]).toEqual({ rate: 1, boundary: true, rollback: false });
+    const ends = decisions.flatMap((d, i) => (d.boundary ? [i + 1] : []));
+    expect(ends).toEqual([100, 300, 700, 1500, 3100, 6300, 11_300]);
+    expect(decisions[99]).toEqual({ rate: 1, boundary: true, rollback: false }); // clamped to max
+  });
+
+  it('acts within the first few hundred samples: a falling loss raises the rate at sample 300', () => {
+    const losses = Array.from({ length: 400 }, (_, i) => 1 / (1 + i / 50));
+    const decisions = drive(boldDriver(), 0.01, losses);
+    expect(decisions[298].rate).toBe(0.01);
+    expect(decisions[299]).toEqual({ rate: 0.01 * 1.05, boundary: true, rollback: false });
+  });
+
+  it('a rise early on lowers the rate at sample 300: each window is compared with the one before', () => {
+    // the first window (100 samples) at loss 1, the second (200) at 2: rose → × 0.7 at 300
+    const losses = [...Array<number>(100).fill(1), ...Array<number>(200).fill(2)];
+    const decisions = drive(boldDriver(), 0.1, losses);
+    expect(decisions[299].rate).toBeCloseTo(0.07, 15);
   });
 });
 
@@ -159,9 +176,14 @@ describe('boldDriver: argument checks', () => {
     ['maxIncrease 0.9', { maxIncrease: 0.9 }, /^boldDriver: maxIncrease must be/],
     ['window 0', { window: 0 }, /^boldDriver: window must be a positive integer, got 0/],
     ['window 2.5', { window: 2.5 }, /^boldDriver: window must be a positive integer/],
+    ['firstWindow 0', { firstWindow: 0 }, /^boldDriver: firstWindow must be a positive integer/],
     ['min -1', { min: -1 }, /^boldDriver: min must be a finite number >= 0, got -1/],
     ['max NaN', { max: Number.NaN }, /^boldDriver: max must be/],
-    ['max below min', { min: 0.1, max: 0.01 }, /^boldDriver: max \(0.01\) must be >= min \(0.1\)/],
+    [
+      'max below min',
+      { min: 0.1, max: 0.01 },
+      /^boldDriver: max must be a number >= min \(0.1\), got 0\.01$/,
+    ],
   ])('%s: RangeError', (_name, options, message) => {
     expect(() => boldDriver(options)).toThrow(RangeError);
     expect(() => boldDriver(options)).toThrow(message);
@@ -191,8 +213,24 @@ describe('boldDriver: reset, state and restore', () => {
     expect(copy.state()).toEqual(original.state());
   });
 
+  it('a restored copy continues identically while the windows still grow', () => {
+    const options = { window: 8, firstWindow: 2 };
+    const original = boldDriver(options);
+    const all = Array.from({ length: 40 }, (_, i) => 1 + Math.sin(i) / (1 + i));
+    const before = drive(original, 0.1, all.slice(0, 9)); // windows of 2 and 4 closed, 3 of 8
+    const copy = boldDriver(options);
+    copy.restore(JSON.parse(JSON.stringify(original.state())) as RateControllerState);
+    const rate = before[before.length - 1].rate;
+    expect(drive(copy, rate, all.slice(9))).toEqual(drive(original, rate, all.slice(9)));
+  });
+
   it('the state of a fresh controller has no previous window (null, as JSON has no NaN)', () => {
-    expect(boldDriver({ window: 2 }).state().values).toEqual({ sum: 0, count: 0, previous: null });
+    expect(boldDriver({ window: 2 }).state().values).toEqual({
+      sum: 0,
+      count: 0,
+      size: 2,
+      previous: null,
+    });
     const c = boldDriver({ window: 2 });
     drive(c, 0.1, [1, 3, 0.5]);
     // window (1 + 3) / 2 = 2 closed; 0.5 is the first loss of the next one
@@ -203,11 +241,12 @@ describe('boldDriver: reset, state and restore', () => {
         decrease: 0.7,
         maxIncrease: 1.04,
         window: 2,
+        firstWindow: 2,
         min: 1e-6,
         max: 1,
         rollback: false,
       },
-      values: { sum: 0.5, count: 1, previous: 2 },
+      values: { sum: 0.5, count: 1, size: 2, previous: 2 },
     });
   });
 
@@ -215,7 +254,7 @@ describe('boldDriver: reset, state and restore', () => {
     const c = boldDriver({ window: 1 });
     drive(c, 0.1, [2, 1]); // 1 < 2: fell
     c.reset();
-    expect(c.state().values).toEqual({ sum: 0, count: 0, previous: null });
+    expect(c.state().values).toEqual({ sum: 0, count: 0, size: 1, previous: null });
     // after reset, 0.5 is a first window: no change even though it is below 1
     expect(drive(c, 0.1, [0.5, 0.25]).map((d) => d.rate)).toEqual([0.1, 0.1 * 1.05]);
   });
@@ -224,21 +263,30 @@ describe('boldDriver: reset, state and restore', () => {
     const saved = boldDriver({ window: 4 }).state();
     const c = boldDriver({ window: 4 });
     expect(() => c.restore({ ...saved, name: 'reduceOnPlateau' })).toThrow(
-      new RangeError('boldDriver: cannot restore the state of reduceOnPlateau'),
+      new RangeError('boldDriver.restore: name: the state of "reduceOnPlateau", not of boldDriver'),
     );
     expect(() => boldDriver({ window: 5 }).restore(saved)).toThrow(
-      'boldDriver: cannot restore this state: it was saved with window 4, this controller has 5; create it with the saved options',
+      'boldDriver.restore: options.window: saved with 4, this controller has 5; make it with the saved settings',
     );
     const bad = (values: Record<string, unknown>) => ({ ...saved, values }) as RateControllerState;
-    expect(() => c.restore(bad({ sum: 1, count: 4, previous: null }))).toThrow(
-      /values\.count must be an integer in \[0, 3\], got 4/,
+    expect(() => c.restore(bad({ sum: 1, count: 4, size: 4, previous: null }))).toThrow(
+      /^boldDriver\.restore: values\.count: must be below values\.size \(a window closes when it is full\)$/,
     );
-    expect(() => c.restore(bad({ sum: null, count: 1, previous: 2 }))).toThrow(/values\.sum/);
-    expect(() => c.restore(bad({ sum: 1, count: 1, previous: 'x' }))).toThrow(/values\.previous/);
-    expect(() => c.restore(null as unknown as RateControllerState)).toThrow(RangeError);
+    expect(() => c.restore(bad({ sum: null, count: 1, size: 4, previous: 2 }))).toThrow(
+      /^boldDriver\.restore: values\.sum: Invalid input: expected number, received null$/,
+    );
+    expect(() => c.restore(bad({ sum: 1, count: 1, size: 4, previous: 'x' }))).toThrow(
+      /^boldDriver\.restore: values\.previous: Invalid input: expected number, received string$/,
+    );
+    expect(() => c.restore(bad({ sum: 1, count: 1, size: 9, previous: 2 }))).toThrow(
+      /^boldDriver\.restore: values\.size: Too big: expected number to be <=4$/,
+    );
+    expect(() => c.restore(null as unknown as RateControllerState)).toThrow(
+      new TypeError('boldDriver.restore: state: Invalid input: expected object, received null'),
+    );
     expect(() =>
       c.restore({ ...saved, values: undefined } as unknown as RateControllerState),
-    ).toThrow(/values is missing/);
+    ).toThrow(/^boldDriver\.restore: values: Invalid input: expected object, received undefined$/);
     // a failed restore leaves the controller as it was
     expect(c.state()).toEqual(saved);
   });

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import {
   adagrad,
   adam,
+  type Backend,
   dense,
   linear,
   momentum,
@@ -11,15 +12,15 @@ import {
   nesterov,
   network,
   type Optimizer,
-  type OptimizerName,
   rmsprop,
   sgd,
   type Trace,
   tanh,
 } from '../../src/index.js';
+import { FUSED_STEP, fusedStepOf } from '../../src/optim/fusedStep.js';
 
 /** One factory per built-in optimizer, each with a non-default learning rate. */
-export const OPTIMIZERS: readonly { name: OptimizerName; make: () => Optimizer }[] = [
+export const OPTIMIZERS: readonly { name: string; make: () => Optimizer }[] = [
   { name: 'sgd', make: () => sgd({ learningRate: 0.05 }) },
   { name: 'momentum', make: () => momentum({ learningRate: 0.05, momentum: 0.8 }) },
   { name: 'nesterov', make: () => nesterov({ learningRate: 0.05, momentum: 0.7 }) },
@@ -29,8 +30,8 @@ export const OPTIMIZERS: readonly { name: OptimizerName; make: () => Optimizer }
 ];
 
 /** The small seeded net of the brief: 3 inputs, 4 tanh units, 2 linear outputs. */
-export function smallNet(): Network {
-  return network({ inputs: 3, layers: [dense(4, tanh), dense(2, linear)], seed: 5 });
+export function smallNet(backend?: Backend): Network {
+  return network({ inputs: 3, layers: [dense(4, tanh), dense(2, linear)], seed: 5, backend });
 }
 
 /** A few (input, target) pairs for {@link smallNet}. */
@@ -61,7 +62,17 @@ export function pass(
   net.backward(trace, mse());
 }
 
-/** `steps` training steps on `net` with `optimizer.stepFrom`, cycling through `samples`. */
+/**
+ * One step of `optimizer` on its internal fast path (`FUSED_STEP`), straight from the error
+ * terms of the last backward pass on `trace`; fails unless the optimizer has that path.
+ */
+export function fusedStep(optimizer: Optimizer, net: Network, trace: Trace): void {
+  const fused = fusedStepOf(optimizer);
+  if (fused === undefined) throw new Error(`${optimizer.name} has no fused step`);
+  fused[FUSED_STEP](net, trace);
+}
+
+/** `steps` training steps on `net` on the optimizer's fast path, cycling through `samples`. */
 export function trainFrom(
   net: Network,
   optimizer: Optimizer,
@@ -72,7 +83,7 @@ export function trainFrom(
   const trace = net.createTrace();
   for (let s = 0; s < steps; s++) {
     pass(net, trace, samples[(first + s) % samples.length]);
-    optimizer.stepFrom(net, trace);
+    fusedStep(optimizer, net, trace);
   }
 }
 
@@ -115,7 +126,7 @@ export function expectRelativelyClose(
 }
 
 /** The factory of {@link OPTIMIZERS} for `name`. */
-export function factory(name: OptimizerName): () => Optimizer {
+export function factory(name: string): () => Optimizer {
   const found = OPTIMIZERS.find((o) => o.name === name);
   if (!found) throw new Error(`no optimizer ${name}`);
   return found.make;

@@ -58,8 +58,8 @@ describe('documented defaults', () => {
       const optimizer = c.make();
       expect(optimizer.name).toBe(c.name);
       expect(optimizer.learningRate).toBe(c.learningRate);
-      expect({ ...optimizer.hyperParameters }).toEqual(c.hyperParameters);
-      expect(optimizer.steps).toBe(0);
+      expect(optimizer.state().hyperParameters).toEqual(c.hyperParameters);
+      expect(optimizer.state().steps).toBe(0);
     });
   }
 
@@ -148,18 +148,19 @@ describe('learningRate', () => {
     optimizer.step(params, f64(1, -1));
     // η = 0 (allowed): the moments move but the parameters do not
     expectSameBits(params, before);
-    expect(optimizer.steps).toBe(2);
+    expect(optimizer.state().steps).toBe(2);
   });
 
-  const bad: [string, unknown][] = [
-    ['−1', -1],
-    ['NaN', Number.NaN],
-    ['Infinity', Number.POSITIVE_INFINITY],
-    ["'0.1'", '0.1'],
+  // A number out of range is a RangeError, a value of another type a TypeError.
+  const bad: [string, unknown, typeof RangeError][] = [
+    ['−1', -1, RangeError],
+    ['NaN', Number.NaN, RangeError],
+    ['Infinity', Number.POSITIVE_INFINITY, RangeError],
+    ["'0.1'", '0.1', TypeError],
   ];
   for (const { name, make } of OPTIMIZERS) {
-    for (const [label, value] of bad) {
-      it(`${name}: η = ${label} throws RangeError at construction and at assignment`, () => {
+    for (const [label, value, kind] of bad) {
+      it(`${name}: η = ${label} throws ${kind.name} at construction and at assignment`, () => {
         const factories: Record<string, (o: { learningRate: number }) => Optimizer> = {
           sgd,
           momentum,
@@ -168,13 +169,15 @@ describe('learningRate', () => {
           rmsprop,
           adam,
         };
-        expect(() => factories[name]({ learningRate: value as number })).toThrow(RangeError);
-        expect(() => factories[name]({ learningRate: value as number })).toThrow(/learningRate/);
+        expect(() => factories[name]({ learningRate: value as number })).toThrow(kind);
+        expect(() => factories[name]({ learningRate: value as number })).toThrow(
+          `${name}: learningRate must be a finite number >= 0, got ${label === "'0.1'" ? '"0.1"' : String(value)}`,
+        );
         const optimizer = make();
         const rate = optimizer.learningRate;
         expect(() => {
           optimizer.learningRate = value as number;
-        }).toThrow(RangeError);
+        }).toThrow(kind);
         // a refused assignment leaves the rate as it was
         expect(optimizer.learningRate).toBe(rate);
       });
@@ -198,7 +201,6 @@ describe('hyper-parameter checks', () => {
     ['rmsprop({ decay: −0.1 })', () => rmsprop({ decay: -0.1 }), /decay/],
     ['rmsprop({ decay: 1 })', () => rmsprop({ decay: 1 }), /decay/],
     ['adagrad({ epsilon: Infinity })', () => adagrad({ epsilon: Infinity }), /epsilon/],
-    ["momentum({ momentum: '0.5' })", () => momentum({ momentum: '0.5' as never }), /momentum/],
   ];
   for (const [label, make, field] of cases) {
     it(`${label} throws a RangeError naming the hyper-parameter`, () => {
@@ -207,14 +209,20 @@ describe('hyper-parameter checks', () => {
     });
   }
 
+  it("a hyper-parameter of another type (momentum '0.5') is a TypeError naming it", () => {
+    expect(() => momentum({ momentum: '0.5' as never })).toThrow(
+      new TypeError('momentum: momentum must be a finite number in [0, 1), got "0.5"'),
+    );
+  });
+
   it('accepts the edges of the ranges: momentum 0, beta1 0, decay 0, epsilon 0', () => {
-    expect(momentum({ momentum: 0 }).hyperParameters.momentum).toBe(0);
-    expect(adam({ beta1: 0, beta2: 0, epsilon: 0 }).hyperParameters).toEqual({
+    expect(momentum({ momentum: 0 }).state().hyperParameters.momentum).toBe(0);
+    expect(adam({ beta1: 0, beta2: 0, epsilon: 0 }).state().hyperParameters).toEqual({
       beta1: 0,
       beta2: 0,
       epsilon: 0,
     });
-    expect(rmsprop({ decay: 0 }).hyperParameters.decay).toBe(0);
+    expect(rmsprop({ decay: 0 }).state().hyperParameters.decay).toBe(0);
   });
 });
 
@@ -226,7 +234,7 @@ describe('lengths', () => {
       expect(() => optimizer.step(params, f64(1, 2))).toThrow(RangeError);
       expect(() => optimizer.step(params, f64(1, 2))).toThrow(/length 2.*3/);
       expect(Array.from(params)).toEqual([1, 2, 3]);
-      expect(optimizer.steps).toBe(0);
+      expect(optimizer.state().steps).toBe(0);
     });
   }
 
@@ -240,10 +248,10 @@ describe('lengths', () => {
         /steps 2 parameters, got 3.*one optimizer per network/,
       );
       expect(Array.from(other)).toEqual([1, 2, 3]);
-      expect(optimizer.steps).toBe(1);
+      expect(optimizer.state().steps).toBe(1);
     });
 
-    it(`${name}: stepFrom on a network of another size throws RangeError`, () => {
+    it(`${name}: the fused step on a network of another size throws RangeError`, () => {
       const optimizer = make();
       optimizer.step(f64(1, 2), f64(0.1, 0.2));
       const net = smallNet();
@@ -254,14 +262,14 @@ describe('lengths', () => {
 
 describe('steps and reset()', () => {
   for (const { name, make } of OPTIMIZERS) {
-    it(`${name}: steps counts step and stepFrom calls`, () => {
+    it(`${name}: steps counts plain and fused steps`, () => {
       const optimizer = make();
-      expect(optimizer.steps).toBe(0);
+      expect(optimizer.state().steps).toBe(0);
       const net = smallNet();
       optimizer.step(net.parameters, new Float64Array(net.parameters.length).fill(0.1));
-      expect(optimizer.steps).toBe(1);
+      expect(optimizer.state().steps).toBe(1);
       trainFrom(net, optimizer, 3);
-      expect(optimizer.steps).toBe(4);
+      expect(optimizer.state().steps).toBe(4);
     });
 
     it(`${name}: reset() clears state and step count but keeps the rate`, () => {
@@ -271,7 +279,7 @@ describe('steps and reset()', () => {
       optimizer.step(params, f64(0.5, -0.5, 1));
       optimizer.step(params, f64(0.25, 0.5, -1));
       optimizer.reset();
-      expect(optimizer.steps).toBe(0);
+      expect(optimizer.state().steps).toBe(0);
       expect(optimizer.learningRate).toBe(0.02);
       for (const values of Object.values(optimizer.state().buffers)) {
         expect(values.every((v) => v === 0)).toBe(true);
@@ -284,7 +292,7 @@ describe('steps and reset()', () => {
       optimizer.step(a, f64(0.3, 0.7, -0.2));
       fresh.step(b, f64(0.3, 0.7, -0.2));
       expectSameBits(a, b);
-      expect(optimizer.steps).toBe(1);
+      expect(optimizer.state().steps).toBe(1);
     });
   }
 });

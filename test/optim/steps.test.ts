@@ -22,7 +22,7 @@ describe('sgd: w ← w − η g', () => {
     optimizer.step(params, grads);
     // stateless: the same change again: 0.9, −1.95, 0.1
     expectClose(params, [0.9, -1.95, 0.1]);
-    expect(optimizer.steps).toBe(2);
+    expect(optimizer.state().steps).toBe(2);
   });
 
   it('matches the documented example: η = 0.5, [1, 2] along [0.2, −0.2] gives [0.9, 2.1]', () => {

@@ -5,7 +5,6 @@ import { MAX_QUEUED_EVENTS } from '../../src/serve/clientQueue.js';
 import { PredictionSlot } from '../../src/serve/frames.js';
 import { Outbox } from '../../src/serve/outbox.js';
 import { predictionMessageSchema } from '../../src/serve/protocol.js';
-import { SharedCounters } from '../../src/serve/sharedCounters.js';
 import type { Step } from '../../src/steps/step.js';
 import type { StepEvent } from '../../src/steps/stepEvent.js';
 
@@ -33,26 +32,20 @@ function unpack(packed: Float64Array | undefined, keys: Map<number, string | num
 
 describe('Outbox', () => {
   it('sends nothing when nothing happened', () => {
-    expect(new Outbox(10, new SharedCounters()).take()).toBeUndefined();
+    expect(new Outbox(10).take()).toBeUndefined();
   });
 
-  it('announces keys at once, and packs the latest prediction per key only while a client wants predictions', () => {
-    const counters = new SharedCounters();
-    const outbox = new Outbox(10, counters);
+  it('announces keys at once, and packs the latest prediction per key, client or not (the worker keeps a history)', () => {
+    const outbox = new Outbox(10);
     outbox.recordPrediction('a', step(1, 'a', [0.5]));
     outbox.recordPrediction('a', step(2, 'a', [0.25]));
     outbox.recordPrediction('b', step(3, 'b', [0.75]));
-    const first = outbox.take();
-    expect(first?.added).toEqual([
+    const second = outbox.take();
+    expect(second?.added).toEqual([
       [0, 'a'],
       [1, 'b'],
     ]);
-    expect(first?.predictions).toBeUndefined(); // nobody subscribed: they wait
     expect([...outbox.keys()]).toEqual(['a', 'b']);
-
-    counters.set('predictionClients', 1);
-    const second = outbox.take();
-    expect(second?.added).toBeUndefined();
     const keys = new Map<number, string>([
       [0, 'a'],
       [1, 'b'],
@@ -85,9 +78,7 @@ describe('Outbox', () => {
   });
 
   it('evicts the oldest key beyond maxKeys, and never packs an evicted slot', () => {
-    const counters = new SharedCounters();
-    counters.set('predictionClients', 1);
-    const outbox = new Outbox(2, counters);
+    const outbox = new Outbox(2);
     outbox.recordPrediction('a', step(1, 'a', [1]));
     outbox.recordPrediction('b', step(2, 'b', [2]));
     outbox.recordPrediction('c', step(3, 'c', [3]));
@@ -105,18 +96,11 @@ describe('Outbox', () => {
     expect([...outbox.keys()]).toEqual(['b', 'c']);
   });
 
-  it('keeps metrics (latest per key) and events only while a client is subscribed to them', () => {
-    const counters = new SharedCounters();
-    const outbox = new Outbox(10, counters);
+  it('keeps metrics (latest per key) and events, client or not', () => {
+    const outbox = new Outbox(10);
     const snapshot = (seq: number, key: string) =>
       ({ seq, t: seq, key, samples: seq, count: seq, rejected: 0, drifts: 0 }) as MetricsSnapshot;
     const drift: StepEvent = { type: 'drift', seq: 5, detector: 'ph', action: 'none' } as StepEvent;
-    outbox.recordMetrics(snapshot(1, 'a'));
-    outbox.recordEvents('a', step(5, 'a', [0], [drift]));
-    expect(outbox.take()).toBeUndefined();
-
-    counters.set('metricsClients', 1);
-    counters.set('eventClients', 1);
     outbox.recordMetrics(snapshot(1, 'a'));
     outbox.recordMetrics(snapshot(2, 'a'));
     outbox.recordMetrics(snapshot(2, 'b'));
@@ -142,9 +126,7 @@ describe('Outbox', () => {
   });
 
   it('keeps at most the per-client bound of events, the newest', () => {
-    const counters = new SharedCounters();
-    counters.set('eventClients', 1);
-    const outbox = new Outbox(10, counters);
+    const outbox = new Outbox(10);
     const total = 3 * MAX_QUEUED_EVENTS + 7;
     for (let seq = 0; seq < total; seq++) {
       const rejected = { type: 'rejected', seq, reason: 'nonFinite', field: 'x[0]', message: 'm' };

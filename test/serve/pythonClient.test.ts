@@ -10,6 +10,7 @@ import { pacedSteps } from './helpers.js';
 
 const python = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./pythonClient.py', import.meta.url));
+const originScript = fileURLToPath(new URL('./pythonOrigin.py', import.meta.url));
 
 function hasWebsockets(): boolean {
   try {
@@ -49,5 +50,23 @@ describe.runIf(runs)('an independent Python websockets client', () => {
     expect(messages[0].type).toBe('hello');
     const types = new Set(messages.map((m) => m.type));
     for (const type of ['prediction', 'metrics', 'event']) expect(types).toContain(type);
+  });
+
+  it('with a foreign Origin gets 403, with and without the token; with the server’s own, it connects', async () => {
+    server = await serve(pacedSteps({ keys: ['a'] }), { token: 'py-token' });
+    const run = (origin: string, token?: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        execFile(
+          python,
+          [originScript, server?.wsUrl ?? '', origin, ...(token === undefined ? [] : [token])],
+          { timeout: 20_000 },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()),
+        );
+      });
+    expect(await run('http://evil.example')).toBe('403');
+    expect(await run('http://evil.example', 'py-token')).toBe('403');
+    expect(await run(server.url.replace(/\/$/, ''), 'py-token')).toBe('open');
+    expect(await run(server.url.replace(/\/$/, ''))).toBe('401'); // its own origin still needs the token
   });
 });

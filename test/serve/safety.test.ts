@@ -1,7 +1,9 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { EMPTY, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { hostAllowed } from '../../src/serve/authorize.js';
 import { type DashboardServer, serve } from '../../src/serve/index.js';
 import { sleep, until } from '../polling.js';
 import { connect, expectValid, pacedSteps, refusal } from './helpers.js';
@@ -40,6 +42,136 @@ describe('serve: who may connect', () => {
     const ok = await connect(server, { origin: 'http://good.example' });
     expect(ok.socket.readyState).toBe(WebSocket.OPEN);
     expect(await refusal(server.wsUrl.replace('/ws', '/other'))).toBe(404);
+  });
+});
+
+describe('serve: the Origin and Host policy', () => {
+  /** The status of an HTTP GET of `path` with these headers (ws's client cannot set Host). */
+  const get = (port: number, path: string, headers: Record<string, string>): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path, headers }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  /** The status line of a WebSocket upgrade with these headers, as a raw request. */
+  const upgrade = (port: number, headers: Record<string, string>): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        path: '/ws',
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          ...headers,
+        },
+      });
+      request.on('upgrade', (response, socket) => {
+        socket.destroy();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  it('by default admits programs (no Origin) and the server’s own origin, refuses others with 403, token or not', async () => {
+    server = await serve(EMPTY, { token: 't0k' });
+    const own = server.url.replace(/\/$/, '');
+    const auth = { authorization: 'Bearer t0k' };
+    const program = await connect(server, { headers: auth });
+    expect(program.socket.readyState).toBe(WebSocket.OPEN);
+    const page = await connect(server, { headers: auth, origin: own });
+    expect(page.socket.readyState).toBe(WebSocket.OPEN);
+    for (const origin of [
+      'http://127.0.0.1:1',
+      'http://evil.example',
+      'null',
+      `${own}.evil.example`,
+    ]) {
+      expect(await refusal(server.wsUrl, { origin })).toBe(403);
+      expect(await refusal(server.wsUrl, { origin, headers: auth })).toBe(403);
+    }
+    // localhost is the same server, addressed by another name: its own origin too
+    const port = server.port;
+    expect(
+      await upgrade(port, {
+        host: `localhost:${port}`,
+        origin: `http://localhost:${port}`,
+        ...auth,
+      }),
+    ).toBe(101);
+    expect(await upgrade(port, { host: `localhost:${port}`, origin: own, ...auth })).toBe(403);
+  });
+
+  it('allowOrigins adds origins (* any)', async () => {
+    server = await serve(EMPTY, { allowOrigins: ['http://app.example:3000'] });
+    expect((await connect(server, { origin: 'http://app.example:3000' })).socket.readyState).toBe(
+      WebSocket.OPEN,
+    );
+    expect(await refusal(server.wsUrl, { origin: 'http://app.example:3001' })).toBe(403);
+    await server.close();
+    server = await serve(EMPTY, { allowOrigins: ['*'] });
+    expect((await connect(server, { origin: 'http://anything.example' })).socket.readyState).toBe(
+      WebSocket.OPEN,
+    );
+  });
+
+  it('refuses a Host that is not the bound address nor a loopback name (DNS rebinding), page and socket', async () => {
+    server = await serve(EMPTY);
+    const port = server.port;
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `dash.localhost:${port}`,
+      `[::1]:${port}`,
+      '127.0.0.2',
+    ]) {
+      expect(await get(port, '/', { host })).toBe(200);
+    }
+    for (const host of [
+      `rebind.example:${port}`,
+      'evil.example',
+      `192.0.2.7:${port}`,
+      'a@127.0.0.1',
+      'bad_host!',
+    ]) {
+      expect(await get(port, '/', { host })).toBe(403);
+      expect(await upgrade(port, { host })).toBe(403);
+    }
+    // a page of the rebound name is also its own origin: the Host check stops it
+    expect(
+      await upgrade(port, {
+        host: `rebind.example:${port}`,
+        origin: `http://rebind.example:${port}`,
+      }),
+    ).toBe(403);
+    expect(await upgrade(port, { host: `localhost:${port}` })).toBe(101);
+    await server.close();
+    server = await serve(EMPTY, { allowHosts: ['dash.lan'] });
+    expect(await get(server.port, '/', { host: `dash.lan:${server.port}` })).toBe(200);
+    expect(await upgrade(server.port, { host: 'DASH.LAN' })).toBe(101);
+    expect(await get(server.port, '/', { host: 'other.lan' })).toBe(403);
+  });
+  it('bound to every interface, any address is its own, a name is not', () => {
+    const asked = (host: string) => ({ headers: { host } }) as IncomingMessage;
+    const all = { host: '0.0.0.0', allowHosts: undefined };
+    expect(hostAllowed(asked('192.168.1.7:8080'), all)).toBe(true);
+    expect(hostAllowed(asked('[fe80::1]:8080'), { host: '::', allowHosts: undefined })).toBe(true);
+    expect(hostAllowed(asked('rebind.example:8080'), all)).toBe(false);
+    expect(hostAllowed(asked('192.168.1.7'), { host: '127.0.0.1', allowHosts: undefined })).toBe(
+      false,
+    );
+    expect(hostAllowed(asked('Dash.Lan'), { host: 'dash.lan', allowHosts: undefined })).toBe(true);
+    expect(hostAllowed(asked('x.example'), { host: '127.0.0.1', allowHosts: ['*'] })).toBe(true);
   });
 });
 

@@ -16,6 +16,7 @@ const config: SocketServerConfig = {
   token: undefined,
   producerToken: undefined,
   allowOrigins: undefined,
+  allowHosts: undefined,
   maxPayload: 65_536,
   heartbeatMs: 30_000,
   maxBufferedBytes: 1 << 20,

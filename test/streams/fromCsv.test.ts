@@ -119,7 +119,90 @@ describe('fromCsv', () => {
     });
     expect(samples[4]).toMatchObject({ key: 's3', malformed: { value: 'yesterday' } });
     expect(samples[4].t).toBeUndefined();
-    expect(samples[7].malformed?.problem).toMatch(/cannot be parsed as CSV \(Quote Not Closed/);
+    expect(samples[7].malformed).toEqual({
+      field: 'line 10',
+      value: '7000,s1,"22.2,0.45,22.4',
+      problem: 'leaves a quote open: a quoted field must be closed on the line it starts on',
+    });
+  });
+
+  it('a stray quote costs its own line only: 1,000 records, one stray quote → 999 samples', async () => {
+    const lines = ['t,a,b,y'];
+    for (let i = 0; i < 1000; i++) {
+      lines.push(i === 500 ? `${i},"0.5,0.25,1` : `${i},${i / 1000},0.25,${i / 500}`);
+    }
+    const samples = await all(fromCsv(csvFile(`${lines.join('\n')}\n`), { x: ['a', 'b'], y: 'y' }));
+    expect(samples).toHaveLength(1000);
+    expect(samples.filter((s) => s.malformed !== undefined)).toEqual([
+      {
+        x: [],
+        malformed: {
+          field: 'line 502',
+          value: '500,"0.5,0.25,1',
+          problem: 'leaves a quote open: a quoted field must be closed on the line it starts on',
+        },
+      },
+    ]);
+    expect(samples[501]).toEqual({ x: [0.501, 0.25], y: 1.002 });
+    // quotes that close on their line, doubled quotes and quotes inside a field are fine
+    const text = 'id,a,y\n"x ""1""",1,2\nab"c,3,4\n"q,r",5,6\n';
+    const quoted = await all(fromCsv(csvFile(text), { x: ['a'], y: 'y', id: 'id' }));
+    expect(quoted).toEqual([
+      { x: [1], y: 2, id: 'x "1"' },
+      { x: [3], y: 4, id: 'ab"c' },
+      { x: [5], y: 6, id: 'q,r' },
+    ]);
+  });
+
+  it('passes over a record longer than maxRecordBytes as tooLarge, without holding it', async () => {
+    const huge = `1,${'9'.repeat(50_000)},3`;
+    const text = ['a,b,y', '1,2,3', huge, '4,5,6', huge].join('\n'); // the last without line end
+    const samples = await all(
+      fromCsv(csvFile(text), { x: ['a', 'b'], y: 'y', maxRecordBytes: 1000 }),
+    );
+    expect(samples.map((s) => s.malformed?.reason ?? 'ok')).toEqual([
+      'ok',
+      'tooLarge',
+      'ok',
+      'tooLarge',
+    ]);
+    expect(samples[1].malformed).toEqual({
+      field: 'line 3',
+      value: `${huge.slice(0, 200)}…`,
+      problem: 'is longer than 1000 bytes (maxRecordBytes): passed over unread',
+      reason: 'tooLarge',
+    });
+    expect(samples[2]).toEqual({ x: [4, 5], y: 6 });
+    // a header too long is an error of the feed
+    await expect(
+      all(fromCsv(csvFile(`${'a'.repeat(2000)},y\n1,2\n`), { x: ['y'], maxRecordBytes: 100 })),
+    ).rejects.toThrow(/cannot read the header of .*: line 1 is longer than 100 bytes/);
+  });
+
+  it('takes only decimal numbers as numbers', async () => {
+    const fields = ['1', ' -2.5 ', '+3', '.5', '5.', '1e5', '-1.5E-3', '0x10', '0b11', '0o7'];
+    fields.push('1_000', 'Infinity', 'NaN', '', ' ', '12abc', '1e400');
+    const text = `a,y\n${fields.map((f) => `${f},0`).join('\n')}\n`;
+    const samples = await all(fromCsv(csvFile(text), { x: ['a'], y: 'y' }));
+    expect(samples.map((s) => (s.malformed === undefined ? s.x[0] : s.malformed.value))).toEqual([
+      1,
+      -2.5,
+      3,
+      0.5,
+      5,
+      100000,
+      -0.0015,
+      '0x10',
+      '0b11',
+      '0o7',
+      '1_000',
+      'Infinity',
+      'NaN',
+      '',
+      ' ',
+      '12abc',
+      '1e400',
+    ]);
   });
 
   it('lets a learner skip and count malformed records while it learns from the rest', async () => {

@@ -82,23 +82,25 @@ describe('fromNdjson', () => {
     expect(samples[5]).toMatchObject({ x: [], key: 's2' });
   });
 
-  it('cuts the text of a long bad line, and passes over a line longer than maxLineLength', async () => {
+  it('cuts the text of a long bad line, and passes over a line longer than maxRecordBytes as tooLarge', async () => {
     const long = `{"x":[${'1,'.repeat(300)}`; // 606 characters, not JSON
     const huge = `{"x":[${'2,'.repeat(5000)}2]}`; // 10,008 characters
     const input = new PassThrough();
-    const samples = lastValueFrom(fromNdjson(input, { maxLineLength: 1000 }).pipe(toArray()));
+    const samples = lastValueFrom(fromNdjson(input, { maxRecordBytes: 1000 }).pipe(toArray()));
     input.write(`${long}\n${huge.slice(0, 3000)}`);
     input.write(huge.slice(3000, 6000));
     input.end(`${huge.slice(6000)}\n{"x":[5]}\n${huge}`);
     const [first, second, third, fourth, ...more] = await samples;
     expect(more).toEqual([]);
     expect(first.malformed?.value).toBe(`${long.slice(0, 200)}…`);
-    expect(second.malformed).toMatchObject({
+    expect(second.malformed).toEqual({
       field: 'line 2',
-      problem: 'is longer than 1000 characters (maxLineLength)',
+      value: `${huge.slice(0, 200)}…`,
+      problem: 'is longer than 1000 bytes (maxRecordBytes): passed over unread',
+      reason: 'tooLarge',
     });
     expect(third).toEqual({ x: [5] });
-    expect(fourth.malformed?.field).toBe('line 4');
+    expect(fourth.malformed).toMatchObject({ field: 'line 4', reason: 'tooLarge' });
   });
 
   it('lets a learner skip and count malformed lines while it learns from the rest', async () => {
@@ -229,7 +231,7 @@ describe('fromNdjson', () => {
     expect(() => fromNdjson(undefined as never)).toThrow(/fromNdjson: source must be/);
     expect(() => fromNdjson('f', null as never)).toThrow(/fromNdjson: options must be/);
     expect(() => fromNdjson('f', { map: 3 as never })).toThrow(/fromNdjson: map must be/);
-    expect(() => fromNdjson('f', { maxLineLength: 0 })).toThrow(RangeError);
+    expect(() => fromNdjson('f', { maxRecordBytes: 0 })).toThrow(RangeError);
     expect(() => fromNdjson('f', { rate: Number.NaN })).toThrow(/fromNdjson: rate must be/);
     expect(() => fromNdjson('f', { skip: -1 })).toThrow(/fromNdjson: skip must be/);
   });

@@ -119,9 +119,47 @@ export class DashboardState {
     return this.track(this.shownKey);
   }
 
+  /**
+   * The samples per second of all keys together: the sum of each key's latest rate, over the
+   * keys heard from in the last 5 s of the newest snapshot (a key that went quiet stops
+   * counting); the rate of the all-keys track when no message had a key.
+   */
+  get totalSamplesPerSecond(): number | undefined {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const key of this.keySet) newest = Math.max(newest, this.track(key).last?.t ?? newest);
+    let total: number | undefined;
+    for (const key of this.keySet) {
+      const last = this.track(key).last;
+      const rate = last?.samplesPerSecond;
+      if (last === undefined || typeof rate !== 'number' || last.t < newest - 5000) continue;
+      total = (total ?? 0) + rate;
+    }
+    return total ?? this.track(ALL_KEYS).last?.samplesPerSecond ?? undefined;
+  }
+
+  /** Forgets every series, key and log line (the `hello` stays): a `history` rebuilds them. */
+  reset(): void {
+    this.tracks.clear();
+    this.keySet.clear();
+    this.log.length = 0;
+    this.eventCounts.clear();
+    this.lastKey = undefined;
+    for (const key of this.hello?.keys ?? []) this.keySet.add(String(key));
+  }
+
   /** Takes one message in; returns whether the key list changed. */
   apply(message: ServerMessage): boolean {
     switch (message.type) {
+      case 'history': {
+        // What came before this connection, in order: the page starts again from it, so that
+        // a reconnection does not show points twice.
+        const before = this.keys.join('\u0000');
+        this.reset();
+        for (const m of message.metrics) this.apply(m);
+        for (const m of message.predictions) this.apply(m);
+        for (const m of message.events) this.apply(m);
+        return this.keys.join('\u0000') !== before;
+      }
       case 'hello': {
         this.hello = message;
         const before = this.keySet.size;

@@ -9,7 +9,7 @@
  */
 import { createCharts } from './charts.js';
 import { Connection } from './connection.js';
-import { DashboardState } from './dashboardState.js';
+import { DashboardState, MetricsColumn } from './dashboardState.js';
 import { parseServerMessage } from './messages.js';
 import { socketAddress } from './socketAddress.js';
 import { View } from './view.js';
@@ -32,6 +32,8 @@ function draw(): void {
   const track = state.shown;
   charts.update(track);
   view.figures(track.last);
+  view.totalRate(state.totalSamplesPerSecond);
+  view.learningRate(track.metrics.view()[MetricsColumn.learningRate]);
   if (logDirty) view.log(state);
   logDirty = false;
 }
@@ -53,7 +55,9 @@ const connection = new Connection(socketAddress(location.href), {
     if (message === undefined) return;
     if (state.apply(message)) view.keys(state);
     if (message.type === 'hello') view.hello(message);
-    if (message.type === 'event' || message.type === 'error') logDirty = true;
+    if (message.type === 'event' || message.type === 'error' || message.type === 'history') {
+      logDirty = true;
+    }
     schedule();
   },
 });

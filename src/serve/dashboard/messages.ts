@@ -18,6 +18,8 @@ export interface HelloMessage {
     readonly optimizer?: { readonly name: string; readonly learningRate?: number };
   };
   readonly keys?: readonly (string | number)[];
+  /** What the model predicts: a name (a CSV column …) and a unit (°C …), for the error axis. */
+  readonly target?: { readonly name?: string; readonly unit?: string };
 }
 
 /** `prediction`: one step's prediction, in real units. */
@@ -67,8 +69,18 @@ export interface ErrorMessage {
   readonly message: string;
 }
 
+/** `history`: sent after `subscribe`: what came before, oldest first. */
+export interface HistoryMessage {
+  readonly type: 'history';
+  readonly v: 1;
+  readonly predictions: readonly PredictionMessage[];
+  readonly metrics: readonly MetricsMessage[];
+  readonly events: readonly EventMessage[];
+}
+
 /** Any server frame the page understands. */
 export type ServerMessage =
+  | HistoryMessage
   | HelloMessage
   | PredictionMessage
   | MetricsMessage
@@ -110,6 +122,10 @@ export function parseServerMessage(text: string): ServerMessage | undefined {
         : undefined;
     case 'error':
       return m as unknown as ErrorMessage;
+    case 'history':
+      return Array.isArray(m.predictions) && Array.isArray(m.metrics) && Array.isArray(m.events)
+        ? (m as unknown as HistoryMessage)
+        : undefined;
     default:
       return undefined;
   }

@@ -35,6 +35,10 @@ export class View {
   private readonly statusText: HTMLElement;
   private readonly model: HTMLElement;
   private readonly logList: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly spark: SVGPolylineElement;
+  private readonly total: HTMLElement;
+  private readonly errorUnit: HTMLElement;
   private countdown: ReturnType<typeof setInterval> | undefined = undefined;
 
   constructor(
@@ -48,6 +52,12 @@ export class View {
     this.statusText = element(doc, '#connection .status-text');
     this.model = element(doc, '#model');
     this.logList = element(doc, '#event-log');
+    this.grid = element(doc, '#charts');
+    this.total = element(doc, '#total-samples-per-second');
+    this.errorUnit = element(doc, '#error-unit');
+    const spark = doc.querySelector<SVGPolylineElement>('#learning-rate-spark polyline');
+    if (spark === null) throw new Error('dashboard: no #learning-rate-spark polyline');
+    this.spark = spark;
     this.select.addEventListener('change', () => onSelect(this.select.value));
   }
 
@@ -71,6 +81,24 @@ export class View {
     }
   }
 
+  /** Shows the samples per second of all keys together (`data-value` the exact number). */
+  totalRate(total: number | undefined): void {
+    this.total.textContent = formatFigure(total);
+    if (total === undefined) delete this.total.dataset.value;
+    else this.total.dataset.value = String(total);
+  }
+
+  /**
+   * The learning rate's recent values: a sparkline in its card, and its chart only once it
+   * has changed (`#charts[data-learning-rate]` is `flat` or `changing`).
+   */
+  learningRate(values: readonly (number | null)[]): void {
+    const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    const changing = numbers.some((v) => v !== numbers[0]);
+    this.grid.dataset.learningRate = changing ? 'changing' : 'flat';
+    this.spark.setAttribute('points', sparkPoints(numbers.slice(-200)));
+  }
+
   /** Rebuilds the key selector; it shows only when there are several keys. */
   keys(state: DashboardState): void {
     const keys = state.keys;
@@ -89,6 +117,7 @@ export class View {
   /** Shows the model summary of `hello`. */
   hello(hello: HelloMessage | undefined): void {
     this.model.textContent = hello === undefined ? '' : describeModel(hello);
+    this.errorUnit.textContent = targetUnit(hello) ?? '';
   }
 
   /** Shows the connection state, with a countdown while waiting to retry. */
@@ -143,6 +172,33 @@ function element(doc: Document, selector: string): HTMLElement {
   const found = doc.querySelector<HTMLElement>(selector);
   if (found === null) throw new Error(`dashboard: no ${selector} element`);
   return found;
+}
+
+/**
+ * What the error is measured in: `in °C`, `in units · units sold`, or the target's name alone
+ * (`in temp_next`) — from `hello.target`; `undefined` when the server did not say.
+ */
+export function targetUnit(hello: HelloMessage | undefined): string | undefined {
+  const { name, unit } = hello?.target ?? {};
+  if (unit !== undefined && unit !== '')
+    return name === undefined ? `in ${unit}` : `in ${unit} · ${name}`;
+  if (name !== undefined && name !== '') return `in ${name}`;
+  return undefined;
+}
+
+/** The points of a sparkline in a 100 × 20 box: oldest on the left; a flat series is a level line. */
+function sparkPoints(values: readonly number[]): string {
+  if (values.length === 0) return '';
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = high - low;
+  const step = values.length > 1 ? 100 / (values.length - 1) : 0;
+  return values
+    .map((v, i) => {
+      const y = span > 0 ? 18 - ((v - low) / span) * 16 : 10;
+      return `${(i * step).toFixed(1)},${y.toFixed(1)}`;
+    })
+    .join(' ');
 }
 
 function statusLine(status: ConnectionStatus): string {

@@ -1,0 +1,285 @@
+// Mini-batches: the passes of `count` samples at once as matrix products, blocked so that each
+// weight is loaded once per block of samples instead of once per sample. The samples are
+// `count` traces laid out one after another, `stride` bytes apart (each with the layout of
+// src/core/trace.ts), so row s of a layer's matrix is that layer's vector in trace s.
+import { activate, differentiate } from './activations';
+import {
+  ACTIVATION,
+  ALPHA,
+  at,
+  BIASES,
+  DELTA,
+  DY,
+  FAN_IN,
+  INPUT,
+  layerAt,
+  UNITS,
+  WEIGHTS,
+  Y,
+  Z,
+} from './layout';
+
+@inline
+function lanes(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * z_s = b + W·a_s for `count` samples: four samples by two neurons per block, so each pair of
+ * weights loaded serves eight multiply-adds. Each sum is in two lanes, then the odd column.
+ */
+function forwardLayer(w: usize, b: usize, a: usize, z: usize, stride: usize, count: i32, units: i32, fanIn: i32): void {
+  const row = <usize>fanIn << 3;
+  const pairs = fanIn & ~1;
+  let s = 0;
+  for (; s + 4 <= count; s += 4) {
+    const a0 = a + <usize>s * stride;
+    const a1 = a0 + stride;
+    const a2 = a1 + stride;
+    const a3 = a2 + stride;
+    let j = 0;
+    for (; j + 2 <= units; j += 2) {
+      const w0 = w + <usize>j * row;
+      const w1 = w0 + row;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      for (let i = 0; i < pairs; i += 2) {
+        const p = <usize>i << 3;
+        const x0 = v128.load(w0 + p);
+        const x1 = v128.load(w1 + p);
+        const y0 = v128.load(a0 + p);
+        const y1 = v128.load(a1 + p);
+        const y2 = v128.load(a2 + p);
+        const y3 = v128.load(a3 + p);
+        c00 = f64x2.add(c00, f64x2.mul(y0, x0));
+        c01 = f64x2.add(c01, f64x2.mul(y0, x1));
+        c10 = f64x2.add(c10, f64x2.mul(y1, x0));
+        c11 = f64x2.add(c11, f64x2.mul(y1, x1));
+        c20 = f64x2.add(c20, f64x2.mul(y2, x0));
+        c21 = f64x2.add(c21, f64x2.mul(y2, x1));
+        c30 = f64x2.add(c30, f64x2.mul(y3, x0));
+        c31 = f64x2.add(c31, f64x2.mul(y3, x1));
+      }
+      let s00 = load<f64>(at(b, j)) + lanes(c00), s01 = load<f64>(at(b, j + 1)) + lanes(c01);
+      let s10 = load<f64>(at(b, j)) + lanes(c10), s11 = load<f64>(at(b, j + 1)) + lanes(c11);
+      let s20 = load<f64>(at(b, j)) + lanes(c20), s21 = load<f64>(at(b, j + 1)) + lanes(c21);
+      let s30 = load<f64>(at(b, j)) + lanes(c30), s31 = load<f64>(at(b, j + 1)) + lanes(c31);
+      if (pairs < fanIn) {
+        const v0 = load<f64>(at(w0, pairs));
+        const v1 = load<f64>(at(w1, pairs));
+        s00 += load<f64>(at(a0, pairs)) * v0;
+        s01 += load<f64>(at(a0, pairs)) * v1;
+        s10 += load<f64>(at(a1, pairs)) * v0;
+        s11 += load<f64>(at(a1, pairs)) * v1;
+        s20 += load<f64>(at(a2, pairs)) * v0;
+        s21 += load<f64>(at(a2, pairs)) * v1;
+        s30 += load<f64>(at(a3, pairs)) * v0;
+        s31 += load<f64>(at(a3, pairs)) * v1;
+      }
+      const zs = z + <usize>s * stride;
+      store<f64>(at(zs, j), s00);
+      store<f64>(at(zs, j + 1), s01);
+      store<f64>(at(zs + stride, j), s10);
+      store<f64>(at(zs + stride, j + 1), s11);
+      store<f64>(at(zs + 2 * stride, j), s20);
+      store<f64>(at(zs + 2 * stride, j + 1), s21);
+      store<f64>(at(zs + 3 * stride, j), s30);
+      store<f64>(at(zs + 3 * stride, j + 1), s31);
+    }
+    for (; j < units; j++) {
+      for (let q = 0; q < 4; q++) dotInto(w + <usize>j * row, b, a0 + <usize>q * stride, z + <usize>(s + q) * stride, j, fanIn);
+    }
+  }
+  for (; s < count; s++) {
+    for (let j = 0; j < units; j++) dotInto(w + <usize>j * row, b, a + <usize>s * stride, z + <usize>s * stride, j, fanIn);
+  }
+}
+
+/** z[j] = b[j] + Σᵢ w[i]·a[i], in two lanes then the odd column. */
+function dotInto(w: usize, b: usize, a: usize, z: usize, j: i32, fanIn: i32): void {
+  let c = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= fanIn; i += 2) {
+    const p = <usize>i << 3;
+    c = f64x2.add(c, f64x2.mul(v128.load(a + p), v128.load(w + p)));
+  }
+  let sum = load<f64>(at(b, j)) + lanes(c);
+  if (i < fanIn) sum += load<f64>(at(a, i)) * load<f64>(at(w, i));
+  store<f64>(at(z, j), sum);
+}
+
+/** The forward pass of `count` samples. */
+export function batchForward(table: usize, params: usize, traces: usize, stride: usize, count: i32, fast: bool): void {
+  const layers = load<i32>(table);
+  for (let k = 0; k < layers; k++) {
+    const l = layerAt(table, k);
+    const units = load<i32>(l, UNITS);
+    const z = traces + <usize>load<i32>(l, Z);
+    const y = traces + <usize>load<i32>(l, Y);
+    forwardLayer(
+      params + <usize>load<i32>(l, WEIGHTS),
+      params + <usize>load<i32>(l, BIASES),
+      traces + <usize>load<i32>(l, INPUT),
+      z,
+      stride,
+      count,
+      units,
+      load<i32>(l, FAN_IN),
+    );
+    const code = load<i32>(l, ACTIVATION);
+    const alpha = load<f64>(l, ALPHA);
+    for (let s = 0; s < count; s++) {
+      activate(code, alpha, z + <usize>s * stride, y + <usize>s * stride, units, fast);
+    }
+  }
+}
+
+/**
+ * back_s = Wᵀ·δ_s for `count` samples, four samples per block: each weight row is loaded once
+ * per four samples. Every element sums over the neurons in order, from the first product, as
+ * the one-sample kernel and the JavaScript loop do: the same result, bit for bit.
+ */
+function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i32, units: i32, fanIn: i32): void {
+  const row = <usize>fanIn << 3;
+  const pairs = fanIn & ~1;
+  let s = 0;
+  for (; s + 4 <= count; s += 4) {
+    const d0 = delta + <usize>s * stride;
+    const b0 = back + <usize>s * stride;
+    for (let i = 0; i < pairs; i += 2) {
+      const p = <usize>i << 3;
+      let x = v128.load(w + p);
+      let c0 = f64x2.mul(x, v128.load64_splat(d0));
+      let c1 = f64x2.mul(x, v128.load64_splat(d0 + stride));
+      let c2 = f64x2.mul(x, v128.load64_splat(d0 + 2 * stride));
+      let c3 = f64x2.mul(x, v128.load64_splat(d0 + 3 * stride));
+      for (let j = 1; j < units; j++) {
+        x = v128.load(w + <usize>j * row + p);
+        const o = <usize>j << 3;
+        c0 = f64x2.add(c0, f64x2.mul(x, v128.load64_splat(d0 + o)));
+        c1 = f64x2.add(c1, f64x2.mul(x, v128.load64_splat(d0 + stride + o)));
+        c2 = f64x2.add(c2, f64x2.mul(x, v128.load64_splat(d0 + 2 * stride + o)));
+        c3 = f64x2.add(c3, f64x2.mul(x, v128.load64_splat(d0 + 3 * stride + o)));
+      }
+      v128.store(b0 + p, c0);
+      v128.store(b0 + stride + p, c1);
+      v128.store(b0 + 2 * stride + p, c2);
+      v128.store(b0 + 3 * stride + p, c3);
+    }
+    if (pairs < fanIn) {
+      for (let q = 0; q < 4; q++) backColumn(w, d0 + <usize>q * stride, b0 + <usize>q * stride, units, fanIn, pairs);
+    }
+  }
+  for (; s < count; s++) {
+    const d = delta + <usize>s * stride;
+    const b = back + <usize>s * stride;
+    for (let i = 0; i < fanIn; i++) backColumn(w, d, b, units, fanIn, i);
+  }
+}
+
+/** back[i] = Σⱼ W[j][i]·δ[j], in order from j = 0. */
+function backColumn(w: usize, delta: usize, back: usize, units: i32, fanIn: i32, i: i32): void {
+  const row = <usize>fanIn << 3;
+  let sum = load<f64>(at(w, i)) * load<f64>(delta);
+  for (let j = 1; j < units; j++) sum += load<f64>(at(w + <usize>j * row, i)) * load<f64>(at(delta, j));
+  store<f64>(at(back, i), sum);
+}
+
+/** The error terms of `count` samples; δ of the last layer is in place when `topReady`. */
+export function batchBackward(table: usize, params: usize, traces: usize, stride: usize, count: i32, topReady: bool): void {
+  const last = load<i32>(table) - 1;
+  const top = layerAt(table, last);
+  if (!topReady) {
+    for (let s = 0; s < count; s++) {
+      const t = traces + <usize>s * stride;
+      differentiate(load<i32>(top, ACTIVATION), load<f64>(top, ALPHA), t + <usize>load<i32>(top, Z), t + <usize>load<i32>(top, Y), t + <usize>load<i32>(top, DY), t + <usize>load<i32>(top, DELTA), load<i32>(top, UNITS));
+    }
+  }
+  for (let k = last; k > 0; k--) {
+    const l = layerAt(table, k);
+    const below = layerAt(table, k - 1);
+    backLayer(params + <usize>load<i32>(l, WEIGHTS), traces + <usize>load<i32>(l, DELTA), traces + <usize>load<i32>(below, DY), stride, count, load<i32>(l, UNITS), load<i32>(l, FAN_IN));
+    for (let s = 0; s < count; s++) {
+      const t = traces + <usize>s * stride;
+      differentiate(load<i32>(below, ACTIVATION), load<f64>(below, ALPHA), t + <usize>load<i32>(below, Z), t + <usize>load<i32>(below, Y), t + <usize>load<i32>(below, DY), t + <usize>load<i32>(below, DELTA), load<i32>(below, UNITS));
+    }
+  }
+}
+
+/**
+ * into = scale·Σ_s (δ_s·a_sᵀ, δ_s) for every layer, laid out like the parameters: four neurons
+ * by four inputs per block, summing over the samples in order — the order of adding the
+ * samples' gradients one by one, so the result is that sum times `scale`, bit for bit.
+ */
+export function batchGradient(table: usize, traces: usize, stride: usize, count: i32, into: usize, scale: f64): void {
+  const layers = load<i32>(table);
+  const f = f64x2.splat(scale);
+  for (let k = 0; k < layers; k++) {
+    const l = layerAt(table, k);
+    const units = load<i32>(l, UNITS);
+    const fanIn = load<i32>(l, FAN_IN);
+    const delta = traces + <usize>load<i32>(l, DELTA);
+    const input = traces + <usize>load<i32>(l, INPUT);
+    const g = into + <usize>load<i32>(l, WEIGHTS);
+    const row = <usize>fanIn << 3;
+    const quads = fanIn & ~3;
+    let j = 0;
+    for (; j + 4 <= units; j += 4) {
+      const dj = <usize>j << 3;
+      for (let i = 0; i < quads; i += 4) {
+        const p = <usize>i << 3;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        for (let s = 0; s < count; s++) {
+          const t = <usize>s * stride;
+          const a0 = v128.load(input + t + p);
+          const a1 = v128.load(input + t + p, 16);
+          const d = delta + t + dj;
+          const e0 = v128.load64_splat(d);
+          const e1 = v128.load64_splat(d + 8);
+          const e2 = v128.load64_splat(d + 16);
+          const e3 = v128.load64_splat(d + 24);
+          c00 = f64x2.add(c00, f64x2.mul(e0, a0));
+          c01 = f64x2.add(c01, f64x2.mul(e0, a1));
+          c10 = f64x2.add(c10, f64x2.mul(e1, a0));
+          c11 = f64x2.add(c11, f64x2.mul(e1, a1));
+          c20 = f64x2.add(c20, f64x2.mul(e2, a0));
+          c21 = f64x2.add(c21, f64x2.mul(e2, a1));
+          c30 = f64x2.add(c30, f64x2.mul(e3, a0));
+          c31 = f64x2.add(c31, f64x2.mul(e3, a1));
+        }
+        const g0 = g + <usize>j * row + p;
+        v128.store(g0, f64x2.mul(c00, f));
+        v128.store(g0, f64x2.mul(c01, f), 16);
+        v128.store(g0 + row, f64x2.mul(c10, f));
+        v128.store(g0 + row, f64x2.mul(c11, f), 16);
+        v128.store(g0 + 2 * row, f64x2.mul(c20, f));
+        v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
+        v128.store(g0 + 3 * row, f64x2.mul(c30, f));
+        v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
+      }
+      for (let q = 0; q < 4; q++) {
+        for (let i = quads; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, scale);
+      }
+    }
+    for (; j < units; j++) {
+      for (let i = 0; i < fanIn; i++) gradientAt(delta, input, stride, count, j, i, g + <usize>j * row, scale);
+    }
+    const gb = into + <usize>load<i32>(l, BIASES);
+    for (let jb = 0; jb < units; jb++) {
+      let sum = 0.0;
+      for (let s = 0; s < count; s++) sum += load<f64>(at(delta + <usize>s * stride, jb));
+      store<f64>(at(gb, jb), sum * scale);
+    }
+  }
+}
+
+/** g[i] = scale·Σ_s δ_s[j]·a_s[i], the samples in order. */
+function gradientAt(delta: usize, input: usize, stride: usize, count: i32, j: i32, i: i32, g: usize, scale: f64): void {
+  let sum = 0.0;
+  for (let s = 0; s < count; s++) {
+    const t = <usize>s * stride;
+    sum += load<f64>(at(delta + t, j)) * load<f64>(at(input + t, i));
+  }
+  store<f64>(at(g, i), sum * scale);
+}

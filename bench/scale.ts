@@ -1,0 +1,305 @@
+// npm run bench:scale — the fleet on a real redis-server (Debian's, on a free loopback port).
+//
+// 1. Throughput: the same samples (sensor-like: 64 keys, 8 inputs) learned by 1, 2 and 4
+//    `streamprop worker` processes with the default model (8-32-16-1, tanh, Adam, scaled online,
+//    Page-Hinkley), each from a fleet of its own, against the single-process learner — the
+//    same per-key models and metrics fed from memory in this process — in wall-clock samples/s and in
+//    samples per CPU-second (the workers' CPU read from /proc, so a busy machine does not bias
+//    the ratio). Target: per worker ≥ 0.8× the single-process learner, per CPU-second.
+// 2. End-to-end latency: samples appended at 2,000/s with their time, predictions from a
+//    shardedLearner in this process: p50 and p99 from append to prediction.
+// 3. Takeover: 2 workers (lease 3 s) on a paced ingest; one is killed with SIGKILL; the time
+//    until all its shards have a new owner (target ≤ lease + 1 s), and the samples that can be
+//    re-learned: its shards' checkpoint lag at the kill (an upper bound).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { from, lastValueFrom, Subject, take, toArray } from 'rxjs';
+import { createLearner } from '../src/cli/learner.js';
+import { appendTo } from '../src/fleet/appendTo.js';
+import { redisLog } from '../src/fleet/redisLog.js';
+import { shardedLearner } from '../src/fleet/shardedLearner.js';
+import type { ShardedLog } from '../src/fleet/shardedLog.js';
+import type { Sample } from '../src/samples/sample.js';
+import { metricsTracker } from '../src/tracking/metricsTracker.js';
+import { sensorFeed } from '../streams/sensorFeed.js';
+
+const SAMPLES = Number(process.env.SCALE_SAMPLES ?? 120_000);
+const KEYS = 64;
+const SHARDS = 64;
+const MAIN = 'dist/src/cli/main.js';
+const MODEL = {
+  layers: [32, 16],
+  activation: 'tanh',
+  optimizer: 'adam',
+  adaptive: false,
+  window: 500,
+  seed: 1,
+} as const;
+const TARGET_PER_WORKER = 0.8;
+const LEASE_MS = 3000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+/** CPU seconds a process has used (user + system), from /proc. */
+const cpuOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks of 10 ms
+};
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const server = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync);
+  if (server === undefined)
+    throw new Error('bench:scale needs redis-server (apt-get install redis-server)');
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: npm run build`);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'streamprop-scale-'));
+  const redis = spawn(
+    server,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    { stdio: 'ignore' },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  const children = new Set<ReturnType<typeof spawn>>([redis]);
+  try {
+    await sleep(300);
+    const samples = await lastValueFrom(
+      sensorFeed({ sensors: KEYS, rate: 0, limit: SAMPLES, seed: 3 }).pipe(
+        take(SAMPLES),
+        toArray(),
+      ),
+    );
+    console.log(
+      `bench:scale — ${fmt(SAMPLES)} samples over ${KEYS} keys, ${SHARDS} shards, model 8-32-16-1 per key; Redis ${url}\n`,
+    );
+
+    // SCALE_ONLY=throughput, latency or takeover runs that part alone.
+    const only = process.env.SCALE_ONLY;
+    if (only === undefined || only === 'throughput') await throughput(url, samples, children);
+    if (only === undefined || only === 'latency') {
+      const latency = await endToEnd(url);
+      console.log(
+        `\nend-to-end latency at 2,000 samples/s (append → prediction, one process): p50 ${fmt(latency.p50, 1)} ms, p99 ${fmt(latency.p99, 1)} ms over ${fmt(latency.n)} samples`,
+      );
+    }
+    if (only === undefined || only === 'takeover') {
+      const takeover = await killOne(url, children);
+      console.log(
+        `takeover after kill -9 (lease ${LEASE_MS} ms): ${fmt(takeover.ms)} ms until its ${takeover.shards} shards had a new owner (target ≤ ${LEASE_MS + 1000} ms: ${takeover.ms <= LEASE_MS + 1000 ? 'met' : 'NOT met'}); samples re-learned ≤ ${fmt(takeover.relearned)} (its shards' checkpoint lag at the kill)`,
+      );
+    }
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** 1. The single-process learner, then 1, 2 and 4 workers, per CPU-second. */
+async function throughput(
+  url: string,
+  samples: readonly Sample[],
+  children: Set<ReturnType<typeof spawn>>,
+): Promise<void> {
+  singleProcess(samples.slice(0, 20_000)); // warm-up
+  const reference = singleProcess(samples);
+  console.log(
+    `single-process learner: ${fmt(reference.perSecond)} samples/s, ${fmt(reference.perCpuSecond)} per CPU-second`,
+  );
+  const rows: string[] = [];
+  for (const workers of [1, 2, 4]) {
+    const prefix = `scale${workers}`;
+    const log = await redisLog({ url, prefix, shards: SHARDS });
+    await lastValueFrom(from(samples).pipe(appendTo(log)));
+    const procs = Array.from({ length: workers }, (_, i) =>
+      spawn(
+        process.execPath,
+        [MAIN, 'worker', '--redis', url, '--prefix', prefix, '--name', `w${i}`, '--json'],
+        { stdio: 'ignore' },
+      ),
+    );
+    for (const p of procs) children.add(p);
+    // Timed from the first sample applied (start-up excluded) to the last.
+    let first: { at: number; cpu: number; done: number } | undefined;
+    let cpu = 0;
+    for (;;) {
+      await sleep(50);
+      const done = await applied(log);
+      cpu = procs.reduce((n, p) => n + cpuOf(p.pid as number), 0);
+      if (first === undefined && done > 0) first = { at: Date.now(), cpu, done };
+      if (done >= SAMPLES) break;
+    }
+    const timed = SAMPLES - (first?.done ?? 0);
+    const seconds = (Date.now() - (first?.at ?? 0)) / 1000;
+    cpu -= first?.cpu ?? 0;
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
+    for (const p of procs) children.delete(p);
+    await log.close();
+    const perSecond = timed / seconds;
+    const perCpu = timed / cpu;
+    const ratio = perCpu / reference.perCpuSecond;
+    rows.push(
+      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} |`,
+    );
+  }
+  console.log(
+    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+  console.log(
+    '(timed from the first sample applied to the last, checkpoints included; on 2 cores, 4 workers share them)',
+  );
+}
+
+/** The same per-key models in one process, fed from memory: samples/s and per CPU-second. */
+function singleProcess(samples: readonly Sample[]): { perSecond: number; perCpuSecond: number } {
+  const models = new Map<string, Subject<Sample>>();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (const sample of samples) {
+    const key = String(sample.key);
+    let input = models.get(key);
+    if (input === undefined) {
+      input = new Subject<Sample>();
+      const learner = createLearner(MODEL, { inputs: sample.x.length, outputs: 1 });
+      const tracker = metricsTracker({ window: MODEL.window });
+      input.pipe(learner.pipeline).subscribe((step) => tracker.add(step)); // as streamprop run counts
+      models.set(key, input);
+    }
+    input.next(sample);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const used = process.cpuUsage(cpu0);
+  return {
+    perSecond: samples.length / seconds,
+    perCpuSecond: samples.length / ((used.user + used.system) / 1e6),
+  };
+}
+
+async function applied(log: ShardedLog): Promise<number> {
+  let n = 0;
+  for (let s = 0; s < log.shards; s++) n += (await log.inspect(s)).applied;
+  return n;
+}
+
+async function endToEnd(url: string): Promise<{ p50: number; p99: number; n: number }> {
+  const log = await redisLog({ url, prefix: 'latency', shards: SHARDS });
+  const worker = shardedLearner(log, {
+    makeModel: () => createLearner(MODEL, { inputs: 8, outputs: 1 }),
+    leaseMs: LEASE_MS,
+  });
+  const latencies: number[] = [];
+  worker.predictions$.subscribe((p) => {
+    if (p.t !== undefined) latencies.push(Date.now() - p.t);
+  });
+  await sleep(500); // the worker takes its shards
+  const feed = sensorFeed({ sensors: KEYS, rate: 2000, seed: 5 }).pipe(take(20_000));
+  const stamped = new Subject<Sample>();
+  const appending = lastValueFrom(stamped.pipe(appendTo(log, { batch: 50 })));
+  feed.subscribe({
+    next: (s) => stamped.next({ ...s, t: Date.now() }),
+    complete: () => stamped.complete(),
+  });
+  await appending;
+  while (latencies.length < 19_000) await sleep(50);
+  await worker.stop();
+  await log.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: latencies[Math.floor(latencies.length / 2)],
+    p99: latencies[Math.floor(latencies.length * 0.99)],
+    n: latencies.length,
+  };
+}
+
+async function killOne(
+  url: string,
+  children: Set<ReturnType<typeof spawn>>,
+): Promise<{ ms: number; shards: number; relearned: number }> {
+  const prefix = 'takeover';
+  const log = await redisLog({ url, prefix, shards: SHARDS });
+  const feeding = lastValueFrom(
+    sensorFeed({ sensors: KEYS, rate: 3000, seed: 7 }).pipe(take(45_000), appendTo(log)),
+  );
+  const start = (name: string) => {
+    const p = spawn(
+      process.execPath,
+      [
+        MAIN,
+        'worker',
+        '--redis',
+        url,
+        '--prefix',
+        prefix,
+        '--name',
+        name,
+        '--lease-ms',
+        String(LEASE_MS),
+      ],
+      { stdio: 'ignore' },
+    );
+    children.add(p);
+    return p;
+  };
+  const a = start('a');
+  const b = start('b');
+  const owners = async () => Promise.all(Array.from({ length: SHARDS }, (_, s) => log.inspect(s)));
+  for (;;) {
+    await sleep(200);
+    const infos = await owners();
+    if (
+      infos.filter((i) => i.owner === 'a').length >= 20 &&
+      infos.every((i) => i.owner !== undefined)
+    )
+      break;
+  }
+  await sleep(3000);
+  const before = await owners();
+  const mine = before.filter((i) => i.owner === 'a');
+  const relearned = mine.reduce((n, i) => n + (i.appended - i.applied), 0);
+  const killedAt = Date.now();
+  a.kill('SIGKILL');
+  for (;;) {
+    await sleep(20);
+    const now = await Promise.all(mine.map((i) => log.inspect(i.shard)));
+    if (now.every((i) => i.owner === 'b')) break;
+  }
+  const ms = Date.now() - killedAt;
+  await feeding;
+  b.kill('SIGTERM');
+  await new Promise((r) => b.once('exit', r));
+  await log.close();
+  return { ms, shards: mine.length, relearned };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench:scale: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

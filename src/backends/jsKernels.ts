@@ -1,0 +1,252 @@
+import { linear } from '../core/activations.js';
+import type { Loss } from '../core/losses.js';
+import { Trace, traceLayout } from '../core/trace.js';
+import { fastActivation } from './fastMath.js';
+import type { LayerShape, NetworkKernels, NetworkShape } from './networkKernels.js';
+
+/**
+ * EIGHT_PER_TURN: the loops over a row of weights in {@link JsKernels.forward} and
+ * {@link JsKernels.backward} do eight weights per turn, then the rest one by one. Each weight
+ * gets exactly the same arithmetic in the same order as in a plain loop — the results are the
+ * same bit for bit — but V8 spends less on the loop itself: measured on node 20, the forward
+ * pass of 8-32-1 went from 884 to 716 ns, that of 32-128-64-4 from 19.2 to 12.4 µs, and its
+ * backward pass from 13.2 to 7.5 µs.
+ */
+
+/**
+ * @internal The JavaScript backend's kernels: plain loops over `Float64Array`s — the reference
+ * the WebAssembly kernels are checked against.
+ */
+export class JsKernels implements NetworkKernels {
+  readonly wasm = false;
+  readonly parameters: Float64Array;
+  readonly gradients: Float64Array;
+  private readonly layers: readonly LayerShape[];
+  private readonly norm = new Float64Array(1);
+  /** Sums of squares, written here (a number returned from a call not inlined is boxed). */
+  private readonly sums = new Float64Array(2);
+  /** Per layer: the fastMath form of its activation, or undefined to call the activation. */
+  private readonly fast: readonly (((z: Float64Array, y: Float64Array) => void) | undefined)[];
+
+  constructor(private readonly shape: NetworkShape) {
+    this.parameters = new Float64Array(shape.size);
+    this.gradients = new Float64Array(shape.size);
+    this.layers = shape.layers;
+    this.fast = shape.layers.map((l) =>
+      shape.fastMath ? fastActivation(l.activation) : undefined,
+    );
+  }
+
+  createTrace(): Trace {
+    const units = this.layers.map((l) => l.units);
+    return new Trace(
+      this.shape.inputs,
+      units,
+      new Float64Array(traceLayout(this.shape.inputs, units).size),
+    );
+  }
+
+  createBatch(count: number): readonly Trace[] {
+    const units = this.layers.map((l) => l.units);
+    const size = traceLayout(this.shape.inputs, units).size;
+    const memory = new Float64Array(count * size);
+    return Array.from(
+      { length: count },
+      (_, s) => new Trace(this.shape.inputs, units, memory.subarray(s * size, (s + 1) * size)),
+    );
+  }
+
+  forwardBatch(traces: readonly Trace[], n: number): void {
+    for (let s = 0; s < n; s++) this.forward(traces[s]);
+  }
+
+  backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
+    for (let s = 0; s < n; s++) this.backward(traces[s], loss);
+  }
+
+  accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
+    into.fill(0);
+    for (let s = 0; s < n; s++) accumulateInto(this.layers, traces[s], into, 1);
+    for (let i = 0; i < into.length; i++) into[i] *= scale;
+  }
+
+  forward(trace: Trace): void {
+    const layers = this.layers;
+    const p = this.parameters;
+    let input = trace.input;
+    for (let k = 0; k < layers.length; k++) {
+      const layer = layers[k];
+      const z = trace.z[k];
+      const fanIn = layer.fanIn;
+      const biases = layer.offset + layer.units * fanIn;
+      const blocks = fanIn - (fanIn % 8);
+      for (let j = 0, row = layer.offset; j < layer.units; j++, row += fanIn) {
+        // Σ w·n term by term, in order, eight terms per turn (see EIGHT_PER_TURN).
+        let sum = p[biases + j];
+        let i = 0;
+        for (; i < blocks; i += 8) {
+          const r = row + i;
+          sum += p[r] * input[i];
+          sum += p[r + 1] * input[i + 1];
+          sum += p[r + 2] * input[i + 2];
+          sum += p[r + 3] * input[i + 3];
+          sum += p[r + 4] * input[i + 4];
+          sum += p[r + 5] * input[i + 5];
+          sum += p[r + 6] * input[i + 6];
+          sum += p[r + 7] * input[i + 7];
+        }
+        for (; i < fanIn; i++) sum += p[row + i] * input[i];
+        z[j] = sum;
+      }
+      const y = trace.y[k];
+      const fast = this.fast[k];
+      if (fast === undefined) layer.activation.forward(z, y);
+      else fast(z, y);
+      input = y;
+    }
+  }
+
+  backward(trace: Trace, loss: Loss): void {
+    const layers = this.layers;
+    const last = layers.length - 1;
+    const top = layers[last];
+    if (top.activation === linear) {
+      // f' = 1: the output error term is the loss gradient itself.
+      loss.gradient(trace.output, trace.target, trace.delta[last]);
+    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
+      loss.gradient(trace.output, trace.target, trace.dy[last]);
+      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
+    }
+    const p = this.parameters;
+    for (let k = last; k > 0; k--) {
+      const layer = layers[k];
+      const delta = trace.delta[k];
+      const back = trace.dy[k - 1];
+      const w = layer.offset;
+      const fanIn = layer.fanIn;
+      const blocks = fanIn - (fanIn % 8);
+      const d0 = delta[0];
+      let first = 0;
+      for (; first < blocks; first += 8) {
+        back[first] = p[w + first] * d0;
+        back[first + 1] = p[w + first + 1] * d0;
+        back[first + 2] = p[w + first + 2] * d0;
+        back[first + 3] = p[w + first + 3] * d0;
+        back[first + 4] = p[w + first + 4] * d0;
+        back[first + 5] = p[w + first + 5] * d0;
+        back[first + 6] = p[w + first + 6] * d0;
+        back[first + 7] = p[w + first + 7] * d0;
+      }
+      for (; first < fanIn; first++) back[first] = p[w + first] * d0;
+      for (let j = 1, row = w + fanIn; j < layer.units; j++, row += fanIn) {
+        const d = delta[j];
+        let i = 0;
+        for (; i < blocks; i += 8) {
+          const r = row + i;
+          back[i] += p[r] * d;
+          back[i + 1] += p[r + 1] * d;
+          back[i + 2] += p[r + 2] * d;
+          back[i + 3] += p[r + 3] * d;
+          back[i + 4] += p[r + 4] * d;
+          back[i + 5] += p[r + 5] * d;
+          back[i + 6] += p[r + 6] * d;
+          back[i + 7] += p[r + 7] * d;
+        }
+        for (; i < fanIn; i++) back[i] += p[row + i] * d;
+      }
+      layers[k - 1].activation.backward(trace.z[k - 1], trace.y[k - 1], back, trace.delta[k - 1]);
+    }
+  }
+
+  accumulateGradient(trace: Trace, into: Float64Array, scale: number): void {
+    accumulateInto(this.layers, trace, into, scale);
+  }
+
+  gradientNorm(trace: Trace): number {
+    this.gradientNormInto(trace, this.norm);
+    return this.norm[0];
+  }
+
+  gradientNormInto(trace: Trace, out: Float64Array): void {
+    const sums = this.sums;
+    let total = 0;
+    for (let k = 0; k < this.layers.length; k++) {
+      sumOfSquares(trace.delta[k], sums, 0);
+      sumOfSquares(k === 0 ? trace.input : trace.y[k - 1], sums, 1);
+      total += sums[0] * (1 + sums[1]);
+    }
+    out[0] = Math.sqrt(total);
+  }
+
+  scaleGradient(trace: Trace, factor: number): void {
+    for (let k = 0; k < this.layers.length; k++) {
+      const delta = trace.delta[k];
+      for (let j = 0; j < delta.length; j++) delta[j] *= factor;
+    }
+  }
+
+  adopt(): void {
+    // Plain arrays live as long as anything holds them.
+  }
+
+  stateBuffer(length: number): Float64Array {
+    return new Float64Array(length);
+  }
+
+  holds(array: Float64Array): boolean {
+    return !(array.buffer instanceof SharedArrayBuffer);
+  }
+
+  optimizerStep(): void {
+    throw new Error('streamprop: the JavaScript backend runs each optimizer’s own kernel');
+  }
+}
+
+/**
+ * @internal into += scale·(δ(k)·n(k−1)ᵀ, δ(k)) for every layer, laid out like the parameters.
+ */
+export function accumulateInto(
+  layers: readonly LayerShape[],
+  trace: Trace,
+  into: Float64Array,
+  scale: number,
+): void {
+  for (let k = 0; k < layers.length; k++) {
+    const layer = layers[k];
+    const delta = trace.delta[k];
+    const input = k === 0 ? trace.input : trace.y[k - 1];
+    const fanIn = layer.fanIn;
+    let at = layer.offset;
+    for (let j = 0; j < layer.units; j++) {
+      const d = scale * delta[j];
+      for (let i = 0; i < fanIn; i++) into[at++] += d * input[i];
+    }
+    for (let j = 0; j < layer.units; j++) into[at++] += scale * delta[j];
+  }
+}
+
+/**
+ * `out[at] = Σ v[i]²`, in four interleaved partial sums: a running sum waits for each addition
+ * before the next, four sums keep the adder busy (the guard of `update` computes a norm per
+ * sample).
+ */
+function sumOfSquares(v: Float64Array, out: Float64Array, at: number): void {
+  const n = v.length;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const a = v[i];
+    const b = v[i + 1];
+    const c = v[i + 2];
+    const d = v[i + 3];
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += d * d;
+  }
+  for (; i < n; i++) s0 += v[i] * v[i];
+  out[at] = s0 + s1 + (s2 + s3);
+}

@@ -1,0 +1,141 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
+import type { Sample } from '../samples/sample.js';
+import { sampleRecord } from './sampleRecord.js';
+import type { ShardedLog } from './shardedLog.js';
+import { shardOf } from './shardOf.js';
+
+/**
+ * Options of {@link appendTo}.
+ *
+ * @example
+ * ```ts
+ * import type { AppendOptions } from 'streamprop/fleet';
+ * const options: AppendOptions = { maxInFlight: 10_000, batch: 2000 };
+ * ```
+ */
+export interface AppendOptions {
+  /** At most this many samples sent and not yet acknowledged (default 10,000). */
+  readonly maxInFlight?: number;
+  /** At most this many samples per round trip (default 2,000). */
+  readonly batch?: number;
+}
+
+/**
+ * Progress of {@link appendTo}, after each acknowledged batch.
+ *
+ * @example
+ * ```ts
+ * import type { AppendProgress } from 'streamprop/fleet';
+ * const line = (p: AppendProgress) => `${p.appended} appended, ${p.waiting} waiting`;
+ * ```
+ */
+export interface AppendProgress {
+  /** Samples appended and acknowledged so far. */
+  readonly appended: number;
+  /** Samples sent, not yet acknowledged. */
+  readonly inFlight: number;
+  /** Samples received from the source and not yet sent (the source is faster than the log). */
+  readonly waiting: number;
+}
+
+/**
+ * An operator that appends every sample to its shard of `log` (`shardOf(sample.key)`), in the
+ * order they come, and emits the progress after each acknowledged batch; it completes once the
+ * source completed and everything was acknowledged, and fails if an append fails. Appends are
+ * pipelined — up to `maxInFlight` samples are on their way at once, in batches of `batch` — and
+ * a sample its source could not parse is appended too, so that its key's worker rejects and
+ * counts it. Samples arriving while `maxInFlight` are on their way wait, in order, and are
+ * counted in `waiting`; a paced source (`rate`) keeps that queue short.
+ *
+ * @throws TypeError or RangeError at once for a wrong option.
+ *
+ * @example
+ * ```ts
+ * import { appendTo, redisLog } from 'streamprop/fleet';
+ * import { sensorFeed } from 'streamprop/streams';
+ * import { last } from 'rxjs';
+ * const log = await redisLog({ url: 'redis://127.0.0.1:6379', prefix: 'sensors' });
+ * sensorFeed({ rate: 0, limit: 100_000 })
+ *   .pipe(appendTo(log), last())
+ *   .subscribe((p) => console.log(`${p.appended} samples appended`));
+ * ```
+ */
+export function appendTo(
+  log: ShardedLog,
+  options: AppendOptions = {},
+): OperatorFunction<Sample, AppendProgress> {
+  const owner = 'appendTo';
+  if (log === null || typeof log !== 'object' || typeof log.append !== 'function') {
+    throw new TypeError(`${owner}: log must be a ShardedLog (redisLog(…), memoryLog(…))`);
+  }
+  checkOptions(owner, options);
+  const maxInFlight = checkPositiveInteger(owner, 'maxInFlight', options.maxInFlight ?? 10_000);
+  const batch = checkPositiveInteger(owner, 'batch', options.batch ?? 500);
+  const shards = log.shards;
+
+  return (source) =>
+    new Observable<AppendProgress>((subscriber) => {
+      let queue: { shard: number; body: string }[] = [];
+      let head = 0;
+      let inFlight = 0;
+      let appended = 0;
+      let sourceDone = false;
+      let scheduled = false;
+      let failed = false;
+
+      const send = (): void => {
+        scheduled = false;
+        while (!failed && head < queue.length && inFlight < maxInFlight) {
+          const n = Math.min(batch, maxInFlight - inFlight, queue.length - head);
+          const chunk = queue.slice(head, head + n);
+          head += n;
+          inFlight += n;
+          log.append(chunk).then(
+            () => {
+              inFlight -= n;
+              appended += n;
+              if (subscriber.closed) return;
+              subscriber.next({ appended, inFlight, waiting: queue.length - head });
+              send();
+            },
+            (error: unknown) => {
+              failed = true;
+              subscriber.error(
+                new Error(
+                  `${owner}: appending to ${log.name} failed: ${(error as Error).message}`,
+                  {
+                    cause: error,
+                  },
+                ),
+              );
+            },
+          );
+        }
+        if (head > 4096 && head * 2 > queue.length) {
+          queue = queue.slice(head);
+          head = 0;
+        }
+        if (sourceDone && inFlight === 0 && head >= queue.length) subscriber.complete();
+      };
+      const schedule = (): void => {
+        if (scheduled) return;
+        scheduled = true;
+        queueMicrotask(send);
+      };
+
+      const upstream = source.subscribe({
+        next: (sample) => {
+          queue.push({ shard: shardOf(sample?.key, shards), body: sampleRecord(sample) });
+          if (queue.length - head >= batch) send();
+          else schedule();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          sourceDone = true;
+          schedule();
+        },
+      });
+      return () => upstream.unsubscribe();
+    });
+}

@@ -1,0 +1,137 @@
+import { Subject, type Subscription } from 'rxjs';
+import type { RejectionReason } from '../samples/rejection.js';
+import type { Sample } from '../samples/sample.js';
+import type { Step } from '../steps/step.js';
+import type { KeyErrors, KeyErrorsState } from './keyErrors.js';
+import { type KeyModel, type KeyRecord, saveKey } from './keyModel.js';
+import type { KeySummary } from './keySummary.js';
+import type { Offset } from './offset.js';
+import type { CheckpointWrite, Lease } from './shardedLog.js';
+
+/** @internal One key's live model on a worker: its pipeline, counts and error metrics. */
+export class KeyState {
+  readonly input = new Subject<Sample>();
+  readonly subscription: Subscription;
+  /** The step of the sample just sent in (set synchronously by the pipeline). */
+  step: Step | undefined = undefined;
+  learned = 0;
+  rejected = 0;
+  /** Rejected samples by reason (only the reasons seen). */
+  readonly rejectedByReason: Partial<Record<RejectionReason, number>> = {};
+  drifts = 0;
+  /** The learning rate at the last sample (`null` before the first). */
+  learningRate: number | null = null;
+  /** Samples since the last metrics emission. */
+  fresh = 0;
+  /** The offset of the last sample applied. */
+  offset: Offset;
+
+  constructor(
+    readonly key: string,
+    readonly model: KeyModel,
+    readonly errors: KeyErrors,
+    offset: Offset,
+    onError: (error: unknown) => void,
+  ) {
+    this.offset = offset;
+    this.subscription = model.pipeline(this.input).subscribe({
+      next: (step) => {
+        this.step = step;
+      },
+      error: onError,
+    });
+  }
+
+  /** Takes the counts saved with the key's checkpoint. */
+  resume(record: KeyRecord): void {
+    this.learned = record.learned;
+    this.rejected = record.rejected;
+    Object.assign(this.rejectedByReason, record.rejectedByReason);
+    this.drifts = record.drifts;
+    this.learningRate = record.learningRate;
+  }
+
+  /** Counts a step of the key's pipeline: learned or rejected, drifts, its prediction's errors. */
+  count(step: Step): void {
+    const rejection = step.rejection;
+    if (rejection === undefined) {
+      this.learned++;
+      if (step.actual !== undefined) this.errors.update(step.output, step.actual);
+    } else {
+      this.rejected++;
+      this.rejectedByReason[rejection.reason] = (this.rejectedByReason[rejection.reason] ?? 0) + 1;
+    }
+    const events = step.events;
+    for (let i = 0; i < events.length; i++) if (events[i].type === 'drift') this.drifts++;
+    if (Number.isFinite(step.learningRate)) this.learningRate = step.learningRate;
+    this.fresh++;
+  }
+
+  /** What the key's checkpoint records besides its model. */
+  record(): KeyRecord {
+    return {
+      learned: this.learned,
+      rejected: this.rejected,
+      rejectedByReason: { ...this.rejectedByReason },
+      drifts: this.drifts,
+      learningRate: this.learningRate,
+      errors: this.errors.state(),
+    };
+  }
+
+  /** The key's summary as `status` and the fleet view read it. */
+  summary(worker: string, at: number): KeySummary {
+    const { errors, ...counts } = this.record();
+    return { ...counts, worker, at, errors: errors as KeyErrorsState };
+  }
+
+  close(): void {
+    this.subscription.unsubscribe();
+  }
+}
+
+/** @internal A shard a worker holds: its lease, position, keys and what changed since the checkpoint. */
+export class ShardState {
+  readonly keys = new Map<string, KeyState>();
+  /** The keys' saved states not yet made into live models (restored on their first sample). */
+  readonly saved: Map<string, string>;
+  readonly dirty = new Set<string>();
+  /** Entries applied since the last checkpoint write that succeeded. */
+  sinceCheckpoint = 0;
+  checkpointedAt: number;
+  renewedAt: number;
+
+  constructor(
+    readonly shard: number,
+    public lease: Lease,
+    public offset: Offset,
+    public applied: number,
+    saved: ReadonlyMap<string, string>,
+    now: number,
+  ) {
+    this.saved = new Map(saved);
+    this.checkpointedAt = now;
+    this.renewedAt = now;
+  }
+
+  /**
+   * The shard's checkpoint as of now: its offset and count, and the whole state and summary of
+   * every key that changed since the last one written.
+   */
+  checkpointWrite(worker: string, at: number): CheckpointWrite {
+    const models = new Map<string, string>();
+    const summaries = new Map<string, string>();
+    for (const key of this.dirty) {
+      const k = this.keys.get(key);
+      if (k === undefined) continue;
+      models.set(key, saveKey(key, k.model, k.record()));
+      summaries.set(key, JSON.stringify(k.summary(worker, at)));
+    }
+    return { offset: this.offset, applied: this.applied, models, summaries };
+  }
+
+  close(): void {
+    for (const state of this.keys.values()) state.close();
+    this.keys.clear();
+  }
+}

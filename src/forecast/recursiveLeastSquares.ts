@@ -1,0 +1,92 @@
+/**
+ * @internal Recursive least squares with an intercept: after each `learn`, the weights are the
+ * least-squares fit of every (x, y) learned so far, weighted by `forgetting^age`, with a ridge
+ * prior `‖w‖² / p0` — the closed-form solution kept up to date in O(n²) per sample through the
+ * inverse of the (weighted) Gram matrix (Sherman–Morrison), never a matrix inversion. With
+ * forgetting < 1 the inverse grows in directions the data no longer excite ("wind-up"); its
+ * trace is kept at most `n · p0` so it never overflows. Allocates nothing per sample.
+ */
+export class RecursiveLeastSquares {
+  /** The weights, the intercept last. */
+  readonly weights: Float64Array;
+  private readonly p: Float64Array;
+  private readonly px: Float64Array;
+  private readonly row: Float64Array;
+  private readonly n: number;
+
+  constructor(
+    inputs: number,
+    private readonly forgetting: number,
+    private readonly p0: number,
+  ) {
+    const n = inputs + 1;
+    this.n = n;
+    this.weights = new Float64Array(n);
+    this.p = new Float64Array(n * n);
+    this.px = new Float64Array(n);
+    this.row = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.p[i * n + i] = p0;
+  }
+
+  /** The fit's prediction for `x` (of `inputs` values). */
+  predict(x: ArrayLike<number>): number {
+    const w = this.weights;
+    const n = this.n - 1;
+    let s = w[n];
+    for (let i = 0; i < n; i++) s += w[i] * x[i];
+    return s;
+  }
+
+  /** Adds (x, y): the weights become the fit with it. */
+  learn(x: ArrayLike<number>, y: number): void {
+    const n = this.n;
+    const row = this.row;
+    for (let i = 0; i < n - 1; i++) row[i] = x[i];
+    row[n - 1] = 1;
+    const p = this.p;
+    const px = this.px;
+    let xpx = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      const at = i * n;
+      for (let j = 0; j < n; j++) s += p[at + j] * row[j];
+      px[i] = s;
+      xpx += row[i] * s;
+    }
+    const lambda = this.forgetting;
+    const denominator = lambda + xpx;
+    const error = y - this.predict(x);
+    const w = this.weights;
+    for (let i = 0; i < n; i++) w[i] += (px[i] / denominator) * error;
+    // P ← (P − P x xᵀ P / (λ + xᵀ P x)) / λ, on the upper triangle and mirrored, so that P
+    // stays exactly symmetric (rounding would otherwise make it drift from symmetric and
+    // positive definite, the classic instability of recursive least squares).
+    const scale = 1 / lambda;
+    let trace = 0;
+    for (let i = 0; i < n; i++) {
+      const at = i * n;
+      const ki = px[i] / denominator;
+      for (let j = i; j < n; j++) {
+        const v = (p[at + j] - ki * px[j]) * scale;
+        p[at + j] = v;
+        p[j * n + i] = v;
+      }
+      if (!(p[at + i] > 0)) p[at + i] = 1e-12 * this.p0; // a diagonal never goes below 0
+      trace += p[at + i];
+    }
+    const cap = n * this.p0;
+    if (!(trace <= cap)) {
+      const f = Number.isFinite(trace) && trace > 0 ? cap / trace : 0;
+      if (f === 0) this.reset();
+      else for (let i = 0; i < p.length; i++) p[i] *= f;
+    }
+  }
+
+  /** Forgets everything: weights 0, the prior again. */
+  reset(): void {
+    const n = this.n;
+    this.weights.fill(0);
+    this.p.fill(0);
+    for (let i = 0; i < n; i++) this.p[i * n + i] = this.p0;
+  }
+}
