@@ -5,8 +5,9 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { checkObject, checkString } from '../checks/argumentChecks.js';
+import { checkMethods, checkObject, checkString } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -68,6 +69,12 @@ export interface ServeOptions {
    * scored samples (default 500), a snapshot every `everyMs` ms (default 500) while steps come.
    */
   readonly metrics?: { readonly window?: number; readonly everyMs?: number };
+  /**
+   * Metrics made elsewhere, sent as `metrics` messages (latest per key) in place of the rolling
+   * metrics of the steps — such as a fleet's, merged from its workers' metric states
+   * (`fleetMetrics` of `streamprop/fleet`).
+   */
+  readonly metricsFrom?: Observable<MetricsSnapshot>;
   /** The largest client frame, in bytes (default 65,536); a larger one closes the client with 1009. */
   readonly maxPayload?: number;
   /** Ping every client this often, in ms, and terminate one that missed the last pong (default 30,000). */
@@ -203,6 +210,10 @@ export async function serve(
     }
   }
   const target = checkTarget(options.target);
+  if (options.metricsFrom !== undefined) {
+    const from = checkObject('serve', 'metricsFrom', options.metricsFrom, 'an Observable');
+    checkMethods('serve', 'metricsFrom', from, ['subscribe']);
+  }
   const onError =
     options.onError ??
     ((error: unknown) => console.error('streamprop serve: the steps stream failed:', error));
@@ -285,15 +296,16 @@ export async function serve(
 
   // The learner's steps: copy what leaves the process, never wait.
   const metricsInput = new Subject<Step>();
-  const metricsSubscription = metricsInput
-    .pipe(
+  const metricsSubscription = (
+    options.metricsFrom ??
+    metricsInput.pipe(
       byKey(
         (step: Step) => keyOfStep(step),
         () => rollingMetrics({ window, everyMs, scheduler: options.scheduler }),
         { maxModels: maxKeys },
       ),
     )
-    .subscribe({ next: (snapshot) => outbox.recordMetrics(snapshot), error: onError });
+  ).subscribe({ next: (snapshot) => outbox.recordMetrics(snapshot), error: onError });
   const onStep = (step: Step): void => {
     stepCount++;
     if (network === undefined && step.network !== undefined) {
