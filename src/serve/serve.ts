@@ -87,7 +87,7 @@ export interface ServeOptions {
   readonly maxOffences?: number;
   /**
    * The bounds of the ingest queue — the samples producers sent that the learner has not taken
-   * yet — in samples (default 10,000) and in bytes of their frames (default 8 MiB). When either
+   * yet — in samples (default 5,000) and in bytes of their frames (default 4 MiB). When either
    * is reached, the server stops reading from every producer socket (TCP backpressure: the
    * producers' writes block) until the queue is down to half. Frames already read meanwhile are
    * still queued, up to twice the bounds; past that a sample is dropped and counted
@@ -183,13 +183,13 @@ export async function serve(
   const maxKeys = integerIn('maxKeys', options.maxKeys ?? 1000, 1, 1e7);
   const maxIngestSamples = integerIn(
     'maxIngest.samples',
-    options.maxIngest?.samples ?? 10_000,
+    options.maxIngest?.samples ?? 5000,
     1,
     1e9,
   );
   const maxIngestBytes = integerIn(
     'maxIngest.bytes',
-    options.maxIngest?.bytes ?? 8 * 1024 * 1024,
+    options.maxIngest?.bytes ?? 4 * 1024 * 1024,
     1,
     2 ** 40,
   );
