@@ -118,6 +118,9 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
         // The error carries the target's unit; the learning rate never changed: a card with a
         // sparkline, no chart.
         expect(await page.textContent('#error-unit')).toBe('in °C · temperature');
+        expect(await page.getAttribute('[data-chart="error"]', 'data-y-label')).toBe(
+          '°C · temperature',
+        );
         expect(await page.getAttribute('#charts', 'data-learning-rate')).toBe('flat');
         expect(await page.isVisible('[data-chart="learningRate"]')).toBe(false);
         expect(await page.getAttribute('#learning-rate-spark polyline', 'points')).toMatch(
