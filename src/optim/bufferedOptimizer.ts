@@ -58,6 +58,37 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     return this.count;
   }
 
+  /**
+   * @internal Goes on from a learning rate and step count of its own (byKey's slab learner swaps
+   * each key's in before its sample); `rate` is one this optimizer had.
+   */
+  resume(rate: number, steps: number): void {
+    this.rate = rate;
+    this.count = steps;
+  }
+
+  /**
+   * @internal A new optimizer of the same rule, settings and learning rate, with no state
+   * (byKey's slab learner steps every key with one, per subscription).
+   */
+  cloneSettings(): BufferedOptimizer {
+    // Through the rule's own constructor (its options are the hyper-parameters' names), so the
+    // copy has the same hidden class as every other optimizer of the rule: the kernels stay
+    // monomorphic.
+    const Rule = this.constructor as new (options: Record<string, number>) => BufferedOptimizer;
+    return new Rule({ ...this.hyperParameters, learningRate: this.rate });
+  }
+
+  /**
+   * @internal The state buffers, sized for `net` and where its kernels read them, before any
+   * step (byKey's slab learner copies each key's state in and out of them).
+   */
+  stateFor(net: Network): readonly Float64Array[] {
+    if (this.size !== net.parameters.length) this.sizeBuffers(net.parameters.length);
+    if (this.inKernels !== net.kernels.wasm) this.home(net.kernels.wasm);
+    return this.buffers;
+  }
+
   step(params: Float64Array, grads: Float64Array): void {
     if (grads.length !== params.length) {
       throw new RangeError(
