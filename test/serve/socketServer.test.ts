@@ -197,7 +197,7 @@ describe('SocketServer, in-process', () => {
     const polite = await open(`ws://${base}/ws`);
     await until(() => counters.get('deadPeersTerminated') === 1, 'the silent peer to be dropped');
     expect(await silent.closed).toBe(1006); // terminated, no close frame
-    expect(counters.get('clients')).toBe(1);
+    await until(() => counters.get('clients') === 1, 'the server to count the terminated peer out');
     await server.close();
     expect(await polite.closed).toBe(1001);
     expect(counters.get('clients')).toBe(0);
