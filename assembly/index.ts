@@ -9,3 +9,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { batchBackward, batchForward, batchGradient } from './batch';
+
+/** Copies `bytes` bytes from `from` to `to` (the regions may overlap). */
+export function copy(to: usize, from: usize, bytes: usize): void {
+  memory.copy(to, from, bytes);
+}

@@ -2,6 +2,7 @@
 // random, at 10, 1,000 and 100,000 keys, against one model learning every sample; then the
 // memory each key costs, with SGD alone and with normalize + rmsprop + rolling metrics.
 import { type OperatorFunction, Subject } from 'rxjs';
+import { kernelHeap } from '../src/backends/kernelHeap.js';
 import { mse, rng, sgd, train } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
 import { buildNet, makeStream } from './benchStream.js';
@@ -72,14 +73,17 @@ export async function byKeySection(scale: number, chunks: number): Promise<void>
   await memoryPerKey(KEYED_MODELS);
 }
 
-/** Heap and off-heap bytes in use after full collections (finalizers run in between). */
+/**
+ * Heap and off-heap bytes in use after full collections (finalizers run in between), and the
+ * bytes handed out in the WebAssembly kernels' memory (which `process.memoryUsage` does not see).
+ */
 async function bytesInUse(): Promise<number> {
   for (let i = 0; i < 4; i++) {
     (globalThis as { gc?: () => void }).gc?.();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+  return m.heapUsed + m.external + (kernelHeap()?.usage().inUse ?? 0);
 }
 
 async function memoryPerKey(models: readonly KeyedModel[]): Promise<void> {

@@ -2,12 +2,16 @@
 import { type OperatorFunction, pipe } from 'rxjs';
 import {
   byKey,
+  dense,
+  keyedTrain,
+  linear,
   mse,
   normalize,
   rmsprop,
   rollingMetrics,
   type Sample,
   sgd,
+  tanh,
   train,
 } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
@@ -52,13 +56,51 @@ function pipelinePerKey(
   );
 }
 
+/** byKey with keyedTrain: every key's model in shared slabs. */
+function slabs(
+  options: NetOptions,
+  full: boolean,
+  keys: number,
+): OperatorFunction<KeyedSample, unknown> {
+  const net = {
+    inputs: SIZES[0],
+    layers: [dense(SIZES[1], tanh), dense(SIZES[2], linear)],
+    seed: 11,
+    ...options,
+  };
+  const keyOf = (s: KeyedSample): string => s.key;
+  if (full) {
+    const learner = keyedTrain<KeyedSample>({
+      network: net,
+      loss: mse(),
+      optimizer: rmsprop(),
+      normalize: { targets: true },
+      metrics: { window: 100 },
+    });
+    return byKey(keyOf, learner, { maxModels: keys });
+  }
+  const learner = keyedTrain<KeyedSample>({
+    network: net,
+    loss: mse(),
+    optimizer: sgd({ learningRate: 0.01 }),
+  });
+  return byKey(keyOf, learner, { maxModels: keys });
+}
+
 export const KEYED_MODELS: readonly KeyedModel[] = backendsToCompare().flatMap((b) =>
-  (['sgd', 'full'] as const).map((variant) => ({
-    name:
-      variant === 'sgd'
-        ? `byKey, a pipeline per key (${b.name})`
-        : `byKey, a pipeline per key, normalize + rmsprop + metrics(window 100) (${b.name})`,
-    variant,
-    pipeline: (keys: number) => pipelinePerKey(b.options, variant === 'full', keys),
-  })),
+  (['sgd', 'full'] as const).flatMap((variant) => {
+    const what = variant === 'sgd' ? '' : ', normalize + rmsprop + metrics(window 100)';
+    return [
+      {
+        name: `byKey, a pipeline per key${what} (${b.name})`,
+        variant,
+        pipeline: (keys: number) => pipelinePerKey(b.options, variant === 'full', keys),
+      },
+      {
+        name: `byKey, keyedTrain slabs${what} (${b.name})`,
+        variant,
+        pipeline: (keys: number) => slabs(b.options, variant === 'full', keys),
+      },
+    ];
+  }),
 );

@@ -39,6 +39,7 @@ export type { DriftDetector, DriftDetectorState } from './drift/driftDetector.js
 export { type PageHinkley, type PageHinkleyOptions, pageHinkley } from './drift/pageHinkley.js';
 export { type DetectSeasonOptions, detectSeason, type Season } from './forecast/detectSeason.js';
 export { type HedgeOptions, hedge, type Weighting } from './forecast/hedge.js';
+export { type KeyedTrainOptions, keyedTrain } from './keyed/keyedTrain.js';
 export { accuracy } from './metrics/accuracy.js';
 export type { Aggregate } from './metrics/aggregate.js';
 export { type Ewma, type EwmaState, ewma } from './metrics/ewma.js';

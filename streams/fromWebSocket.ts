@@ -66,7 +66,11 @@ export interface FromWebSocketOptions {
  *
  * The source is either a server from `serve()` — the stream is then the samples its producer
  * clients send (`{ type: 'sample', sample }` frames, from clients holding the
- * `producerToken`) and completes when the server closes — or the address of a WebSocket that
+ * `producerToken`) and completes when the server closes; a message the server found was not a
+ * valid sample comes as a *malformed* sample (`{ x: [], malformed: { field: 'sample', … } }`),
+ * which `train(…, { onInvalid: 'skip' })` rejects and the metrics count under
+ * `rejectedByReason.malformed`, as for every source (with `train`'s default `onInvalid:
+ * 'error'`, it fails the stream) — or the address of a WebSocket that
  * sends samples, as JSON text frames holding either a bare sample or `{ type: 'sample',
  * sample }`: one connection per subscription, closed on unsubscribe; the stream completes when
  * the peer closes normally (1000) and fails otherwise.
@@ -110,11 +114,17 @@ export function fromWebSocket(
     }
   }
   const frames = framesOf(source);
+  // A server passes on what a producer sent that was not a sample as a malformed sample.
+  const fromServer = isIngestSource(source);
   return new Observable<Sample>((subscriber) => {
     let index = 0;
     const subscription = frames.subscribe({
       next(value) {
         const i = index++;
+        if (fromServer && isMalformed(value)) {
+          subscriber.next(value);
+          return;
+        }
         const result = checkSample(value, options.inputs, options.outputs);
         if (typeof result !== 'string') {
           subscriber.next(result);
@@ -137,9 +147,23 @@ export function fromWebSocket(
   });
 }
 
+function isIngestSource(source: unknown): source is IngestSource {
+  return source !== null && typeof source === 'object' && 'samples' in source;
+}
+
+/** Whether `value` is the malformed sample a server made of a message that was not a sample. */
+function isMalformed(value: unknown): value is Sample {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    (value as Sample).malformed !== undefined &&
+    Array.isArray((value as Sample).x)
+  );
+}
+
 /** The raw values of a source: a server's samples, or the parsed frames of a connection. */
 function framesOf(source: IngestSource | WebSocketAddress | string): Observable<unknown> {
-  if (source !== null && typeof source === 'object' && 'samples' in source) {
+  if (isIngestSource(source)) {
     const samples = source.samples as Partial<Observable<unknown>> | undefined;
     if (samples === undefined || typeof samples.subscribe !== 'function') {
       throw new TypeError('fromWebSocket: source.samples must be an Observable');

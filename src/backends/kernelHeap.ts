@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 /** The functions of dist/wasm/kernels.wasm (built from assembly/ by `npm run build`). */
 export interface KernelExports {
   heapBase(): number;
+  copy(to: number, from: number, bytes: number): void;
   forward(table: number, params: number, trace: number, fast: number): void;
   backward(table: number, params: number, trace: number, topReady: number): void;
   gradientNorm(table: number, trace: number): number;

@@ -1,13 +1,15 @@
 /**
- * A short, one-line description of a value for error messages: strings quoted, arrays by
- * length, functions by name (with a hint that a factory may have been passed uncalled),
- * never a dump of source code or of a large object.
+ * A short, one-line description of a value for error messages: strings quoted, a short array
+ * of numbers (at most four) as it is, other arrays by length, functions by name (with a hint
+ * that a factory may have been passed uncalled), never a dump of source code or of a large
+ * object.
  *
  * @example
  * ```ts
  * import { describeValue } from './describeValue.js';
  * describeValue('3');          // '"3"'
- * describeValue([1, 2, 3]);    // 'an array of length 3'
+ * describeValue([1, 0]);       // '[1, 0]'
+ * describeValue([1, 2, 3, 4, 5]); // 'an array of length 5'
  * ```
  */
 export function describeValue(value: unknown): string {
@@ -19,7 +21,12 @@ export function describeValue(value: unknown): string {
     return `the function ${name} (did you mean ${name}(…)?)`;
   }
   if (value !== null && typeof value === 'object') {
-    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    if (Array.isArray(value)) {
+      const short = value.length > 0 && value.length <= 4;
+      return short && value.every((v) => typeof v === 'number')
+        ? `[${value.map(String).join(', ')}]`
+        : `an array of length ${value.length}`;
+    }
     return 'an object';
   }
   return String(value);

@@ -11,6 +11,9 @@ import type { z } from 'zod';
  *
  * @param owner - who reads it, for the message (`MetricsTracker.restore`).
  * @param what - the name of the whole document in the message (default `state`).
+ * @param at - where the document sits in a larger one, prepended to the path of the issue (a
+ * checkpoint reads its `controller` with the controller's own schema at `['controller']`, so
+ * that the message says `controller.values.count`).
  *
  * @example
  * ```ts
@@ -27,11 +30,12 @@ export function parseDocument<S extends z.ZodType>(
   schema: S,
   value: unknown,
   what = 'state',
+  at: readonly PropertyKey[] = [],
 ): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const message = `${owner}: ${documentPath(issue.path) || what}: ${issue.message}`;
+  const message = `${owner}: ${documentPath([...at, ...issue.path]) || what}: ${issue.message}`;
   throw issue.code === 'invalid_type' ? new TypeError(message) : new RangeError(message);
 }
 

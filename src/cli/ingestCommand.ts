@@ -4,6 +4,7 @@ import { appendTo } from '../fleet/appendTo.js';
 import { compareOffsets, offsetAt } from '../fleet/offset.js';
 import { redisLog } from '../fleet/redisLog.js';
 import type { ShardedLog } from '../fleet/shardedLog.js';
+import type { CommandIO } from './commandIO.js';
 import { type IngestOptions, parseIngestOptions } from './fleetOptions.js';
 import { openSource } from './openSource.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
@@ -21,10 +22,18 @@ const EVERY_MS = 5000;
  * ```ts
  * import { Command } from 'commander';
  * import { ingestCommand } from './ingestCommand.js';
- * ingestCommand(new Command());
+ * ingestCommand(new Command(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, onInterrupt: () => () => {} }, (status) => {
+ *   process.exitCode = status;
+ * });
  * ```
+ *
+ * @param ended Receives the exit status once the command has ended.
  */
-export function ingestCommand(program: Command): void {
+export function ingestCommand(
+  program: Command,
+  io: CommandIO,
+  ended: (status: number) => void,
+): void {
   program
     .command('ingest')
     .description(
@@ -49,8 +58,7 @@ export function ingestCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseIngestOptions(raw);
       if (Array.isArray(options)) throw new UsageError('ingest', options);
-      const code = await runIngest(options, process.stdout, process.stderr);
-      process.exit(code);
+      ended(await runIngest(options, io));
     });
 }
 
@@ -61,9 +69,9 @@ export function ingestCommand(program: Command): void {
  */
 export async function runIngest(
   options: IngestOptions,
-  stdout: { write(text: string): unknown },
-  stderr: { write(text: string): unknown },
+  io: Pick<CommandIO, 'stdin' | 'stdout' | 'stderr' | 'onInterrupt'>,
 ): Promise<number> {
+  const { stdout, stderr } = io;
   const say = (line: string): void => {
     (options.json ? stderr : stdout).write(`${line}\n`);
   };
@@ -72,6 +80,7 @@ export async function runIngest(
     rate: options.rate,
     seed: options.seed,
     skip: 0,
+    stdin: io.stdin,
     ...(options.x === undefined ? {} : { x: options.x }),
     ...(options.y === undefined ? {} : { y: options.y }),
   });
@@ -107,8 +116,7 @@ export async function runIngest(
     stopped = true;
     unsubscribe();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stopListening = io.onInterrupt(stop);
   try {
     await new Promise<void>((resolve, reject) => {
       const subscription = samples
@@ -130,8 +138,7 @@ export async function runIngest(
     return 0;
   } finally {
     clearInterval(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopListening();
     await log.close();
   }
 }

@@ -41,6 +41,8 @@ export interface SourceSettings {
   readonly readings?: boolean;
   /** The longest CSV record or NDJSON line, in bytes (default 1 MiB). */
   readonly maxRecordBytes?: number;
+  /** Where `ndjson:-` is read from (default: the process's standard input). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** An opened source and what the user should be told about it. */
@@ -188,7 +190,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
         samples:
           file === undefined
             ? defer(() =>
-                fromNdjson(process.stdin, {
+                fromNdjson(settings.stdin ?? process.stdin, {
                   rate: settings.rate,
                   skip,
                   maxRecordBytes,

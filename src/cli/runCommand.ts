@@ -21,10 +21,14 @@ import { describeSource } from './sourceSpec.js';
 import { StatusDisplay, type StatusOutput } from './statusDisplay.js';
 import { UsageError } from './usageError.js';
 
-/** Where `streamprop run` writes: figures to `stdout`, messages to `stdout` (`stderr` with `--json`). */
+/**
+ * Where `streamprop run` writes: figures to `stdout`, messages to `stdout` (`stderr` with
+ * `--json`); and where `ndjson:-` is read from (default: the process's standard input).
+ */
 export interface RunIO {
   readonly stdout: StatusOutput;
   readonly stderr: { write(text: string): unknown };
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** A running `streamprop run`. */
@@ -115,6 +119,7 @@ export async function startRun(
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     header: options.header,
     maxRecordBytes: options.maxRecordBytes,
+    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;

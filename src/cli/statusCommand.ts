@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { fleetStatus } from '../fleet/fleetStatus.js';
 import { redisLog } from '../fleet/redisLog.js';
+import type { CommandIO } from './commandIO.js';
 import { type FleetStatusOptions, parseStatusOptions } from './fleetOptions.js';
 import { UsageError } from './usageError.js';
 
@@ -13,10 +14,10 @@ import { UsageError } from './usageError.js';
  * ```ts
  * import { Command } from 'commander';
  * import { statusCommand } from './statusCommand.js';
- * statusCommand(new Command());
+ * statusCommand(new Command(), { stdout: process.stdout });
  * ```
  */
-export function statusCommand(program: Command): void {
+export function statusCommand(program: Command, io: Pick<CommandIO, 'stdout'>): void {
   program
     .command('status')
     .description("the state of a fleet on Redis: shards, workers, every key's counts")
@@ -26,7 +27,7 @@ export function statusCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseStatusOptions(raw);
       if (Array.isArray(options)) throw new UsageError('status', options);
-      await printStatus(options, process.stdout);
+      await printStatus(options, io.stdout);
     });
 }
 
@@ -41,7 +42,7 @@ export async function printStatus(
     if (options.json) {
       const { merged: _merged, byWorker: _byWorker, ...document } = status;
       stdout.write(
-        `${JSON.stringify({ ...document, metrics: { total: status.merged, byWorker: status.byWorker } })}\n`,
+        `${JSON.stringify({ ...document, metrics: { all: status.merged, byWorker: status.byWorker } })}\n`,
       );
       return;
     }
@@ -50,7 +51,7 @@ export async function printStatus(
     const lines = [
       `fleet ${status.prefix}: ${status.shards.length} shards (${owned} held), ${status.workers.length} live workers`,
       `  appended ${totals.appended.toLocaleString('en')}, checkpointed ${totals.applied.toLocaleString('en')}, lag ${totals.lag.toLocaleString('en')}`,
-      `  keys ${Object.keys(status.keys).length.toLocaleString('en')}: learned ${totals.learned.toLocaleString('en')}, rejected ${totals.rejected.toLocaleString('en')}; RMSE (windows) ${status.merged.window.rmse?.toPrecision(4) ?? '–'}`,
+      `  keys ${Object.keys(status.keys).length.toLocaleString('en')}: learned ${totals.learned.toLocaleString('en')}, rejected ${totals.rejected.toLocaleString('en')}; RMSE ${status.merged.total.rmse?.toPrecision(4) ?? '–'} (recent ${status.merged.recent.rmse?.toPrecision(4) ?? '–'})`,
       ...status.workers.map((w) => {
         const shards = status.shards.filter((s) => s.owner === w.name).length;
         return `  worker ${w.name}: ${shards} shards`;

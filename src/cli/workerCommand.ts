@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { KeyModel } from '../fleet/keyModel.js';
 import { redisLog } from '../fleet/redisLog.js';
 import { shardedLearner } from '../fleet/shardedLearner.js';
+import type { CommandIO } from './commandIO.js';
 import { learnerOptions, parseWorkerOptions, type WorkerOptions } from './fleetOptions.js';
 import { fleetShape } from './fleetShape.js';
 import { createLearner } from './learner.js';
@@ -21,10 +22,18 @@ const EVERY_MS = 5000;
  * ```ts
  * import { Command } from 'commander';
  * import { workerCommand } from './workerCommand.js';
- * workerCommand(new Command());
+ * workerCommand(new Command(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, onInterrupt: () => () => {} }, (status) => {
+ *   process.exitCode = status;
+ * });
  * ```
+ *
+ * @param ended Receives the exit status once the worker has stopped.
  */
-export function workerCommand(program: Command): void {
+export function workerCommand(
+  program: Command,
+  io: CommandIO,
+  ended: (status: number) => void,
+): void {
   program
     .command('worker')
     .description("learn one model per key from a share of a fleet's shards on Redis")
@@ -49,7 +58,7 @@ export function workerCommand(program: Command): void {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseWorkerOptions(raw);
       if (Array.isArray(options)) throw new UsageError('worker', options);
-      process.exit(await runWorker(options, process.stdout, process.stderr));
+      ended(await runWorker(options, io));
     });
 }
 
@@ -60,9 +69,9 @@ export function workerCommand(program: Command): void {
  */
 export async function runWorker(
   options: WorkerOptions,
-  stdout: { write(text: string): unknown },
-  stderr: { write(text: string): unknown },
+  io: Pick<CommandIO, 'stdout' | 'stderr' | 'onInterrupt'>,
 ): Promise<number> {
+  const { stdout, stderr } = io;
   const say = (line: string): void => {
     (options.json ? stderr : stdout).write(`${line}\n`);
   };
@@ -73,8 +82,7 @@ export async function runWorker(
     stopping = true;
     wake();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stopListening = io.onInterrupt(stop);
   try {
     let shape = await fleetShape(log);
     if (shape === undefined) say(`waiting for samples in fleet ${log.name} to learn their shape`);
@@ -140,8 +148,7 @@ export async function runWorker(
     );
     return 0;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopListening();
     await log.close();
   }
 }

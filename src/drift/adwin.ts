@@ -1,11 +1,15 @@
-import { checkBoundedNumber } from '../checks/argumentChecks.js';
+import type { z } from 'zod';
 import {
-  checkState,
-  type DriftDetector,
-  type DriftDetectorState,
-  readNumber,
-  readNumbers,
-} from './driftDetector.js';
+  checkBoolean,
+  checkBoundedNumber,
+  checkInterval,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+import { adwinStateSchema } from './adwinState.js';
+import type { DriftDetector, DriftDetectorState } from './driftDetector.js';
 
 /** Options of {@link adwin}; every one has a default. */
 export interface AdwinOptions {
@@ -54,6 +58,9 @@ export interface Adwin extends DriftDetector {
 
 /** Levels of bucket sizes 2⁰ … 2⁵⁹: more than any stream can fill. */
 const LEVELS = 60;
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class AdwinDetector implements Adwin {
   readonly name = 'adwin';
@@ -294,34 +301,24 @@ class AdwinDetector implements Adwin {
     };
   }
 
+  /** @internal The schema of this detector's saved state (see `adwinStateSchema`). */
+  stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.settings()), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<AdwinDetector['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
+    return adwinStateSchema(this.settings(), this.maxBuckets, LEVELS);
+  }
+
   restore(state: DriftDetectorState): void {
-    const values = checkState(this.name, this.settings(), state);
-    const levels = readNumbers(this.name, values, 'levels');
-    const sums = readNumbers(this.name, values, 'sums');
-    const m2s = readNumbers(this.name, values, 'm2s');
-    const fail = (what: string): never => {
-      throw new RangeError(`${this.name}: cannot restore this state: ${what}`);
-    };
-    if (levels.length > LEVELS) fail(`values.levels has more than ${LEVELS} levels`);
-    levels.forEach((c, i) => {
-      if (!Number.isInteger(c) || c < 0 || c > this.maxBuckets) {
-        fail(`values.levels[${i}] must be an integer in [0, ${this.maxBuckets}], got ${c}`);
-      }
-    });
-    const count = levels.reduce((a, b) => a + b, 0);
-    if (sums.length !== count || m2s.length !== count) {
-      fail(`values.sums and values.m2s must hold ${count} buckets, as values.levels says`);
-    }
-    if (m2s.some((v) => v < 0)) fail('values.m2s holds a negative value');
-    const width = levels.reduce((a, c, level) => a + c * 2 ** level, 0);
-    const keptAtCut = readNumber(this.name, values, 'keptAtCut', true, 0, width);
-    const sum = readNumber(this.name, values, 'sum');
-    const m2 = readNumber(this.name, values, 'm2', false, 0);
-    const bucketSum = sums.reduce((a, b) => a + b, 0);
-    const scale = sums.reduce((a, b) => a + Math.abs(b), 0);
-    if (!(Math.abs(sum - bucketSum) <= 1e-9 * (scale + 1))) {
-      fail(`values.sum is ${sum}, the buckets hold ${bucketSum}`);
-    }
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<AdwinDetector['makeStateSchema']>>): void {
+    const { levels, sums, m2s, sum, m2, keptAtCut } = values;
     this.counts.fill(0);
     this.levels = 0;
     let k = 0;
@@ -380,25 +377,19 @@ class AdwinDetector implements Adwin {
  * ```
  */
 export function adwin(options: AdwinOptions = {}): Adwin {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      'adwin: options must be an object { delta?, maxBuckets?, minSubWindow?, twoSided? }',
-    );
-  }
-  const { delta = 0.002, maxBuckets = 5, minSubWindow = 5, twoSided = false } = options;
-  if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) {
-    throw new RangeError(`adwin: delta must be a number in (0, 1), got ${String(delta)}`);
-  }
-  if (!Number.isInteger(maxBuckets) || maxBuckets < 2) {
-    throw new RangeError(`adwin: maxBuckets must be an integer >= 2, got ${String(maxBuckets)}`);
-  }
-  if (!Number.isInteger(minSubWindow) || minSubWindow < 1) {
-    throw new RangeError(
-      `adwin: minSubWindow must be a positive integer, got ${String(minSubWindow)}`,
-    );
-  }
-  if (typeof twoSided !== 'boolean') {
-    throw new TypeError(`adwin: twoSided must be true or false, got ${String(twoSided)}`);
-  }
+  const o = checkOptions<AdwinOptions>('adwin', options);
+  const delta = checkInterval('adwin', 'delta', o.delta ?? 0.002, {
+    min: 0,
+    max: 1,
+    minOpen: true,
+    maxOpen: true,
+  });
+  const maxBuckets = checkInterval('adwin', 'maxBuckets', o.maxBuckets ?? 5, {
+    min: 2,
+    max: Number.POSITIVE_INFINITY,
+    integer: true,
+  });
+  const minSubWindow = checkPositiveInteger('adwin', 'minSubWindow', o.minSubWindow ?? 5);
+  const twoSided = checkBoolean('adwin', 'twoSided', o.twoSided ?? false);
   return new AdwinDetector(delta, maxBuckets, minSubWindow, twoSided);
 }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
+import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
 
 /**
  * A change detector over a stream of numbers — in streamprop, the stream of prequential
@@ -95,74 +97,33 @@ export interface DriftDetectorState {
 }
 
 /**
- * @internal Checks that `state` is a state of `name` saved with `settings`; returns its values.
- * Throws a RangeError naming what differs.
+ * @internal The schema of any detector's saved state, as a checkpoint holds it: the shape of
+ * {@link DriftDetectorState}. A built-in detector checks the rest with its own `stateSchema()`.
  */
-export function checkState(
+export const driftDetectorStateSchema = z.object({
+  name: z.string().min(1),
+  settings: z.record(z.string(), z.union([z.number(), z.boolean()])),
+  values: z.record(z.string(), z.union([z.number(), z.array(z.number())])),
+});
+
+/**
+ * @internal The schema of the saved state of the built-in detector `name` made with
+ * `settings`: the same name, the very settings (a state saved with others is refused, naming
+ * the setting) and `values` as described.
+ *
+ * @example
+ * ```ts
+ * const schema = detectorStateSchema('pageHinkley', { delta: 0.005 }, { count: z.number().int() });
+ * ```
+ */
+export function detectorStateSchema<V extends z.ZodRawShape>(
   name: string,
   settings: Readonly<Record<string, number | boolean>>,
-  state: DriftDetectorState,
-): Readonly<Record<string, unknown>> {
-  const fail = (what: string): never => {
-    throw new RangeError(`${name}: cannot restore this state: ${what}`);
-  };
-  if (state === null || typeof state !== 'object') return fail('it is not an object');
-  if (state.name !== name) fail(`it is the state of ${describe(state.name)}, not of ${name}`);
-  for (const [key, value] of Object.entries(settings)) {
-    const saved = state.settings?.[key];
-    if (saved !== value) {
-      fail(
-        `it was saved with ${key} ${describe(saved)}, this detector has ${value}; create it with the saved settings`,
-      );
-    }
-  }
-  const values = state.values;
-  if (values === null || typeof values !== 'object') return fail('values is missing');
-  return values as Readonly<Record<string, unknown>>;
-}
-
-/** @internal Reads `values[key]` as a finite number (an integer within [min, max] when told). */
-export function readNumber(
-  name: string,
-  values: Readonly<Record<string, unknown>>,
-  key: string,
-  integer = false,
-  min = Number.NEGATIVE_INFINITY,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  const v = values[key];
-  if (
-    typeof v !== 'number' ||
-    !Number.isFinite(v) ||
-    (integer && !Number.isInteger(v)) ||
-    v < min ||
-    v > max
-  ) {
-    const kind = integer ? 'an integer' : 'a finite number';
-    const range = min > Number.NEGATIVE_INFINITY ? ` >= ${min}` : '';
-    const upper = max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : '';
-    throw new RangeError(
-      `${name}: cannot restore this state: values.${key} must be ${kind}${range}${upper}, got ${describe(v)}`,
-    );
-  }
-  return v;
-}
-
-/** @internal Reads `values[key]` as an array of finite numbers. */
-export function readNumbers(
-  name: string,
-  values: Readonly<Record<string, unknown>>,
-  key: string,
-): readonly number[] {
-  const v = values[key];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new RangeError(
-      `${name}: cannot restore this state: values.${key} must be an array of finite numbers`,
-    );
-  }
-  return v;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  values: V,
+) {
+  return z.object({
+    name: savedNameSchema(name),
+    settings: savedSettingsSchema(settings, 'detector'),
+    values: z.object(values),
+  });
 }

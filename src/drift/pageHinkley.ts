@@ -1,9 +1,18 @@
-import { checkBoundedNumber } from '../checks/argumentChecks.js';
+import { z } from 'zod';
 import {
-  checkState,
+  checkBoundedNumber,
+  checkInterval,
+  checkNonNegativeNumber,
+  checkOptions,
+  checkPositiveInteger,
+  checkPositiveNumber,
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+import {
   type DriftDetector,
   type DriftDetectorState,
-  readNumber,
+  detectorStateSchema,
 } from './driftDetector.js';
 
 /** Options of {@link pageHinkley}; every one has a default. */
@@ -41,6 +50,9 @@ export interface PageHinkley extends DriftDetector {
   readonly statistic: number;
   clone(): PageHinkley;
 }
+
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 class PageHinkleyDetector implements PageHinkley {
   readonly name = 'pageHinkley';
@@ -115,14 +127,30 @@ class PageHinkleyDetector implements PageHinkley {
     };
   }
 
+  /** @internal The schema of this detector's saved state (see `detectorStateSchema`). */
+  stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.settings()), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<PageHinkleyDetector['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
+    return detectorStateSchema(this.name, this.settings(), {
+      count: z.number().int().nonnegative(),
+      mean: z.number(),
+      statistic: z.number().nonnegative(),
+    });
+  }
+
   restore(state: DriftDetectorState): void {
-    const values = checkState(this.name, this.settings(), state);
-    const n = readNumber(this.name, values, 'count', true, 0);
-    const average = readNumber(this.name, values, 'mean');
-    const ph = readNumber(this.name, values, 'statistic', false, 0);
-    this.n = n;
-    this.average = average;
-    this.ph = ph;
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<PageHinkleyDetector['makeStateSchema']>>): void {
+    this.n = values.count;
+    this.average = values.mean;
+    this.ph = values.statistic;
   }
 }
 
@@ -176,27 +204,14 @@ class PageHinkleyDetector implements PageHinkley {
  * ```
  */
 export function pageHinkley(options: PageHinkleyOptions = {}): PageHinkley {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      'pageHinkley: options must be an object { delta?, threshold?, alpha?, minSamples? }',
-    );
-  }
-  const { delta = 0.02, threshold = 10, alpha = 0.9999, minSamples = 30 } = options;
-  if (typeof delta !== 'number' || !Number.isFinite(delta) || delta < 0) {
-    throw new RangeError(`pageHinkley: delta must be a finite number >= 0, got ${String(delta)}`);
-  }
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
-    throw new RangeError(
-      `pageHinkley: threshold must be a finite number > 0, got ${String(threshold)}`,
-    );
-  }
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
-    throw new RangeError(`pageHinkley: alpha must be a number in (0, 1], got ${String(alpha)}`);
-  }
-  if (!Number.isInteger(minSamples) || minSamples < 1) {
-    throw new RangeError(
-      `pageHinkley: minSamples must be a positive integer, got ${String(minSamples)}`,
-    );
-  }
+  const o = checkOptions<PageHinkleyOptions>('pageHinkley', options);
+  const delta = checkNonNegativeNumber('pageHinkley', 'delta', o.delta ?? 0.02);
+  const threshold = checkPositiveNumber('pageHinkley', 'threshold', o.threshold ?? 10);
+  const alpha = checkInterval('pageHinkley', 'alpha', o.alpha ?? 0.9999, {
+    min: 0,
+    max: 1,
+    minOpen: true,
+  });
+  const minSamples = checkPositiveInteger('pageHinkley', 'minSamples', o.minSamples ?? 30);
   return new PageHinkleyDetector(delta, threshold, alpha, minSamples);
 }

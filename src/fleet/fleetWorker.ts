@@ -1,7 +1,6 @@
 import type { Subject } from 'rxjs';
-import type { MetricsTracker } from '../tracking/metricsTracker.js';
-import { type KeyModel, restoreKey, saveKey } from './keyModel.js';
-import { summaryOf } from './keySummary.js';
+import { KeyErrors } from './keyErrors.js';
+import { type KeyModel, restoreKey } from './keyModel.js';
 import { type Offset, START_OFFSET } from './offset.js';
 import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';
@@ -16,7 +15,8 @@ export interface FleetWorkerSettings {
   readonly checkpointMs: number;
   readonly leaseMs: number;
   readonly batch: number;
-  readonly makeTracker: () => MetricsTracker;
+  /** The weight of the newest prediction in each key's recent errors. */
+  readonly alpha: number;
   readonly metricsMs: number;
   readonly onLogError: (error: unknown) => void;
   /** The worker's preference for a shard: it takes free shards in increasing order of it. */
@@ -262,15 +262,9 @@ export class FleetWorker {
         );
         return;
       }
-      keyState.tracker.add(step);
-      if (step.rejection === undefined) {
-        keyState.learned++;
-        this.counts.learned++;
-      } else {
-        keyState.rejected++;
-        this.counts.rejected++;
-      }
-      keyState.fresh++;
+      keyState.count(step);
+      if (step.rejection === undefined) this.counts.learned++;
+      else this.counts.rejected++;
       keyState.offset = entry.offset;
       state.offset = entry.offset;
       state.applied++;
@@ -307,16 +301,14 @@ export class FleetWorker {
           `shardedLearner: makeModel(${JSON.stringify(key)}) must return { network, optimizer, pipeline, scaler?, controller?, detector? }`,
         );
       }
-      const tracker = this.settings.makeTracker();
+      const errors = new KeyErrors(this.settings.alpha);
       const saved = state.saved.get(key);
-      const counts =
-        saved === undefined ? { learned: 0, rejected: 0 } : restoreKey(key, saved, model, tracker);
+      const record = saved === undefined ? undefined : restoreKey(key, saved, model, errors);
       state.saved.delete(key);
-      const keyState = new KeyState(key, model, tracker, state.offset, (error) => {
+      const keyState = new KeyState(key, model, errors, state.offset, (error) => {
         this.failure ??= error;
       });
-      keyState.learned = counts.learned;
-      keyState.rejected = counts.rejected;
+      if (record !== undefined) keyState.resume(record);
       state.keys.set(key, keyState);
       return keyState;
     } catch (error) {
@@ -345,29 +337,8 @@ export class FleetWorker {
 
   /** Writes a shard's checkpoint; on a refusal the shard is dropped. Whether it was written. */
   private async checkpoint(state: ShardState): Promise<boolean> {
-    const models = new Map<string, string>();
-    const summaries = new Map<string, string>();
-    const at = Date.now();
-    for (const key of state.dirty) {
-      const k = state.keys.get(key);
-      if (k === undefined) continue;
-      const counts = { learned: k.learned, rejected: k.rejected };
-      models.set(key, saveKey(key, k.model, k.tracker, counts));
-      summaries.set(
-        key,
-        JSON.stringify(
-          summaryOf(k.learned, k.rejected, k.tracker.snapshot(at), this.settings.name, at),
-        ),
-      );
-    }
-    const written = await this.logCall(() =>
-      this.log.commit(state.lease, {
-        offset: state.offset,
-        applied: state.applied,
-        models,
-        summaries,
-      }),
-    );
+    const write = state.checkpointWrite(this.settings.name, Date.now());
+    const written = await this.logCall(() => this.log.commit(state.lease, write));
     if (written === true) {
       state.dirty.clear();
       state.sinceCheckpoint = 0;
@@ -389,14 +360,15 @@ export class FleetWorker {
       for (const k of state.keys.values()) {
         if (k.fresh === 0) continue;
         k.fresh = 0;
-        const { key: _, ...snapshot } = k.tracker.snapshot(t);
+        const { errors: _, ...counts } = k.record();
         this.metrics.next({
-          ...snapshot,
           worker: this.settings.name,
           shard: state.shard,
           offset: k.offset,
           key: k.key,
-          learned: k.learned,
+          t,
+          ...counts,
+          ...k.errors.figures(),
         });
       }
     }

@@ -7,10 +7,17 @@ export {
 } from '../../streams/fromRedisStream.js';
 export { type AppendOptions, type AppendProgress, appendTo } from './appendTo.js';
 export { type FleetStatus, fleetStatus, type ShardStatus } from './fleetStatus.js';
+export {
+  type ErrorFigures,
+  type ErrorMetrics,
+  type ErrorMetricsState,
+  KeyErrors,
+  type KeyErrorsState,
+  MergedErrors,
+} from './keyErrors.js';
 export type { KeyCounts, KeyModel } from './keyModel.js';
 export {
   type KeySummary,
-  type MergedErrors,
   type MergedSummary,
   mergeSummaries,
   parseKeySummary,

@@ -1,63 +1,49 @@
 import { z } from 'zod';
-import type { ErrorMetrics, MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+import { REJECTION_REASONS } from '../samples/rejection.js';
+import { type ErrorFigures, KeyErrors, type KeyErrorsState, MergedErrors } from './keyErrors.js';
 
 const count = z.number().int().nonnegative();
-const figure = z.number().nullable();
-const errorSums = z.object({ count, mse: figure, mae: figure });
 
 /** The schema of {@link KeySummary}: what a checkpoint records of each key, for `status` and the fleet view. */
 export const keySummarySchema = z.object({
   learned: count,
   rejected: count,
+  /** The rejected samples by reason (a reason not listed: none). */
+  rejectedByReason: z.partialRecord(z.enum(REJECTION_REASONS), count).default({}),
   drifts: count.default(0),
-  learningRate: figure.default(null),
+  learningRate: z.number().nullable().default(null),
   /** The worker that wrote it, and when (ms since the epoch). */
   worker: z.string().default(''),
   at: z.number().default(0),
-  /** The key's error figures over its sliding window and since its start (in real units). */
-  window: errorSums.optional(),
-  total: errorSums.optional(),
+  /** The key's error metrics: the state of its {@link KeyErrors} (checked by restoring it). */
+  errors: z.looseObject({}),
 });
 
 /**
  * What a shard's checkpoint records of each of its keys, next to the key's whole state: the
- * samples learned and rejected, drifts, the learning rate, and the error figures (count, MSE,
- * MAE) over the key's window and since its start — the sufficient statistics the fleet view
- * merges across keys and workers (means weighted by their counts).
+ * samples learned and rejected (by reason), the drifts, the learning rate, who wrote it and
+ * when, and the state of the key's error metrics ({@link KeyErrorsState}) — the sufficient
+ * statistics that `status` and the fleet view merge across keys and workers.
  *
  * @example
  * ```ts
  * import type { KeySummary } from 'streamprop/fleet';
- * const s: KeySummary = { learned: 1200, rejected: 3, drifts: 0, learningRate: 0.001, worker: 'w1', at: 0,
- *   window: { count: 500, mse: 0.09, mae: 0.24 }, total: { count: 1200, mse: 0.12, mae: 0.27 } };
+ * const share = (s: KeySummary) => s.rejected / Math.max(1, s.learned + s.rejected);
  * ```
  */
-export type KeySummary = z.infer<typeof keySummarySchema>;
-
-/** @internal The summary of a key from its counts and its tracker's latest snapshot. */
-export function summaryOf(
-  learned: number,
-  rejected: number,
-  snapshot: MetricsSnapshot,
-  worker: string,
-  at: number,
-): KeySummary {
-  const sums = (m: ErrorMetrics) => ({ count: m.count, mse: m.mse ?? null, mae: m.mae ?? null });
-  return {
-    learned,
-    rejected,
-    drifts: snapshot.drifts,
-    learningRate: snapshot.learningRate ?? null,
-    worker,
-    at,
-    window: sums(snapshot),
-    total: sums(snapshot.total),
-  };
-}
+export type KeySummary = Omit<z.infer<typeof keySummarySchema>, 'errors'> & {
+  readonly errors: KeyErrorsState;
+};
 
 /**
- * Reads a summary as stored; `undefined` for one that does not parse (it is then left out, and
- * counted by the caller).
+ * Reads a summary as stored, its error metrics' state checked whole; `undefined` for one that
+ * does not parse (the caller leaves it out, and counts it).
+ *
+ * @example
+ * ```ts
+ * import { parseKeySummary } from 'streamprop/fleet';
+ * parseKeySummary('{"learned":1}'); // undefined: no rejected count, no errors
+ * ```
  */
 export function parseKeySummary(text: string): KeySummary | undefined {
   let value: unknown;
@@ -67,21 +53,53 @@ export function parseKeySummary(text: string): KeySummary | undefined {
     return undefined;
   }
   const parsed = keySummarySchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  try {
+    KeyErrors.of(parsed.data.errors);
+  } catch {
+    return undefined;
+  }
+  return parsed.data as unknown as KeySummary;
 }
 
 /**
- * Figures merged over several keys: counts added, MSE and MAE as means weighted by their
- * counts (each key's mean over its own samples, so the merge is the mean over all of them).
+ * What {@link mergeSummaries} gives: counts added up, and the error figures of the keys' merged
+ * metrics (see {@link MergedErrors}).
  *
  * @example
  * ```ts
- * import { mergeSummaries } from 'streamprop/fleet';
- * const merged = mergeSummaries([
- *   { learned: 10, rejected: 0, drifts: 0, learningRate: null, worker: 'a', at: 0, total: { count: 10, mse: 1, mae: 1 } },
- *   { learned: 30, rejected: 1, drifts: 1, learningRate: null, worker: 'b', at: 0, total: { count: 30, mse: 3, mae: 2 } },
- * ]);
- * console.log(merged.learned, merged.total.mse); // 40 2.5
+ * import type { MergedSummary } from 'streamprop/fleet';
+ * const line = (m: MergedSummary) => `${m.keys} keys, RMSE ${m.total.rmse ?? '–'} over ${m.total.count}`;
+ * ```
+ */
+export interface MergedSummary {
+  readonly keys: number;
+  readonly learned: number;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Record<string, number>>;
+  readonly drifts: number;
+  /** Every prediction of the keys since their start: exactly the figure of all of them together. */
+  readonly total: ErrorFigures;
+  /** The keys' recent (EWMA) errors, merged. */
+  readonly recent: ErrorFigures;
+}
+
+/**
+ * Merges the summaries of several keys: counts added up, and each key's error metrics restored
+ * from its state and merged with the metrics' own `merge`, so that `total` is the figure of
+ * every prediction of those keys together.
+ *
+ * @example
+ * ```ts
+ * import { KeyErrors, mergeSummaries } from 'streamprop/fleet';
+ * const summary = (worker: string, pairs: [number, number][]) => {
+ *   const errors = new KeyErrors(0.1);
+ *   for (const [p, t] of pairs) errors.update([p], [t]);
+ *   const counts = { learned: pairs.length, rejected: 0, rejectedByReason: {}, drifts: 0 };
+ *   return { ...counts, learningRate: null, worker, at: 0, errors: errors.state() };
+ * };
+ * const merged = mergeSummaries([summary('a', [[0, 1]]), summary('b', [[0, 3], [1, 1]])]);
+ * console.log(merged.learned, merged.total.mse); // 3 3.3333333333333335 — (1 + 9 + 0) / 3
  * ```
  */
 export function mergeSummaries(summaries: Iterable<KeySummary>): MergedSummary {
@@ -89,63 +107,26 @@ export function mergeSummaries(summaries: Iterable<KeySummary>): MergedSummary {
   let rejected = 0;
   let drifts = 0;
   let keys = 0;
-  const window = new WeightedMeans();
-  const total = new WeightedMeans();
+  const byReason: Record<string, number> = {};
+  const errors = new MergedErrors();
   for (const s of summaries) {
     keys++;
     learned += s.learned;
     rejected += s.rejected;
     drifts += s.drifts;
-    if (s.window) window.add(s.window);
-    if (s.total) total.add(s.total);
-  }
-  return { keys, learned, rejected, drifts, window: window.result(), total: total.result() };
-}
-
-/** What {@link mergeSummaries} gives. */
-export interface MergedSummary {
-  readonly keys: number;
-  readonly learned: number;
-  readonly rejected: number;
-  readonly drifts: number;
-  readonly window: MergedErrors;
-  readonly total: MergedErrors;
-}
-
-/** Merged error figures: the count and the count-weighted mean MSE and MAE (`null` with none). */
-export interface MergedErrors {
-  readonly count: number;
-  readonly mse: number | null;
-  readonly rmse: number | null;
-  readonly mae: number | null;
-}
-
-class WeightedMeans {
-  private n = 0;
-  private mseWeight = 0;
-  private mse = 0;
-  private maeWeight = 0;
-  private mae = 0;
-
-  add(e: { count: number; mse: number | null; mae: number | null }): void {
-    this.n += e.count;
-    if (e.mse !== null && e.count > 0) {
-      this.mse += e.mse * e.count;
-      this.mseWeight += e.count;
+    for (const [reason, n] of Object.entries(s.rejectedByReason)) {
+      byReason[reason] = (byReason[reason] ?? 0) + (n ?? 0);
     }
-    if (e.mae !== null && e.count > 0) {
-      this.mae += e.mae * e.count;
-      this.maeWeight += e.count;
-    }
+    errors.add(KeyErrors.of(s.errors, 'mergeSummaries'));
   }
-
-  result(): MergedErrors {
-    const mse = this.mseWeight > 0 ? this.mse / this.mseWeight : null;
-    return {
-      count: this.n,
-      mse,
-      rmse: mse === null ? null : Math.sqrt(mse),
-      mae: this.maeWeight > 0 ? this.mae / this.maeWeight : null,
-    };
-  }
+  const figures = errors.figures();
+  return {
+    keys,
+    learned,
+    rejected,
+    rejectedByReason: byReason,
+    drifts,
+    total: figures.total,
+    recent: figures.recent,
+  };
 }

@@ -1,12 +1,14 @@
 import { Subject, type Subscription } from 'rxjs';
+import type { RejectionReason } from '../samples/rejection.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
-import type { MetricsTracker } from '../tracking/metricsTracker.js';
-import type { KeyModel } from './keyModel.js';
+import type { KeyErrors, KeyErrorsState } from './keyErrors.js';
+import { type KeyModel, type KeyRecord, saveKey } from './keyModel.js';
+import type { KeySummary } from './keySummary.js';
 import type { Offset } from './offset.js';
-import type { Lease } from './shardedLog.js';
+import type { CheckpointWrite, Lease } from './shardedLog.js';
 
-/** @internal One key's live model on a worker: its pipeline, tracker and counts. */
+/** @internal One key's live model on a worker: its pipeline, counts and error metrics. */
 export class KeyState {
   readonly input = new Subject<Sample>();
   readonly subscription: Subscription;
@@ -14,6 +16,11 @@ export class KeyState {
   step: Step | undefined = undefined;
   learned = 0;
   rejected = 0;
+  /** Rejected samples by reason (only the reasons seen). */
+  readonly rejectedByReason: Partial<Record<RejectionReason, number>> = {};
+  drifts = 0;
+  /** The learning rate at the last sample (`null` before the first). */
+  learningRate: number | null = null;
   /** Samples since the last metrics emission. */
   fresh = 0;
   /** The offset of the last sample applied. */
@@ -22,7 +29,7 @@ export class KeyState {
   constructor(
     readonly key: string,
     readonly model: KeyModel,
-    readonly tracker: MetricsTracker,
+    readonly errors: KeyErrors,
     offset: Offset,
     onError: (error: unknown) => void,
   ) {
@@ -33,6 +40,49 @@ export class KeyState {
       },
       error: onError,
     });
+  }
+
+  /** Takes the counts saved with the key's checkpoint. */
+  resume(record: KeyRecord): void {
+    this.learned = record.learned;
+    this.rejected = record.rejected;
+    Object.assign(this.rejectedByReason, record.rejectedByReason);
+    this.drifts = record.drifts;
+    this.learningRate = record.learningRate;
+  }
+
+  /** Counts a step of the key's pipeline: learned or rejected, drifts, its prediction's errors. */
+  count(step: Step): void {
+    const rejection = step.rejection;
+    if (rejection === undefined) {
+      this.learned++;
+      if (step.actual !== undefined) this.errors.update(step.output, step.actual);
+    } else {
+      this.rejected++;
+      this.rejectedByReason[rejection.reason] = (this.rejectedByReason[rejection.reason] ?? 0) + 1;
+    }
+    const events = step.events;
+    for (let i = 0; i < events.length; i++) if (events[i].type === 'drift') this.drifts++;
+    if (Number.isFinite(step.learningRate)) this.learningRate = step.learningRate;
+    this.fresh++;
+  }
+
+  /** What the key's checkpoint records besides its model. */
+  record(): KeyRecord {
+    return {
+      learned: this.learned,
+      rejected: this.rejected,
+      rejectedByReason: { ...this.rejectedByReason },
+      drifts: this.drifts,
+      learningRate: this.learningRate,
+      errors: this.errors.state(),
+    };
+  }
+
+  /** The key's summary as `status` and the fleet view read it. */
+  summary(worker: string, at: number): KeySummary {
+    const { errors, ...counts } = this.record();
+    return { ...counts, worker, at, errors: errors as KeyErrorsState };
   }
 
   close(): void {
@@ -62,6 +112,22 @@ export class ShardState {
     this.saved = new Map(saved);
     this.checkpointedAt = now;
     this.renewedAt = now;
+  }
+
+  /**
+   * The shard's checkpoint as of now: its offset and count, and the whole state and summary of
+   * every key that changed since the last one written.
+   */
+  checkpointWrite(worker: string, at: number): CheckpointWrite {
+    const models = new Map<string, string>();
+    const summaries = new Map<string, string>();
+    for (const key of this.dirty) {
+      const k = this.keys.get(key);
+      if (k === undefined) continue;
+      models.set(key, saveKey(key, k.model, k.record()));
+      summaries.set(key, JSON.stringify(k.summary(worker, at)));
+    }
+    return { offset: this.offset, applied: this.applied, models, summaries };
   }
 
   close(): void {

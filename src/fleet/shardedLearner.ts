@@ -8,9 +8,9 @@ import {
   checkPositiveInteger,
   checkPositiveNumber,
 } from '../checks/argumentChecks.js';
-import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { metricsTracker } from '../tracking/metricsTracker.js';
+import type { RejectionReason } from '../samples/rejection.js';
 import { FleetWorker } from './fleetWorker.js';
+import type { ErrorFigures } from './keyErrors.js';
 import type { KeyModel } from './keyModel.js';
 import type { Offset } from './offset.js';
 import type { ShardedLog } from './shardedLog.js';
@@ -42,7 +42,11 @@ export interface ShardedLearnerOptions {
   readonly leaseMs?: number;
   /** Entries read at a time, over all the shards held (default 1,000). */
   readonly batch?: number;
-  /** The per-key metrics: scored samples in the window (default 500), `metrics$` every `everyMs` (default 1,000). */
+  /**
+   * The per-key metrics: `window` sets the weight of the newest prediction in each key's recent
+   * errors, `2 / (window + 1)` — the EWMA whose centre of mass is that of a window of `window`
+   * predictions (default 500); `metrics$` emits every `everyMs` (default 1,000).
+   */
   readonly metrics?: { readonly window?: number; readonly everyMs?: number };
   /** Told of every failed call to the log (Redis away, a timeout); the worker retries (default: nothing). */
   readonly onLogError?: (error: unknown) => void;
@@ -72,21 +76,31 @@ export interface FleetPrediction {
 }
 
 /**
- * A key's rolling metrics, from the worker that holds it, tagged like {@link FleetPrediction}
- * with the offset of the key's last sample; `learned` and `rejected` are the key's counts.
+ * A key's metrics, from the worker that holds it, tagged like {@link FleetPrediction} with the
+ * offset of the key's last sample: its counts since its start (across workers: they come with
+ * its checkpoints), the last learning rate, and the figures of its error metrics
+ * ({@link KeyErrors}): `recent` (exponentially weighted) and `total` (since its start).
  *
  * @example
  * ```ts
  * import type { FleetMetrics } from 'streamprop/fleet';
- * const line = (m: FleetMetrics) => `${m.key} on ${m.worker}: rmse ${m.rmse} after ${m.learned}`;
+ * const line = (m: FleetMetrics) => `${m.key} on ${m.worker}: RMSE ${m.recent.rmse} after ${m.learned}`;
  * ```
  */
-export interface FleetMetrics extends Omit<MetricsSnapshot, 'key'> {
+export interface FleetMetrics {
   readonly worker: string;
   readonly shard: number;
   readonly offset: Offset;
   readonly key: string;
+  /** When the worker emitted it (ms since the epoch). */
+  readonly t: number;
   readonly learned: number;
+  readonly rejected: number;
+  readonly rejectedByReason: Readonly<Partial<Record<RejectionReason, number>>>;
+  readonly drifts: number;
+  readonly learningRate: number | null;
+  readonly recent: ErrorFigures;
+  readonly total: ErrorFigures;
 }
 
 /**
@@ -123,7 +137,7 @@ export interface ShardedLearnerStats {
  * ```ts
  * import type { ShardedLearner } from 'streamprop/fleet';
  * declare const worker: ShardedLearner;
- * worker.metrics$.subscribe((m) => console.log(m.key, m.rmse));
+ * worker.metrics$.subscribe((m) => console.log(m.key, m.recent.rmse));
  * process.once('SIGTERM', () => void worker.stop());
  * ```
  */
@@ -170,7 +184,7 @@ export interface ShardedLearner {
  *     return { network: net, optimizer, scaler, pipeline: pipe(normalize({ scaler }), train(net, { loss: mse(), optimizer, onInvalid: 'skip' })) };
  *   },
  * });
- * worker.metrics$.subscribe((m) => console.log(m.key, m.rmse));
+ * worker.metrics$.subscribe((m) => console.log(m.key, m.recent.rmse));
  * process.once('SIGINT', async () => { await worker.stop(); await log.close(); });
  * ```
  */
@@ -195,7 +209,7 @@ export function shardedLearner(log: ShardedLog, options: ShardedLearnerOptions):
       1000 * checkPositiveNumber(owner, 'checkpointSeconds', options.checkpointSeconds ?? 5),
     leaseMs: checkPositiveInteger(owner, 'leaseMs', options.leaseMs ?? 10_000),
     batch: checkPositiveInteger(owner, 'batch', options.batch ?? 1000),
-    makeTracker: () => metricsTracker({ window: metrics.window ?? 500 }),
+    alpha: 2 / (checkPositiveInteger(owner, 'metrics.window', metrics.window ?? 500) + 1),
     metricsMs: checkPositiveInteger(owner, 'metrics.everyMs', metrics.everyMs ?? 1000),
     onLogError: options.onLogError ?? (() => {}),
     preference: (shard: number) => fnv1a(`${name}/${shard}`),

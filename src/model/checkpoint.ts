@@ -1,15 +1,17 @@
-import { z } from 'zod';
-import { describeValue } from '../checks/describeValue.js';
+import {
+  argumentError,
+  checkInstance,
+  checkNonNegativeInteger,
+  checkObject,
+} from '../checks/argumentChecks.js';
+import { documentPath } from '../checks/parseDocument.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
-import { adwin } from '../drift/adwin.js';
 import {
   checkDriftDetector,
   type DriftDetector,
   type DriftDetectorState,
 } from '../drift/driftDetector.js';
-import { pageHinkley } from '../drift/pageHinkley.js';
-import { boldDriver } from '../optim/boldDriver.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import {
@@ -17,92 +19,14 @@ import {
   type RateController,
   type RateControllerState,
 } from '../optim/rateController.js';
-import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
 import { RunningScaler } from '../scaling/runningScaler.js';
-import {
-  MetricsTracker,
-  type MetricsTrackerState,
-  trackerSettings,
-} from '../tracking/metricsTracker.js';
+import { MetricsTracker } from '../tracking/metricsTracker.js';
+import { type Checkpoint, type CheckpointJson, jsonObject } from './checkpointFile.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
-import { fromJSON, type LoadedModel } from './fromJSON.js';
-import { modelFileSchema } from './modelFile.js';
+import { readCheckpoint, readCheckpointAs, restoreInto } from './readCheckpoint.js';
 import { toJSON } from './toJSON.js';
 
-const finite = z.number().finite();
-const jsonObject = z.record(z.string(), z.json());
-
-/** The schema of a checkpoint file, version 1 (see {@link Checkpoint}). */
-export const checkpointSchema = z.object({
-  format: z.literal('streamprop-checkpoint'),
-  version: z.literal(1),
-  savedAt: z.iso.datetime(),
-  samples: z.number().int().nonnegative(),
-  model: modelFileSchema.required({ optimizer: true }),
-  controller: z
-    .object({
-      name: z.string().min(1),
-      options: z.record(z.string(), z.union([finite, z.boolean()])),
-      values: z.record(z.string(), finite.nullable()),
-    })
-    .optional(),
-  metrics: z
-    .custom<MetricsTrackerState>(
-      (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-      'must be an object (what MetricsTracker.state() returns)',
-    )
-    .optional(),
-  drift: z
-    .object({
-      name: z.string().min(1),
-      settings: z.record(z.string(), z.union([finite, z.boolean()])),
-      values: z.record(z.string(), z.union([finite, z.array(finite)])),
-    })
-    .optional(),
-  source: jsonObject.optional(),
-  run: jsonObject.optional(),
-});
-
-/**
- * A checkpoint file, version 1: the whole learning state of a training run, as plain JSON, so
- * that a run stopped at any point continues exactly where it was —
- *
- * - `format`, `version`: `'streamprop-checkpoint'`, 1;
- * - `savedAt`: when it was made (ISO 8601, UTC);
- * - `samples`: how many samples the run had taken when it was made (the caller's count);
- * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
- *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used);
- * - `controller`: the learning-rate controller's state (`boldDriver`, `reduceOnPlateau` …);
- * - `metrics`: the `MetricsTracker`'s state (the windows and counts of `rollingMetrics`);
- * - `drift`: the drift detector's state (`pageHinkley`, `adwin` …);
- * - `source`: where the samples come from and how far they were read, in the caller's words,
- *   such as `{ kind: 'csv', path: 'data.csv', position: 12000 }`;
- * - `run`: anything else the caller keeps with it, such as the options of the run.
- *
- * Numbers are written in full precision, so every value comes back exactly (JSON keeps no sign
- * of zero: -0 loads as 0). Make one with {@link toCheckpoint}, read one with
- * {@link parseCheckpoint} or {@link fromCheckpoint}, keep them with `checkpointStore`.
- *
- * @example
- * ```json
- * { "format": "streamprop-checkpoint", "version": 1, "savedAt": "2025-05-01T12:00:00.000Z",
- *   "samples": 12000, "model": { "format": "streamprop-model", "version": 1, "…": "…" },
- *   "controller": { "name": "boldDriver", "options": { "…": 1 }, "values": { "sum": 3.2, "count": 400, "previous": 0.011 } },
- *   "source": { "kind": "csv", "path": "data.csv", "position": 12000 } }
- * ```
- */
-export type Checkpoint = z.infer<typeof checkpointSchema>;
-
-/**
- * A JSON object, as the `source` and `run` fields of a {@link Checkpoint} hold.
- *
- * @example
- * ```ts
- * import type { CheckpointJson } from 'streamprop';
- * const source: CheckpointJson = { kind: 'csv', path: 'data.csv', position: 12000 };
- * ```
- */
-export type CheckpointJson = NonNullable<Checkpoint['source']>;
+export type { Checkpoint, CheckpointJson } from './checkpointFile.js';
 
 /**
  * What {@link toCheckpoint} saves: the objects that hold the learning state.
@@ -177,37 +101,34 @@ export interface CheckpointParts {
  * ```
  */
 export function toCheckpoint(parts: CheckpointParts): Checkpoint {
-  if (parts === null || typeof parts !== 'object') {
-    throw new TypeError(
-      `toCheckpoint: expected { network, optimizer, samples, scaler?, controller?, tracker?, detector?, source?, run? }, got ${describeValue(parts)}`,
+  const owner = 'toCheckpoint';
+  checkObject(owner, 'parts', parts, 'an object { network, optimizer, samples, … }');
+  checkNetwork(owner, parts.network, 'network');
+  checkOptimizer(owner, parts.optimizer);
+  const samples = checkNonNegativeInteger(owner, 'samples', parts.samples);
+  if (parts.scaler !== undefined) {
+    checkInstance(owner, 'scaler', parts.scaler, RunningScaler, 'made with runningScaler({ … })');
+  }
+  if (parts.tracker !== undefined) {
+    checkInstance(
+      owner,
+      'tracker',
+      parts.tracker,
+      MetricsTracker,
+      'made with metricsTracker({ … })',
     );
   }
-  checkNetwork('toCheckpoint', parts.network);
-  checkOptimizer('toCheckpoint', parts.optimizer);
-  const samples = parts.samples;
-  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 0) {
-    throw new RangeError(
-      `toCheckpoint: samples must be a non-negative integer, got ${describeValue(samples)}`,
-    );
-  }
-  if (parts.scaler !== undefined && !(parts.scaler instanceof RunningScaler)) {
-    throw new TypeError(
-      `toCheckpoint: scaler must be made with runningScaler({ … }), got ${describeValue(parts.scaler)}`,
-    );
-  }
-  if (parts.tracker !== undefined && !(parts.tracker instanceof MetricsTracker)) {
-    throw new TypeError(
-      `toCheckpoint: tracker must be made with metricsTracker({ … }), got ${describeValue(parts.tracker)}`,
-    );
-  }
-  if (parts.controller !== undefined) checkRateController('toCheckpoint', parts.controller);
-  if (parts.detector !== undefined) checkDriftDetector('toCheckpoint', parts.detector);
-  const savedAt = parts.savedAt ?? new Date();
-  if (!(savedAt instanceof Date) || Number.isNaN(savedAt.getTime())) {
-    throw new TypeError(
-      `toCheckpoint: savedAt must be a valid Date, got ${describeValue(savedAt)}`,
-    );
-  }
+  if (parts.controller !== undefined) checkRateController(owner, parts.controller);
+  if (parts.detector !== undefined) checkDriftDetector(owner, parts.detector);
+  const savedAt = checkInstance(
+    owner,
+    'savedAt',
+    parts.savedAt ?? new Date(),
+    Date,
+    'a valid Date',
+  );
+  if (Number.isNaN(savedAt.getTime()))
+    throw argumentError(owner, 'savedAt', 'a valid Date', savedAt);
   const model = toJSON(parts.network, { optimizer: parts.optimizer, scaler: parts.scaler });
   const checkpoint: Checkpoint = {
     format: 'streamprop-checkpoint',
@@ -226,6 +147,18 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
   return checkpoint;
 }
 
+/** A deep copy of a JSON object; a TypeError naming `field` (and the place in it) for anything else. */
+function jsonCopy(field: string, value: unknown): CheckpointJson {
+  const parsed = jsonObject.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TypeError(
+      `toCheckpoint: ${documentPath([field, ...issue.path])} must be JSON (an object of strings, finite numbers, booleans, null, arrays and objects): ${issue.message}`,
+    );
+  }
+  return JSON.parse(JSON.stringify(parsed.data)) as CheckpointJson;
+}
+
 /**
  * Reads and checks a checkpoint (as text or as parsed JSON) without building anything from it:
  * the schema, every shape of the model (as `fromJSON` does), and the states of the built-in
@@ -236,8 +169,8 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
  * `CustomParts`).
  *
  * @throws Error naming the field that is wrong, such as
- * `parseCheckpoint: metrics.errors.ring.sq must hold 5 numbers (size), got 4`, or saying that
- * the text is not JSON (as a truncated file is not).
+ * `parseCheckpoint: controller.values.count: Too big: expected number to be <=99`, or saying
+ * that the text is not JSON (as a truncated file is not).
  *
  * @example
  * ```ts
@@ -253,7 +186,7 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
  * ```
  */
 export function parseCheckpoint(json: unknown, parts?: CustomParts): Checkpoint {
-  return check('parseCheckpoint', json, checkCustomParts('parseCheckpoint', parts)).checkpoint;
+  return readCheckpointAs('parseCheckpoint', json, checkCustomParts('parseCheckpoint', parts));
 }
 
 /**
@@ -356,19 +289,19 @@ export interface CheckpointTargets {
  */
 export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): LoadedCheckpoint {
   const name = 'fromCheckpoint';
-  if (into === null || typeof into !== 'object') {
-    throw new TypeError(
-      `${name}: into must be an object { controller?, tracker?, detector? }, got ${describeValue(into)}`,
-    );
-  }
+  checkObject(name, 'into', into, 'an object { controller?, tracker?, detector?, parts? }');
   const parts = checkCustomParts(name, into.parts, 'into.parts');
-  const { checkpoint, model, controller, tracker, detector } = check(name, json, parts);
+  const { checkpoint, model, controller, tracker, detector } = readCheckpoint(name, json, parts);
 
   // Check every state against the object given for it before changing any of them.
   const givenTracker = into.tracker;
-  if (givenTracker !== undefined && !(givenTracker instanceof MetricsTracker)) {
-    throw new TypeError(
-      `${name}: into.tracker must be made with metricsTracker({ … }), got ${describeValue(givenTracker)}`,
+  if (givenTracker !== undefined) {
+    checkInstance(
+      name,
+      'into.tracker',
+      givenTracker,
+      MetricsTracker,
+      'made with metricsTracker({ … })',
     );
   }
   const saved = checkpoint.metrics;
@@ -384,7 +317,7 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
   const drift = checkpoint.drift as DriftDetectorState | undefined;
   if (drift !== undefined) {
     if (givenDetector !== undefined) {
-      part(name, 'drift', () => givenDetector.clone().restore(drift));
+      restoreInto(name, givenDetector.clone(), drift, 'drift');
     } else if (detector === undefined) {
       throw new Error(
         `${name}: drift: ${JSON.stringify(drift.name)} is not a built-in detector; pass yours in into.detector`,
@@ -403,7 +336,7 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
   }
   // The controller cannot be tried on a copy: it goes first, so that a throw changes nothing.
   if (rate !== undefined && givenController !== undefined) {
-    part(name, 'controller', () => givenController.restore(rate));
+    restoreInto(name, givenController, rate, 'controller');
   }
   if (drift !== undefined && givenDetector !== undefined) givenDetector.restore(drift);
   if (saved !== undefined && givenTracker !== undefined) givenTracker.restore(saved);
@@ -420,123 +353,4 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
     source: checkpoint.source,
     run: checkpoint.run,
   };
-}
-
-/** A checked checkpoint and the built-in objects restored from it while checking. */
-interface Checked {
-  readonly checkpoint: Checkpoint;
-  readonly model: LoadedModel;
-  readonly controller: RateController | undefined;
-  readonly tracker: MetricsTracker | undefined;
-  readonly detector: DriftDetector | undefined;
-}
-
-/** Parses and checks `json`; errors are prefixed with `name`. */
-function check(name: string, json: unknown, parts: CustomParts): Checked {
-  let value = json;
-  if (typeof json === 'string') {
-    if (json.length === 0) throw new Error(`${name}: the text is empty`);
-    try {
-      value = JSON.parse(json);
-    } catch (e) {
-      throw new Error(`${name}: the text is not valid JSON (${(e as Error).message})`);
-    }
-  }
-  const parsed = checkpointSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${name}: ${fieldName(issue.path) || 'the checkpoint'}: ${issue.message}`);
-  }
-  const checkpoint = parsed.data;
-  const model = part(name, 'model', () => fromJSON(checkpoint.model, parts), 'fromJSON');
-  const outputs = model.network.outputs;
-  let controller: RateController | undefined;
-  const rate = checkpoint.controller;
-  const make = rate && Object.hasOwn(CONTROLLERS, rate.name) ? CONTROLLERS[rate.name] : undefined;
-  if (rate && make) {
-    controller = part(name, 'controller.options', () => make(rate.options));
-    const c = controller;
-    part(name, 'controller', () => c.restore(rate));
-  }
-  let tracker: MetricsTracker | undefined;
-  const metrics = checkpoint.metrics;
-  if (metrics !== undefined) {
-    const { window, alpha } = part(
-      name,
-      'metrics',
-      () => trackerSettings('metrics', { window: metrics.window, alpha: metrics.alpha }),
-      'metrics',
-    );
-    const t = new MetricsTracker(window, alpha);
-    tracker = t;
-    part(name, 'metrics', () => t.restore(metrics), 'MetricsTracker.restore');
-    const errors = metrics.errors;
-    if (errors !== null && errors.outputs !== outputs) {
-      throw new Error(
-        `${name}: metrics.errors.outputs is ${errors.outputs}, the network has ${outputs} outputs`,
-      );
-    }
-  }
-  let detector: DriftDetector | undefined;
-  const drift = checkpoint.drift;
-  const makeDetector =
-    drift && Object.hasOwn(DETECTORS, drift.name) ? DETECTORS[drift.name] : undefined;
-  if (drift && makeDetector) {
-    detector = part(name, 'drift.settings', () => makeDetector(drift.settings));
-    const d = detector;
-    part(name, 'drift', () => d.restore(drift));
-  }
-  return { checkpoint, model, controller, tracker, detector };
-}
-
-/** The built-in controllers, by the name their state is saved under. */
-const CONTROLLERS: Readonly<
-  Record<string, (options: Readonly<Record<string, number | boolean>>) => RateController>
-> = {
-  boldDriver: (options) => boldDriver(options),
-  reduceOnPlateau: (options) => reduceOnPlateau(options as { patience: number; factor: number }),
-};
-
-/** The built-in drift detectors, by name. */
-const DETECTORS: Readonly<
-  Record<string, (settings: Readonly<Record<string, number | boolean>>) => DriftDetector>
-> = {
-  pageHinkley: (settings) => pageHinkley(settings),
-  adwin: (settings) => adwin(settings),
-};
-
-/**
- * Runs `f`, turning what it throws into an Error `name: field: message`; when the message
- * starts with `thrower: ` and names a field of its own, `name: field.rest`.
- */
-function part<T>(name: string, field: string, f: () => T, thrower?: string): T {
-  try {
-    return f();
-  } catch (e) {
-    const message = (e as Error).message;
-    const own = thrower === undefined ? '' : `${thrower}: `;
-    if (own !== '' && message.startsWith(own)) {
-      throw new Error(`${name}: ${field}.${message.slice(own.length)}`);
-    }
-    throw new Error(`${name}: ${field}: ${message}`);
-  }
-}
-
-/** A deep copy of a JSON object; a TypeError naming `field` for anything else. */
-function jsonCopy(field: string, value: unknown): CheckpointJson {
-  const parsed = jsonObject.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = fieldName(issue.path);
-    throw new TypeError(
-      `toCheckpoint: ${field}${at ? `.${at}` : ''} must be JSON (an object of strings, finite numbers, booleans, null, arrays and objects): ${issue.message}`,
-    );
-  }
-  return JSON.parse(JSON.stringify(parsed.data)) as CheckpointJson;
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
 }

@@ -1,8 +1,9 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../checks/describeValue.js';
-import { type Checkpoint, parseCheckpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
+import { readCheckpointAs } from './readCheckpoint.js';
 
 /**
  * The synchronous file functions a {@link CheckpointStore} uses — those of `node:fs` by default.
@@ -163,13 +164,11 @@ export class CheckpointStore {
    */
   save(checkpoint: Checkpoint): number {
     const text = JSON.stringify(checkpoint);
-    try {
-      parseCheckpoint(text, this.parts);
-    } catch (e) {
-      throw new Error(
-        `CheckpointStore.save: nothing was written, the checkpoint is unsound: ${(e as Error).message.replace(/^parseCheckpoint: /, '')}`,
-      );
-    }
+    readCheckpointAs(
+      'CheckpointStore.save: nothing was written, the checkpoint is unsound',
+      text,
+      this.parts,
+    );
     const fs = this.fs;
     let file = this.directory;
     try {
@@ -239,26 +238,29 @@ export class CheckpointStore {
       if (found.checkpoint !== undefined) {
         return { newest: { checkpoint: found.checkpoint, path: file }, problems };
       }
-      if (found.problem !== undefined) problems.push(`${file}: ${found.problem}`);
+      if (found.problem !== undefined) problems.push(found.problem);
     }
     return { newest: undefined, problems };
   }
 
-  /** Reads `file`: its checkpoint, or what is wrong with it (nothing when it is missing). */
+  /**
+   * Reads `file`: its checkpoint, or what is wrong with it, naming the file (nothing when it is
+   * missing).
+   */
   private read(file: string): { sound: boolean; checkpoint?: Checkpoint; problem?: string } {
     let text: string;
     try {
       text = this.fs.readFileSync(file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { sound: false };
-      return { sound: false, problem: `cannot be read (${(e as Error).message})` };
+      return { sound: false, problem: `${file}: cannot be read (${(e as Error).message})` };
     }
-    if (text.length === 0) return { sound: false, problem: 'the file is empty (truncated)' };
+    if (text.length === 0)
+      return { sound: false, problem: `${file}: the file is empty (truncated)` };
     try {
-      return { sound: true, checkpoint: parseCheckpoint(text, this.parts) };
+      return { sound: true, checkpoint: readCheckpointAs(file, text, this.parts) };
     } catch (e) {
-      const message = (e as Error).message.replace(/^parseCheckpoint: /, '');
-      return { sound: false, problem: `${message} (truncated or corrupt)` };
+      return { sound: false, problem: `${(e as Error).message} (truncated or corrupt)` };
     }
   }
 

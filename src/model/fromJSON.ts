@@ -1,3 +1,5 @@
+import { documentPath, parseDocument } from '../checks/parseDocument.js';
+import { readJson } from '../checks/readJson.js';
 import {
   type Activation,
   checkActivation,
@@ -13,6 +15,7 @@ import {
 import { Network } from '../core/network.js';
 import { adagrad } from '../optim/adagrad.js';
 import { adam } from '../optim/adam.js';
+import { BufferedOptimizer } from '../optim/bufferedOptimizer.js';
 import { momentum } from '../optim/momentum.js';
 import { nesterov } from '../optim/nesterov.js';
 import { checkOptimizer, type Optimizer } from '../optim/optimizer.js';
@@ -22,7 +25,7 @@ import {
   methodOf,
   RunningScaler,
   type RunningScalerState,
-  scalerStateProblem,
+  scalerStateSchema,
 } from '../scaling/runningScaler.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
 import { type ModelFile, modelFileSchema } from './modelFile.js';
@@ -88,46 +91,28 @@ const OPTIMIZERS: Readonly<Record<string, (settings: Record<string, number>) => 
  */
 export function fromJSON(json: unknown, parts?: CustomParts): LoadedModel {
   const custom = checkCustomParts('fromJSON', parts);
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (e) {
-      throw new Error(`fromJSON: the file is not valid JSON (${(e as Error).message})`);
-    }
-  }
-  const parsed = modelFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`fromJSON: ${fieldName(issue.path) || 'the file'}: ${issue.message}`);
-  }
-  const file: ModelFile = parsed.data;
-  // Check every shape before anything is allocated: a malformed file must not cost memory.
-  let fanIn = file.inputs;
-  file.layers.forEach((layer, k) => {
-    if (layer.weights.length !== layer.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].weights has ${layer.weights.length} rows, expected ${layer.units} (one per neuron)`,
-      );
-    }
-    layer.weights.forEach((row, j) => {
-      if (row.length !== fanIn) {
-        throw new Error(
-          `fromJSON: layers[${k}].weights[${j}] has ${row.length} values, expected ${fanIn} (the layer's inputs)`,
-        );
-      }
-    });
-    if (layer.biases.length !== layer.units) {
-      throw new Error(
-        `fromJSON: layers[${k}].biases has ${layer.biases.length} values, expected ${layer.units}`,
-      );
-    }
-    fanIn = layer.units;
-  });
-  const scaler = file.scaler && loadScaler(file.scaler, file.inputs, fanIn);
+  const value = readJson('fromJSON', json, 'file');
+  const file = parseDocument('fromJSON', modelFileSchema, value, 'the file');
+  return buildModel('fromJSON', file, custom);
+}
+
+/**
+ * @internal Builds the network, optimizer and scaler of a model file already read with
+ * `modelFileSchema` (`fromJSON`, and the checkpoints for their `model`). What only the parts can
+ * check — an activation's `alpha`, an optimizer's hyper-parameters and buffers — fails naming
+ * `owner` and the field, the file's place in the document being `at` (`['model']` in a
+ * checkpoint).
+ */
+export function buildModel(
+  owner: string,
+  file: ModelFile,
+  custom: CustomParts,
+  at: readonly PropertyKey[] = [],
+): LoadedModel {
+  const where: Where = { owner, at };
   const specs = file.layers.map((layer, k) => ({
     units: layer.units,
-    activation: makeActivation(layer.activation, k, custom),
+    activation: makeActivation(layer.activation, k, custom, where),
   }));
   const net = new Network(file.inputs, specs);
   file.layers.forEach((layer, k) => {
@@ -139,38 +124,31 @@ export function fromJSON(json: unknown, parts?: CustomParts): LoadedModel {
   });
   return {
     network: net,
-    optimizer: file.optimizer && loadOptimizer(file.optimizer, net, custom),
-    scaler,
+    optimizer: file.optimizer && loadOptimizer(file.optimizer, net, custom, where),
+    scaler: file.scaler && loadScaler(file.scaler, net, where),
   };
 }
 
-function loadScaler(state: RunningScalerState, inputs: number, outputs: number): RunningScaler {
-  let method: RunningScaler['method'];
-  try {
-    method = methodOf(state.method);
-  } catch (e) {
-    throw new Error(`fromJSON: scaler.method.range: ${(e as Error).message}`);
-  }
-  const sizes = [
-    ['inputStats', state.inputStats, inputs, 'inputs'],
-    ['targetStats', state.targetStats, outputs, 'outputs'],
-  ] as const;
-  for (const [field, stats, expected, what] of sizes) {
-    if (stats !== undefined && stats.mean.length !== expected) {
-      throw new Error(
-        `fromJSON: scaler.${field}.mean has ${stats.mean.length} values, expected ${expected} (the network's ${what})`,
-      );
-    }
-  }
-  const problem = scalerStateProblem(state, method, state.targets, inputs, outputs);
-  if (problem !== undefined) throw new Error(`fromJSON: scaler.${problem}`);
+/** Where a model file is read: by whom, and at what path of the document. */
+interface Where {
+  readonly owner: string;
+  readonly at: readonly PropertyKey[];
+}
+
+/** An Error `<owner>: <path>: <message>` for a part at `path` of the model that refused its state. */
+function partError(where: Where, path: readonly PropertyKey[], message: string): Error {
+  return new Error(`${where.owner}: ${documentPath([...where.at, ...path])}: ${message}`);
+}
+
+function loadScaler(state: RunningScalerState, net: Network, where: Where): RunningScaler {
   const scaler = new RunningScaler(
-    method,
+    methodOf(state.method),
     state.targets,
-    state.inputStats && inputs,
-    state.targetStats && outputs,
+    state.inputStats && net.inputs,
+    state.targetStats && net.outputs,
   );
-  scaler.restore(state);
+  const at = [...where.at, 'scaler'];
+  scaler.load(parseDocument(where.owner, scalerStateSchema(scaler), state, 'the file', at));
   return scaler;
 }
 
@@ -179,24 +157,27 @@ function makeActivation(
   saved: ModelFile['layers'][number]['activation'],
   k: number,
   custom: CustomParts,
+  where: Where,
 ): Activation {
-  const field = `layers[${k}].activation`;
+  const field = ['layers', k, 'activation'];
   const { name, alpha } = saved;
   const own = custom.activations !== undefined && Object.hasOwn(custom.activations, name);
   const maker = own ? custom.activations?.[name] : builtIn(ACTIVATIONS, name);
   if (maker === undefined) {
-    throw new Error(
-      `fromJSON: ${field}.name: ${JSON.stringify(name)} is not a built-in activation; pass its maker in parts.activations`,
+    throw partError(
+      where,
+      [...field, 'name'],
+      `${JSON.stringify(name)} is not a built-in activation; pass its maker in parts.activations`,
     );
   }
   let activation: Activation;
   try {
     activation = maker(alpha);
   } catch (e) {
-    throw new Error(`fromJSON: ${field}.alpha: ${(e as Error).message}`);
+    throw partError(where, [...field, 'alpha'], (e as Error).message);
   }
-  if (own) checkActivation('fromJSON', activation, `parts.activations.${name}(…)`);
-  checkMadeName(`parts.activations.${name}(…)`, activation.name, name);
+  if (own) checkActivation(where.owner, activation, `parts.activations.${name}(…)`);
+  checkMadeName(where, `parts.activations.${name}(…)`, activation.name, name);
   return activation;
 }
 
@@ -205,37 +186,37 @@ function loadOptimizer(
   state: NonNullable<ModelFile['optimizer']>,
   net: Network,
   custom: CustomParts,
+  where: Where,
 ): Optimizer {
   const { name } = state;
   const own = custom.optimizers !== undefined && Object.hasOwn(custom.optimizers, name);
   const maker = own ? custom.optimizers?.[name] : builtIn(OPTIMIZERS, name);
   if (maker === undefined) {
-    throw new Error(
-      `fromJSON: optimizer.name: ${JSON.stringify(name)} is not a built-in optimizer; pass its maker in parts.optimizers`,
+    throw partError(
+      where,
+      ['optimizer', 'name'],
+      `${JSON.stringify(name)} is not a built-in optimizer; pass its maker in parts.optimizers`,
     );
   }
   let optimizer: Optimizer;
   try {
     optimizer = maker({ ...state.hyperParameters, learningRate: state.learningRate });
   } catch (e) {
-    throw new Error(`fromJSON: optimizer.hyperParameters: ${(e as Error).message}`);
+    throw partError(where, ['optimizer', 'hyperParameters'], (e as Error).message);
   }
-  if (own) {
-    checkOptimizer('fromJSON', optimizer, `parts.optimizers.${name}(…)`);
-  } else {
-    for (const [buffer, values] of Object.entries(state.buffers)) {
-      if (values.length !== 0 && values.length !== net.parameters.length) {
-        throw new Error(
-          `fromJSON: optimizer.buffers.${buffer} has ${values.length} values, expected ${net.parameters.length} (one per parameter)`,
-        );
-      }
-    }
+  if (optimizer instanceof BufferedOptimizer) {
+    const schema = optimizer.stateSchema(net.parameters.length);
+    optimizer.load(
+      parseDocument(where.owner, schema, state, 'the file', [...where.at, 'optimizer']),
+    );
+    return optimizer;
   }
-  checkMadeName(`parts.optimizers.${name}(…)`, optimizer.name, name);
+  checkOptimizer(where.owner, optimizer, `parts.optimizers.${name}(…)`);
+  checkMadeName(where, `parts.optimizers.${name}(…)`, optimizer.name, name);
   try {
     optimizer.restore(state);
   } catch (e) {
-    throw new Error(`fromJSON: optimizer: ${(e as Error).message}`);
+    throw partError(where, ['optimizer'], (e as Error).message);
   }
   return optimizer;
 }
@@ -246,16 +227,10 @@ function builtIn<T>(makers: Readonly<Record<string, T>>, name: string): T | unde
 }
 
 /** A maker of yours must make the part the file names, or a save and load would rename it. */
-function checkMadeName(maker: string, made: string, expected: string): void {
+function checkMadeName(where: Where, maker: string, made: string, expected: string): void {
   if (made !== expected) {
     throw new Error(
-      `fromJSON: ${maker} made a part named ${JSON.stringify(made)}, the file names ${JSON.stringify(expected)}`,
+      `${where.owner}: ${maker} made a part named ${JSON.stringify(made)}, the file names ${JSON.stringify(expected)}`,
     );
   }
-}
-
-function fieldName(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
 }

@@ -1,50 +1,70 @@
 import { z } from 'zod';
+import { optimizerStateSchema } from '../optim/optimizer.js';
+import { scalerStateSchema } from '../scaling/runningScaler.js';
+import { statsIssues } from '../scaling/runningStats.js';
 
-const finite = z.number().finite();
-const activationSchema = z.object({
-  name: z.string().min(1),
-  alpha: finite.optional(),
-});
 const layerSchema = z.object({
   units: z.number().int().positive(),
-  activation: activationSchema,
-  weights: z.array(z.array(finite)),
-  biases: z.array(finite),
-});
-const optimizerSchema = z.object({
-  name: z.string().min(1),
-  learningRate: finite.nonnegative(),
-  hyperParameters: z.record(z.string(), finite),
-  steps: z.number().int().nonnegative(),
-  buffers: z.record(z.string(), z.array(finite)),
+  activation: z.object({ name: z.string().min(1), alpha: z.number().optional() }),
+  weights: z.array(z.array(z.number())),
+  biases: z.array(z.number()),
 });
 
-const statsSchema = z.object({
-  count: z.number().int().nonnegative(),
-  mean: z.array(finite).min(1),
-  m2: z.array(finite.nonnegative()),
-  min: z.array(finite),
-  max: z.array(finite),
-});
-const scalerSchema = z.object({
-  method: z.discriminatedUnion('name', [
-    z.object({ name: z.literal('zScore') }),
-    z.object({ name: z.literal('minMax'), range: z.tuple([finite, finite]) }),
-  ]),
-  targets: z.boolean(),
-  inputStats: statsSchema.optional(),
-  targetStats: statsSchema.optional(),
-});
-
-/** The schema of a model file, version 1. */
-export const modelFileSchema = z.object({
-  format: z.literal('streamprop-model'),
-  version: z.literal(1),
-  inputs: z.number().int().positive(),
-  layers: z.array(layerSchema).min(1),
-  optimizer: optimizerSchema.optional(),
-  scaler: scalerSchema.optional(),
-});
+/**
+ * The schema of a model file, version 1, shapes included: each layer has one row of weights
+ * per neuron, each row one weight per input of the layer, one bias per neuron, and a saved
+ * scaler holds statistics of the network's numbers of inputs and outputs — so that a malformed
+ * file is refused, naming the field, before anything is allocated for it.
+ */
+export const modelFileSchema = z
+  .object({
+    format: z.literal('streamprop-model'),
+    version: z.literal(1),
+    inputs: z.number().int().positive(),
+    layers: z.array(layerSchema).min(1),
+    optimizer: optimizerStateSchema.optional(),
+    scaler: scalerStateSchema().optional(),
+  })
+  .superRefine((file, ctx) => {
+    const issue = (path: (string | number)[], message: string): void => {
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    let fanIn = file.inputs;
+    for (const [k, layer] of file.layers.entries()) {
+      if (layer.weights.length !== layer.units) {
+        issue(
+          ['layers', k, 'weights'],
+          `has ${layer.weights.length} rows, expected ${layer.units} (one per neuron)`,
+        );
+        return;
+      }
+      const j = layer.weights.findIndex((row) => row.length !== fanIn);
+      if (j >= 0) {
+        issue(
+          ['layers', k, 'weights', j],
+          `has ${layer.weights[j].length} values, expected ${fanIn} (the layer's inputs)`,
+        );
+        return;
+      }
+      if (layer.biases.length !== layer.units) {
+        issue(
+          ['layers', k, 'biases'],
+          `has ${layer.biases.length} values, expected ${layer.units} (one per neuron)`,
+        );
+        return;
+      }
+      fanIn = layer.units;
+    }
+    const stats = [
+      ['inputStats', file.scaler?.inputStats, file.inputs, 'input'],
+      ['targetStats', file.scaler?.targetStats, fanIn, 'output'],
+    ] as const;
+    for (const [field, saved, dimensions, what] of stats) {
+      if (saved === undefined) continue;
+      const per = `one per ${what} of the network`;
+      for (const i of statsIssues(saved, dimensions, per, ['scaler', field])) ctx.addIssue(i);
+    }
+  });
 
 /**
  * A model file, version 1: plain JSON. `layers[k].weights` holds one row per neuron of layer

@@ -54,7 +54,8 @@ export function forward<S extends Sample>(
  */
 export class Forwarder<S extends Sample> {
   private readonly step: StepContext<S>;
-  private seq = 0;
+  /** @internal The seq of the next sample (byKey's slab learner keeps one per key). */
+  seq = 0;
 
   constructor(
     private readonly net: Network,

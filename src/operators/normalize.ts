@@ -162,8 +162,23 @@ export function normalize<S extends Sample>(
   return statefulMap(() => new Normalizer<S>(shared ?? makeScaler('normalize', options), learn));
 }
 
-/** The per-subscription state of {@link normalize}. */
-class Normalizer<S extends Sample> {
+/**
+ * @internal What one normalize subscription starts from (checked like `normalize(options)`):
+ * the state of each key of byKey's slab learner.
+ */
+export function normalizerOf<S extends Sample>(options: NormalizeOptions): Normalizer<S> {
+  normalize(options); // the checks, with normalize's messages
+  return new Normalizer<S>(
+    options.scaler ?? makeScaler('normalize', options),
+    options.learn ?? true,
+  );
+}
+
+/**
+ * @internal The per-subscription state of {@link normalize} (byKey's slab learner keeps one per
+ * key).
+ */
+export class Normalizer<S extends Sample> {
   private readonly scaler: RunningScaler;
   private readonly method: ScalingMethod;
   private readonly out = new LentSample<S>();

@@ -170,10 +170,11 @@ export function rollingMetrics<S extends Sample>(
 const END: unique symbol = Symbol('rollingMetrics end');
 
 /**
- * The per-subscription part of {@link rollingMetrics}: when snapshots are due and the time
- * they are stamped with (the figures and counts are the tracker's).
+ * @internal The per-subscription part of {@link rollingMetrics}: when snapshots are due and the
+ * time they are stamped with (the figures and counts are the tracker's); byKey's slab learner
+ * keeps one per key.
  */
-class Clock {
+export class Clock {
   /** Whether a step arrived since the last snapshot. */
   changed = false;
   /** The latest snapshot (or the subscription): time and steps then. */

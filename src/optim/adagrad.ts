@@ -1,6 +1,6 @@
+import { checkInterval } from '../checks/argumentChecks.js';
 import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adagrad}. */
 export interface AdagradOptions {
@@ -13,7 +13,10 @@ export interface AdagradOptions {
 class Adagrad extends BufferedOptimizer {
   private readonly epsilon: number;
   constructor(options: AdagradOptions) {
-    const epsilon = checkRange('adagrad', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const epsilon = checkInterval('adagrad', 'epsilon', options.epsilon ?? 1e-8, {
+      min: 0,
+      max: 1,
+    });
     super('adagrad', options.learningRate ?? 0.01, { epsilon }, ['sumSquares']);
     this.epsilon = epsilon;
   }

@@ -1,6 +1,6 @@
+import { checkInterval } from '../checks/argumentChecks.js';
 import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
 
 /** Options of {@link adam}. */
 export interface AdamOptions {
@@ -19,9 +19,17 @@ class Adam extends BufferedOptimizer {
   private readonly beta2: number;
   private readonly epsilon: number;
   constructor(options: AdamOptions) {
-    const beta1 = checkRange('adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
-    const beta2 = checkRange('adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
-    const epsilon = checkRange('adam', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const beta1 = checkInterval('adam', 'beta1', options.beta1 ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const beta2 = checkInterval('adam', 'beta2', options.beta2 ?? 0.999, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const epsilon = checkInterval('adam', 'epsilon', options.epsilon ?? 1e-8, { min: 0, max: 1 });
     super('adam', options.learningRate ?? 0.001, { beta1, beta2, epsilon }, ['m', 'v']);
     this.beta1 = beta1;
     this.beta2 = beta2;

@@ -1,13 +1,17 @@
-import { savedNumber, savedValues } from './controllerStateChecks.js';
+import { z } from 'zod';
 import {
+  argumentError,
   checkBoolean,
+  checkInterval,
+  checkNonNegativeNumber,
+  checkOptions,
   checkPositiveInteger,
-  checkRange,
-  checkRate,
-  readOptions,
-} from './optionChecks.js';
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+import { controllerStateSchema } from './controllerState.js';
 import type { RateController, RateControllerState } from './rateController.js';
-import { WindowMean } from './windowMean.js';
+import { WindowMean, windowValues } from './windowMean.js';
 
 /**
  * Options of {@link boldDriver}.
@@ -51,6 +55,9 @@ export interface BoldDriverOptions {
   readonly rollback?: boolean;
 }
 
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
+
 class BoldDriver implements RateController {
   readonly name = 'boldDriver';
   boundary = false;
@@ -74,19 +81,31 @@ class BoldDriver implements RateController {
   private previous = Number.NaN;
 
   constructor(options: BoldDriverOptions) {
-    const o = readOptions('boldDriver', options);
-    this.increase = checkRange('boldDriver', 'increase', o.increase ?? 1.05, 1, Infinity, true);
-    this.decrease = checkRange('boldDriver', 'decrease', o.decrease ?? 0.7, 0, 1, true, true);
-    this.maxIncrease = checkRange('boldDriver', 'maxIncrease', o.maxIncrease ?? 1.04, 1, Infinity);
+    const o = checkOptions('boldDriver', options);
+    this.increase = checkInterval('boldDriver', 'increase', o.increase ?? 1.05, {
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+      minOpen: true,
+    });
+    this.decrease = checkInterval('boldDriver', 'decrease', o.decrease ?? 0.7, {
+      min: 0,
+      max: 1,
+      minOpen: true,
+      maxOpen: true,
+    });
+    this.maxIncrease = checkInterval('boldDriver', 'maxIncrease', o.maxIncrease ?? 1.04, {
+      min: 1,
+      max: Number.POSITIVE_INFINITY,
+    });
     this.window = checkPositiveInteger('boldDriver', 'window', o.window ?? 5000);
     this.firstWindow = Math.min(
       checkPositiveInteger('boldDriver', 'firstWindow', o.firstWindow ?? 100),
       this.window,
     );
-    this.min = checkRate('boldDriver', 'min', o.min ?? 1e-6);
-    this.max = checkRate('boldDriver', 'max', o.max ?? 1);
+    this.min = checkNonNegativeNumber('boldDriver', 'min', o.min ?? 1e-6);
+    this.max = checkNonNegativeNumber('boldDriver', 'max', o.max ?? 1);
     if (this.max < this.min) {
-      throw new RangeError(`boldDriver: max (${this.max}) must be >= min (${this.min})`);
+      throw argumentError('boldDriver', 'max', `a number >= min (${this.min})`, this.max);
     }
     this.undo = checkBoolean('boldDriver', 'rollback', o.rollback ?? false);
     this.losses = new WindowMean(this.firstWindow, 'boldDriver');
@@ -154,16 +173,32 @@ class BoldDriver implements RateController {
     };
   }
 
+  /** @internal The schema of this controller's saved state (see `controllerStateSchema`). */
+  stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.options), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<BoldDriver['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
+    return controllerStateSchema(this.name, this.options, {
+      ...windowValues(),
+      size: z.number().int().min(this.firstWindow).max(this.window),
+      previous: z.number().nullable(),
+    }).refine((state) => state.values.count < state.values.size, {
+      path: ['values', 'count'],
+      message: 'must be below values.size (a window closes when it is full)',
+    });
+  }
+
   restore(state: RateControllerState): void {
-    const values = savedValues(this.name, state, this.options);
-    const previous = savedNumber(this.name, values, 'previous', { nullable: true });
-    const size = savedNumber(this.name, values, 'size', {
-      min: this.firstWindow,
-      max: this.window,
-      integer: true,
-    }) as number;
-    this.losses.restore(this.name, values, size);
-    this.previous = previous ?? Number.NaN;
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<BoldDriver['makeStateSchema']>>): void {
+    this.losses.load(values, values.size);
+    this.previous = values.previous ?? Number.NaN;
     this.boundary = false;
     this.rollback = false;
   }

@@ -1,5 +1,9 @@
+import { z } from 'zod';
 import { flatStep, inKernelMemory, kernelStateBuffer } from '../backends/wasmKernels.js';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
 import { FUSED_STEP, type FusedStepOptimizer } from './fusedStep.js';
@@ -52,6 +56,37 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
   /** The number of steps taken since creation or the last {@link reset}. */
   get steps(): number {
     return this.count;
+  }
+
+  /**
+   * @internal Goes on from a learning rate and step count of its own (byKey's slab learner swaps
+   * each key's in before its sample); `rate` is one this optimizer had.
+   */
+  resume(rate: number, steps: number): void {
+    this.rate = rate;
+    this.count = steps;
+  }
+
+  /**
+   * @internal A new optimizer of the same rule, settings and learning rate, with no state
+   * (byKey's slab learner steps every key with one, per subscription).
+   */
+  cloneSettings(): BufferedOptimizer {
+    // Through the rule's own constructor (its options are the hyper-parameters' names), so the
+    // copy has the same hidden class as every other optimizer of the rule: the kernels stay
+    // monomorphic.
+    const Rule = this.constructor as new (options: Record<string, number>) => BufferedOptimizer;
+    return new Rule({ ...this.hyperParameters, learningRate: this.rate });
+  }
+
+  /**
+   * @internal The state buffers, sized for `net` and where its kernels read them, before any
+   * step (byKey's slab learner copies each key's state in and out of them).
+   */
+  stateFor(net: Network): readonly Float64Array[] {
+    if (this.size !== net.parameters.length) this.sizeBuffers(net.parameters.length);
+    if (this.inKernels !== net.kernels.wasm) this.home(net.kernels.wasm);
+    return this.buffers;
   }
 
   step(params: Float64Array, grads: Float64Array): void {
@@ -207,33 +242,64 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     };
   }
 
+  /**
+   * @internal The schema of this optimizer's saved state: its name, the hyper-parameters it was
+   * made with (a state saved with others is refused, naming the one that differs), its buffers
+   * by name, all of one length — `parameters` (or 0, before the first step) when given.
+   */
+  stateSchema(parameters?: number) {
+    const key = `${this.name}|${JSON.stringify(this.hyperParameters)}|${this.bufferNames}|${parameters}`;
+    return STATE_SCHEMAS.get(key, () => this.makeStateSchema(parameters));
+  }
+
+  private makeStateSchema(parameters: number | undefined) {
+    const buffers: Record<string, z.ZodArray<z.ZodNumber>> = {};
+    for (const name of this.bufferNames) buffers[name] = z.array(z.number());
+    return z
+      .object({
+        name: savedNameSchema(this.name),
+        learningRate: z.number().nonnegative(),
+        hyperParameters: savedSettingsSchema(this.hyperParameters, 'optimizer'),
+        steps: z.number().int().nonnegative(),
+        buffers: z.object(buffers),
+      })
+      .superRefine((state, ctx) => {
+        const expected = parameters ?? state.buffers[this.bufferNames[0]]?.length ?? 0;
+        for (const name of this.bufferNames) {
+          const length = state.buffers[name].length;
+          if (length !== expected && length !== 0) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['buffers', name],
+              message: `has ${length} values, expected ${expected}${parameters === undefined ? ' (as long as the other buffers)' : ' (one per parameter)'}`,
+            });
+          }
+        }
+        const lengths = new Set(this.bufferNames.map((name) => state.buffers[name].length));
+        if (lengths.size > 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['buffers'],
+            message: 'its buffers differ in length',
+          });
+        }
+      });
+  }
+
   restore(state: OptimizerState): void {
-    const fail = (what: string): never => {
-      throw new RangeError(`${this.name}: cannot restore this state: ${what}`);
-    };
-    if (state.name !== this.name) fail(`it is the state of a ${state.name} optimizer`);
-    if (!Number.isInteger(state.steps) || state.steps < 0) {
-      fail(`steps must be an integer >= 0, got ${state.steps}`);
-    }
-    for (const [key, value] of Object.entries(this.hyperParameters)) {
-      if (state.hyperParameters?.[key] !== value) {
-        fail(
-          `it was saved with ${key} ${state.hyperParameters?.[key]}, this optimizer has ${value}; create it with the saved hyper-parameters`,
-        );
-      }
-    }
-    const arrays = this.bufferNames.map((n) => {
-      const values = state.buffers?.[n];
-      if (!Array.isArray(values)) return fail(`buffers.${n} is missing`);
-      if (!values.every(Number.isFinite))
-        fail(`buffers.${n} holds a value that is not a finite number`);
-      return values;
-    });
-    const lengths = new Set(arrays.map((a) => a.length));
-    if (lengths.size > 1) fail('its buffers differ in length');
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load(saved: {
+    readonly learningRate: number;
+    readonly steps: number;
+    readonly buffers: Readonly<Record<string, readonly number[]>>;
+  }): void {
+    const arrays = this.bufferNames.map((name) => saved.buffers[name]);
     const length = arrays.length > 0 ? arrays[0].length : 0;
-    this.learningRate = state.learningRate;
-    this.count = state.steps;
+    this.learningRate = saved.learningRate;
+    this.count = saved.steps;
     this.size = length > 0 ? length : -1;
     this.buffers = length > 0 ? arrays.map((a) => Float64Array.from(a)) : [];
     this.inKernels = false;
@@ -250,6 +316,12 @@ export interface OptimizerSnapshot {
   filled: boolean;
   readonly buffers: Float64Array[];
 }
+
+/**
+ * The schemas of the built-in optimizers' states, by optimizer, hyper-parameters and number of
+ * parameters: made once, as `fromJSON` and the checkpoints make a new optimizer at every load.
+ */
+const STATE_SCHEMAS = new SchemaCache<ReturnType<BufferedOptimizer['makeStateSchema']>>();
 
 /** The input of a flat gradient: no weights, every value is a "bias". */
 const NO_INPUT = new Float64Array(0);

@@ -1,4 +1,4 @@
-import { checkRate, checkStepNumber } from './optionChecks.js';
+import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -15,9 +15,9 @@ import type { Schedule } from './schedule.js';
  * ```
  */
 export function constant(rate: number): Schedule {
-  checkRate('constant', 'rate', rate);
+  checkNonNegativeNumber('constant', 'rate', rate);
   return (t) => {
-    checkStepNumber('constant', t);
+    checkNonNegativeNumber('constant', 'step', t);
     return rate;
   };
 }

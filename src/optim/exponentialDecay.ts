@@ -1,4 +1,4 @@
-import { checkRange, checkRate, checkStepNumber, readOptions } from './optionChecks.js';
+import { checkInterval, checkNonNegativeNumber, checkOptions } from '../checks/argumentChecks.js';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -35,19 +35,20 @@ export interface ExponentialDecayOptions {
  * ```
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
-  const o = readOptions('exponentialDecay', options);
-  const initial = checkRate('exponentialDecay', 'initial', o.initial);
-  const decay = checkRange('exponentialDecay', 'decay', o.decay, 0, 1, true);
-  const every = checkRange(
-    'exponentialDecay',
-    'every',
-    o.every ?? 1,
-    0,
-    Number.POSITIVE_INFINITY,
-    true,
-  );
+  const o = checkOptions('exponentialDecay', options);
+  const initial = checkNonNegativeNumber('exponentialDecay', 'initial', o.initial);
+  const decay = checkInterval('exponentialDecay', 'decay', o.decay, {
+    min: 0,
+    max: 1,
+    minOpen: true,
+  });
+  const every = checkInterval('exponentialDecay', 'every', o.every ?? 1, {
+    min: 0,
+    max: Number.POSITIVE_INFINITY,
+    minOpen: true,
+  });
   return (t) => {
-    checkStepNumber('exponentialDecay', t);
+    checkNonNegativeNumber('exponentialDecay', 'step', t);
     return initial * decay ** (t / every);
   };
 }

@@ -1,4 +1,4 @@
-import { checkRange, checkRate, checkStepNumber, readOptions } from './optionChecks.js';
+import { checkInterval, checkNonNegativeNumber, checkOptions } from '../checks/argumentChecks.js';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -33,11 +33,14 @@ export interface InverseScalingOptions {
  * ```
  */
 export function inverseScaling(options: InverseScalingOptions): Schedule {
-  const o = readOptions('inverseScaling', options);
-  const initial = checkRate('inverseScaling', 'initial', o.initial);
-  const power = checkRange('inverseScaling', 'power', o.power ?? 0.5, 0, Number.POSITIVE_INFINITY);
+  const o = checkOptions('inverseScaling', options);
+  const initial = checkNonNegativeNumber('inverseScaling', 'initial', o.initial);
+  const power = checkInterval('inverseScaling', 'power', o.power ?? 0.5, {
+    min: 0,
+    max: Number.POSITIVE_INFINITY,
+  });
   return (t) => {
-    checkStepNumber('inverseScaling', t);
+    checkNonNegativeNumber('inverseScaling', 'step', t);
     return initial / (t + 1) ** power;
   };
 }

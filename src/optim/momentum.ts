@@ -1,6 +1,6 @@
+import { checkInterval } from '../checks/argumentChecks.js';
 import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
 
 /** Options of {@link momentum} and {@link nesterov}. */
 export interface MomentumOptions {
@@ -13,7 +13,11 @@ export interface MomentumOptions {
 class Momentum extends BufferedOptimizer {
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkRange('momentum', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
+    const alpha = checkInterval('momentum', 'momentum', options.momentum ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
     super('momentum', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }

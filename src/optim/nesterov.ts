@@ -1,12 +1,16 @@
+import { checkInterval } from '../checks/argumentChecks.js';
 import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { MomentumOptions } from './momentum.js';
 import type { Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
 
 class Nesterov extends BufferedOptimizer {
   private readonly alpha: number;
   constructor(options: MomentumOptions) {
-    const alpha = checkRange('nesterov', 'momentum', options.momentum ?? 0.9, 0, 1, false, true);
+    const alpha = checkInterval('nesterov', 'momentum', options.momentum ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
     super('nesterov', options.learningRate ?? 0.01, { momentum: alpha }, ['velocity']);
     this.alpha = alpha;
   }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   checkMethods,
   checkNonEmptyString,
@@ -100,6 +101,19 @@ export interface OptimizerState {
   /** Each state buffer as a plain array, keyed by its name (e.g. `velocity`, `m`, `v`). */
   readonly buffers: Readonly<Record<string, readonly number[]>>;
 }
+
+/**
+ * @internal The schema of any optimizer's saved state, as the model file holds it: the shape of
+ * {@link OptimizerState}, with finite numbers. A built-in optimizer checks the rest (its
+ * hyper-parameters, its buffers) with its own `stateSchema()`.
+ */
+export const optimizerStateSchema = z.object({
+  name: z.string().min(1),
+  learningRate: z.number().nonnegative(),
+  hyperParameters: z.record(z.string(), z.number()),
+  steps: z.number().int().nonnegative(),
+  buffers: z.record(z.string(), z.array(z.number())),
+});
 
 /**
  * Throws, naming `owner` and the member, unless `optimizer` has everything the library calls

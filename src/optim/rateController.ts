@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   checkBoolean,
   checkMethods,
@@ -121,3 +122,14 @@ export function checkRateController(
   checkString(owner, `${name}.reason`, c.reason);
   checkMethods(owner, name, c, ['observe', 'reset', 'state', 'restore']);
 }
+
+/**
+ * @internal The schema of any controller's saved state, as a checkpoint holds it: the shape of
+ * {@link RateControllerState}. A built-in controller checks the rest with its own
+ * `stateSchema()`.
+ */
+export const rateControllerStateSchema = z.object({
+  name: z.string().min(1),
+  options: z.record(z.string(), z.union([z.number(), z.boolean()])),
+  values: z.record(z.string(), z.number().nullable()),
+});

@@ -1,7 +1,15 @@
-import { savedNumber, savedValues } from './controllerStateChecks.js';
-import { checkPositiveInteger, checkRange, checkRate, readOptions } from './optionChecks.js';
+import { z } from 'zod';
+import {
+  checkInterval,
+  checkNonNegativeNumber,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+import { controllerStateSchema } from './controllerState.js';
 import type { RateController, RateControllerState } from './rateController.js';
-import { WindowMean } from './windowMean.js';
+import { WindowMean, windowValues } from './windowMean.js';
 
 /**
  * Options of {@link reduceOnPlateau}.
@@ -29,6 +37,9 @@ export interface ReduceOnPlateauOptions {
   readonly min?: number;
 }
 
+/** The schemas of this kind's states, by settings: made once (see `SchemaCache`). */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
+
 class ReduceOnPlateau implements RateController {
   readonly name = 'reduceOnPlateau';
   boundary = false;
@@ -47,20 +58,21 @@ class ReduceOnPlateau implements RateController {
   private bad = 0;
 
   constructor(options: ReduceOnPlateauOptions) {
-    const o = readOptions('reduceOnPlateau', options);
+    const o = checkOptions('reduceOnPlateau', options);
     this.patience = checkPositiveInteger('reduceOnPlateau', 'patience', o.patience);
-    this.factor = checkRange('reduceOnPlateau', 'factor', o.factor, 0, 1, true, true);
+    this.factor = checkInterval('reduceOnPlateau', 'factor', o.factor, {
+      min: 0,
+      max: 1,
+      minOpen: true,
+      maxOpen: true,
+    });
     this.window = checkPositiveInteger('reduceOnPlateau', 'window', o.window ?? 100);
-    this.threshold = checkRange(
-      'reduceOnPlateau',
-      'threshold',
-      o.threshold ?? 1e-4,
-      0,
-      1,
-      false,
-      true,
-    );
-    this.min = checkRate('reduceOnPlateau', 'min', o.min ?? 0);
+    this.threshold = checkInterval('reduceOnPlateau', 'threshold', o.threshold ?? 1e-4, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    this.min = checkNonNegativeNumber('reduceOnPlateau', 'min', o.min ?? 0);
     this.losses = new WindowMean(this.window, 'reduceOnPlateau');
     this.options = Object.freeze({
       patience: this.patience,
@@ -106,17 +118,34 @@ class ReduceOnPlateau implements RateController {
     };
   }
 
+  /** @internal The schema of this controller's saved state (see `controllerStateSchema`). */
+  stateSchema() {
+    return STATE_SCHEMAS.get(JSON.stringify(this.options), () =>
+      this.makeStateSchema(),
+    ) as ReturnType<ReduceOnPlateau['makeStateSchema']>;
+  }
+
+  private makeStateSchema() {
+    return controllerStateSchema(this.name, this.options, {
+      ...windowValues(this.window),
+      best: z.number().nullable(),
+      bad: z
+        .number()
+        .int()
+        .nonnegative()
+        .max(this.patience - 1),
+    });
+  }
+
   restore(state: RateControllerState): void {
-    const values = savedValues(this.name, state, this.options);
-    const bad = savedNumber(this.name, values, 'bad', {
-      min: 0,
-      max: this.patience - 1,
-      integer: true,
-    }) as number;
-    const best = savedNumber(this.name, values, 'best', { nullable: true });
-    this.losses.restore(this.name, values);
-    this.bad = bad;
-    this.best = best ?? Number.POSITIVE_INFINITY;
+    this.load(parseDocument(`${this.name}.restore`, this.stateSchema(), state));
+  }
+
+  /** @internal Restores a state already read with {@link stateSchema}. */
+  load({ values }: z.output<ReturnType<ReduceOnPlateau['makeStateSchema']>>): void {
+    this.losses.load(values);
+    this.bad = values.bad;
+    this.best = values.best ?? Number.POSITIVE_INFINITY;
     this.boundary = false;
   }
 }

@@ -1,6 +1,6 @@
+import { checkInterval } from '../checks/argumentChecks.js';
 import { BufferedOptimizer } from './bufferedOptimizer.js';
 import type { Optimizer } from './optimizer.js';
-import { checkRange } from './optionChecks.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmspropOptions {
@@ -16,8 +16,15 @@ class Rmsprop extends BufferedOptimizer {
   private readonly decay: number;
   private readonly epsilon: number;
   constructor(options: RmspropOptions) {
-    const decay = checkRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1, false, true);
-    const epsilon = checkRange('rmsprop', 'epsilon', options.epsilon ?? 1e-8, 0, 1);
+    const decay = checkInterval('rmsprop', 'decay', options.decay ?? 0.9, {
+      min: 0,
+      max: 1,
+      maxOpen: true,
+    });
+    const epsilon = checkInterval('rmsprop', 'epsilon', options.epsilon ?? 1e-8, {
+      min: 0,
+      max: 1,
+    });
     super('rmsprop', options.learningRate ?? 0.001, { decay, epsilon }, ['meanSquares']);
     this.decay = decay;
     this.epsilon = epsilon;

@@ -1,10 +1,9 @@
 import {
+  checkInterval,
+  checkNonNegativeNumber,
+  checkOptions,
   checkPositiveInteger,
-  checkRange,
-  checkRate,
-  checkStepNumber,
-  readOptions,
-} from './optionChecks.js';
+} from '../checks/argumentChecks.js';
 import type { Schedule } from './schedule.js';
 
 /**
@@ -41,12 +40,16 @@ export interface StepDecayOptions {
  * ```
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
-  const o = readOptions('stepDecay', options);
-  const initial = checkRate('stepDecay', 'initial', o.initial);
-  const factor = checkRange('stepDecay', 'factor', o.factor ?? 0.5, 0, 1, true);
+  const o = checkOptions('stepDecay', options);
+  const initial = checkNonNegativeNumber('stepDecay', 'initial', o.initial);
+  const factor = checkInterval('stepDecay', 'factor', o.factor ?? 0.5, {
+    min: 0,
+    max: 1,
+    minOpen: true,
+  });
   const every = checkPositiveInteger('stepDecay', 'every', o.every);
   return (t) => {
-    checkStepNumber('stepDecay', t);
+    checkNonNegativeNumber('stepDecay', 'step', t);
     return initial * factor ** Math.floor(t / every);
   };
 }

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { checkBoundedNumber } from '../checks/argumentChecks.js';
 import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
-import { savedNumber } from './controllerStateChecks.js';
 
 /**
  * @internal The running mean of consecutive windows of `size` losses, shared by the
@@ -47,15 +47,21 @@ export class WindowMean {
     return { sum: this.sum, count: this.count };
   }
 
-  /** Restores what {@link values} saved, checking it for the controller `name`. */
-  restore(name: string, values: Readonly<Record<string, number | null>>, size = this.size): void {
-    const count = savedNumber(name, values, 'count', {
-      min: 0,
-      max: size - 1,
-      integer: true,
-    }) as number;
+  /** Restores what {@link values} saved (read with {@link windowValues}), in a window of `size`. */
+  load(values: { readonly sum: number; readonly count: number }, size = this.size): void {
     this.size = size;
-    this.sum = savedNumber(name, values, 'sum') as number;
-    this.count = count;
+    this.sum = values.sum;
+    this.count = values.count;
   }
+}
+
+/**
+ * @internal The schema of what {@link WindowMean.values} saves, for a controller's state: a
+ * finite sum and a count of losses in [0, `size` − 1] (a window of `size` losses closes at
+ * `size`; with no `size`, any count ≥ 0, for a controller that saves its window size and checks
+ * the count against it).
+ */
+export function windowValues(size?: number) {
+  const count = z.number().int().nonnegative();
+  return { sum: z.number(), count: size === undefined ? count : count.max(size - 1) };
 }

@@ -1,3 +1,4 @@
+import { argumentError } from '../checks/argumentChecks.js';
 import type { RunningStats } from './runningStats.js';
 import { type ScalingMethod, usableSpread } from './scalingMethod.js';
 
@@ -33,8 +34,11 @@ export function minMax(range: readonly [number, number] = [0, 1]): ScalingMethod
     !Number.isFinite(range[1]) ||
     !(range[0] < range[1])
   ) {
-    throw new RangeError(
-      `minMax: range must be [a, b] with finite a < b, such as [0, 1] or [-1, 1], got ${describe(range)}`,
+    throw argumentError(
+      'minMax',
+      'range',
+      '[a, b] with finite a < b, such as [0, 1] or [-1, 1]',
+      range,
     );
   }
   const a = range[0];
@@ -54,8 +58,4 @@ export function minMax(range: readonly [number, number] = [0, 1]): ScalingMethod
       }
     },
   } as const);
-}
-
-function describe(range: unknown): string {
-  return Array.isArray(range) ? JSON.stringify(range) : String(range);
 }

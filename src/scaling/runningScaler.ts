@@ -1,6 +1,21 @@
-import { describeValue } from '../checks/describeValue.js';
+import { z } from 'zod';
+import {
+  checkBoolean,
+  checkFunction,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { minMax } from './minMax.js';
-import { RunningStats, type RunningStatsState, statsStateProblem } from './runningStats.js';
+import {
+  RunningStats,
+  type RunningStatsState,
+  runningStatsStateSchema,
+  statsIssues,
+} from './runningStats.js';
 import type { ScalingMethod } from './scalingMethod.js';
 import { zScore } from './zScore.js';
 
@@ -168,20 +183,23 @@ export class RunningScaler {
    * numbers of inputs or targets than this scaler's, or malformed statistics.
    */
   restore(state: RunningScalerState): void {
-    const problem = scalerStateProblem(state, this.method, this.targets, this.inputs, this.outputs);
-    if (problem !== undefined) throw new RangeError(`RunningScaler.restore: ${problem}`);
-    restoreStats(state.inputStats, this.inStats, (n) => this.inputStatsFor(n));
-    restoreStats(state.targetStats, this.outStats, (n) => this.targetStatsFor(n));
+    this.load(parseDocument('RunningScaler.restore', scalerStateSchema(this), state));
+  }
+
+  /** @internal Restores a state already read with `scalerStateSchema(this)`. */
+  load(saved: RunningScalerState): void {
+    loadStats(saved.inputStats, this.inStats, (n) => this.inputStatsFor(n));
+    loadStats(saved.targetStats, this.outStats, (n) => this.targetStatsFor(n));
   }
 }
 
-function restoreStats(
+function loadStats(
   saved: RunningStatsState | undefined,
   current: RunningStats | undefined,
   make: (dimensions: number) => RunningStats,
 ): void {
   if (saved === undefined) current?.reset();
-  else make(saved.mean.length).restore(saved);
+  else make(saved.mean.length).load(saved);
 }
 
 /**
@@ -205,40 +223,21 @@ export function runningScaler(options: RunningScalerOptions = {}): RunningScaler
   return makeScaler('runningScaler', options);
 }
 
-/** @internal Checks `options` (naming `operator` in errors) and makes the scaler. */
-export function makeScaler(operator: string, options: RunningScalerOptions): RunningScaler {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `${operator}: options must be an object { method?, targets?, inputs?, outputs? }, got ${describeValue(options)}`,
-    );
-  }
-  const method = options.method ?? zScore();
-  const m = method as Partial<ScalingMethod> | null;
-  if (
-    m === null ||
-    typeof m !== 'object' ||
-    (m.name !== 'zScore' && m.name !== 'minMax') ||
-    typeof m.fit !== 'function'
-  ) {
-    throw new TypeError(
-      `${operator}: method must be a scaling method such as zScore() or minMax([0, 1]), got ${describeValue(method)}`,
-    );
-  }
-  const targets = options.targets ?? false;
-  if (typeof targets !== 'boolean') {
-    throw new TypeError(
-      `${operator}: targets must be true or false, got ${describeValue(targets)}`,
-    );
-  }
-  const size = (name: 'inputs' | 'outputs'): number | undefined => {
-    const value = options[name];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-      throw new RangeError(
-        `${operator}: ${name} must be a positive integer, got ${describeValue(value)}`,
-      );
-    }
-    return value;
-  };
+/** @internal Checks `options` (naming `owner` in errors) and makes the scaler. */
+export function makeScaler(owner: string, options: RunningScalerOptions): RunningScaler {
+  const o = checkOptions<RunningScalerOptions>(owner, options);
+  const method = o.method ?? zScore();
+  const m = checkObject<Partial<ScalingMethod>>(
+    owner,
+    'method',
+    method,
+    'a scaling method such as zScore() or minMax([0, 1])',
+  );
+  checkOneOf(owner, 'method.name', m.name, ['zScore', 'minMax']);
+  checkFunction(owner, 'method.fit', m.fit);
+  const targets = checkBoolean(owner, 'targets', o.targets ?? false);
+  const size = (name: 'inputs' | 'outputs'): number | undefined =>
+    o[name] === undefined ? undefined : checkPositiveInteger(owner, name, o[name]);
   return new RunningScaler(method, targets, size('inputs'), size('outputs'));
 }
 
@@ -249,51 +248,87 @@ export function methodOf(state: ScalingMethodState): ScalingMethod {
   return state.name === 'minMax' ? minMax([state.range[0], state.range[1]]) : zScore();
 }
 
+/** The schema of a scaling method's saved state: `zScore`, or `minMax` with its range. */
+const methodStateSchema = z.discriminatedUnion('name', [
+  z.object({ name: z.literal('zScore') }),
+  z.object({
+    name: z.literal('minMax'),
+    range: z.tuple([z.number(), z.number()]).refine(([a, b]) => a < b, 'must be [a, b] with a < b'),
+  }),
+]);
+
 /**
- * @internal What is wrong with `state` for a scaler of `method` and `targets` whose numbers of
- * inputs and outputs are `inputs`, `outputs` (`undefined`: any), starting with the field's name;
- * `undefined` when it fits.
+ * @internal The schema of a {@link RunningScaler}'s saved state: a method, `targets`, and the
+ * statistics of the inputs and of the targets (none of the targets without `targets`). With a
+ * `scaler`, the statistics must be of its numbers of inputs and targets (or of their own mean's
+ * length while it knows none), and the state must fit it: the same method and `targets`, and statistics of its numbers
+ * of inputs and targets where it knows them — each mismatch named, such as
+ * `targets: is false, this scaler's is true`.
  */
-export function scalerStateProblem(
-  state: RunningScalerState,
-  method: ScalingMethod,
-  targets: boolean,
-  inputs: number | undefined,
-  outputs: number | undefined,
-): string | undefined {
-  if (state === null || typeof state !== 'object') {
-    return `the state must be an object, got ${describeValue(state)}`;
-  }
-  const saved = state.method as Partial<{ name: string; range: readonly number[] }> | undefined;
-  if (saved === null || typeof saved !== 'object' || saved.name !== method.name) {
-    return `method is ${describeValue(saved?.name)}, expected "${method.name}" (this scaler's)`;
-  }
-  if (method.range !== undefined) {
-    const range = saved.range;
-    if (!Array.isArray(range) || range[0] !== method.range[0] || range[1] !== method.range[1]) {
-      return `method.range is ${JSON.stringify(range)}, expected ${JSON.stringify(method.range)} (this scaler's)`;
-    }
-  }
-  if (state.targets !== targets) {
-    return `targets is ${describeValue(state.targets)}, expected ${targets} (this scaler's)`;
-  }
-  if (!targets && state.targetStats !== undefined) {
-    return 'targetStats must be absent when targets is false';
-  }
-  const stats = [
-    ['inputStats', state.inputStats, inputs],
-    ['targetStats', state.targetStats, outputs],
-  ] as const;
-  for (const [field, value, expected] of stats) {
-    if (value === undefined) continue;
-    const mean = (value as Partial<RunningStatsState> | null)?.mean;
-    const dimensions = Array.isArray(mean) ? mean.length : 0;
-    if (dimensions < 1) return `${field}.mean must be a non-empty array of numbers`;
-    if (expected !== undefined && dimensions !== expected) {
-      return `${field} has ${dimensions} dimensions, expected ${expected}`;
-    }
-    const problem = statsStateProblem(value, dimensions);
-    if (problem !== undefined) return `${field}.${problem}`;
-  }
-  return undefined;
+export function scalerStateSchema(
+  scaler?: Pick<RunningScaler, 'method' | 'targets' | 'inputs' | 'outputs'>,
+) {
+  const key =
+    scaler === undefined
+      ? ''
+      : `${scaler.method.name}|${scaler.method.range}|${scaler.targets}|${scaler.inputs}|${scaler.outputs}`;
+  return scalerSchemas.get(key, () => makeScalerSchema(scaler));
+}
+
+const scalerSchemas = new SchemaCache<ReturnType<typeof makeScalerSchema>>();
+
+function makeScalerSchema(
+  scaler: Pick<RunningScaler, 'method' | 'targets' | 'inputs' | 'outputs'> | undefined,
+) {
+  const fixed =
+    scaler === undefined
+      ? undefined
+      : {
+          method: scaler.method,
+          targets: scaler.targets,
+          inputs: scaler.inputs,
+          outputs: scaler.outputs,
+        };
+  return z
+    .object({
+      method: methodStateSchema,
+      targets: z.boolean(),
+      inputStats: runningStatsStateSchema().optional(),
+      targetStats: runningStatsStateSchema().optional(),
+    })
+    .superRefine((state, ctx) => {
+      const issue = (path: (string | number)[], message: string): void => {
+        ctx.addIssue({ code: 'custom', path, message });
+      };
+      if (!state.targets && state.targetStats !== undefined) {
+        issue(['targetStats'], 'must be absent when targets is false');
+      }
+      const stats = [
+        ['inputStats', state.inputStats, fixed?.inputs, 'input'],
+        ['targetStats', state.targetStats, fixed?.outputs, 'target'],
+      ] as const;
+      for (const [field, saved, dimensions, what] of stats) {
+        // without a scaler (in a model file), whoever knows the dimensions checks the lengths
+        if (saved === undefined || fixed === undefined) continue;
+        const n = dimensions ?? saved.mean.length;
+        for (const i of statsIssues(saved, n, `one per ${what} of this scaler`, [field])) {
+          ctx.addIssue(i);
+        }
+      }
+      if (fixed === undefined) return;
+      const { method, targets } = fixed;
+      const range = method.range;
+      if (state.method.name !== method.name) {
+        issue(['method', 'name'], `is "${state.method.name}", this scaler's is "${method.name}"`);
+      } else if (
+        state.method.name === 'minMax' &&
+        (state.method.range[0] !== range?.[0] || state.method.range[1] !== range?.[1])
+      ) {
+        const saved = JSON.stringify(state.method.range);
+        issue(['method', 'range'], `is ${saved}, this scaler's is ${JSON.stringify(range)}`);
+      }
+      if (state.targets !== targets) {
+        issue(['targets'], `is ${state.targets}, this scaler's is ${targets}`);
+      }
+    });
 }

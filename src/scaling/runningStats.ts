@@ -1,5 +1,13 @@
-import { checkBoundedNumber } from '../checks/argumentChecks.js';
+import { z } from 'zod';
+import {
+  argumentError,
+  checkBoundedNumber,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
 import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
+
 /**
  * The saved state of a {@link RunningStats}, as plain JSON values (every number finite).
  *
@@ -64,11 +72,7 @@ export class RunningStats {
 
   /** @internal Use {@link runningStats}. */
   constructor(dimensions: number) {
-    if (!Number.isInteger(dimensions) || dimensions < 1) {
-      throw new RangeError(
-        `RunningStats: dimensions must be a positive integer, got ${String(dimensions)}`,
-      );
-    }
+    checkPositiveInteger('RunningStats', 'dimensions', dimensions);
     this.dimensions = dimensions;
     this.mean = new Float64Array(dimensions);
     this.m2 = new Float64Array(dimensions);
@@ -90,7 +94,7 @@ export class RunningStats {
   push(values: ArrayLike<number>): void {
     const dims = this.dimensions;
     if (values.length !== dims) {
-      throw new RangeError(`RunningStats: expected ${dims} values, got ${String(values.length)}`);
+      throw argumentError('RunningStats', 'values', `${dims} numbers`, values);
     }
     for (let i = 0; i < dims; i++) {
       if (!withinMaxMagnitude(values[i]))
@@ -165,13 +169,18 @@ export class RunningStats {
    * above the maximum.
    */
   restore(state: RunningStatsState): void {
-    const problem = statsStateProblem(state, this.dimensions);
-    if (problem !== undefined) throw new RangeError(`RunningStats.restore: ${problem}`);
-    this.n = state.count;
-    this.mean.set(state.mean);
-    this.m2.set(state.m2);
-    this.min.set(state.min);
-    this.max.set(state.max);
+    this.load(
+      parseDocument('RunningStats.restore', runningStatsStateSchema(this.dimensions), state),
+    );
+  }
+
+  /** @internal Restores a state already read with `runningStatsStateSchema(dimensions)`. */
+  load(saved: RunningStatsState): void {
+    this.n = saved.count;
+    this.mean.set(saved.mean);
+    this.m2.set(saved.m2);
+    this.min.set(saved.min);
+    this.max.set(saved.max);
   }
 }
 
@@ -194,37 +203,66 @@ export function runningStats(dimensions: number): RunningStats {
 }
 
 /**
- * @internal What is wrong with `state` as the state of a {@link RunningStats} of `dimensions`
- * dimensions, starting with the field's name (`mean[1] must be a finite number, got NaN`), or
- * `undefined` when it fits.
+ * @internal The schema of the state of a {@link RunningStats} of `dimensions` dimensions: a
+ * count ≥ 0 and, per dimension, a mean, an M2 ≥ 0, a minimum and a maximum — every number finite,
+ * each minimum at most its maximum once something was pushed. Without `dimensions`, only the
+ * types are checked (and a non-empty mean): the lengths are checked where the number of
+ * dimensions is known (see {@link statsIssues}). `per` says what a value stands for, in the
+ * message of a wrong length (`must hold 3 values (one per input of the network)`).
  */
-export function statsStateProblem(state: unknown, dimensions: number): string | undefined {
-  if (state === null || typeof state !== 'object') {
-    return `the state must be an object, got ${String(state)}`;
-  }
-  const s = state as Partial<Record<keyof RunningStatsState, unknown>>;
-  const count = s.count;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    return `count must be a non-negative integer, got ${String(count)}`;
-  }
-  for (const field of ['mean', 'm2', 'min', 'max'] as const) {
-    const values = s[field];
-    if (!Array.isArray(values)) return `${field} must be an array of numbers`;
-    if (values.length !== dimensions) {
-      return `${field} has ${values.length} values, expected ${dimensions}`;
-    }
-    for (let i = 0; i < dimensions; i++) {
-      if (typeof values[i] !== 'number' || !Number.isFinite(values[i])) {
-        return `${field}[${i}] must be a finite number, got ${String(values[i])}`;
+export function runningStatsStateSchema(dimensions?: number, per = 'one per dimension') {
+  return statsSchemas.get(`${dimensions}|${per}`, () => makeStatsSchema(dimensions, per));
+}
+
+const statsSchemas = new SchemaCache<ReturnType<typeof makeStatsSchema>>();
+
+function makeStatsSchema(dimensions: number | undefined, per: string) {
+  const values =
+    dimensions === undefined
+      ? z.array(z.number())
+      : z.array(z.number()).length(dimensions, `must hold ${dimensions} values (${per})`);
+  return z
+    .object({
+      count: z.number().int().nonnegative(),
+      mean: dimensions === undefined ? values.min(1) : values,
+      m2:
+        dimensions === undefined
+          ? z.array(z.number().nonnegative())
+          : values.pipe(z.array(z.number().nonnegative())),
+      min: values,
+      max: values,
+    })
+    .superRefine((state, ctx) => {
+      if (state.count === 0) return;
+      const n = Math.min(state.min.length, state.max.length);
+      for (let i = 0; i < n; i++) {
+        if (state.min[i] > state.max[i]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['min', i],
+            message: `must be <= max[${i}], got ${state.min[i]} > ${state.max[i]}`,
+          });
+        }
       }
-    }
-  }
-  const { m2, min, max } = state as RunningStatsState;
-  for (let i = 0; i < dimensions; i++) {
-    if (m2[i] < 0) return `m2[${i}] must be >= 0, got ${m2[i]}`;
-    if (count > 0 && min[i] > max[i]) {
-      return `min[${i}] must be <= max[${i}], got ${min[i]} > ${max[i]}`;
-    }
-  }
-  return undefined;
+    });
+}
+
+/**
+ * @internal The issues of `stats` as the state of running statistics of `dimensions`
+ * dimensions (see {@link runningStatsStateSchema}), their paths under `at`: what a schema that
+ * holds statistics adds with `ctx.addIssue` once it knows how many dimensions they have.
+ */
+export function statsIssues(
+  stats: unknown,
+  dimensions: number,
+  per: string,
+  at: readonly (string | number)[],
+): { code: 'custom'; path: (string | number)[]; message: string }[] {
+  const parsed = runningStatsStateSchema(dimensions, per).safeParse(stats);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({
+    code: 'custom',
+    path: [...at, ...(issue.path as (string | number)[])],
+    message: issue.message,
+  }));
 }

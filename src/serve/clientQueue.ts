@@ -22,6 +22,10 @@ export interface ClientSocket {
   close(code?: number, reason?: string): void;
   terminate(): void;
   ping(): void;
+  /** Stops reading from the client (TCP backpressure); frames already read still arrive. */
+  pause(): void;
+  resume(): void;
+  readonly isPaused: boolean;
   once(event: 'close', listener: () => void): unknown;
 }
 

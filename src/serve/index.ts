@@ -3,6 +3,8 @@
  *
  * @module streamprop/serve
  */
+
+export type { DashboardServer } from './dashboardServer.js';
 export {
   type ClientMessage,
   ERROR_CODES,
@@ -26,4 +28,5 @@ export {
   type Topic,
   type UnsubscribeMessage,
 } from './protocol.js';
-export { type DashboardServer, type ServeOptions, type ServeStats, serve } from './serve.js';
+export { type ServeOptions, serve } from './serve.js';
+export type { ServeStats } from './serveStats.js';

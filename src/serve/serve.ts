@@ -12,12 +12,17 @@ import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
+import type { DashboardServer } from './dashboardServer.js';
 import { keyOfStep, sendablePrediction } from './frames.js';
+import { IngestDrain } from './ingestDrain.js';
 import { Outbox } from './outbox.js';
 import { SharedCounters } from './sharedCounters.js';
 import { SocketThread } from './socketThread.js';
 import { socketWorkerFile } from './socketWorkerFile.js';
 import type { ModelSummary } from './workerMessages.js';
+
+export type { DashboardServer } from './dashboardServer.js';
+export type { ServeStats } from './serveStats.js';
 
 /**
  * Options of {@link serve}.
@@ -73,6 +78,15 @@ export interface ServeOptions {
   readonly dropAfterMs?: number;
   /** Malformed or forbidden messages before a client is closed with 1008 (default 5). */
   readonly maxOffences?: number;
+  /**
+   * The bounds of the ingest queue — the samples producers sent that the learner has not taken
+   * yet — in samples (default 10,000) and in bytes of their frames (default 8 MiB). When either
+   * is reached, the server stops reading from every producer socket (TCP backpressure: the
+   * producers' writes block) until the queue is down to half. Frames already read meanwhile are
+   * still queued, up to twice the bounds; past that a sample is dropped and counted
+   * (`stats().samplesDropped`).
+   */
+  readonly maxIngest?: { readonly samples?: number; readonly bytes?: number };
   /** At most this many keys get predictions and metrics (default 1,000; the oldest are evicted). */
   readonly maxKeys?: number;
   /** The network, for the model summary of `hello` (default: that of the first step seen). */
@@ -91,65 +105,6 @@ export interface ServeOptions {
    * called if the server's socket thread fails, after which the server is closed.
    */
   readonly onError?: (error: unknown) => void;
-}
-
-/**
- * Counters of a running server, for monitoring and tests.
- *
- * @example
- * ```ts
- * import { serve } from 'streamprop/serve';
- * import { EMPTY } from 'rxjs';
- * const server = await serve(EMPTY);
- * const { clients, steps, slowClientsDropped } = server.stats();
- * console.log(clients, steps, slowClientsDropped); // 0 0 0
- * await server.close();
- * ```
- */
-export interface ServeStats {
-  /** Clients connected now. */
-  readonly clients: number;
-  /** Steps received from the learner. */
-  readonly steps: number;
-  /** Clients closed because their `bufferedAmount` stayed over the limit. */
-  readonly slowClientsDropped: number;
-  /** Clients terminated because they missed a pong. */
-  readonly deadPeersTerminated: number;
-  /** Clients closed with 1008 after repeated bad messages. */
-  readonly offendersClosed: number;
-  /** Samples accepted from producers. */
-  readonly samplesIngested: number;
-  /** The sum of every client socket's `bufferedAmount` now, in bytes. */
-  readonly bufferedBytes: number;
-}
-
-/**
- * A running {@link serve} server.
- *
- * @example
- * ```ts
- * import { serve } from 'streamprop/serve';
- * import { EMPTY } from 'rxjs';
- * const server = await serve(EMPTY);
- * console.log(server.url, server.wsUrl, server.clientCount);
- * await server.close();
- * ```
- */
-export interface DashboardServer {
-  /** The dashboard page, such as `http://127.0.0.1:41234/`. */
-  readonly url: string;
-  /** The WebSocket endpoint, such as `ws://127.0.0.1:41234/ws`. */
-  readonly wsUrl: string;
-  /** The port the server listens on. */
-  readonly port: number;
-  /** The samples producer clients sent (hot; completes when the server closes). */
-  readonly samples: Observable<Sample>;
-  /** The number of clients connected now. */
-  readonly clientCount: number;
-  /** Counters since the start. */
-  stats(): ServeStats;
-  /** Stops the learner's subscription, closes every client (1001; terminated after 0.5 s) and the server. */
-  close(): Promise<void>;
 }
 
 /** How often what the learner's thread gathered is posted to the socket worker, in ms. */
@@ -219,6 +174,18 @@ export async function serve(
   const dropAfterMs = integerIn('dropAfterMs', options.dropAfterMs ?? 5000, 0, 2 ** 31 - 1);
   const maxOffences = integerIn('maxOffences', options.maxOffences ?? 5, 1, 1e9);
   const maxKeys = integerIn('maxKeys', options.maxKeys ?? 1000, 1, 1e7);
+  const maxIngestSamples = integerIn(
+    'maxIngest.samples',
+    options.maxIngest?.samples ?? 10_000,
+    1,
+    1e9,
+  );
+  const maxIngestBytes = integerIn(
+    'maxIngest.bytes',
+    options.maxIngest?.bytes ?? 8 * 1024 * 1024,
+    1,
+    2 ** 40,
+  );
   const window = integerIn('metrics.window', options.metrics?.window ?? 500, 1, 1e9);
   const everyMs = integerIn('metrics.everyMs', options.metrics?.everyMs ?? 500, 1, 2 ** 31 - 1);
   for (const [name, token] of [
@@ -261,8 +228,19 @@ export async function serve(
   const counters = new SharedCounters();
   const outbox = new Outbox(maxKeys);
   const ingest = new Subject<Sample>();
-  let stepCount = 0;
   let samplesIngested = 0;
+  let samplesInvalid = 0;
+  // The learner takes what producers send in slices, yielding to the event loop between them.
+  const drain = new IngestDrain(
+    counters,
+    (sample) => {
+      if (sample.malformed === undefined) samplesIngested++;
+      else samplesInvalid++;
+      ingest.next(sample);
+    },
+    onError,
+  );
+  let stepCount = 0;
   let closing: Promise<void> | undefined;
   let shutDown = (): Promise<void> => Promise.resolve();
   const thread = await SocketThread.start(
@@ -279,22 +257,14 @@ export async function serve(
       maxBufferedBytes,
       dropAfterMs,
       maxOffences,
+      maxIngestSamples,
+      maxIngestBytes,
       model: modelSummary(),
       ...(target === undefined ? {} : { target }),
       counters: counters.buffer,
     },
     {
-      onSamples: (samples) => {
-        for (const sample of samples) {
-          if (closing !== undefined) return;
-          samplesIngested++;
-          try {
-            ingest.next(sample);
-          } catch (error) {
-            onError(error);
-          }
-        }
-      },
+      onSamples: (samples, bytes) => drain.push(samples, bytes),
       onFailure: (error) => {
         onError(error);
         void shutDown();
@@ -343,6 +313,7 @@ export async function serve(
       clearInterval(ticker);
       learner?.unsubscribe();
       metricsSubscription.unsubscribe();
+      drain.stop();
       ingest.complete();
       await thread.close();
       counters.set('clients', 0);
@@ -368,6 +339,10 @@ export async function serve(
         deadPeersTerminated: counters.get('deadPeersTerminated'),
         offendersClosed: counters.get('offendersClosed'),
         samplesIngested,
+        samplesInvalid,
+        samplesDropped: counters.get('samplesDropped'),
+        samplesQueued: Math.max(0, counters.queuedSamples),
+        producerPauses: counters.get('producerPauses'),
         bufferedBytes: counters.bufferedBytes,
       };
     },

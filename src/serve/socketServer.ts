@@ -1,13 +1,15 @@
-import { createServer, type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Sample } from '../samples/sample.js';
-import { authorize, hostAllowed, selectProtocol } from './authorize.js';
+import { authorize, selectProtocol } from './authorize.js';
 import { ClientQueue, DEFAULT_RATE_HZ } from './clientQueue.js';
 import { type DashboardAsset, loadDashboard } from './dashboardAssets.js';
 import { helloBytes, PredictionSlot, type WireKey, wireFrame } from './frames.js';
+import { frameText } from './frameText.js';
 import { History } from './history.js';
+import { IngestGate } from './ingestGate.js';
+import { pageHandler } from './pageHandler.js';
 import {
   type ClientMessage,
   type ErrorCode,
@@ -15,6 +17,9 @@ import {
   parseClientMessage,
   TOPICS,
 } from './protocol.js';
+import { refuseUpgrade } from './refuseUpgrade.js';
+import { requestPath } from './requestPath.js';
+import { sampleShapeProblem } from './sampleShapeProblem.js';
 import { SharedCounters } from './sharedCounters.js';
 import type { Batch, ModelSummary, SocketServerConfig, ToMain } from './workerMessages.js';
 
@@ -49,17 +54,23 @@ export class SocketServer {
   private pinger: NodeJS.Timeout | undefined;
   /** Bumped whenever a batch brings predictions (see `ClientQueue.flush`). */
   private predictionChanges = 0;
-  private ingested: Sample[] = [];
-  private ingestScheduled = false;
+  /** The samples of producers on their way to the learner's thread, bounded. */
+  private readonly gate: IngestGate;
   private closed = false;
 
   private constructor(
     private readonly config: SocketServerConfig,
-    private readonly post: PostToMain,
+    post: PostToMain,
     assets: Map<string, DashboardAsset>,
   ) {
     this.counters = new SharedCounters(config.counters);
     this.model = config.model;
+    this.gate = new IngestGate(
+      this.counters,
+      { samples: config.maxIngestSamples, bytes: config.maxIngestBytes },
+      (samples, bytes) => post({ type: 'samples', samples, bytes }),
+      () => [...this.clients].filter((client) => client.producer),
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -67,29 +78,7 @@ export class SocketServer {
       clientTracking: false,
       handleProtocols: (offered) => selectProtocol(offered),
     });
-    this.http = createServer((request, response) => {
-      if (!hostAllowed(request, config)) {
-        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end('403 Forbidden: host not allowed\n');
-        return;
-      }
-      const path = pathOf(request);
-      const asset = assets.get(path);
-      const method = request.method ?? 'GET';
-      if (asset === undefined || (method !== 'GET' && method !== 'HEAD')) {
-        const status = path === '/ws' ? 426 : asset === undefined ? 404 : 405;
-        response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(`${status} ${STATUS_CODES[status]}\n`);
-        return;
-      }
-      response.writeHead(200, {
-        'content-type': asset.contentType,
-        'content-length': asset.body.length,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
-      response.end(method === 'HEAD' ? undefined : asset.body);
-    });
+    this.http = createServer(pageHandler(config, assets));
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(request, socket, head),
     );
@@ -217,16 +206,16 @@ export class SocketServer {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     if (this.closed) {
-      refuse(socket, 503, 'closing');
+      refuseUpgrade(socket, 503, 'closing');
       return;
     }
-    if (pathOf(request) !== '/ws') {
-      refuse(socket, 404, 'WebSocket is at /ws');
+    if (requestPath(request) !== '/ws') {
+      refuseUpgrade(socket, 404, 'WebSocket is at /ws');
       return;
     }
     const verdict = authorize(request, this.config);
     if (!verdict.ok) {
-      refuse(socket, verdict.status, verdict.reason);
+      refuseUpgrade(socket, verdict.status, verdict.reason);
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) =>
@@ -237,6 +226,7 @@ export class SocketServer {
   private onConnection(socket: WebSocket, raw: Duplex, producer: boolean): void {
     const client = new ClientQueue(socket, raw, producer, this.config.maxBufferedBytes);
     this.clients.add(client);
+    if (producer) this.gate.admit(client);
     // Counted before hello leaves: whoever has read hello sees the client in clientCount.
     this.counters.set('clients', this.clients.size);
     socket.on('pong', () => {
@@ -260,23 +250,31 @@ export class SocketServer {
   private onMessage(client: ClientQueue, data: unknown, isBinary: boolean): void {
     if (client.dropped) return;
     if (isBinary) {
-      this.offend(
-        client,
-        'malformed',
-        'binary frames are not part of the protocol; send JSON text',
-      );
+      this.offend(client, 'malformed', BINARY);
       return;
     }
-    const parsed = parseClientMessage(toText(data));
+    const text = frameText(data);
+    const parsed = parseClientMessage(text);
     if (!parsed.ok) {
-      if (parsed.code === 'invalid-sample') client.send(errorFrame(parsed.code, parsed.message));
-      else this.offend(client, parsed.code, parsed.message);
+      if (parsed.code === 'invalid-sample' && client.producer) {
+        this.invalidSample(client, text, parsed.message);
+      } else if (parsed.code === 'invalid-sample') {
+        this.offend(client, 'forbidden', FORBIDDEN);
+      } else {
+        this.offend(client, parsed.code, parsed.message);
+      }
       return;
     }
-    this.handle(client, parsed.message);
+    this.handle(client, parsed.message, text);
   }
 
-  private handle(client: ClientQueue, message: ClientMessage): void {
+  /** A producer's sample that is not one: answered, and passed on (see `IngestGate.offerInvalid`). */
+  private invalidSample(client: ClientQueue, text: string, problem: string): void {
+    client.send(errorFrame('invalid-sample', problem));
+    this.gate.offerInvalid(text, problem);
+  }
+
+  private handle(client: ClientQueue, message: ClientMessage, text: string): void {
     switch (message.type) {
       case 'subscribe': {
         client.clear();
@@ -299,35 +297,18 @@ export class SocketServer {
       }
       case 'sample': {
         if (!client.producer) {
-          this.offend(
-            client,
-            'forbidden',
-            'sample: only a client holding the producer token may send samples',
-          );
+          this.offend(client, 'forbidden', FORBIDDEN);
           return;
         }
-        const problem = wrongShape(message.sample, this.model);
+        const problem = sampleShapeProblem(message.sample, this.model);
         if (problem !== undefined) {
-          client.send(errorFrame('invalid-sample', problem));
+          this.invalidSample(client, text, problem);
           return;
         }
-        this.ingest(message.sample);
+        this.gate.offer(message.sample, text.length);
         return;
       }
     }
-  }
-
-  /** Queues a sample for the learner's thread: those of one event-loop turn go in one message. */
-  private ingest(sample: Sample): void {
-    this.ingested.push(sample);
-    if (this.ingestScheduled) return;
-    this.ingestScheduled = true;
-    setImmediate(() => {
-      this.ingestScheduled = false;
-      const samples = this.ingested;
-      this.ingested = [];
-      this.post({ type: 'samples', samples });
-    });
   }
 
   private offend(client: ClientQueue, code: ErrorCode, message: string): void {
@@ -389,10 +370,15 @@ export class SocketServer {
       client.flush(now, this.slotsByKey, this.predictionChanges);
     }
     this.counters.bufferedBytes = bufferedBytes;
+    this.gate.check();
   }
 
   private heartbeat(): void {
     for (const client of this.clients) {
+      if (client.socket.isPaused) {
+        client.alive = true; // a producer held back: its pong cannot be read
+        continue;
+      }
       if (!client.alive) {
         this.counters.add('deadPeersTerminated', 1);
         client.dropped = true;
@@ -409,42 +395,5 @@ export class SocketServer {
   }
 }
 
-/** Checks the sample's lengths against the model, when it is known. */
-function wrongShape(sample: Sample, model: ModelSummary): string | undefined {
-  if (model === null) return undefined;
-  if (sample.x.length !== model.inputs) {
-    return `sample: x.length must be ${model.inputs}, got ${sample.x.length}`;
-  }
-  const y = sample.y;
-  if (y === undefined) return undefined;
-  const length = typeof y === 'number' ? 1 : y.length;
-  if (length !== model.outputs) {
-    return `sample: y must have ${model.outputs} value(s), got ${length}`;
-  }
-  return undefined;
-}
-
-/** Answers an upgrade request with an HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string): void {
-  const body = `${status} ${STATUS_CODES[status]}: ${reason}\n`;
-  const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${extra}` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-function pathOf(request: IncomingMessage): string {
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return '';
-  }
-}
-
-function toText(data: unknown): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return String(data);
-}
+const FORBIDDEN = 'sample: only a client holding the producer token may send samples';
+const BINARY = 'binary frames are not part of the protocol; send JSON text';

@@ -7,8 +7,11 @@ const CLOSE_TIMEOUT_MS = 5000;
 
 /** What the learner's thread does with what the socket worker reports. */
 export interface SocketThreadHandlers {
-  /** Samples that producer clients sent, in order. */
-  readonly onSamples: (samples: readonly Sample[]) => void;
+  /**
+   * Samples that producer clients sent, in order, and the bytes of their frames — every one the
+   * worker posts, also those that arrive while the thread is closing.
+   */
+  readonly onSamples: (samples: readonly Sample[], bytes: number) => void;
   /** The worker failed after it started (an uncaught error, or it stopped): the server is gone. */
   readonly onFailure: (error: Error) => void;
 }
@@ -76,7 +79,8 @@ export class SocketThread {
             fail(rebuild(message.error));
             return;
           case 'samples':
-            if (thread !== undefined && !thread.closing) handlers.onSamples(message.samples);
+            // Also while closing: the handler counts what it can no longer learn as dropped.
+            if (thread !== undefined) handlers.onSamples(message.samples, message.bytes);
             return;
         }
       });

@@ -21,6 +21,9 @@ export interface SocketServerConfig {
   readonly maxBufferedBytes: number;
   readonly dropAfterMs: number;
   readonly maxOffences: number;
+  /** The bounds of the ingest queue (see `IngestGate`). */
+  readonly maxIngestSamples: number;
+  readonly maxIngestBytes: number;
   /** The model summary known at the start. */
   readonly model: ModelSummary;
   /** The target's name and unit, for `hello`. */
@@ -70,4 +73,4 @@ export type ToMain =
       readonly port: number;
     }
   | { readonly type: 'failed'; readonly error: ErrorDescription }
-  | { readonly type: 'samples'; readonly samples: readonly Sample[] };
+  | { readonly type: 'samples'; readonly samples: readonly Sample[]; readonly bytes: number };

@@ -1,14 +1,14 @@
-// The command line as a user meets it: the compiled streamprop in a child process.
+// The command line as a user meets it: in-process (runCli), and the compiled program once.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli, startCli } from './cliProcess.js';
 
 afterEach(killAll);
 
 const lines = (text: string[]): string[] => text.filter((l) => l !== '');
 
 async function refused(args: string[]): Promise<string[]> {
-  const cli = startCli(args);
+  const cli = runCli(args);
   const { code } = await cli.exited;
   expect(code, args.join(' ')).toBe(2);
   expect(lines(cli.stdout)).toEqual([]);
@@ -42,17 +42,24 @@ describe('the command line', () => {
     ]);
   });
 
-  it('--version prints the package version', async () => {
+  it('--version prints the package version, in-process and as the program', async () => {
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-    for (const flag of ['--version', '-v']) {
-      const cli = startCli([flag]);
+    for (const cli of [runCli(['--version']), runCli(['-v']), startCli(['--version'])]) {
       expect((await cli.exited).code).toBe(0);
       expect(lines(cli.stdout)).toEqual([version]);
     }
   });
 
+  it('the program exits with the status of a usage error', async () => {
+    const cli = startCli(['run', '--layer', '3']);
+    expect((await cli.exited).code).toBe(2);
+    expect(lines(cli.stderr)).toEqual([
+      'streamprop run: --layer: unknown option; did you mean --layers?',
+    ]);
+  });
+
   it('--help lists the commands and says run is the default', async () => {
-    const cli = startCli(['--help']);
+    const cli = runCli(['--help']);
     expect((await cli.exited).code).toBe(0);
     const help = cli.stdout.join('\n');
     expect(help).toMatch(/^ {2}run \[options\] +learn online/m);
@@ -61,7 +68,7 @@ describe('the command line', () => {
   });
 
   it('a bare streamprop says that it runs run', async () => {
-    const cli = startCli(['--port', '0', '--limit', '10', '--rate', '1000']);
+    const cli = runCli(['--port', '0', '--limit', '10', '--rate', '1000']);
     expect((await cli.exited).code).toBe(0);
     expect(cli.stdout[0]).toBe(
       'streamprop: no command given: running `streamprop run` (streamprop --help lists the commands)',

@@ -117,7 +117,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     );
     expect(learned.reduce((n, k) => n + k.learned + k.rejected, 0)).toBe(301);
     expect(document.keys.s0).toEqual({ learned: 60, rejected: 0 });
-    expect(document.metrics.total.window.rmse).toBeGreaterThan(0);
+    expect(document.metrics.all.total.rmse).toBeGreaterThan(0);
 
     const human = startCli(['status', '--redis', url, '--prefix', 'cli']);
     expect(await human.exited).toEqual({ code: 0, signal: null });

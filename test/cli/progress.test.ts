@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runsWith } from '../requiredTool.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'streamprop-progress-'));
 afterEach(killAll);
@@ -48,7 +48,7 @@ describe('the progress bar', () => {
   );
 
   it('into a pipe: nothing of it', async () => {
-    const cli = startCli(['run', '--source', `csv:${csv}`, '--rate', '4000', '--no-serve']);
+    const cli = runCli(['run', '--source', `csv:${csv}`, '--rate', '4000', '--no-serve']);
     expect((await cli.exited).code).toBe(0);
     const text = cli.stdout.join('\n');
     expect(text).not.toMatch(/% of|█|░/);

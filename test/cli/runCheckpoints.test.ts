@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkpointStore } from '../../src/index.js';
 import { until } from '../polling.js';
 import { metricsOf, summaryOf, tempFolder, writeCsv } from './cliFiles.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 const { dir, remove } = tempFolder();
 afterEach(killAll);
@@ -29,7 +29,7 @@ describe('streamprop run: a checkpoint path that cannot be written', () => {
       [folder, 'EISDIR'],
       [join(plainFile, 'run.ckpt'), 'ENOTDIR|EEXIST'],
     ]) {
-      const cli = startCli(['run', '--port', '0', '--limit', '10', '--checkpoint', path]);
+      const cli = runCli(['run', '--port', '0', '--limit', '10', '--checkpoint', path]);
       expect((await cli.exited).code).toBe(2);
       expect(lines(cli.stdout)).toEqual([]);
       const err = lines(cli.stderr);
@@ -43,14 +43,15 @@ describe('streamprop run: a checkpoint path that cannot be written', () => {
   });
 
   it('fails mid-run: one warning naming the path, learning and serving go on, the next save retries', async () => {
-    const csv = writeCsv(dir, 'long.csv', 6000);
+    // A feed that never ends, so that nothing depends on how fast this machine runs: the run
+    // goes on until the test has seen each step, then stops on Ctrl-C.
     const checkpoint = join(dir, 'mid', 'run.ckpt');
-    const args = ['run', '--source', `csv:${csv}`, '--port', '0', '--rate', '1500', '--json'];
-    const cli = startCli([...args, '--checkpoint', checkpoint, '--checkpoint-every', '300']);
+    const args = ['run', '--source', 'sensor', '--port', '0', '--rate', '1500', '--json'];
+    const cli = runCli([...args, '--checkpoint', checkpoint, '--checkpoint-every', '300']);
     const store = checkpointStore(checkpoint);
-    await until(() => store.loadNewest().newest !== undefined, 'the first checkpoint', 20_000);
+    await until(() => store.loadNewest().newest !== undefined, 'the first checkpoint', 30_000);
     // The save writes PATH.<pid>.tmp first: a folder of that name makes every save fail (EISDIR).
-    const blocker = `${checkpoint}.${cli.child.pid}.tmp`;
+    const blocker = `${checkpoint}.${cli.pid}.tmp`;
     mkdirSync(blocker);
     const warning = await cli.waitFor(/could not be saved/);
     expect(warning).toMatch(
@@ -60,7 +61,7 @@ describe('streamprop run: a checkpoint path that cannot be written', () => {
     );
     const samplesAt = (): number => metricsOf(cli.stdout).at(-1)?.samples ?? 0;
     const before = samplesAt();
-    await until(() => samplesAt() > before + 600, 'learning to go on after the failure', 20_000);
+    await until(() => samplesAt() > before + 600, 'learning to go on after the failure', 30_000);
     const url = (lines(cli.stderr).find((l) => l.startsWith('dashboard: ')) ?? '').slice(11);
     expect((await fetch(url)).status).toBe(200);
     // one warning for the streak, not one per attempt
@@ -71,23 +72,24 @@ describe('streamprop run: a checkpoint path that cannot be written', () => {
         `^streamprop: the checkpoint was saved to ${checkpoint} again, after \\d+ failed saves?$`,
       ),
     );
+    cli.interrupt();
     expect((await cli.exited).code).toBe(0);
     const summary = summaryOf(cli.stdout);
     expect(summary?.checkpointsFailed).toBeGreaterThan(0);
-    expect(summary?.samples).toBe(6000);
+    expect(summary?.samples).toBeGreaterThan(before + 600);
     expect(lines(cli.stderr).join('\n')).not.toMatch(/\n\s+at /); // no stack trace
-    expect(store.loadNewest().newest?.checkpoint.samples).toBe(6000);
-  }, 60_000);
+    expect(store.loadNewest().newest?.checkpoint.samples).toBe(summary?.samples);
+  }, 90_000);
 
   it('exits 1 when its last save failed, and says so', async () => {
     const csv = writeCsv(dir, 'short.csv', 2000);
     const checkpoint = join(dir, 'last', 'run.ckpt');
-    const cli = startCli([
+    const cli = runCli([
       ...['run', '--source', `csv:${csv}`, '--port', '0', '--rate', '1000'],
       ...['--checkpoint', checkpoint, '--checkpoint-every', '100000'],
     ]);
     await cli.waitFor(/^dashboard: /);
-    mkdirSync(`${checkpoint}.${cli.child.pid}.tmp`);
+    mkdirSync(`${checkpoint}.${cli.pid}.tmp`);
     expect((await cli.exited).code).toBe(1);
     const err = lines(cli.stderr);
     expect(err).toContain(`streamprop: the last checkpoint could not be saved to ${checkpoint}`);
@@ -100,11 +102,11 @@ describe('streamprop run --resume: a checkpoint of another run', () => {
     const checkpoint = join(dir, 'foreign', 'run.ckpt');
     const sensor = ['run', '--port', '0', '--rate', '5000', '--checkpoint', checkpoint];
     for (const limit of ['300', '600']) {
-      expect((await startCli([...sensor, '--limit', limit, '--resume']).exited).code).toBe(0);
+      expect((await runCli([...sensor, '--limit', limit, '--resume']).exited).code).toBe(0);
     }
     const files = snapshot(checkpoint, `${checkpoint}.1`);
     const csv = writeCsv(dir, 'other.csv', 500);
-    const cli = startCli([
+    const cli = runCli([
       'run',
       '--source',
       `csv:${csv}`,
@@ -123,7 +125,7 @@ describe('streamprop run --resume: a checkpoint of another run', () => {
     ]);
     expect(snapshot(checkpoint, `${checkpoint}.1`)).toEqual(files);
 
-    const layers = startCli([...sensor, '--layers', '8', '--resume']);
+    const layers = runCli([...sensor, '--layers', '8', '--resume']);
     expect((await layers.exited).code).toBe(2);
     expect(lines(layers.stderr)).toContain(
       "streamprop run: --resume: hidden layers (--layers, --activation): the checkpoint's is 32 tanh, 16 tanh, this run's 8 tanh",
@@ -135,8 +137,8 @@ describe('streamprop run --resume: a checkpoint of another run', () => {
     const csv = writeCsv(dir, 'columns.csv', 300);
     const checkpoint = join(dir, 'columns', 'run.ckpt');
     const args = ['run', '--source', `csv:${csv}`, '--port', '0', '--checkpoint', checkpoint];
-    expect((await startCli(args).exited).code).toBe(0);
-    const cli = startCli([...args, '--x', 'b,a', '--resume']);
+    expect((await runCli(args).exited).code).toBe(0);
+    const cli = runCli([...args, '--x', 'b,a', '--resume']);
     expect((await cli.exited).code).toBe(2);
     expect(lines(cli.stderr)).toContain(
       "streamprop run: --resume: input columns (--x): the checkpoint's is a,b, this run's b,a",
@@ -158,10 +160,10 @@ describe('streamprop run --resume: a checkpoint of another run', () => {
     write(3, 200);
     const checkpoint = join(dir, 'shape', 'run.ckpt');
     const args = ['run', '--source', `ndjson:${ndjson}`, '--port', '0', '--checkpoint', checkpoint];
-    expect((await startCli(args).exited).code).toBe(0);
+    expect((await runCli(args).exited).code).toBe(0);
     const files = snapshot(checkpoint);
     write(5, 400); // the same file, now longer and with 5 inputs
-    const cli = startCli([...args, '--resume']);
+    const cli = runCli([...args, '--resume']);
     expect((await cli.exited).code).toBe(2);
     expect(lines(cli.stderr).join('\n')).toContain(
       `streamprop: --resume: the samples have 5 inputs and 1 target, the network of ${checkpoint} 3 inputs and 1 output: it was made on other data; no checkpoint was written`,
@@ -175,10 +177,10 @@ describe('streamprop run --resume: what it finds', () => {
     const csv = writeCsv(dir, 'missing.csv', 400);
     const checkpoint = join(dir, 'missing', 'run.ckpt');
     const args = ['run', '--source', `csv:${csv}`, '--port', '0', '--checkpoint', checkpoint];
-    expect((await startCli([...args, '--limit', '100']).exited).code).toBe(0);
-    expect((await startCli([...args, '--limit', '100', '--resume']).exited).code).toBe(0);
+    expect((await runCli([...args, '--limit', '100']).exited).code).toBe(0);
+    expect((await runCli([...args, '--limit', '100', '--resume']).exited).code).toBe(0);
     renameSync(checkpoint, join(dir, 'missing', 'moved-away'));
-    const cli = startCli([...args, '--resume']);
+    const cli = runCli([...args, '--resume']);
     expect((await cli.exited).code).toBe(0);
     expect(cli.stdout).toContain(
       `${checkpoint} is missing: resuming from the checkpoint before it, ${checkpoint}.1`,
@@ -190,13 +192,13 @@ describe('streamprop run --resume: what it finds', () => {
     const checkpoint = join(dir, 'beyond', 'run.ckpt');
     const csv = writeCsv(dir, 'beyond.csv', 1000);
     const args = ['run', '--source', `csv:${csv}`, '--port', '0', '--checkpoint', checkpoint];
-    expect((await startCli(args).exited).code).toBe(0);
+    expect((await runCli(args).exited).code).toBe(0);
     // all read: resuming reads nothing more, and that is fine
-    const again = startCli([...args, '--resume', '--json']);
+    const again = runCli([...args, '--resume', '--json']);
     expect((await again.exited).code).toBe(0);
     expect(summaryOf(again.stdout)).toMatchObject({ records: 0, total: 1000 });
     writeCsv(dir, 'beyond.csv', 600); // the file was replaced by a shorter one
-    const cli = startCli([...args, '--resume']);
+    const cli = runCli([...args, '--resume']);
     expect((await cli.exited).code).toBe(1);
     expect(lines(cli.stderr)).toContain(
       `streamprop: csv:${csv} has fewer records than the 1,000 the checkpoint had read: the file was changed or replaced since`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { rng } from '../../src/index.js';
 import { tempFolder } from './cliFiles.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 const { dir, remove } = tempFolder();
 afterEach(killAll);
@@ -32,7 +32,7 @@ describe('streamprop run --lags', () => {
       file,
       `time,temp\n${values.map((v, h) => `${new Date(start + h * 3_600_000).toISOString()},${v}`).join('\n')}\n`,
     );
-    const cli = startCli([
+    const cli = runCli([
       'run',
       '--source',
       `csv:${file}`,
@@ -64,7 +64,7 @@ describe('streamprop run --lags', () => {
       JSON.stringify({ value: v + 1, key: 'b' }),
       ...(i === 100 ? ['not json', JSON.stringify({ value: 'warm', key: 'a' })] : []),
     ]);
-    const cli = startCli(
+    const cli = runCli(
       ['run', '--source', 'ndjson:-', '--lags', '24', '--horizon', '2', '--port', '0', '--json'],
       `${lines.join('\n')}\n`,
     );
@@ -78,10 +78,10 @@ describe('streamprop run --lags', () => {
   });
 
   it('refuses --horizon without --lags and a checkpoint of the automatic learner, exit 2', async () => {
-    const horizon = startCli(['run', '--horizon', '2', '--port', '0']);
+    const horizon = runCli(['run', '--horizon', '2', '--port', '0']);
     expect((await horizon.exited).code).toBe(2);
     expect(horizon.stderr.join('\n')).toMatch(/--horizon: needs --lags K/);
-    const checkpoint = startCli([
+    const checkpoint = runCli([
       'run',
       '--lags',
       '6',

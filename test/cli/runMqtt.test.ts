@@ -5,7 +5,7 @@ import { connectAsync } from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sleep, until } from '../polling.js';
 import { freePort, startBroker, stopAllBrokers, withBroker } from '../streams/mosquitto.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 afterEach(killAll);
 afterAll(stopAllBrokers);
@@ -21,7 +21,7 @@ describe.skipIf(!withBroker)('streamprop run --source mqtt://… (with a real mo
     const port = await freePort();
     const broker: ChildProcess = await startBroker(port, ['allow_anonymous true']);
     expect(broker.exitCode).toBeNull();
-    const cli = startCli([
+    const cli = runCli([
       'run',
       '--source',
       `mqtt://127.0.0.1:${port}/plant/+/temp`,
@@ -76,7 +76,7 @@ describe.skipIf(!withBroker)('streamprop run --source mqtt://… (with a real mo
     } finally {
       await publisher.endAsync();
     }
-    cli.child.kill('SIGTERM');
+    cli.interrupt('SIGTERM');
     expect(await cli.exited).toEqual({ code: 0, signal: null });
     expect(
       cli.stderr.some((l) => l.startsWith('streamprop: learning from mqtt://127.0.0.1:')),

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 afterEach(killAll);
 
@@ -40,16 +40,16 @@ const page = (url: string, host: string): Promise<number> =>
 describe('streamprop run: the Origin and Host policy', () => {
   it('refuses other origins and hosts by default; --allow-origin and --allow-host (repeatable) add some', async () => {
     const base = ['run', '--port', '0', '--rate', '200'];
-    const strict = startCli(base);
+    const strict = runCli(base);
     const url = (await strict.waitFor(/^dashboard: /)).slice('dashboard: '.length);
     const ws = url.replace('http://', 'ws://').replace(/\/$/, '/ws');
     expect(await handshake(ws, { origin: 'http://app.example:3000' })).toBe(403);
     expect(await handshake(ws, { origin: url.replace(/\/$/, '') })).toBe(101);
     expect(await page(url, 'dash.lan')).toBe(403);
-    strict.child.kill('SIGTERM');
+    strict.interrupt('SIGTERM');
     await strict.exited;
 
-    const open = startCli([
+    const open = runCli([
       ...base,
       ...['--allow-origin', 'http://app.example:3000', '--allow-origin', 'http://b.example'],
       ...['--allow-host', 'dash.lan'],
@@ -60,10 +60,10 @@ describe('streamprop run: the Origin and Host policy', () => {
     expect(await handshake(ws2, { origin: 'http://b.example' })).toBe(101);
     expect(await handshake(ws2, { origin: 'http://c.example' })).toBe(403);
     expect(await page(url2, 'dash.lan')).toBe(200);
-    open.child.kill('SIGTERM');
+    open.interrupt('SIGTERM');
     expect((await open.exited).code).toBe(0);
 
-    const bad = startCli([...base, '--allow-origin', 'app.example/x']);
+    const bad = runCli([...base, '--allow-origin', 'app.example/x']);
     expect((await bad.exited).code).toBe(2);
     expect(bad.stderr.filter((l) => l !== '')).toEqual([
       'streamprop run: --allow-origin: must be an origin such as http://localhost:3000 (scheme, host and port), null or * (got "app.example/x")',

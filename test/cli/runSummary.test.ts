@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkpointStore } from '../../src/index.js';
 import { summaryOf, tempFolder, writeCsv } from './cliFiles.js';
-import { killAll, startCli } from './cliProcess.js';
+import { killAll, runCli, startCli } from './cliProcess.js';
 
 const { dir, remove } = tempFolder();
 afterEach(killAll);
@@ -24,7 +24,7 @@ describe('streamprop run: the summary', () => {
     writeFileSync(poisoned, rows.join('\n'));
     const run = async (csv: string, name: string) => {
       const checkpoint = join(dir, name, 'run.ckpt');
-      const cli = startCli([
+      const cli = runCli([
         ...['run', '--source', `csv:${csv}`, '--port', '0', '--json', '--lr', '0.01'],
         ...['--checkpoint', checkpoint, '--checkpoint-every', '500'],
       ]);
@@ -64,7 +64,7 @@ describe('streamprop run: the summary', () => {
       csv,
       `a,b,y\n${Array.from({ length: 50 }, (_, i) => `${i},${i},oops`).join('\n')}\n`,
     );
-    const cli = startCli([
+    const cli = runCli([
       'run',
       '--source',
       `csv:${csv}`,
@@ -96,13 +96,13 @@ describe('streamprop run: the summary', () => {
     rows[801] = `${rows[801]},${'9'.repeat(5000)}`; // record 801: 5 kB
     const csv = join(dir, 'stray.csv');
     writeFileSync(csv, rows.join('\n'));
-    const cli = startCli([
+    const cli = runCli([
       ...['run', '--source', `csv:${csv}`, '--json', '--max-record-bytes', '1000'],
     ]);
     expect((await cli.exited).code).toBe(0);
     expect(summaryOf(cli.stdout)).toMatchObject({ samples: 998, rejected: 2, records: 1000 });
     expect(summaryOf(cli.stdout)?.rejectedByReason).toMatchObject({ malformed: 1, tooLarge: 1 });
-    const bad = startCli(['run', '--source', 'sensor', '--max-record-bytes', '1k']);
+    const bad = runCli(['run', '--source', 'sensor', '--max-record-bytes', '1k']);
     expect((await bad.exited).code).toBe(2);
     expect(lines(bad.stderr)).toEqual([
       'streamprop run: --max-record-bytes: must be a number (got "1k")',
@@ -115,7 +115,7 @@ describe('streamprop run: the summary', () => {
     bytes = Buffer.from(bytes.map((b) => (b === 10 ? 11 : b))); // no line breaks but these:
     for (let i = 0; i < bytes.length; i += 1000) bytes[i] = 10;
     writeFileSync(path, bytes);
-    const cli = startCli(['run', '--source', `ndjson:${path}`, '--port', '0', '--json']);
+    const cli = runCli(['run', '--source', `ndjson:${path}`, '--port', '0', '--json']);
     expect((await cli.exited).code).toBe(1);
     const summary = summaryOf(cli.stdout);
     expect(summary?.records).toBeGreaterThanOrEqual(60);
@@ -124,7 +124,7 @@ describe('streamprop run: the summary', () => {
     expect(lines(cli.stderr).join('\n')).not.toMatch(/\n\s+at /);
   });
 
-  it('standard output closed by its reader (| head): stops as on Ctrl-C, no stack trace', async () => {
+  it('standard output closed by its reader (| head): stops as on Ctrl-C, no stack trace (the program)', async () => {
     const csv = writeCsv(dir, 'piped.csv', 20_000);
     const cli = startCli([
       'run',
@@ -144,10 +144,22 @@ describe('streamprop run: the summary', () => {
     expect(err.at(-1)).toMatch(/^streamprop: stopped after [\d,]+ samples: /);
   });
 
+  it('standard output failing (EPIPE) in-process: the run stops as on Ctrl-C and writes no more to it', async () => {
+    const csv = writeCsv(dir, 'piped-here.csv', 20_000);
+    const cli = runCli(['run', '--source', `csv:${csv}`, '--no-serve', '--rate', '2000', '--json']);
+    await cli.waitFor(/^\{"type":"metrics"/);
+    const written = cli.stdout.length;
+    cli.output.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    expect((await cli.exited).code).toBe(0);
+    expect(cli.stdout.length).toBeLessThanOrEqual(written + 1); // at most the write under way
+    expect(lines(cli.stdout).some((l) => l.includes('"type":"summary"'))).toBe(false);
+    expect(lines(cli.stderr).at(-1)).toMatch(/^streamprop: stopped after [\d,]+ samples: /);
+  });
+
   it('an empty source is no failure: exit 0, nothing read', async () => {
     const path = join(dir, 'empty.ndjson');
     writeFileSync(path, '');
-    const cli = startCli(['run', '--source', `ndjson:${path}`, '--port', '0']);
+    const cli = runCli(['run', '--source', `ndjson:${path}`, '--port', '0']);
     expect((await cli.exited).code).toBe(0);
     expect(lines(cli.stderr).at(-1)).toBe(
       'streamprop: stopped after 0 samples: 0 read this run, 0 learned, 0 rejected; prequential RMSE –, MAE –; no checkpoint',

@@ -214,11 +214,11 @@ describe('adwin: with its defaults (δ = 0.002, maxBuckets 5, minSubWindow 5)', 
 
 describe('adwin: options', () => {
   it.each([
-    [{ delta: 0 }, 'adwin: delta must be a number in (0, 1), got 0'],
-    [{ delta: 1 }, 'adwin: delta must be a number in (0, 1), got 1'],
-    [{ delta: Number.NaN }, 'adwin: delta must be a number in (0, 1), got NaN'],
-    [{ maxBuckets: 1 }, 'adwin: maxBuckets must be an integer >= 2, got 1'],
-    [{ maxBuckets: 2.5 }, 'adwin: maxBuckets must be an integer >= 2, got 2.5'],
+    [{ delta: 0 }, 'adwin: delta must be a finite number in (0, 1), got 0'],
+    [{ delta: 1 }, 'adwin: delta must be a finite number in (0, 1), got 1'],
+    [{ delta: Number.NaN }, 'adwin: delta must be a finite number in (0, 1), got NaN'],
+    [{ maxBuckets: 1 }, 'adwin: maxBuckets must be an integer in [2, ∞), got 1'],
+    [{ maxBuckets: 2.5 }, 'adwin: maxBuckets must be an integer in [2, ∞), got 2.5'],
     [{ minSubWindow: 0 }, 'adwin: minSubWindow must be a positive integer, got 0'],
   ])('throws a RangeError at once for %o', (options, message) => {
     expect(() => adwin(options)).toThrow(RangeError);
@@ -227,7 +227,7 @@ describe('adwin: options', () => {
 
   it('throws a TypeError for a non-boolean twoSided and for options that are not an object', () => {
     expect(() => adwin({ twoSided: 'yes' as never })).toThrow(
-      new TypeError('adwin: twoSided must be true or false, got yes'),
+      new TypeError('adwin: twoSided must be true or false, got "yes"'),
     );
     expect(() => adwin(null as never)).toThrow(/^adwin: options must be an object/);
   });
@@ -307,28 +307,32 @@ describe('adwin: reset, clone, state and restore', () => {
     const bad = (values: Record<string, unknown>) =>
       ({ ...good, values: { ...good.values, ...values } }) as DriftDetectorState;
     expect(() => d.restore({ ...good, name: 'pageHinkley' })).toThrow(
-      'adwin: cannot restore this state: it is the state of "pageHinkley", not of adwin',
+      'adwin.restore: name: the state of "pageHinkley", not of adwin',
     );
     expect(() => d.restore({ ...good, settings: { ...good.settings, twoSided: false } })).toThrow(
-      'it was saved with twoSided false, this detector has true',
+      'adwin.restore: settings.twoSided: saved with false, this detector has true; make it with the saved settings',
     );
     expect(() => d.restore(bad({ levels: [...v.levels.slice(0, -1), 4] }))).toThrow(
-      /values\.levels\[\d+\] must be an integer in \[0, 3\], got 4/,
+      /^adwin\.restore: values\.levels\[\d+\]: Too big: expected number to be <=3$/,
     );
     expect(() => d.restore(bad({ sums: v.sums.slice(1) }))).toThrow(
-      'values.sums and values.m2s must hold',
+      'adwin.restore: values.sums: must hold 13 buckets, as values.levels says (and so must values.m2s)',
     );
     expect(() => d.restore(bad({ m2s: v.m2s.map(() => -1) }))).toThrow(
-      'values.m2s holds a negative value',
+      'adwin.restore: values.m2s[0]: Too small: expected number to be >=0',
     );
     expect(() => d.restore(bad({ sums: 'x' }))).toThrow(
-      'values.sums must be an array of finite numbers',
+      new TypeError('adwin.restore: values.sums: Invalid input: expected array, received string'),
     );
     expect(() => d.restore(bad({ sum: (v as unknown as { sum: number }).sum + 1 }))).toThrow(
-      /values\.sum is .*, the buckets hold/,
+      /^adwin\.restore: values\.sum: is .*, the buckets hold/,
     );
-    expect(() => d.restore(bad({ keptAtCut: 1e9 }))).toThrow('values.keptAtCut must be an integer');
-    expect(() => d.restore(bad({ levels: Array(61).fill(0) }))).toThrow('more than 60 levels');
+    expect(() => d.restore(bad({ keptAtCut: 1e9 }))).toThrow(
+      'adwin.restore: values.keptAtCut: must be <= 100, the width of the window',
+    );
+    expect(() => d.restore(bad({ levels: Array(61).fill(0) }))).toThrow(
+      'adwin.restore: values.levels: Too big: expected array to have <=60 items',
+    );
     // a refused state leaves the detector as it was
     expect(d.state()).toEqual(good);
   });

@@ -167,8 +167,8 @@ describe('pageHinkley: options', () => {
       { threshold: Number.POSITIVE_INFINITY },
       'pageHinkley: threshold must be a finite number > 0, got Infinity',
     ],
-    [{ alpha: 0 }, 'pageHinkley: alpha must be a number in (0, 1], got 0'],
-    [{ alpha: 1.5 }, 'pageHinkley: alpha must be a number in (0, 1], got 1.5'],
+    [{ alpha: 0 }, 'pageHinkley: alpha must be a finite number in (0, 1], got 0'],
+    [{ alpha: 1.5 }, 'pageHinkley: alpha must be a finite number in (0, 1], got 1.5'],
     [{ minSamples: 0 }, 'pageHinkley: minSamples must be a positive integer, got 0'],
     [{ minSamples: 2.5 }, 'pageHinkley: minSamples must be a positive integer, got 2.5'],
   ])('throws a RangeError at once for %o', (options, message) => {
@@ -241,21 +241,27 @@ describe('pageHinkley: reset, clone, state and restore', () => {
     const d = pageHinkley(options);
     const good = d.state();
     expect(() => d.restore({ ...good, name: 'adwin' })).toThrow(
-      'pageHinkley: cannot restore this state: it is the state of "adwin", not of pageHinkley',
+      'pageHinkley.restore: name: the state of "adwin", not of pageHinkley',
     );
     expect(() => d.restore({ ...good, settings: { ...good.settings, threshold: 6 } })).toThrow(
-      'pageHinkley: cannot restore this state: it was saved with threshold 6, this detector has 5',
+      'pageHinkley.restore: settings.threshold: saved with 6, this detector has 5; make it with the saved settings',
     );
     expect(() => d.restore({ ...good, values: { ...good.values, count: -1 } })).toThrow(
-      'pageHinkley: cannot restore this state: values.count must be an integer >= 0, got -1',
+      'pageHinkley.restore: values.count: Too small: expected number to be >=0',
     );
     expect(() => d.restore({ ...good, values: { ...good.values, statistic: -1 } })).toThrow(
-      'values.statistic must be a finite number >= 0, got -1',
+      'pageHinkley.restore: values.statistic: Too small: expected number to be >=0',
     );
     expect(() => d.restore({ ...good, values: { count: 1, statistic: 0 } })).toThrow(
-      'values.mean must be a finite number, got undefined',
+      new TypeError(
+        'pageHinkley.restore: values.mean: Invalid input: expected number, received undefined',
+      ),
     );
-    expect(() => d.restore(null as never)).toThrow(RangeError);
-    expect(() => d.restore({ ...good, values: null as never })).toThrow('values is missing');
+    expect(() => d.restore(null as never)).toThrow(
+      new TypeError('pageHinkley.restore: state: Invalid input: expected object, received null'),
+    );
+    expect(() => d.restore({ ...good, values: null as never })).toThrow(
+      new TypeError('pageHinkley.restore: values: Invalid input: expected object, received null'),
+    );
   });
 });

@@ -17,13 +17,18 @@ import {
 } from '../../src/cli/fleetOptions.js';
 import { createLearner } from '../../src/cli/learner.js';
 import { rng } from '../../src/core/rng.js';
+import { KeyErrors } from '../../src/fleet/keyErrors.js';
 import { restoreKey } from '../../src/fleet/keyModel.js';
 import { START_OFFSET } from '../../src/fleet/offset.js';
 import { redisLog } from '../../src/fleet/redisLog.js';
 import { sampleOfRecord } from '../../src/fleet/sampleRecord.js';
 import type { ShardedLog } from '../../src/fleet/shardedLog.js';
+import { meanAbsoluteError } from '../../src/metrics/meanAbsoluteError.js';
+import { meanSquaredError } from '../../src/metrics/meanSquaredError.js';
+import { metricGroup } from '../../src/metrics/metricGroup.js';
+import { rSquared } from '../../src/metrics/rSquared.js';
+import { total } from '../../src/metrics/total.js';
 import type { Sample } from '../../src/samples/sample.js';
-import { metricsTracker } from '../../src/tracking/metricsTracker.js';
 import { type CliProcess, killAll, startCli } from '../cli/cliProcess.js';
 import { sleep } from '../polling.js';
 import { fleetSamples, sameBits } from './fleetModels.js';
@@ -255,17 +260,28 @@ describe.runIf(withRedis)(
           json: true,
         }) as WorkerOptions;
         const settings = learnerOptions(options);
+        const alpha = 2 / (50 + 1); // --window 50
+        const all = total(
+          metricGroup({ mse: meanSquaredError(), mae: meanAbsoluteError(), r2: rSquared() }),
+        );
         let compared = 0;
         for (let shard = 0; shard < log.shards; shard++) {
           const saved = await log.load(shard);
           for (const [key, text] of saved?.models ?? []) {
             const shape = { inputs: 3, outputs: 1 };
             const fromFleet = createLearner(settings, shape);
-            restoreKey(key, text, fromFleet, metricsTracker({ window: 50 }));
+            const record = restoreKey(key, text, fromFleet);
             const alone = createLearner(settings, shape);
+            const errors = new KeyErrors(alpha);
             from(stored.get(key) ?? [])
               .pipe(alone.pipeline)
-              .subscribe();
+              .subscribe((step) => {
+                if (step.rejection !== undefined || step.actual === undefined) return;
+                errors.update(step.output, step.actual);
+                all.update(step.output, step.actual);
+              });
+            // Its error metrics too, bit for bit.
+            expect({ key, errors: record.errors }).toEqual({ key, errors: errors.state() });
             expect(sameBits(fromFleet.network.parameters, alone.network.parameters), key).toBe(
               true,
             );
@@ -274,6 +290,14 @@ describe.runIf(withRedis)(
           }
         }
         expect(compared).toBe(KEYS);
+        // The fleet's figures, merged by status from every key's metric state, equal one metric
+        // of every prediction of every key (up to the order of the additions).
+        const merged = document.metrics.all.total;
+        const { mse, mae, r2 } = all.get();
+        expect(merged.count).toBe(all.count);
+        expect(merged.mse).toBeCloseTo(mse ?? Number.NaN, 12);
+        expect(merged.mae).toBeCloseTo(mae ?? Number.NaN, 12);
+        expect(merged.r2).toBeCloseTo(r2 ?? Number.NaN, 12);
         console.log(
           `chaos (seed ${SEED}): ${inLog} entries, ${kills.length} kills, a freeze at ${Math.round(freezeAt)} ms, Redis crashed at ${Math.round(crashAt)} ms; ${workers.length} worker processes in all; ${Date.now() - started} ms`,
         );

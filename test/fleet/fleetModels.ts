@@ -7,8 +7,14 @@ import { dense } from '../../src/core/dense.js';
 import { mse } from '../../src/core/losses.js';
 import { network } from '../../src/core/network.js';
 import { rng } from '../../src/core/rng.js';
+import { KeyErrors } from '../../src/fleet/keyErrors.js';
 import type { KeyModel } from '../../src/fleet/keyModel.js';
 import { fnv1a } from '../../src/fleet/shardOf.js';
+import { meanAbsoluteError } from '../../src/metrics/meanAbsoluteError.js';
+import { meanSquaredError } from '../../src/metrics/meanSquaredError.js';
+import { metricGroup } from '../../src/metrics/metricGroup.js';
+import { rSquared } from '../../src/metrics/rSquared.js';
+import { total } from '../../src/metrics/total.js';
 import { normalize } from '../../src/operators/normalize.js';
 import { train } from '../../src/operators/train.js';
 import { adam } from '../../src/optim/adam.js';
@@ -59,3 +65,28 @@ export const sameBits = (a: Float64Array, b: Float64Array): boolean =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
     Buffer.from(b.buffer, b.byteOffset, b.byteLength),
   );
+
+/**
+ * The errors one process scores when it learns every key alone from `byKey` (each key's samples
+ * in order): each key's {@link KeyErrors} (with `alpha`), and one `total` metric over the
+ * predictions of every key — what the merge of the keys' states must equal.
+ */
+export const scoreAlone = (byKey: ReadonlyMap<string, readonly Sample[]>, alpha: number) => {
+  const keys = new Map<string, KeyErrors>();
+  const all = total(
+    metricGroup({ mse: meanSquaredError(), mae: meanAbsoluteError(), r2: rSquared() }),
+  );
+  for (const [key, samples] of byKey) {
+    const errors = new KeyErrors(alpha);
+    const model = makeModel(key);
+    from(samples)
+      .pipe(model.pipeline)
+      .subscribe((step) => {
+        if (step.rejection !== undefined || step.actual === undefined) return;
+        errors.update(step.output, step.actual);
+        all.update(step.output, step.actual);
+      });
+    keys.set(key, errors);
+  }
+  return { keys, all };
+};

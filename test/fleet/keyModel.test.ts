@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { linear } from '../../src/core/activations.js';
 import { dense } from '../../src/core/dense.js';
 import { network } from '../../src/core/network.js';
+import { KeyErrors } from '../../src/fleet/keyErrors.js';
 import { restoreKey, saveKey } from '../../src/fleet/keyModel.js';
 import { sampleOfRecord, sampleRecord } from '../../src/fleet/sampleRecord.js';
 import { adam } from '../../src/optim/adam.js';
-import { metricsTracker } from '../../src/tracking/metricsTracker.js';
 import { learnAlone, makeModel, sameBits } from './fleetModels.js';
 
 describe('a key’s saved state', () => {
@@ -15,14 +15,27 @@ describe('a key’s saved state', () => {
       y: i / 25,
     }));
     const learned = learnAlone('k', samples);
-    const text = saveKey('k', learned, metricsTracker({ window: 10 }), {
+    const errors = new KeyErrors(0.2);
+    for (const s of samples) errors.update([s.y + 0.5], [s.y]);
+    const record = {
       learned: 49,
       rejected: 1,
-    });
+      rejectedByReason: { nonFinite: 1 },
+      drifts: 2,
+      learningRate: 0.01,
+      errors: errors.state(),
+    };
+    const text = saveKey('k', learned, record);
     const fresh = makeModel('k');
-    expect(restoreKey('k', text, fresh, metricsTracker({ window: 10 }))).toEqual({
-      learned: 49,
-      rejected: 1,
+    const into = new KeyErrors(0.2);
+    expect(restoreKey('k', text, fresh, into)).toEqual(record);
+    expect(into.state()).toEqual(errors.state());
+    expect(into.figures().total).toEqual({
+      count: 50,
+      mse: 0.25,
+      rmse: 0.5,
+      mae: 0.5,
+      r2: expect.any(Number),
     });
     expect(sameBits(fresh.network.parameters, learned.network.parameters)).toBe(true);
     expect(fresh.optimizer.state()).toEqual(learned.optimizer.state());
@@ -30,29 +43,35 @@ describe('a key’s saved state', () => {
   });
 
   it('refuses a model of another architecture or other parts, naming the key', () => {
-    const text = saveKey('k', makeModel('k'), metricsTracker({ window: 10 }), {
-      learned: 0,
-      rejected: 0,
-    });
+    const none = { rejectedByReason: {}, drifts: 0, learningRate: null, errors: null };
+    const text = saveKey('k', makeModel('k'), { learned: 0, rejected: 0, ...none });
     const other = {
       ...makeModel('k'),
       network: network({ inputs: 3, layers: [dense(1, linear)], seed: 1 }),
     };
-    expect(() => restoreKey('k', text, other, metricsTracker({ window: 10 }))).toThrow(
+    expect(() => restoreKey('k', text, other)).toThrow(
       /^shardedLearner: the checkpoint of key "k": holds a 3-4\(tanh\)-1\(linear\) network, makeModel made 3-1\(linear\)/,
     );
     const noScaler = { ...makeModel('k'), scaler: undefined };
-    expect(() => restoreKey('k', text, noScaler, metricsTracker({ window: 10 }))).toThrow(
-      /has a scaler, makeModel made none/,
-    );
-    expect(() => restoreKey('k', '{"x":', makeModel('k'), metricsTracker({ window: 10 }))).toThrow(
+    expect(() => restoreKey('k', text, noScaler)).toThrow(/has a scaler, makeModel made none/);
+    expect(() => restoreKey('k', '{"x":', makeModel('k'))).toThrow(
       /the checkpoint of key "k": fromCheckpoint: the text is not valid JSON/,
     );
     const wrongOptimizer = { ...makeModel('k'), optimizer: adam() };
-    expect(restoreKey('k', text, wrongOptimizer, metricsTracker({ window: 10 }))).toEqual({
-      learned: 0,
-      rejected: 0,
-    });
+    expect(restoreKey('k', text, wrongOptimizer)).toEqual({ learned: 0, rejected: 0, ...none });
+    // A record that is not one, or error metrics of another alpha, name the field.
+    const badCounts = saveKey('k', makeModel('k'), { learned: 0, rejected: 0, ...none }).replace(
+      '"learned":0',
+      '"learned":-1',
+    );
+    expect(() => restoreKey('k', badCounts, makeModel('k'))).toThrow(
+      /^shardedLearner: the checkpoint of key "k": run: learned: Too small/,
+    );
+    const errors = new KeyErrors(0.5).state();
+    const otherAlpha = saveKey('k', makeModel('k'), { learned: 0, rejected: 0, ...none, errors });
+    expect(() => restoreKey('k', otherAlpha, makeModel('k'), new KeyErrors(0.1))).toThrow(
+      /the checkpoint of key "k": run\.errors: recent\.alpha: must be 0\.1/,
+    );
   });
 
   it('records samples as JSON, malformed ones included, and reads them back', () => {

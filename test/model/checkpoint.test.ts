@@ -367,7 +367,7 @@ describe('checkpoint: round trip', () => {
     expect(() =>
       fromCheckpoint(checkpoint, { controller: boldDriver({ window: 99 }), tracker, detector }),
     ).toThrow(
-      'fromCheckpoint: controller: boldDriver: cannot restore this state: it was saved with window 150, this controller has 99',
+      'fromCheckpoint: controller.options.window: saved with 150, this controller has 99; make it with the saved settings',
     );
     expect(() =>
       fromCheckpoint(checkpoint, { tracker: metricsTracker({ window: 10 }), detector }),
@@ -375,7 +375,7 @@ describe('checkpoint: round trip', () => {
     expect(() =>
       fromCheckpoint(checkpoint, { tracker, detector: pageHinkley({ threshold: 3 }) }),
     ).toThrow(
-      'fromCheckpoint: drift: pageHinkley: cannot restore this state: it was saved with delta 0.01',
+      'fromCheckpoint: drift.settings.delta: saved with 0.01, this detector has 0.02; make it with the saved settings',
     );
     expect([JSON.stringify(tracker.state()), JSON.stringify(detector.state())]).toEqual(before);
     expect(() => fromCheckpoint(checkpoint, null as never)).toThrow(TypeError);
@@ -398,7 +398,11 @@ describe('checkpoint: a malformed one fails with the field named', () => {
     ['no date', (c) => delete c.savedAt, 'savedAt: Invalid input'],
     ['a date that is not one', (c) => (c.savedAt = 'yesterday'), 'savedAt: Invalid ISO datetime'],
     ['a negative sample count', (c) => (c.samples = -1), 'samples: Too small'],
-    ['no optimizer', (c) => delete c.model.optimizer, 'model.optimizer: Invalid input'],
+    [
+      'no optimizer',
+      (c) => delete c.model.optimizer,
+      'model.optimizer: is required in a checkpoint',
+    ],
     [
       'a weight that is null (was NaN)',
       (c) => (c.model.layers[0].weights[1][2] = null),
@@ -407,22 +411,22 @@ describe('checkpoint: a malformed one fails with the field named', () => {
     [
       'a weight row too short',
       (c) => c.model.layers[1].weights[0].pop(),
-      'model.layers[1].weights[0] has 7 values, expected 8',
+      "model.layers[1].weights[0]: has 7 values, expected 8 (the layer's inputs)",
     ],
     [
       'an optimizer buffer too short',
       (c) => c.model.optimizer.buffers.m.pop(),
-      'model.optimizer.buffers.m has 40 values, expected 41',
+      'model.optimizer.buffers.m: has 40 values, expected 41 (one per parameter)',
     ],
     [
       'a scaler of other inputs',
       (c) => c.model.scaler.inputStats.mean.pop(),
-      'model.scaler.inputStats.mean has 2 values, expected 3',
+      'model.scaler.inputStats.mean: must hold 3 values (one per input of the network)',
     ],
     [
       'controller values out of range',
       (c) => (c.controller.values.count = 1e6),
-      'controller: boldDriver: cannot restore this state: values.count must be an integer in [0, 149]',
+      'controller.values.count: must be below values.size (a window closes when it is full)',
     ],
     [
       'controller options out of range',
@@ -442,12 +446,12 @@ describe('checkpoint: a malformed one fails with the field named', () => {
     [
       'metrics with a bad window',
       (c) => (c.metrics.window = 0),
-      'metrics.window must be a positive integer, got 0',
+      'metrics: metricsTracker: window must be a positive integer, got 0',
     ],
     [
       'metrics with a short ring',
       (c) => c.metrics.errors.ring.abs.pop(),
-      'metrics.errors.ring.abs must hold 200 numbers (size), got 199',
+      'metrics: MetricsTracker.restore: errors.ring.abs must hold 200 numbers (size), got 199',
     ],
     [
       'metrics of another network',
@@ -461,12 +465,12 @@ describe('checkpoint: a malformed one fails with the field named', () => {
         }
         for (const k of ['residual2', 'target']) e.ring[k] = [...e.ring[k], ...e.ring[k]];
       },
-      'metrics.errors.outputs is 2, the network has 1 outputs',
+      'metrics.errors.outputs: is 2, the network has 1 outputs',
     ],
     [
       'drift values out of range',
       (c) => (c.drift.values.count = -3),
-      'drift: pageHinkley: cannot restore this state: values.count must be an integer >= 0',
+      'drift.values.count: Too small: expected number to be >=0',
     ],
     [
       'drift settings of the wrong kind',
@@ -499,13 +503,18 @@ describe('checkpoint: a malformed one fails with the field named', () => {
 describe('toCheckpoint: argument checks', () => {
   const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
   it.each<[string, unknown, RegExp | string, ErrorConstructor]>([
-    ['not an object', null, 'toCheckpoint: expected { network, optimizer, samples', TypeError],
+    [
+      'not an object',
+      null,
+      'toCheckpoint: parts must be an object { network, optimizer, samples, … }, got null',
+      TypeError,
+    ],
     ['no network', { optimizer: sgd(), samples: 0 }, 'toCheckpoint', TypeError],
     ['no optimizer', { network: net, samples: 0 }, 'toCheckpoint', TypeError],
     [
       'samples not an integer',
       { network: net, optimizer: sgd(), samples: 1.5 },
-      'toCheckpoint: samples must be a non-negative integer, got 1.5',
+      'toCheckpoint: samples must be an integer >= 0, got 1.5',
       RangeError,
     ],
     [
@@ -541,8 +550,8 @@ describe('toCheckpoint: argument checks', () => {
     [
       'an invalid date',
       { network: net, optimizer: sgd(), samples: 0, savedAt: new Date(Number.NaN) },
-      'toCheckpoint: savedAt must be a valid Date',
-      TypeError,
+      'toCheckpoint: savedAt must be a valid Date, got an object',
+      RangeError,
     ],
     [
       'a scaler of another network',

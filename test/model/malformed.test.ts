@@ -94,7 +94,7 @@ describe('fromJSON with a malformed file', () => {
         f.layers[0].weights.pop();
         return f;
       },
-      /layers\[0\]\.weights has 3 rows, expected 4 \(one per neuron\)/,
+      /layers\[0\]\.weights: has 3 rows, expected 4 \(one per neuron\)/,
     ],
     [
       'an extra row in layers[1].weights',
@@ -102,7 +102,7 @@ describe('fromJSON with a malformed file', () => {
         f.layers[1].weights.push([0, 0, 0, 0]);
         return f;
       },
-      /layers\[1\]\.weights has 3 rows.*one per neuron/,
+      /layers\[1\]\.weights: has 3 rows.*one per neuron/,
     ],
     [
       'a short row layers[1].weights[1]',
@@ -110,7 +110,7 @@ describe('fromJSON with a malformed file', () => {
         f.layers[1].weights[1].pop();
         return f;
       },
-      /layers\[1\]\.weights\[1\] has 3 values, expected 4/,
+      /layers\[1\]\.weights\[1\]: has 3 values, expected 4/,
     ],
     [
       'a row of layers[0] as long as the next layer expects, not as the inputs',
@@ -118,7 +118,7 @@ describe('fromJSON with a malformed file', () => {
         f.layers[0].weights[2].push(0);
         return f;
       },
-      /layers\[0\]\.weights\[2\] has 4 values, expected 3/,
+      /layers\[0\]\.weights\[2\]: has 4 values, expected 3/,
     ],
     [
       'an extra bias in layers[1].biases',
@@ -126,7 +126,7 @@ describe('fromJSON with a malformed file', () => {
         f.layers[1].biases.push(0);
         return f;
       },
-      /layers\[1\]\.biases has 3 values, expected 2/,
+      /layers\[1\]\.biases: has 3 values, expected 2/,
     ],
     [
       'a missing biases array',
@@ -166,7 +166,7 @@ describe('fromJSON with a malformed file', () => {
         f.optimizer.buffers.v = [0.1, 0.2];
         return f;
       },
-      /optimizer\.buffers\.v has 2 values, expected 26/,
+      /optimizer\.buffers\.v: has 2 values, expected 26 \(one per parameter\)/,
     ],
     [
       'optimizer buffer m with a string in it',

@@ -155,7 +155,7 @@ describe('fromJSON with a malformed scaler', () => {
     [
       'a decreasing range',
       (f) => (f.scaler.method.range = [1, 0]),
-      /^fromJSON: scaler\.method\.range: minMax: range must be \[a, b\] with finite a < b/,
+      /^fromJSON: scaler\.method\.range: must be \[a, b\] with a < b$/,
     ],
     ['targets "yes"', (f) => (f.scaler.targets = 'yes'), /^fromJSON: scaler\.targets/],
     ['count -1', (f) => (f.scaler.inputStats.count = -1), /^fromJSON: scaler\.inputStats\.count/],
@@ -169,29 +169,29 @@ describe('fromJSON with a malformed scaler', () => {
       (f) => {
         f.scaler.inputStats.mean.pop();
       },
-      /^fromJSON: scaler\.inputStats\.mean has 2 values, expected 3 \(the network's inputs\)$/,
+      /^fromJSON: scaler\.inputStats\.mean: must hold 3 values \(one per input of the network\)$/,
     ],
     [
       'targets of another network',
       (f) => {
         for (const k of ['mean', 'm2', 'min', 'max']) f.scaler.targetStats[k].push(0);
       },
-      /^fromJSON: scaler\.targetStats\.mean has 3 values, expected 2 \(the network's outputs\)$/,
+      /^fromJSON: scaler\.targetStats\.mean: must hold 2 values \(one per output of the network\)$/,
     ],
     [
       'an M2 shorter than the mean',
       (f) => f.scaler.inputStats.m2.pop(),
-      /^fromJSON: scaler\.inputStats\.m2 has 2 values, expected 3$/,
+      /^fromJSON: scaler\.inputStats\.m2: must hold 3 values \(one per input of the network\)$/,
     ],
     [
       'a minimum above the maximum',
       (f) => (f.scaler.inputStats.min[0] = f.scaler.inputStats.max[0] + 1),
-      /^fromJSON: scaler\.inputStats\.min\[0\] must be <= max\[0\]/,
+      /^fromJSON: scaler\.inputStats\.min\[0\]: must be <= max\[0\]/,
     ],
     [
       'target statistics without targets',
       (f) => (f.scaler.targets = false),
-      /^fromJSON: scaler\.targetStats must be absent when targets is false$/,
+      /^fromJSON: scaler\.targetStats: must be absent when targets is false$/,
     ],
   ];
   for (const [name, breakIt, message] of cases) {
@@ -215,26 +215,35 @@ describe('RunningScaler state and restore', () => {
     const scaler = seen({ targets: true });
     const before = scaler.state();
     const cases: [RunningScalerState, RegExp][] = [
-      [seen({ method: minMax() }).state(), /method is "minMax", expected "zScore"/],
-      [seen({ targets: false }).state(), /targets is false, expected true/],
+      [
+        seen({ method: minMax() }).state(),
+        /^RunningScaler\.restore: method\.name: is "minMax", this scaler's is "zScore"$/,
+      ],
+      [
+        seen({ targets: false }).state(),
+        /^RunningScaler\.restore: targets: is false, this scaler's is true$/,
+      ],
       [
         { ...before, inputStats: { ...before.inputStats!, mean: [1, 2] } },
-        /inputStats has 2 dimensions, expected 3/,
+        /^RunningScaler\.restore: inputStats\.mean: must hold 3 values \(one per input of this scaler\)$/,
       ],
       [
         { ...before, targetStats: { ...before.targetStats!, count: -2 } },
-        /targetStats\.count must be a non-negative integer/,
+        /^RunningScaler\.restore: targetStats\.count: Too small: expected number to be >=0$/,
       ],
-      [null as unknown as RunningScalerState, /the state must be an object/],
+      [
+        null as unknown as RunningScalerState,
+        /^RunningScaler\.restore: state: Invalid input: expected object, received null$/,
+      ],
     ];
     for (const [state, message] of cases) {
-      expect(() => scaler.restore(state)).toThrow(RangeError);
+      expect(() => scaler.restore(state)).toThrow(Error);
       expect(() => scaler.restore(state)).toThrow(message);
     }
     expect(scaler.state()).toEqual(before);
     const other = seen({ method: minMax([-1, 1]) });
     expect(() => other.restore(seen({ method: minMax() }).state())).toThrow(
-      /method\.range is \[0,1\], expected \[-1,1\]/,
+      /^RunningScaler\.restore: method\.range: is \[0,1\], this scaler's is \[-1,1\]$/,
     );
   });
 

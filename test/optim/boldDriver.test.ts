@@ -179,7 +179,11 @@ describe('boldDriver: argument checks', () => {
     ['firstWindow 0', { firstWindow: 0 }, /^boldDriver: firstWindow must be a positive integer/],
     ['min -1', { min: -1 }, /^boldDriver: min must be a finite number >= 0, got -1/],
     ['max NaN', { max: Number.NaN }, /^boldDriver: max must be/],
-    ['max below min', { min: 0.1, max: 0.01 }, /^boldDriver: max \(0.01\) must be >= min \(0.1\)/],
+    [
+      'max below min',
+      { min: 0.1, max: 0.01 },
+      /^boldDriver: max must be a number >= min \(0.1\), got 0\.01$/,
+    ],
   ])('%s: RangeError', (_name, options, message) => {
     expect(() => boldDriver(options)).toThrow(RangeError);
     expect(() => boldDriver(options)).toThrow(message);
@@ -259,28 +263,30 @@ describe('boldDriver: reset, state and restore', () => {
     const saved = boldDriver({ window: 4 }).state();
     const c = boldDriver({ window: 4 });
     expect(() => c.restore({ ...saved, name: 'reduceOnPlateau' })).toThrow(
-      new RangeError('boldDriver: cannot restore the state of reduceOnPlateau'),
+      new RangeError('boldDriver.restore: name: the state of "reduceOnPlateau", not of boldDriver'),
     );
     expect(() => boldDriver({ window: 5 }).restore(saved)).toThrow(
-      'boldDriver: cannot restore this state: it was saved with window 4, this controller has 5; create it with the saved options',
+      'boldDriver.restore: options.window: saved with 4, this controller has 5; make it with the saved settings',
     );
     const bad = (values: Record<string, unknown>) => ({ ...saved, values }) as RateControllerState;
     expect(() => c.restore(bad({ sum: 1, count: 4, size: 4, previous: null }))).toThrow(
-      /values\.count must be an integer in \[0, 3\], got 4/,
+      /^boldDriver\.restore: values\.count: must be below values\.size \(a window closes when it is full\)$/,
     );
     expect(() => c.restore(bad({ sum: null, count: 1, size: 4, previous: 2 }))).toThrow(
-      /values\.sum/,
+      /^boldDriver\.restore: values\.sum: Invalid input: expected number, received null$/,
     );
     expect(() => c.restore(bad({ sum: 1, count: 1, size: 4, previous: 'x' }))).toThrow(
-      /values\.previous/,
+      /^boldDriver\.restore: values\.previous: Invalid input: expected number, received string$/,
     );
     expect(() => c.restore(bad({ sum: 1, count: 1, size: 9, previous: 2 }))).toThrow(
-      /values\.size must be an integer in \[4, 4\], got 9/,
+      /^boldDriver\.restore: values\.size: Too big: expected number to be <=4$/,
     );
-    expect(() => c.restore(null as unknown as RateControllerState)).toThrow(RangeError);
+    expect(() => c.restore(null as unknown as RateControllerState)).toThrow(
+      new TypeError('boldDriver.restore: state: Invalid input: expected object, received null'),
+    );
     expect(() =>
       c.restore({ ...saved, values: undefined } as unknown as RateControllerState),
-    ).toThrow(/values is missing/);
+    ).toThrow(/^boldDriver\.restore: values: Invalid input: expected object, received undefined$/);
     // a failed restore leaves the controller as it was
     expect(c.state()).toEqual(saved);
   });

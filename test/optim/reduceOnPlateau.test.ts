@@ -85,8 +85,11 @@ describe('reduceOnPlateau: argument checks', () => {
       /^reduceOnPlateau: threshold must be/,
     ],
     ['min -1', { patience: 2, factor: 0.5, min: -1 }, /^reduceOnPlateau: min must be/],
-  ])('%s: RangeError', (_name, options, message) => {
-    expect(() => reduceOnPlateau(options as ReduceOnPlateauOptions)).toThrow(RangeError);
+  ])('%s: RangeError (TypeError when missing)', (_name, options, message) => {
+    const missing = options.patience === undefined || options.factor === undefined;
+    expect(() => reduceOnPlateau(options as ReduceOnPlateauOptions)).toThrow(
+      missing ? TypeError : RangeError,
+    );
     expect(() => reduceOnPlateau(options as ReduceOnPlateauOptions)).toThrow(message);
   });
 });
@@ -119,16 +122,20 @@ describe('reduceOnPlateau: reset, state and restore', () => {
   it('refuses the state of another controller, of other options, or out of range', () => {
     const c = reduceOnPlateau(options);
     const saved = c.state();
-    expect(() => c.restore({ ...saved, name: 'boldDriver' })).toThrow(RangeError);
+    expect(() => c.restore({ ...saved, name: 'boldDriver' })).toThrow(
+      new RangeError(
+        'reduceOnPlateau.restore: name: the state of "boldDriver", not of reduceOnPlateau',
+      ),
+    );
     expect(() => reduceOnPlateau({ ...options, factor: 0.25 }).restore(saved)).toThrow(
-      /saved with factor 0.5, this controller has 0.25/,
+      /^reduceOnPlateau\.restore: options\.factor: saved with 0\.5, this controller has 0\.25; make it with the saved settings$/,
     );
     const bad = (values: Record<string, unknown>) => ({ ...saved, values }) as RateControllerState;
     expect(() => c.restore(bad({ sum: 0, count: 0, best: null, bad: 2 }))).toThrow(
-      /values\.bad must be an integer in \[0, 1\], got 2/,
+      /^reduceOnPlateau\.restore: values\.bad: Too big: expected number to be <=1$/,
     );
     expect(() => c.restore(bad({ sum: 0, count: 0, best: -Infinity, bad: 0 }))).toThrow(
-      /values\.best/,
+      /^reduceOnPlateau\.restore: values\.best: Invalid input: expected number, received -Infinity$/,
     );
   });
 });

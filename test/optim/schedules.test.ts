@@ -18,9 +18,11 @@ describe('constant(rate)', () => {
   });
 
   it.each([-0.1, Number.NaN, Number.POSITIVE_INFINITY, '0.1'])(
-    'throws a RangeError naming rate for %s',
+    'throws a RangeError naming rate for %s (a TypeError for a string)',
     (rate) => {
-      expect(() => constant(rate as number)).toThrow(RangeError);
+      expect(() => constant(rate as number)).toThrow(
+        typeof rate === 'string' ? TypeError : RangeError,
+      );
       expect(() => constant(rate as number)).toThrow(
         /^constant: rate must be a finite number >= 0/,
       );
@@ -48,8 +50,11 @@ describe('inverseScaling({ initial, power })', () => {
     ['a negative initial', { initial: -1 }, /^inverseScaling: initial must be/],
     ['a negative power', { initial: 0.1, power: -0.5 }, /^inverseScaling: power must be/],
     ['an infinite power', { initial: 0.1, power: Infinity }, /^inverseScaling: power must be/],
-  ])('throws a RangeError for %s', (_name, options, message) => {
-    expect(() => inverseScaling(options as InverseScalingOptions)).toThrow(RangeError);
+  ])('throws a RangeError for %s (a TypeError for a missing one)', (_name, options, message) => {
+    const missing = Object.values(options).length < 1;
+    expect(() => inverseScaling(options as InverseScalingOptions)).toThrow(
+      missing ? TypeError : RangeError,
+    );
     expect(() => inverseScaling(options as InverseScalingOptions)).toThrow(message);
   });
 });
@@ -75,8 +80,11 @@ describe('exponentialDecay({ initial, decay, every })', () => {
     ['decay above 1', { initial: 0.1, decay: 1.5 }, /^exponentialDecay: decay must be/],
     ['every 0', { initial: 0.1, decay: 0.5, every: 0 }, /^exponentialDecay: every must be/],
     ['a NaN initial', { initial: Number.NaN, decay: 0.5 }, /^exponentialDecay: initial must be/],
-  ])('throws a RangeError for %s', (_name, options, message) => {
-    expect(() => exponentialDecay(options as ExponentialDecayOptions)).toThrow(RangeError);
+  ])('throws a RangeError for %s (a TypeError for a missing one)', (_name, options, message) => {
+    const missing = Object.values(options).length < 2;
+    expect(() => exponentialDecay(options as ExponentialDecayOptions)).toThrow(
+      missing ? TypeError : RangeError,
+    );
     expect(() => exponentialDecay(options as ExponentialDecayOptions)).toThrow(message);
   });
 });
@@ -97,8 +105,9 @@ describe('stepDecay({ initial, factor, every })', () => {
     ['a fractional every', { initial: 0.1, every: 2.5 }, /^stepDecay: every must be/],
     ['factor 0', { initial: 0.1, every: 2, factor: 0 }, /^stepDecay: factor must be/],
     ['factor above 1', { initial: 0.1, every: 2, factor: 2 }, /^stepDecay: factor must be/],
-  ])('throws a RangeError for %s', (_name, options, message) => {
-    expect(() => stepDecay(options as StepDecayOptions)).toThrow(RangeError);
+  ])('throws a RangeError for %s (a TypeError for a missing one)', (_name, options, message) => {
+    const missing = Object.values(options).length < 2;
+    expect(() => stepDecay(options as StepDecayOptions)).toThrow(missing ? TypeError : RangeError);
     expect(() => stepDecay(options as StepDecayOptions)).toThrow(message);
   });
 });
@@ -119,7 +128,7 @@ describe('every schedule', () => {
 
   it.each(schedules)('%s throws a RangeError for a negative or NaN step', (name, s) => {
     expect(() => s(-1)).toThrow(
-      new RangeError(`${name}: the step must be a finite number >= 0, got -1`),
+      new RangeError(`${name}: step must be a finite number >= 0, got -1`),
     );
     expect(() => s(Number.NaN)).toThrow(RangeError);
   });

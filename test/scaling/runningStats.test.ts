@@ -131,16 +131,17 @@ describe('runningStats: numerical stability', () => {
 
 describe('runningStats: checks, reset, state', () => {
   it('refuses a wrong number of dimensions', () => {
-    for (const bad of [0, -1, 1.5, Number.NaN, '2']) {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => runningStats(bad as number)).toThrow(RangeError);
     }
+    expect(() => runningStats('2' as never)).toThrow(TypeError);
     expect(() => runningStats(0)).toThrow(/dimensions must be a positive integer, got 0/);
   });
 
   it('refuses a wrong vector and changes nothing', () => {
     const stats = pushAll(runningStats(2), [[1, 2]]);
     const before = stats.state();
-    expect(() => stats.push([1])).toThrow(/expected 2 values, got 1/);
+    expect(() => stats.push([1])).toThrow('RunningStats: values must be 2 numbers, got [1]');
     expect(() => stats.push([1, Number.NaN])).toThrow(
       /values\[1\] must be a finite number within ±1e\+145, got NaN/,
     );
@@ -190,18 +191,40 @@ describe('runningStats: checks, reset, state', () => {
     const stats = pushAll(runningStats(2), [[1, 2]]);
     const good = stats.state();
     const cases: [Partial<Record<keyof RunningStatsState, unknown>> | null, RegExp][] = [
-      [null, /the state must be an object/],
-      [{ ...good, count: -1 }, /count must be a non-negative integer, got -1/],
-      [{ ...good, count: 1.5 }, /count must be a non-negative integer/],
-      [{ ...good, mean: [1] }, /mean has 1 values, expected 2/],
-      [{ ...good, m2: 'x' }, /m2 must be an array of numbers/],
-      [{ ...good, min: [1, Number.NaN] }, /min\[1\] must be a finite number, got NaN/],
-      [{ ...good, max: [1, '2'] }, /max\[1\] must be a finite number/],
-      [{ ...good, m2: [0, -1] }, /m2\[1\] must be >= 0, got -1/],
-      [{ ...good, min: [3, 2], max: [1, 2] }, /min\[0\] must be <= max\[0\], got 3 > 1/],
+      [null, /^RunningStats\.restore: state: Invalid input: expected object, received null$/],
+      [
+        { ...good, count: -1 },
+        /^RunningStats\.restore: count: Too small: expected number to be >=0$/,
+      ],
+      [{ ...good, count: 1.5 }, /^RunningStats\.restore: count: Invalid input: expected int/],
+      [
+        { ...good, mean: [1] },
+        /^RunningStats\.restore: mean: must hold 2 values \(one per dimension\)$/,
+      ],
+      [
+        { ...good, m2: 'x' },
+        /^RunningStats\.restore: m2: Invalid input: expected array, received string$/,
+      ],
+      [
+        { ...good, min: [1, Number.NaN] },
+        /^RunningStats\.restore: min\[1\]: Invalid input: expected number, received NaN$/,
+      ],
+      [
+        { ...good, max: [1, '2'] },
+        /^RunningStats\.restore: max\[1\]: Invalid input: expected number, received string$/,
+      ],
+      [
+        { ...good, m2: [0, -1] },
+        /^RunningStats\.restore: m2\[1\]: Too small: expected number to be >=0$/,
+      ],
+      [
+        { ...good, min: [3, 2], max: [1, 2] },
+        /^RunningStats\.restore: min\[0\]: must be <= max\[0\], got 3 > 1$/,
+      ],
     ];
     for (const [state, message] of cases) {
-      expect(() => stats.restore(state as RunningStatsState)).toThrow(RangeError);
+      // a value of the wrong type is a TypeError, a value out of range a RangeError
+      expect(() => stats.restore(state as RunningStatsState)).toThrow(Error);
       expect(() => stats.restore(state as RunningStatsState)).toThrow(message);
     }
     expect(stats.state()).toEqual(good);

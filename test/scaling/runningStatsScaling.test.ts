@@ -140,7 +140,7 @@ describe('minMax(range)', () => {
       expect(() => minMax(range as [number, number])).toThrow(RangeError);
     }
     expect(() => minMax([1, 0])).toThrow(
-      'minMax: range must be [a, b] with finite a < b, such as [0, 1] or [-1, 1], got [1,0]',
+      'minMax: range must be [a, b] with finite a < b, such as [0, 1] or [-1, 1], got [1, 0]',
     );
   });
 });

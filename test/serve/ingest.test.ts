@@ -1,8 +1,9 @@
-import { EMPTY } from 'rxjs';
+import { EMPTY, tap } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dense, linear, mse, network, type Sample, sgd, tanh, train } from '../../src/index.js';
 import { type DashboardServer, serve } from '../../src/serve/index.js';
 import { fromWebSocket } from '../../streams/index.js';
+import { until } from '../polling.js';
 import { connect, expectValid } from './helpers.js';
 
 let server: DashboardServer | undefined;
@@ -16,13 +17,19 @@ describe('serve: ingest', () => {
     const net = network({ inputs: 2, layers: [dense(4, tanh), dense(1, linear)], seed: 1 });
     const rejected: string[] = [];
     const ingested: Sample[] = [];
+    const rejections: string[] = [];
     server = await serve(
       (s) =>
         fromWebSocket(s, {
           inputs: 2,
           outputs: 1,
           onRejected: (r) => rejected.push(r.problem),
-        }).pipe(train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.05 }) })),
+        }).pipe(
+          train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.05 }), onInvalid: 'skip' }),
+          tap((step) => {
+            if (step.rejection !== undefined) rejections.push(step.rejection.reason);
+          }),
+        ),
       { token: 'watch', producerToken: 'feed', network: net },
     );
     server.samples.subscribe((s) => ingested.push(s));
@@ -39,7 +46,8 @@ describe('serve: ingest', () => {
         sample: { x: [i / 50, 1 - i / 50], y: i / 25, key: 'p', id: i },
       });
     }
-    // Invalid ones: answered with an error frame each, never a crash, never learned.
+    // Invalid ones: answered with an error frame each, never a crash, never learned, but
+    // handed to the learner as malformed samples, so that its rejections count them.
     producer.send({ type: 'sample', sample: { x: [1, 'a'], y: 1 } });
     producer.send({ type: 'sample', sample: { x: [1, 2, 3], y: 1 } });
     producer.send({ type: 'sample', sample: { x: [1, 2], y: [1, 2] } });
@@ -55,10 +63,19 @@ describe('serve: ingest', () => {
     );
     expectValid(watcher);
     expect(watcher.of('prediction').every((p) => p.key === 'p')).toBe(true);
-    expect(ingested).toHaveLength(50);
+    await until(() => rejections.length === 5, 'five rejections');
+    expect(rejections).toEqual(Array(5).fill('malformed'));
+    expect(ingested).toHaveLength(55);
     expect(ingested[7]).toEqual({ x: [7 / 50, 1 - 7 / 50], y: 7 / 25, key: 'p', id: 7 });
-    expect(server.stats().samplesIngested).toBe(50);
-    expect(rejected).toEqual([]); // the server already refused the bad ones
+    expect(ingested[50]).toMatchObject({ x: [], malformed: { field: 'sample' } });
+    expect(ingested[51].malformed?.problem).toBe('sample: x.length must be 2, got 3');
+    expect(server.stats()).toMatchObject({
+      samplesIngested: 50,
+      samplesInvalid: 5,
+      samplesDropped: 0,
+      samplesQueued: 0,
+    });
+    expect(rejected).toEqual([]); // fromWebSocket passes the server's malformed samples on
   });
 
   it('refuses samples from a client without the producer token', async () => {
@@ -84,4 +101,88 @@ describe('serve: ingest', () => {
     await client.until(() => client.of('error').length === 1, 'an error frame');
     expect(client.of('error')[0].code).toBe('forbidden');
   });
+  it('holds producers back when the ingest queue is full (TCP backpressure), bounded, every sample counted', async () => {
+    const net = network({ inputs: 2, layers: [dense(4, tanh), dense(1, linear)], seed: 1 });
+    let learned = 0;
+    let rejectedSteps = 0;
+    server = await serve(
+      (s) =>
+        fromWebSocket(s, { inputs: 2, outputs: 1 }).pipe(
+          tap(() => spin(0.1)), // a slow learner
+          train(net, { loss: mse(), optimizer: sgd({ learningRate: 0.01 }), onInvalid: 'skip' }),
+          tap((step) => {
+            if (step.rejection === undefined) learned++;
+            else rejectedSteps++;
+          }),
+        ),
+      {
+        producerToken: 'feed',
+        network: net,
+        maxIngest: { samples: 1000, bytes: 200_000 },
+        metrics: { everyMs: 50 },
+      },
+    );
+    const watcher = await connect(server);
+    watcher.send({ type: 'subscribe', topics: ['metrics'] });
+    const producer = await connect(server, { protocols: ['streamprop.v1', 'token.feed'] });
+    await producer.until(() => producer.of('hello').length === 1, 'hello');
+    // Frames of about 4 KB (a long id): 50 fill the byte bound (a 64 KiB read holds 16, which
+    // stay within twice the bound: nothing is dropped); 4,000 (16 MB) are more than the
+    // loopback's socket buffers hold, so that the producer feels the backpressure.
+    const pad = 'p'.repeat(4000);
+    const sent = 4000;
+    let invalid = 0;
+    for (let i = 0; i < sent; i++) {
+      if (i % 100 === 99) {
+        invalid++;
+        producer.send({ type: 'sample', sample: { x: [i, 'a'], y: 1, id: pad } });
+      } else {
+        producer.send({ type: 'sample', sample: { x: [i / sent, 1], y: i / sent, id: pad } });
+      }
+    }
+    let maxQueued = 0;
+    let waitingAtHalf = -1; // what the producer's side held, unsent, when half was learned
+    await until(
+      () => {
+        const stats = server?.stats();
+        if (stats === undefined) return true;
+        maxQueued = Math.max(maxQueued, stats.samplesQueued);
+        if (waitingAtHalf < 0 && learned + rejectedSteps >= sent / 2) {
+          waitingAtHalf = producer.socket.bufferedAmount;
+        }
+        return learned + rejectedSteps + stats.samplesDropped === sent;
+      },
+      'every sample learned, rejected or dropped',
+      60_000,
+      2,
+    );
+    const stats = server.stats();
+    expect(stats.producerPauses).toBeGreaterThan(0);
+    // Bounded: twice the byte bound is 100 frames of 4 KB, whatever the producer sends.
+    expect(maxQueued).toBeLessThanOrEqual(100);
+    // Nothing had to be dropped: the producer was held back — half way, megabytes still
+    // waited on its side (read at once, the 16 MB would have been in the server in ~0.1 s).
+    expect(stats.samplesDropped).toBe(0);
+    expect(waitingAtHalf).toBeGreaterThan(1_000_000);
+    expect(stats.samplesIngested + stats.samplesInvalid + stats.samplesDropped).toBe(sent);
+    expect(rejectedSteps).toBe(stats.samplesInvalid);
+    expect(stats.samplesInvalid).toBeLessThanOrEqual(invalid);
+    expect(stats.samplesQueued).toBe(0);
+    // The metrics count the invalid ones like any source's rejections.
+    await watcher.until(
+      () =>
+        watcher
+          .of('metrics')
+          .some((m) => m.key === null && m.rejectedByReason?.malformed === stats.samplesInvalid),
+      'metrics counting every invalid sample',
+    );
+  });
 });
+
+/** Busy for `ms` milliseconds. */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // a slow learner
+  }
+}

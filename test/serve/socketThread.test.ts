@@ -22,6 +22,8 @@ const config: SocketServerConfig = {
   maxBufferedBytes: 1 << 20,
   dropAfterMs: 5000,
   maxOffences: 5,
+  maxIngestSamples: 100,
+  maxIngestBytes: 10_000,
   model: null,
   counters: new SharedCounters().buffer,
 };

@@ -49,6 +49,34 @@ describe('fromWebSocket', () => {
     ]);
   });
 
+  it('passes on the malformed samples a server made of invalid messages; a remote service cannot make one', async () => {
+    const samples = new Subject<unknown>();
+    const out = firstValueFrom(fromWebSocket({ samples }, { inputs: 1 }).pipe(toArray()));
+    const malformed = { x: [], malformed: { field: 'sample', value: '{}', problem: 'bad' } };
+    samples.next(malformed);
+    samples.next({ x: [1] });
+    samples.complete();
+    expect(await out).toEqual([malformed, { x: [1] }]);
+
+    feed = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => feed?.once('listening', r));
+    feed.on('connection', (socket) => {
+      socket.send(JSON.stringify({ x: [], malformed: { field: 'f', value: 1, problem: 'p' } }));
+      socket.send(JSON.stringify({ x: [2], malformed: { field: 'f', value: 1, problem: 'p' } }));
+      socket.close(1000);
+    });
+    const url = `ws://127.0.0.1:${(feed.address() as AddressInfo).port}/`;
+    const rejected: number[] = [];
+    const remote: Sample[] = await firstValueFrom(
+      fromWebSocket(
+        { url, WebSocket: WebSocket as unknown as WebSocketConstructor },
+        { onRejected: (r) => rejected.push(r.index) },
+      ).pipe(toArray()),
+    );
+    expect(remote).toEqual([{ x: [2] }]); // copied: its `malformed` is not taken
+    expect(rejected).toEqual([0]);
+  });
+
   it("fails the stream on an invalid value with onInvalid: 'error'", async () => {
     const samples = new Subject<unknown>();
     const out = firstValueFrom(fromWebSocket({ samples }, { onInvalid: 'error' }).pipe(toArray()));

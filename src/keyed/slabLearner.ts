@@ -1,0 +1,207 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Loss } from '../core/losses.js';
+import { type Network, network } from '../core/network.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+import { backpropagateStep } from '../operators/backward.js';
+import { Forwarder } from '../operators/forward.js';
+import { scoreStep } from '../operators/loss.js';
+import { type Normalizer, normalizerOf } from '../operators/normalize.js';
+import { Clock } from '../operators/rollingMetrics.js';
+import { readUpdateSettings, Updater } from '../operators/update.js';
+import type { BufferedOptimizer } from '../optim/bufferedOptimizer.js';
+import type { Sample } from '../samples/sample.js';
+import { type OnInvalid, readOnInvalid } from '../steps/invalidSamples.js';
+import type { Step } from '../steps/step.js';
+import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
+import type { KeyedTrainOptions } from './keyedTrain.js';
+import { Slabs } from './slabs.js';
+
+/**
+ * @internal The state of byKey with a `keyedTrain` learner, per subscription: one working
+ * network, optimizer, trace and step for all keys; each key's weights and optimizer state in the
+ * {@link Slabs}, its learning rate, step count, `seq` and last-seen time in typed arrays by slot,
+ * and the keys in least-recently-used order as a doubly linked list over the slots (no Map
+ * reordering per sample). A sample of a key: its state in, forward → loss → backward → update
+ * exactly as `train` does them, its state out.
+ */
+export class SlabLearner<S extends Sample, K> {
+  readonly net: Network;
+  private readonly optimizer: BufferedOptimizer;
+  private readonly loss: Loss;
+  private readonly onInvalid: OnInvalid;
+  private readonly forwarder: Forwarder<S>;
+  private readonly updater: Updater<S>;
+  private readonly slabs: Slabs;
+  private readonly slotOf = new Map<K, number>();
+  private keys: (K | undefined)[] = [];
+  private rate = new Float64Array(0);
+  private steps = new Float64Array(0);
+  private seq = new Float64Array(0);
+  private lastSeen = new Float64Array(0);
+  /** Least recently used order: prev/next slot, -1 at the ends. */
+  private prev = new Int32Array(0);
+  private next = new Int32Array(0);
+  private oldest = -1;
+  private newest = -1;
+  private normalizers: (Normalizer<S> | undefined)[] = [];
+  private clocks: (Clock | undefined)[] = [];
+  private readonly metrics: { window: number; alpha: number; every: number } | undefined;
+  private readonly normalizing: boolean;
+  private readonly metered: boolean;
+
+  constructor(
+    private readonly options: KeyedTrainOptions,
+    private readonly scheduler: SchedulerLike,
+    private readonly stamp: boolean,
+  ) {
+    this.net = network(options.network);
+    this.optimizer = (options.optimizer as BufferedOptimizer).cloneSettings();
+    this.loss = options.loss;
+    this.onInvalid = readOnInvalid('keyedTrain', options);
+    this.forwarder = new Forwarder<S>(this.net, this.onInvalid);
+    this.updater = new Updater<S>(this.net, this.optimizer, readUpdateSettings(options));
+    const state = this.optimizer.stateFor(this.net);
+    this.slabs = new Slabs(this.net, state, Float64Array.from(this.net.parameters));
+    if (options.metrics !== undefined) {
+      const { window, alpha } = trackerSettings('keyedTrain', options.metrics);
+      this.metrics = { window, alpha, every: options.metrics.every ?? window };
+    }
+    this.normalizing = options.normalize !== undefined;
+    this.metered = this.metrics !== undefined;
+  }
+
+  /** The number of keys held. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** The least recently used key, or undefined when none is held. */
+  get leastRecent(): K | undefined {
+    return this.oldest === -1 ? undefined : this.keys[this.oldest];
+  }
+
+  /** When the least recently used key saw its last sample. */
+  get oldestSeen(): number {
+    return this.oldest === -1 ? Number.POSITIVE_INFINITY : this.lastSeen[this.oldest];
+  }
+
+  /**
+   * Learns one sample of `key`; emits its step, or its snapshot when one is due. A new key
+   * beyond `maxModels` first evicts the least recently used (`evict`).
+   */
+  learn(
+    key: K,
+    sample: S,
+    emit: (value: Step<S> | MetricsSnapshot) => void,
+    maxModels: number,
+    evict: (key: K) => void,
+  ): void {
+    let slot = this.slotOf.get(key);
+    if (slot === undefined) {
+      if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest] as K);
+      slot = this.open(key);
+    } else this.touch(slot);
+    if (this.stamp) this.lastSeen[slot] = this.scheduler.now();
+    const optimizer = this.optimizer;
+    this.slabs.load(slot);
+    optimizer.resume(this.rate[slot], this.steps[slot]);
+    const forwarder = this.forwarder;
+    forwarder.seq = this.seq[slot];
+    // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
+    // past the end of an array is V8's slow path).
+    const step = forwarder.next(
+      this.normalizing
+        ? ((this.normalizers[slot] as Normalizer<S>).next(sample) as unknown as S)
+        : sample,
+    );
+    this.seq[slot] = forwarder.seq;
+    scoreStep(step, this.loss, this.onInvalid);
+    backpropagateStep(step, this.net);
+    this.updater.next(step);
+    if (step.updated) this.slabs.save(slot);
+    this.rate[slot] = optimizer.learningRate;
+    this.steps[slot] = optimizer.steps;
+    if (!this.metered) {
+      emit(step);
+      return;
+    }
+    const clock = this.clocks[slot] as Clock;
+    if (clock.add(step)) emit(clock.snapshot());
+  }
+
+  /**
+   * Drops `key` (evicted, or at completion); emits its last snapshot when metrics are kept and
+   * a step arrived since the previous one.
+   */
+  close(key: K, emit: (value: Step<S> | MetricsSnapshot) => void): void {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return;
+    this.slotOf.delete(key);
+    this.unlink(slot);
+    const clock = this.metered ? this.clocks[slot] : undefined;
+    this.keys[slot] = undefined;
+    if (this.normalizing) this.normalizers[slot] = undefined;
+    if (this.metered) this.clocks[slot] = undefined;
+    this.slabs.release(slot);
+    if (clock?.changed) emit(clock.snapshot());
+  }
+
+  /** A slot for a new key, with the initial weights and fresh state. */
+  private open(key: K): number {
+    const slot = this.slabs.open();
+    if (slot >= this.rate.length) this.widen(this.slabs.capacity);
+    this.slotOf.set(key, slot);
+    this.keys[slot] = key;
+    this.rate[slot] = this.options.optimizer?.learningRate ?? 0;
+    this.steps[slot] = 0;
+    this.seq[slot] = 0;
+    if (this.options.normalize !== undefined) {
+      this.normalizers[slot] = normalizerOf<S>(this.options.normalize);
+    }
+    const m = this.metrics;
+    if (m !== undefined) {
+      this.clocks[slot] = new Clock(new MetricsTracker(m.window, m.alpha), m.every, this.scheduler);
+    }
+    this.link(slot);
+    return slot;
+  }
+
+  /** Makes `slot` the most recently used. */
+  private touch(slot: number): void {
+    if (slot === this.newest) return;
+    this.unlink(slot);
+    this.link(slot);
+  }
+
+  private link(slot: number): void {
+    this.prev[slot] = this.newest;
+    this.next[slot] = -1;
+    if (this.newest !== -1) this.next[this.newest] = slot;
+    else this.oldest = slot;
+    this.newest = slot;
+  }
+
+  private unlink(slot: number): void {
+    const p = this.prev[slot];
+    const n = this.next[slot];
+    if (p !== -1) this.next[p] = n;
+    else this.oldest = n;
+    if (n !== -1) this.prev[n] = p;
+    else this.newest = p;
+  }
+
+  /** Room for `capacity` slots in the per-slot arrays. */
+  private widen(capacity: number): void {
+    const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const wider = make(capacity);
+      wider.set(old);
+      return wider;
+    };
+    this.rate = grow(this.rate, (n) => new Float64Array(n));
+    this.steps = grow(this.steps, (n) => new Float64Array(n));
+    this.seq = grow(this.seq, (n) => new Float64Array(n));
+    this.lastSeen = grow(this.lastSeen, (n) => new Float64Array(n));
+    this.prev = grow(this.prev, (n) => new Int32Array(n));
+    this.next = grow(this.next, (n) => new Int32Array(n));
+  }
+}

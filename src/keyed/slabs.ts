@@ -1,0 +1,127 @@
+import { type KernelExports, kernelHeap } from '../backends/kernelHeap.js';
+import type { Network } from '../core/network.js';
+
+/** Slots per chunk of the slabs: memory grows a chunk at a time. */
+const CHUNK = 256;
+const SHIFT = 8; // log2(CHUNK)
+
+/**
+ * @internal The per-key memory of byKey's slab learner: for each slot, a key's parameters and
+ * its optimizer's state buffers side by side, in chunks of {@link CHUNK} slots. Before a key's
+ * sample its slot is copied into the working network and the optimizer's buffers
+ * ({@link load}); after it they are copied back ({@link save}). The working network then *is*
+ * the key's model while its step is emitted — `step.network.parameters` are the key's weights,
+ * and every path of `train` (the divergence guard, clipping, weight decay) works on them
+ * unchanged. On the WebAssembly backend the slabs are in the kernels' memory and each copy is
+ * one `memory.copy`. Nothing is allocated per sample.
+ */
+export class Slabs {
+  /** Values per slot: the parameters, then each state buffer. */
+  private readonly width: number;
+  private readonly size: number;
+  private readonly chunks: Float64Array[] = [];
+  /** On the WebAssembly backend: the kernels (for `copy`) and each chunk's address, in bytes. */
+  private readonly kernels: KernelExports | undefined;
+  private readonly starts: number[] = [];
+  /** On the WebAssembly backend: the addresses of the parameters and of each state buffer. */
+  private readonly homes: Int32Array;
+  /**
+   * On the JavaScript backend: per slot, an array viewing its parameters and one viewing each
+   * state buffer (made with the chunk), so that a copy is one native `set`.
+   */
+  private readonly views: Float64Array[] = [];
+  /** The working network's parameters, then the optimizer's state buffers. */
+  private readonly working: readonly Float64Array[];
+  private readonly free: number[] = [];
+  private slots = 0;
+
+  constructor(
+    net: Network,
+    state: readonly Float64Array[],
+    private readonly initial: Float64Array,
+  ) {
+    this.size = net.parameters.length;
+    this.width = this.size * (1 + state.length);
+    this.kernels = net.kernels.wasm ? kernelHeap()?.exports : undefined;
+    this.working = [net.parameters, ...state];
+    this.homes = Int32Array.from(this.working, (a) => a.byteOffset);
+  }
+
+  /** A slot for a new key: the initial weights, zero optimizer state. */
+  open(): number {
+    const slot = this.free.pop() ?? this.grow();
+    const chunk = this.chunks[slot >> SHIFT];
+    const at = (slot & (CHUNK - 1)) * this.width;
+    chunk.set(this.initial, at);
+    chunk.fill(0, at + this.size, at + this.width);
+    return slot;
+  }
+
+  /** Gives a slot back for a later key. */
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
+  /** The number of slots made so far (used or free). */
+  get capacity(): number {
+    return this.slots;
+  }
+
+  /** Copies the slot's parameters and state into the working network and optimizer. */
+  load(slot: number): void {
+    const kernels = this.kernels;
+    if (kernels !== undefined) {
+      const bytes = this.size * 8;
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      const homes = this.homes;
+      for (let b = 0; b < homes.length; b++) kernels.copy(homes[b], at + b * bytes, bytes);
+      return;
+    }
+    const working = this.working;
+    const views = this.views;
+    const first = slot * working.length;
+    for (let b = 0; b < working.length; b++) working[b].set(views[first + b]);
+  }
+
+  /** Copies the working network's parameters and the optimizer's state into the slot. */
+  save(slot: number): void {
+    const kernels = this.kernels;
+    if (kernels !== undefined) {
+      const bytes = this.size * 8;
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      const homes = this.homes;
+      for (let b = 0; b < homes.length; b++) kernels.copy(at + b * bytes, homes[b], bytes);
+      return;
+    }
+    const working = this.working;
+    const views = this.views;
+    const first = slot * working.length;
+    for (let b = 0; b < working.length; b++) views[first + b].set(working[b]);
+  }
+
+  /** A new chunk of slots; returns its first. */
+  private grow(): number {
+    const values = CHUNK * this.width;
+    const heap = this.kernels === undefined ? undefined : kernelHeap();
+    if (heap === undefined) {
+      const chunk = new Float64Array(values);
+      this.chunks.push(chunk);
+      for (let s = 0; s < CHUNK; s++) {
+        for (let b = 0; b < this.working.length; b++) {
+          const at = s * this.width + b * this.size;
+          this.views.push(chunk.subarray(at, at + this.size));
+        }
+      }
+    } else {
+      const at = heap.allocate(values * 8);
+      const chunk = heap.doubles(at, values);
+      heap.own([this, chunk], at, values * 8);
+      this.chunks.push(chunk);
+      this.starts.push(at);
+    }
+    const first = this.slots;
+    this.slots += CHUNK;
+    for (let s = this.slots - 1; s > first; s--) this.free.push(s);
+    return first;
+  }
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { driftDetectorStateSchema } from '../drift/driftDetector.js';
+import { rateControllerStateSchema } from '../optim/rateController.js';
+import type { MetricsTrackerState } from '../tracking/metricsTracker.js';
+import { modelFileSchema } from './modelFile.js';
+
+/** @internal A JSON object, as `source` and `run` hold. */
+export const jsonObject = z.record(z.string(), z.json());
+
+/**
+ * The schema of a checkpoint file, version 1 (see {@link Checkpoint}): its model is a model file
+ * with an optimizer; each other part holds the saved state of its kind, which the part's own
+ * schema checks in full when the part is built.
+ */
+export const checkpointSchema = z.object({
+  format: z.literal('streamprop-checkpoint'),
+  version: z.literal(1),
+  savedAt: z.iso.datetime(),
+  samples: z.number().int().nonnegative(),
+  model: modelFileSchema.refine((model) => model.optimizer !== undefined, {
+    path: ['optimizer'],
+    message: 'is required in a checkpoint',
+  }),
+  controller: rateControllerStateSchema.optional(),
+  metrics: z
+    .custom<MetricsTrackerState>(
+      (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+      'must be an object (what MetricsTracker.state() returns)',
+    )
+    .optional(),
+  drift: driftDetectorStateSchema.optional(),
+  source: jsonObject.optional(),
+  run: jsonObject.optional(),
+});
+
+/**
+ * A checkpoint file, version 1: the whole learning state of a training run, as plain JSON, so
+ * that a run stopped at any point continues exactly where it was —
+ *
+ * - `format`, `version`: `'streamprop-checkpoint'`, 1;
+ * - `savedAt`: when it was made (ISO 8601, UTC);
+ * - `samples`: how many samples the run had taken when it was made (the caller's count);
+ * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
+ *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used);
+ * - `controller`: the learning-rate controller's state (`boldDriver`, `reduceOnPlateau` …);
+ * - `metrics`: the `MetricsTracker`'s state (the windows and counts of `rollingMetrics`);
+ * - `drift`: the drift detector's state (`pageHinkley`, `adwin` …);
+ * - `source`: where the samples come from and how far they were read, in the caller's words,
+ *   such as `{ kind: 'csv', path: 'data.csv', position: 12000 }`;
+ * - `run`: anything else the caller keeps with it, such as the options of the run.
+ *
+ * Numbers are written in full precision, so every value comes back exactly (JSON keeps no sign
+ * of zero: -0 loads as 0). Make one with {@link toCheckpoint}, read one with
+ * {@link parseCheckpoint} or {@link fromCheckpoint}, keep them with `checkpointStore`.
+ *
+ * @example
+ * ```json
+ * { "format": "streamprop-checkpoint", "version": 1, "savedAt": "2025-05-01T12:00:00.000Z",
+ *   "samples": 12000, "model": { "format": "streamprop-model", "version": 1, "…": "…" },
+ *   "controller": { "name": "boldDriver", "options": { "…": 1 }, "values": { "sum": 3.2, "count": 400, "previous": 0.011 } },
+ *   "source": { "kind": "csv", "path": "data.csv", "position": 12000 } }
+ * ```
+ */
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/**
+ * A JSON object, as the `source` and `run` fields of a {@link Checkpoint} hold.
+ *
+ * @example
+ * ```ts
+ * import type { CheckpointJson } from 'streamprop';
+ * const source: CheckpointJson = { kind: 'csv', path: 'data.csv', position: 12000 };
+ * ```
+ */
+export type CheckpointJson = NonNullable<Checkpoint['source']>;
