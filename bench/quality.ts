@@ -199,7 +199,8 @@ function runDefault(series: Series, windows: Sample[]) {
     .subscribe((step: EnsembleStep<Sample>) => {
       const y = (step.actual as Float64Array)[0];
       total.add(step.output[0], y);
-      if (step.candidates.length <= 3) return; // the warm-up's naive forecasts
+      // The warm-up's naive forecasts are not the candidates: those include least squares.
+      if (!step.candidates.some((c) => c.name === 'least squares')) return;
       for (const c of step.candidates) {
         const score = candidates.get(c.name) ?? new Score();
         candidates.set(c.name, score);
