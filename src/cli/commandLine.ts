@@ -13,6 +13,7 @@ import {
   parseRunOptions,
 } from './runOptions.js';
 import { summaryJson, summaryLine } from './runSummary.js';
+import { serveCommand } from './serveCommand.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
 import { statusCommand } from './statusCommand.js';
 import { UsageError } from './usageError.js';
@@ -226,6 +227,7 @@ export async function commandLine(argv: readonly string[], io: CommandIO): Promi
   ingestCommand(program, io, ended);
   workerCommand(program, io, ended);
   statusCommand(program, io);
+  serveCommand(program, io);
 
   /** The subcommand named on the command line, for the prefix of a parser error. */
   const commandOf = (args: readonly string[]): string | undefined => {

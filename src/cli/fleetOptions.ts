@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LearnerOptions } from './learner.js';
 import { didYouMean } from './nearestName.js';
 import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from './runOptions.js';
+import { SERVE_FLAGS } from './serveFlags.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
 
 // The options of the fleet's commands — `ingest`, `worker`, `status --redis`, `serve --redis` —
@@ -109,6 +110,17 @@ const statusSchema = z.object({ redis: redisUrl, prefix, json: z.boolean() });
 /** The options of `streamprop status --redis`, checked. */
 export type FleetStatusOptions = z.infer<typeof statusSchema>;
 
+const serveSchema = z
+  .object({ redis: redisUrl, prefix, ...SERVE_FLAGS, everyMs: integerText(10, 3_600_000) })
+  .transform(({ allowOrigin, allowHost, ...rest }) => ({
+    ...rest,
+    allowOrigins: allowOrigin,
+    allowHosts: allowHost,
+  }));
+
+/** The options of `streamprop serve --redis`, checked. */
+export type FleetServeOptions = z.infer<typeof serveSchema>;
+
 /** The options that make each key's model, from a worker's (those of `streamprop run`). */
 export function learnerOptions(options: WorkerOptions): LearnerOptions {
   return {
@@ -147,7 +159,12 @@ export function parseStatusOptions(raw: Record<string, unknown>): FleetStatusOpt
   return parsed(statusSchema, raw);
 }
 
-function parsed<T>(schema: z.ZodType<T>, raw: Record<string, unknown>): T | string[] {
+/** Checks the raw options of `streamprop serve --redis` (see {@link parseIngestOptions}). */
+export function parseServeOptions(raw: Record<string, unknown>): FleetServeOptions | string[] {
+  return parsed(serveSchema, raw);
+}
+
+function parsed<T>(schema: z.ZodType<T, unknown>, raw: Record<string, unknown>): T | string[] {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   return result.error.issues.map((issue) => {

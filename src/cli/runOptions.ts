@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { didYouMean } from './nearestName.js';
+import { SERVE_FLAGS } from './serveFlags.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
 
 /** The activation names `--activation` accepts (hidden layers; the output layer is linear). */
@@ -125,34 +126,7 @@ const runOptionsSchema = z
     window: integerText(1, 10_000_000),
     rate: numberText.pipe(z.number().min(0, 'must be >= 0').finite()).optional(),
     serve: z.boolean().optional(),
-    host: z.string().trim().min(1, 'must name a host'),
-    port: integerText(0, 65_535),
-    token: z
-      .string()
-      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters, no spaces')
-      .optional(),
-    allowOrigin: z
-      .array(
-        z
-          .string()
-          .trim()
-          .regex(
-            /^(\*|null|https?:\/\/[^/\s]+)$/i,
-            'must be an origin such as http://localhost:3000 (scheme, host and port), null or *',
-          ),
-      )
-      .default([]),
-    allowHost: z
-      .array(
-        z
-          .string()
-          .trim()
-          .regex(
-            /^(\*|[a-z0-9.-]+|\[[0-9a-f:.]+\])$/i,
-            'must be a host name such as dash.lan, or *',
-          ),
-      )
-      .default([]),
+    ...SERVE_FLAGS,
     checkpoint: z.string().min(1, 'must name a file').optional(),
     checkpointEvery: integerText(1, Number.MAX_SAFE_INTEGER),
     checkpointSeconds: positiveText,

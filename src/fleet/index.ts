@@ -6,6 +6,12 @@ export {
   type LoggedSample,
 } from '../../streams/fromRedisStream.js';
 export { type AppendOptions, type AppendProgress, appendTo } from './appendTo.js';
+export {
+  FLEET_TOTAL_KEY,
+  type FleetMetricsOptions,
+  fleetMetrics,
+  fleetWorkerKey,
+} from './fleetMetrics.js';
 export { type FleetStatus, fleetStatus, type ShardStatus } from './fleetStatus.js';
 export {
   type ErrorFigures,

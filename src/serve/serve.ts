@@ -5,8 +5,9 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { checkObject, checkString } from '../checks/argumentChecks.js';
+import { checkMethods, checkObject, checkString } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { byKey } from '../operators/byKey.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -68,6 +69,12 @@ export interface ServeOptions {
    * scored samples (default 500), a snapshot every `everyMs` ms (default 500) while steps come.
    */
   readonly metrics?: { readonly window?: number; readonly everyMs?: number };
+  /**
+   * Metrics made elsewhere, sent as `metrics` messages (latest per key) in place of the rolling
+   * metrics of the steps — such as a fleet's, merged from its workers' metric states
+   * (`fleetMetrics` of `streamprop/fleet`).
+   */
+  readonly metricsFrom?: Observable<MetricsSnapshot>;
   /** The largest client frame, in bytes (default 65,536); a larger one closes the client with 1009. */
   readonly maxPayload?: number;
   /** Ping every client this often, in ms, and terminate one that missed the last pong (default 30,000). */
@@ -80,7 +87,7 @@ export interface ServeOptions {
   readonly maxOffences?: number;
   /**
    * The bounds of the ingest queue — the samples producers sent that the learner has not taken
-   * yet — in samples (default 10,000) and in bytes of their frames (default 8 MiB). When either
+   * yet — in samples (default 5,000) and in bytes of their frames (default 4 MiB). When either
    * is reached, the server stops reading from every producer socket (TCP backpressure: the
    * producers' writes block) until the queue is down to half. Frames already read meanwhile are
    * still queued, up to twice the bounds; past that a sample is dropped and counted
@@ -176,13 +183,13 @@ export async function serve(
   const maxKeys = integerIn('maxKeys', options.maxKeys ?? 1000, 1, 1e7);
   const maxIngestSamples = integerIn(
     'maxIngest.samples',
-    options.maxIngest?.samples ?? 10_000,
+    options.maxIngest?.samples ?? 5000,
     1,
     1e9,
   );
   const maxIngestBytes = integerIn(
     'maxIngest.bytes',
-    options.maxIngest?.bytes ?? 8 * 1024 * 1024,
+    options.maxIngest?.bytes ?? 4 * 1024 * 1024,
     1,
     2 ** 40,
   );
@@ -203,6 +210,10 @@ export async function serve(
     }
   }
   const target = checkTarget(options.target);
+  if (options.metricsFrom !== undefined) {
+    const from = checkObject('serve', 'metricsFrom', options.metricsFrom, 'an Observable');
+    checkMethods('serve', 'metricsFrom', from, ['subscribe']);
+  }
   const onError =
     options.onError ??
     ((error: unknown) => console.error('streamprop serve: the steps stream failed:', error));
@@ -285,15 +296,16 @@ export async function serve(
 
   // The learner's steps: copy what leaves the process, never wait.
   const metricsInput = new Subject<Step>();
-  const metricsSubscription = metricsInput
-    .pipe(
+  const metricsSubscription = (
+    options.metricsFrom ??
+    metricsInput.pipe(
       byKey(
         (step: Step) => keyOfStep(step),
         () => rollingMetrics({ window, everyMs, scheduler: options.scheduler }),
         { maxModels: maxKeys },
       ),
     )
-    .subscribe({ next: (snapshot) => outbox.recordMetrics(snapshot), error: onError });
+  ).subscribe({ next: (snapshot) => outbox.recordMetrics(snapshot), error: onError });
   const onStep = (step: Step): void => {
     stepCount++;
     if (network === undefined && step.network !== undefined) {

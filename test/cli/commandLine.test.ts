@@ -35,10 +35,10 @@ describe('the command line', () => {
 
   it('refuses unknown commands clearly', async () => {
     expect(await refused(['frobnicate'])).toEqual([
-      'streamprop: unknown command "frobnicate": the commands are run, predict, ingest, worker, status; streamprop --help describes them',
+      'streamprop: unknown command "frobnicate": the commands are run, predict, ingest, worker, status, serve; streamprop --help describes them',
     ]);
     expect(await refused(['prdict', '--model', 'm.json'])).toEqual([
-      'streamprop: unknown command "prdict": the commands are run, predict, ingest, worker, status; did you mean predict?',
+      'streamprop: unknown command "prdict": the commands are run, predict, ingest, worker, status, serve; did you mean predict?',
     ]);
   });
 

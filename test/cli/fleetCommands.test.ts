@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compareOffsets, START_OFFSET } from '../../src/fleet/offset.js';
 import { redisLog } from '../../src/fleet/redisLog.js';
+import type { DashboardServer } from '../../src/serve/serve.js';
 import { startRedis, type TestRedis, withRedis } from '../fleet/redisServer.js';
 import { sleep } from '../polling.js';
-import { killAll, startCli } from './cliProcess.js';
+import { connect } from '../serve/helpers.js';
+import { killAll, runCli, startCli } from './cliProcess.js';
 
 afterEach(killAll);
 
@@ -31,9 +33,14 @@ describe('fleet commands: bad usage', () => {
         ['worker', '--redis', 'redis://127.0.0.1:1', '--prefix', 'p', '--lease-ms', '5'],
         'streamprop worker: --lease-ms: must be at least 100 (got "5")',
       ],
+      [['serve', '--prefix', 'p'], 'streamprop serve: --redis: is required'],
+      [
+        ['serve', '--redis', 'redis://127.0.0.1:1', '--prefix', 'p', '--port', '70000'],
+        'streamprop serve: --port: must be at most 65535 (got "70000")',
+      ],
     ];
     for (const [args, line] of cases) {
-      const cli = startCli(args);
+      const cli = runCli(args);
       expect(await cli.exited).toEqual({ code: 2, signal: null });
       expect(cli.stderr.filter((l) => l !== '')).toEqual([line]);
     }
@@ -123,6 +130,24 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     expect(await human.exited).toEqual({ code: 0, signal: null });
     expect(human.stdout[0]).toBe('fleet cli: 8 shards (8 held), 1 live workers');
     expect(human.stdout[1]).toBe('  appended 301, checkpointed 301, lag 0');
+
+    // The fleet's view: the page, and the fleet's metrics over the socket; SIGTERM ends it.
+    const view = runCli(['serve', '--redis', url, '--prefix', 'cli', '--port', '0']);
+    const where = await view.waitFor(/^streamprop serve: fleet cli \(8 shards\): dashboard /);
+    const [, page, socketUrl] = /dashboard (\S+), socket (\S+)$/.exec(where) ?? [];
+    expect((await fetch(page)).status).toBe(200);
+    const client = await connect({ wsUrl: socketUrl } as DashboardServer);
+    client.send({ type: 'subscribe', topics: ['metrics'] });
+    const fleetMetrics = () =>
+      [...client.of('history').flatMap((h) => h.metrics), ...client.of('metrics')].find(
+        (m) => m.key === '(all keys)',
+      );
+    await client.until(() => fleetMetrics() !== undefined, "the fleet's metrics");
+    expect(fleetMetrics()).toMatchObject({ samples: 301, rejected: 1, count: 300 });
+    expect(fleetMetrics()?.rmse).toBeCloseTo(document.metrics.all.total.rmse, 12);
+    client.socket.close();
+    view.interrupt('SIGTERM');
+    expect(await view.exited).toEqual({ code: 0, signal: null });
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
