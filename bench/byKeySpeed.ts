@@ -47,12 +47,13 @@ function fed(
 
 export async function byKeySection(scale: number, chunks: number): Promise<void> {
   const models = KEYED_MODELS.filter((m) => m.variant === 'sgd');
+  const backends = backendsToCompare();
   for (const keys of [10, 1000, 100_000]) {
     const count = Math.round(Math.max(200_000 * scale, 2 * keys) / chunks) * chunks;
     const samples = keyedStream(keys, count + keys);
     const timed = samples.slice(keys);
     const contenders: Contender[] = [];
-    for (const b of backendsToCompare()) {
+    for (const b of backends) {
       const net = buildNet(SIZES, b.options);
       const optimizer = sgd({ learningRate: 0.01 });
       contenders.push(fed(`one model (${b.name})`, timed, train(net, { loss: mse(), optimizer })));
@@ -64,11 +65,14 @@ export async function byKeySection(scale: number, chunks: number): Promise<void>
     }
     const rates = await interleave(contenders, count, chunks, Math.min(2000, count));
     for (const c of contenders) c.close?.();
-    printRates(
-      `byKey: ${keys.toLocaleString('en')} keys of 8-16-1 (SGD η = 0.01), ${count.toLocaleString('en')} samples at random keys (figure: samples emitted in the last chunk)`,
-      rates,
-      0,
-    );
+    // One table per backend (all measured interleaved above), each against one model there.
+    for (const b of backends) {
+      printRates(
+        `byKey: ${keys.toLocaleString('en')} keys of 8-16-1 (SGD η = 0.01) on ${b.name}, ${count.toLocaleString('en')} samples at random keys (figure: samples emitted in the last chunk)`,
+        rates.filter((r) => r.name.endsWith(`(${b.name})`)),
+        0,
+      );
+    }
   }
   await memoryPerKey(KEYED_MODELS);
 }

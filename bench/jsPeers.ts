@@ -1,4 +1,4 @@
-// npm run bench — per-sample training speed of the `train` pipeline against a hand-fused
+// npm run bench:js-peers — per-sample training speed of the `train` pipeline against a hand-fused
 // Float64Array reference loop and three peer libraries, interleaved in one process.
 //
 // Each contender trains its own network on the same fixed synthetic regression stream. The

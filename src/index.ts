@@ -61,7 +61,6 @@ export {
   metricGroup,
 } from './metrics/metricGroup.js';
 export type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from './metrics/metricsSnapshot.js';
-export type { PrequentialErrorsState } from './metrics/prequentialErrors.js';
 export { rootMeanSquaredError } from './metrics/rootMeanSquaredError.js';
 export { type RSquaredState, rSquared } from './metrics/rSquared.js';
 export { type Total, type TotalState, total } from './metrics/total.js';
@@ -176,9 +175,10 @@ export type { Forecast } from './steps/forecast.js';
 export type { InvalidSampleOptions, OnInvalid } from './steps/invalidSamples.js';
 export type { Step } from './steps/step.js';
 export type { StepEvent } from './steps/stepEvent.js';
+export type { ErrorMetricsState } from './tracking/errorFigures.js';
 export {
   MetricsTracker,
   type MetricsTrackerOptions,
-  type MetricsTrackerState,
   metricsTracker,
 } from './tracking/metricsTracker.js';
+export type { MetricsTrackerState, TrackedErrorsState } from './tracking/metricsTrackerState.js';

@@ -1,7 +1,6 @@
 import { Transform } from 'node:stream';
 import type { Observable } from 'rxjs';
-import { checkPositiveInteger } from '../src/checks/argumentChecks.js';
-import { describeValue } from '../src/checks/describeValue.js';
+import { checkFunction, checkOptions, checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 import { LineScanner, type LineSink } from './lineScanner.js';
 import { malformedSample } from './malformedSample.js';
@@ -81,15 +80,9 @@ export function fromNdjson(
   source: string | NodeJS.ReadableStream,
   options: FromNdjsonOptions = {},
 ): Observable<Sample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('fromNdjson: options must be an object');
-  }
+  checkOptions('fromNdjson', options);
   const { map, maxRecordBytes = 1_048_576 } = options;
-  if (map !== undefined && typeof map !== 'function') {
-    throw new TypeError(
-      `fromNdjson: map must be a function (value, line) => sample, got ${describeValue(map)}`,
-    );
-  }
+  if (map !== undefined) checkFunction('fromNdjson', 'map', map);
   checkPositiveInteger('fromNdjson', 'maxRecordBytes', maxRecordBytes);
   return replay('fromNdjson', source, options, (skip) => lineSamples(skip, map, maxRecordBytes));
 }

@@ -3,8 +3,16 @@ import { checkInterval } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import type { Aggregate } from './aggregate.js';
-import { loadMetricState, metricStateSchema } from './builtInMetric.js';
+import { BuiltInMetric, loadMetricState, metricStateSchema } from './builtInMetric.js';
 import { checkMetric, type Metric } from './metric.js';
+import { PENDING_CAPACITY, Pending } from './pending.js';
+
+/**
+ * The `scale` past which an EWMA of the library's metrics decays its sums (see
+ * {@link EwmaState}); with `1 − alpha ≥ 1e-3` a scale stays below 2^30, and sums of squares of
+ * values within ±1e145 (what the steps hold) stay finite.
+ */
+const RESCALE_AT = 2 ** 20;
 
 /**
  * The saved state of an {@link ewma} metric, as plain JSON.
@@ -14,7 +22,7 @@ import { checkMetric, type Metric } from './metric.js';
  * import { ewma, type EwmaState, meanSquaredError } from 'streamprop';
  * const smooth = ewma(meanSquaredError(), 0.1);
  * smooth.update([1], [2]);
- * const saved: EwmaState<unknown> = smooth.state(); // { alpha: 0.1, count: 1, metric: { … } }
+ * const saved: EwmaState<unknown> = smooth.state(); // { alpha: 0.1, count: 1, scale: 1, metric: { … } }
  * ```
  */
 export interface EwmaState<S> {
@@ -22,7 +30,13 @@ export interface EwmaState<S> {
   readonly alpha: number;
   /** The pairs counted. */
   readonly count: number;
-  /** The wrapped metric's state (its weights decayed). */
+  /**
+   * The factor by which the metric's sums exceed the decayed ones (for the library's metrics,
+   * whose figures are ratios, the decay is applied now and then rather than at every pair; 1 for
+   * a metric of your own).
+   */
+  readonly scale: number;
+  /** The wrapped metric's state (its weights decayed, times `scale`). */
   readonly metric: S;
 }
 
@@ -42,17 +56,39 @@ export interface Ewma<M extends Metric<unknown, unknown>>
   readonly alpha: number;
 }
 
-/** @internal See {@link ewma}. */
+/**
+ * @internal See {@link ewma}. It counts lazily, as {@link WindowedMetric} does: `update` only
+ * keeps the pair; the pairs kept are counted, in order, when the figure, the state or the metric
+ * is read, or when {@link PENDING_CAPACITY} are waiting.
+ */
 export class EwmaMetric<M extends Metric<unknown, unknown>> implements Ewma<M> {
-  readonly metric: M;
   readonly alpha: number;
+  private readonly own: M;
   private readonly keep: number;
+  private readonly pending = new Pending();
+  /** The pairs taken, counted or waiting. */
   private n = 0;
+  /**
+   * For the library's metrics, whose figures are ratios of their sums: instead of decaying every
+   * sum at each pair, the new pair's weight grows by 1 / (1 − alpha) each time, and the sums are
+   * brought back (decayed by 1 / scale) once `scale` passes {@link RESCALE_AT}. The sums are then
+   * `scale` times the decayed ones; the figures are the same.
+   */
+  private scale = 1;
+  private readonly library: BuiltInMetric<unknown, unknown> | undefined;
+  private readonly factors = new Float64Array(PENDING_CAPACITY);
 
   constructor(metric: M, alpha: number) {
-    this.metric = metric;
+    this.own = metric;
     this.alpha = alpha;
     this.keep = 1 - alpha;
+    this.library = metric instanceof BuiltInMetric && this.keep >= 1e-3 ? metric : undefined;
+  }
+
+  /** The metric, with every pair counted. */
+  get metric(): M {
+    this.flush();
+    return this.own;
   }
 
   get count(): number {
@@ -60,13 +96,52 @@ export class EwmaMetric<M extends Metric<unknown, unknown>> implements Ewma<M> {
   }
 
   update(prediction: ArrayLike<number>, target: ArrayLike<number>, weight = 1): void {
-    if (this.n === 0) {
-      this.metric.update(prediction, target, weight);
-    } else {
-      this.metric.decay(this.keep);
-      this.metric.update(prediction, target, this.alpha * weight);
+    if (!this.pending.fits(prediction, target)) {
+      this.flush();
+      this.pending.fits(prediction, target);
     }
+    this.pending.add(prediction, target, weight);
     this.n++;
+  }
+
+  /** Counts the pairs waiting, in order: the first of all at its weight, then each faded. */
+  private flush(): void {
+    const pending = this.pending;
+    const waiting = pending.waiting;
+    if (waiting === 0) return;
+    const first = this.n - waiting; // the number of the first pair waiting
+    const library = this.library;
+    if (library === undefined) {
+      const { prediction, target } = pending;
+      for (let j = 0; j < waiting; j++) {
+        const weight = pending.read(j);
+        if (first + j === 0) {
+          this.own.update(prediction, target, weight);
+        } else {
+          this.own.decay(this.keep);
+          this.own.update(prediction, target, this.alpha * weight);
+        }
+      }
+    } else {
+      const factors = this.factors;
+      let from = 0;
+      for (let j = 0; j < waiting; j++) {
+        if (first + j === 0) {
+          factors[0] = 1;
+          continue;
+        }
+        if (this.scale > RESCALE_AT) {
+          library.addRun(pending.ring, from, j - from, factors);
+          library.decay(1 / this.scale);
+          this.scale = 1;
+          from = j;
+        }
+        this.scale /= this.keep;
+        factors[j - from] = this.alpha * this.scale;
+      }
+      library.addRun(pending.ring, from, waiting - from, factors);
+    }
+    pending.waiting = 0;
   }
 
   /**
@@ -86,48 +161,80 @@ export class EwmaMetric<M extends Metric<unknown, unknown>> implements Ewma<M> {
         `ewma.merge: other must have this one's alpha ${this.alpha}, got ${other.alpha}`,
       );
     }
-    this.metric.merge(other.metric);
+    this.flush();
+    const theirs = other.metric; // counts what the other has waiting
+    if (this.scale !== other.scale) {
+      // this one's sums to other's scale: both then hold their decayed sums × other.scale
+      this.own.decay(other.scale / this.scale);
+      this.scale = other.scale;
+    }
+    this.own.merge(theirs);
     this.n += other.n;
   }
 
   reset(): void {
-    this.metric.reset();
+    this.own.reset();
+    this.pending.waiting = 0;
     this.n = 0;
+    this.scale = 1;
   }
 
   get(): ReturnType<M['get']> {
-    return this.metric.get() as ReturnType<M['get']>;
+    this.flush();
+    return this.own.get() as ReturnType<M['get']>;
   }
 
   state(): EwmaState<ReturnType<M['state']>> {
+    this.flush();
     return {
       alpha: this.alpha,
       count: this.n,
-      metric: this.metric.state() as ReturnType<M['state']>,
+      scale: this.scale,
+      metric: this.own.state() as ReturnType<M['state']>,
     };
   }
 
   /** The schema of a state this EWMA can take: its own `alpha`, its metric's state. */
   stateSchema(): z.ZodType<EwmaState<ReturnType<M['state']>>> {
-    return z.object({
-      alpha: z.number().refine((alpha) => alpha === this.alpha, {
-        error: (issue) =>
-          `must be ${this.alpha} (this EWMA's alpha), got ${describeValue(issue.input)}`,
-      }),
-      count: z.number().int().nonnegative(),
-      metric: metricStateSchema(this.metric),
-    }) as z.ZodType<EwmaState<ReturnType<M['state']>>>;
+    return ewmaStateSchema(metricStateSchema(this.own), this.alpha) as z.ZodType<
+      EwmaState<ReturnType<M['state']>>
+    >;
   }
 
   /** Loads a state that {@link EwmaMetric.stateSchema} accepted (the metric first: it may be yours). */
   load(state: EwmaState<ReturnType<M['state']>>): void {
-    loadMetricState(this.metric, state.metric);
+    loadMetricState(this.own, state.metric);
+    this.pending.waiting = 0;
     this.n = state.count;
+    this.scale = state.scale;
   }
 
   restore(state: unknown): void {
     this.load(parseDocument('ewma.restore', this.stateSchema(), state));
   }
+}
+
+/**
+ * @internal The schema of an {@link EwmaState} whose metric's state `metric` accepts, with the
+ * `alpha` given when there is one.
+ */
+export function ewmaStateSchema<S>(metric: z.ZodType<S>, alpha?: number): z.ZodType<EwmaState<S>> {
+  const alphas = z.number().gt(0).lte(1);
+  return z.object({
+    alpha:
+      alpha === undefined
+        ? alphas
+        : alphas.refine((v) => v === alpha, {
+            error: (issue) =>
+              `must be ${alpha} (this EWMA's alpha), got ${describeValue(issue.input)}`,
+          }),
+    count: z.number().int().nonnegative(),
+    scale: z
+      .number()
+      .gte(1)
+      .lte(2 ** 30),
+    metric,
+  }) as z.ZodType<EwmaState<S>>;
 }
 
 /**

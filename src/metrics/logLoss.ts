@@ -1,4 +1,4 @@
-import { MeanScore, type MeanScoreState } from './meanScore.js';
+import { type MeanScoreState, meanClass, type ScoreRun } from './meanScore.js';
 import type { Metric } from './metric.js';
 
 /** Probabilities are clipped to [P_MIN, 1 − P_MIN] before a logarithm. */
@@ -12,23 +12,40 @@ function clipProbability(p: number): number {
 }
 
 /**
- * @internal The cross entropy of one pair; `NaN` when the pair is not one of probabilities.
- * Binary, `−[t ln p + (1 − t) ln(1 − p)]`, for one output in [0, 1] with a target in [0, 1];
- * categorical, `−Σ tᵢ ln pᵢ`, for several outputs in [0, 1] that sum to 1 (to 1e-6) with a
- * target ≥ 0 that sums to 1 (to 1e-9). `p` is clipped to [1e-15, 1 − 1e-15].
+ * @internal The cross entropy of each pair of a run (see {@link ScoreRun}); NaN for a pair that
+ * is not one of probabilities. Binary, `−[t ln p + (1 − t) ln(1 − p)]`, for one output in [0, 1]
+ * with a target in [0, 1]; categorical, `−Σ tᵢ ln pᵢ`, for several outputs in [0, 1] that sum to
+ * 1 (to 1e-6) with a target ≥ 0 that sums to 1 (to 1e-9). `p` is clipped to [1e-15, 1 − 1e-15].
  *
  * @example
  * ```ts
- * import { pairLogLoss } from './logLoss.js';
- * pairLogLoss([0.8], [1]); // −ln 0.8 ≈ 0.223
- * pairLogLoss([1.2], [1]); // NaN: 1.2 is no probability
+ * import { crossEntropies } from './logLoss.js';
+ * const out = new Float64Array(2);
+ * crossEntropies([0.8, 1.2], [1, 1], 1, 0, 2, out); // out = [−ln 0.8 ≈ 0.223, NaN]
  * ```
  */
-export function pairLogLoss(prediction: ArrayLike<number>, target: ArrayLike<number>): number {
-  const m = target.length;
+export function crossEntropies(
+  predictions: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  m: number,
+  from: number,
+  count: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < count; i++)
+    out[from + i] = crossEntropy(predictions, targets, (from + i) * m, m);
+}
+
+/** The cross entropy of the pair at `predictions[at …]`, `targets[at …]` (see {@link crossEntropies}). */
+function crossEntropy(
+  predictions: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  at: number,
+  m: number,
+): number {
   if (m === 1) {
-    const t = target[0];
-    const y = prediction[0];
+    const t = targets[at];
+    const y = predictions[at];
     if (!(t >= 0 && t <= 1 && y >= 0 && y <= 1)) return Number.NaN;
     const p = clipProbability(y);
     return -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
@@ -36,9 +53,9 @@ export function pairLogLoss(prediction: ArrayLike<number>, target: ArrayLike<num
   let targetSum = 0;
   let outputSum = 0;
   let loss = 0;
-  for (let j = 0; j < m; j++) {
-    const t = target[j];
-    const y = prediction[j];
+  for (let j = at; j < at + m; j++) {
+    const t = targets[j];
+    const y = predictions[j];
     if (!(t >= 0 && y >= 0 && y <= 1)) return Number.NaN;
     targetSum += t;
     outputSum += y;
@@ -52,6 +69,8 @@ export function pairLogLoss(prediction: ArrayLike<number>, target: ArrayLike<num
   }
   return loss;
 }
+
+const LogLoss = meanClass(crossEntropies);
 
 /**
  * The mean cross entropy (log-loss): binary, `−[t ln p + (1 − t) ln(1 − p)]`, for one output in
@@ -70,5 +89,5 @@ export function pairLogLoss(prediction: ArrayLike<number>, target: ArrayLike<num
  * ```
  */
 export function logLoss(): Metric<number | undefined, MeanScoreState> {
-  return new MeanScore('logLoss', pairLogLoss, 0);
+  return new LogLoss('logLoss', 0);
 }

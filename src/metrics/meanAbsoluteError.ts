@@ -1,24 +1,37 @@
-import { MeanScore, type MeanScoreState } from './meanScore.js';
+import { type MeanScoreState, meanClass, type ScoreRun } from './meanScore.js';
 import type { Metric } from './metric.js';
 
 /**
- * @internal The absolute error of one pair, averaged over its outputs: `Σⱼ |tⱼ − pⱼ| / m`.
+ * @internal The absolute errors of a run of pairs (see {@link ScoreRun}), each averaged over its
+ * `m` outputs: `Σⱼ |tⱼ − pⱼ| / m`.
  *
  * @example
  * ```ts
- * import { absoluteError } from './meanAbsoluteError.js';
- * absoluteError([1, 2], [2, 5]); // (1 + 3) / 2 = 2
+ * import { absoluteErrors } from './meanAbsoluteError.js';
+ * const out = new Float64Array(1);
+ * absoluteErrors([1, 2], [2, 5], 2, 0, 1, out); // out[0] = (1 + 3) / 2 = 2
  * ```
  */
-export function absoluteError(prediction: ArrayLike<number>, target: ArrayLike<number>): number {
-  const m = target.length;
-  let sum = 0;
-  for (let j = 0; j < m; j++) {
-    const r = target[j] - prediction[j];
-    sum += r < 0 ? -r : r;
+export function absoluteErrors(
+  predictions: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  m: number,
+  from: number,
+  count: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < count; i++) {
+    const at = (from + i) * m;
+    let sum = 0;
+    for (let j = at; j < at + m; j++) {
+      const r = targets[j] - predictions[j];
+      sum += r < 0 ? -r : r;
+    }
+    out[from + i] = sum / m;
   }
-  return sum / m;
 }
+
+const MeanAbsoluteError = meanClass(absoluteErrors);
 
 /**
  * The mean absolute error, `mean(|r|)` over pairs and outputs with `r = target − prediction`.
@@ -34,5 +47,5 @@ export function absoluteError(prediction: ArrayLike<number>, target: ArrayLike<n
  * ```
  */
 export function meanAbsoluteError(): Metric<number | undefined, MeanScoreState> {
-  return new MeanScore('meanAbsoluteError', absoluteError, 0);
+  return new MeanAbsoluteError('meanAbsoluteError', 0);
 }

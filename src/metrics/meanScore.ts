@@ -7,6 +7,7 @@ import {
 } from '../checks/argumentChecks.js';
 import { BuiltInMetric } from './builtInMetric.js';
 import type { Metric } from './metric.js';
+import type { PairRing } from './pairRing.js';
 import { loadedNumber, savedNumber, savedNumberSchema } from './savedNumber.js';
 
 /**
@@ -69,68 +70,76 @@ export interface MeanScoreState {
 }
 
 /**
- * @internal The weighted mean of a per-sample score, as a {@link Metric}: three sums (the weight
- * of the pairs scored, the weighted sum of their scores, the weight of the pairs it does not
- * apply to). The figure is `undefined` while nothing is scored, or while a pair it does not
- * apply to is counted.
+ * @internal The scores of a run of pairs: pair `from + i` (at `predictions[(from + i) · m …]`
+ * and `targets[…]`, `m` values each) scored into `out[from + i]`, for `i < count`. A built-in
+ * mean's score is such a loop, so that scoring a run is one call (its loop compiled with the
+ * score inline); a score of NaN means that the mean does not apply to the pair.
  */
-export class MeanScore extends BuiltInMetric<number | undefined, MeanScoreState> {
-  private weight = 0;
-  private sum = 0;
-  private excluded = 0;
+export type ScoreRun = (
+  predictions: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  m: number,
+  from: number,
+  count: number,
+  out: Float64Array,
+) => void;
 
+/** Scores of the runs being counted (shared: counting never nests), grown as runs need. */
+let scores = new Float64Array(128);
+let outgoing = new Float64Array(128);
+
+function room(count: number): void {
+  if (scores.length < count) {
+    scores = new Float64Array(count);
+    outgoing = new Float64Array(count);
+  }
+}
+
+/**
+ * @internal The weighted mean of a per-sample score, as a {@link Metric}: three sums — the weight
+ * of the pairs scored, the weighted sum of their scores, the weight of the pairs it does not
+ * apply to. The figure is `undefined` while nothing is scored, or while a pair it does not apply
+ * to is counted. The score itself comes with a subclass made by {@link meanClass}.
+ */
+export abstract class MeanScore extends BuiltInMetric<number | undefined, MeanScoreState> {
   constructor(
     readonly kind: string,
-    private readonly score: Score,
     private readonly min = Number.NEGATIVE_INFINITY,
     private readonly max = Number.POSITIVE_INFINITY,
     private readonly transform?: (mean: number) => number,
   ) {
     super();
+    this.bind(new Float64Array(3));
+    this.ready = true; // a mean takes no settings from its first pair
   }
 
-  update(prediction: ArrayLike<number>, target: ArrayLike<number>, weight = 1): void {
-    const s = this.score(prediction, target);
-    if (Number.isNaN(s)) {
-      this.excluded += weight;
-    } else {
-      this.weight += weight;
-      this.sum += weight * s;
-    }
+  begin(): number {
+    return 3;
   }
 
-  revert(prediction: ArrayLike<number>, target: ArrayLike<number>, weight = 1): void {
-    const s = this.score(prediction, target);
-    if (Number.isNaN(s)) {
-      this.excluded -= weight;
-    } else {
-      this.weight -= weight;
-      this.sum -= weight * s;
-    }
+  adopt(): number {
+    return 3;
   }
 
-  decay(factor: number): void {
-    this.weight *= factor;
-    this.sum *= factor;
-    this.excluded *= factor;
+  dimensionOf(): number {
+    return 3;
+  }
+
+  protected forget(): void {
+    // a mean takes no settings from its first pair
   }
 
   merge(other: this): void {
     this.checkMergeable(other);
-    this.weight += other.weight;
-    this.sum += other.sum;
-    this.excluded += other.excluded;
-  }
-
-  reset(): void {
-    this.weight = 0;
-    this.sum = 0;
-    this.excluded = 0;
+    const sums = this.sums;
+    for (let i = 0; i < 3; i++) sums[i] += other.sums[i];
   }
 
   get(): number | undefined {
-    if (this.excluded > 0 || !(this.weight > 0)) return undefined;
-    const mean = this.sum / this.weight;
+    const sums = this.sums;
+    const weight = sums[0];
+    if (sums[2] > 0 || !(weight > 0)) return undefined;
+    const mean = sums[1] / weight;
     const clamped = mean < this.min ? this.min : mean > this.max ? this.max : mean;
     return this.transform === undefined ? clamped : this.transform(clamped);
   }
@@ -138,9 +147,9 @@ export class MeanScore extends BuiltInMetric<number | undefined, MeanScoreState>
   state(): MeanScoreState {
     return {
       kind: this.kind,
-      weight: savedNumber(this.weight),
-      sum: savedNumber(this.sum),
-      excluded: savedNumber(this.excluded),
+      weight: savedNumber(this.sums[0]),
+      sum: savedNumber(this.sums[1]),
+      excluded: savedNumber(this.sums[2]),
     };
   }
 
@@ -154,10 +163,162 @@ export class MeanScore extends BuiltInMetric<number | undefined, MeanScoreState>
   }
 
   load(state: MeanScoreState): void {
-    this.weight = loadedNumber(state.weight);
-    this.sum = loadedNumber(state.sum);
-    this.excluded = loadedNumber(state.excluded);
+    this.sums[0] = loadedNumber(state.weight);
+    this.sums[1] = loadedNumber(state.sum);
+    this.sums[2] = loadedNumber(state.excluded);
   }
+}
+
+/**
+ * @internal Adds a pair's score `s` of weight `weight` to the three sums of a mean at `into[at…]`:
+ * to the weight and the weighted sum, or, for a score of NaN (the mean does not apply to the
+ * pair), to the weight excluded.
+ */
+export function addScore(s: number, weight: number, into: Float64Array, at: number): void {
+  if (Number.isNaN(s)) {
+    into[at + 2] += weight;
+  } else {
+    into[at] += weight;
+    into[at + 1] += weight * s;
+  }
+}
+
+/** @internal What {@link meanClass} makes: the class of a mean, by its kind and bounds. */
+export type MeanConstructor = new (
+  kind: string,
+  min?: number,
+  max?: number,
+  transform?: (mean: number) => number,
+) => MeanScore;
+
+/** @internal The class of the means of the score `scoreRun` computes for runs of pairs. */
+export function meanClass(scoreRun: ScoreRun): MeanConstructor {
+  return class extends MeanScore {
+    /**
+     * The score of the pair in each slot of the ring a stack's `foldRun` counted (or `primeRun`
+     * scored): what a pair takes out of the window when it leaves, and what a recount adds.
+     */
+    private cache = new Float64Array(0);
+
+    accumulate(
+      prediction: ArrayLike<number>,
+      target: ArrayLike<number>,
+      weight: number,
+      into: Float64Array,
+      at: number,
+    ): void {
+      scoreRun(prediction, target, target.length, 0, 1, scores);
+      addScore(scores[0], weight, into, at);
+    }
+
+    addRun(pairs: PairRing, from: number, count: number, factors: Float64Array | undefined): void {
+      room(from + count);
+      scoreRun(pairs.predictions, pairs.targets, pairs.outputs, from, count, scores);
+      const weights = pairs.weights;
+      const sums = this.sums;
+      for (let i = 0; i < count; i++) {
+        const s = from + i;
+        const w = factors === undefined ? weights[s] : weights[s] * factors[i];
+        addScore(scores[s], w, sums, 0);
+      }
+    }
+
+    slideRun(pairs: PairRing, from: number, out: number, count: number): void {
+      room(Math.max(from, out) + count);
+      const { predictions, targets, outputs: m, weights } = pairs;
+      scoreRun(predictions, targets, m, from, count, scores);
+      scoreRun(predictions, targets, m, out, count, outgoing);
+      const sums = this.sums;
+      for (let i = 0; i < count; i++) {
+        addScore(outgoing[out + i], -weights[out + i], sums, 0);
+        addScore(scores[from + i], weights[from + i], sums, 0);
+      }
+    }
+
+    override primeRun(pairs: PairRing, from: number, count: number): void {
+      const cache = this.cacheFor(pairs);
+      scoreRun(pairs.predictions, pairs.targets, pairs.outputs, from, count, cache);
+    }
+
+    recountRun(
+      pairs: PairRing,
+      from: number,
+      count: number,
+      window: Float64Array,
+      total: Float64Array,
+      at: number,
+    ): void {
+      if (total[at + 2] > 0) return;
+      const cache = this.cache;
+      const weights = pairs.weights;
+      for (let i = 0; i < count; i++) addScore(cache[from + i], weights[from + i], window, at);
+    }
+
+    foldRun(
+      pairs: PairRing,
+      from: number,
+      out: number,
+      count: number,
+      leaving: boolean,
+      factors: Float64Array,
+      window: Float64Array,
+      ewma: Float64Array,
+      total: Float64Array,
+      at: number,
+    ): void {
+      // A mean that has met a pair it does not apply to (the total has weight excluded) is
+      // not shown again by the tracker: it is counted no further.
+      if (total[at + 2] > 0) return;
+      const { predictions, targets, outputs: m, weights } = pairs;
+      // Each pair is scored once, as it comes; it leaves with the score it came with.
+      const cache = this.cacheFor(pairs);
+      scoreRun(predictions, targets, m, from, count, cache);
+      for (let i = 0; i < count; i++) {
+        if (leaving) addScore(cache[out + i], -weights[out + i], window, at);
+        const s = cache[from + i];
+        const w = weights[from + i];
+        if (Number.isNaN(s)) {
+          window[at + 2] += w;
+          ewma[at + 2] += w * factors[i];
+          total[at + 2] += w;
+          return;
+        }
+        const wf = w * factors[i];
+        window[at] += w;
+        window[at + 1] += w * s;
+        ewma[at] += wf;
+        ewma[at + 1] += wf * s;
+        total[at] += w;
+        total[at + 1] += w * s;
+      }
+    }
+
+    /** The cache, with a slot for each of the ring's (a merged stack's ring is larger). */
+    private cacheFor(pairs: PairRing): Float64Array {
+      if (this.cache.length < pairs.capacity) this.cache = new Float64Array(pairs.capacity);
+      return this.cache;
+    }
+  };
+}
+
+/** @internal The runs of a score of yours, given as `(prediction, target)`: each pair copied out. */
+function ownRun(score: Score): ScoreRun {
+  let prediction = new Float64Array(0);
+  let target = new Float64Array(0);
+  return (predictions, targets, m, from, count, out) => {
+    if (prediction.length !== m) {
+      prediction = new Float64Array(m);
+      target = new Float64Array(m);
+    }
+    for (let i = 0; i < count; i++) {
+      const at = (from + i) * m;
+      for (let j = 0; j < m; j++) {
+        prediction[j] = predictions[at + j];
+        target[j] = targets[at + j];
+      }
+      out[from + i] = score(prediction, target);
+    }
+  };
 }
 
 /**
@@ -192,5 +353,6 @@ export function meanScore(options: MeanScoreOptions): Metric<number | undefined,
   if (min !== undefined) checkFiniteNumber('meanScore', 'min', min);
   if (max !== undefined) checkFiniteNumber('meanScore', 'max', max);
   if (transform !== undefined) checkFunction('meanScore', 'transform', transform);
-  return new MeanScore(name, score, min, max, transform);
+  const Mean = meanClass(ownRun(score));
+  return new Mean(name, min, max, transform);
 }

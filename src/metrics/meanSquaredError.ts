@@ -1,24 +1,38 @@
-import { MeanScore, type MeanScoreState } from './meanScore.js';
+import { type MeanScoreState, meanClass, type ScoreRun } from './meanScore.js';
 import type { Metric } from './metric.js';
 
 /**
- * @internal The squared error of one pair, averaged over its outputs: `Σⱼ (tⱼ − pⱼ)² / m`.
+ * @internal The squared errors of a run of pairs (see {@link ScoreRun}), each averaged over its
+ * `m` outputs: `Σⱼ (tⱼ − pⱼ)² / m`.
  *
  * @example
  * ```ts
- * import { squaredError } from './meanSquaredError.js';
- * squaredError([1, 2], [2, 4]); // (1 + 4) / 2 = 2.5
+ * import { squaredErrors } from './meanSquaredError.js';
+ * const out = new Float64Array(1);
+ * squaredErrors([1, 2], [2, 4], 2, 0, 1, out); // out[0] = (1 + 4) / 2 = 2.5
  * ```
  */
-export function squaredError(prediction: ArrayLike<number>, target: ArrayLike<number>): number {
-  const m = target.length;
-  let sum = 0;
-  for (let j = 0; j < m; j++) {
-    const r = target[j] - prediction[j];
-    sum += r * r;
+export function squaredErrors(
+  predictions: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  m: number,
+  from: number,
+  count: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < count; i++) {
+    const at = (from + i) * m;
+    let sum = 0;
+    for (let j = at; j < at + m; j++) {
+      const r = targets[j] - predictions[j];
+      sum += r * r;
+    }
+    out[from + i] = sum / m;
   }
-  return sum / m;
 }
+
+/** @internal The class of the MSE (and, with `Math.sqrt` as its transform, of the RMSE). */
+export const MeanSquaredError = meanClass(squaredErrors);
 
 /**
  * The mean squared error, `mean(r²)` over pairs and outputs with `r = target − prediction`: the
@@ -34,5 +48,5 @@ export function squaredError(prediction: ArrayLike<number>, target: ArrayLike<nu
  * ```
  */
 export function meanSquaredError(): Metric<number | undefined, MeanScoreState> {
-  return new MeanScore('meanSquaredError', squaredError, 0);
+  return new MeanSquaredError('meanSquaredError', 0);
 }

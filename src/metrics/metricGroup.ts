@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { argumentError } from '../checks/argumentChecks.js';
-import { BuiltInMetric, loadMetricState, metricStateSchema } from './builtInMetric.js';
+import { describeValue } from '../checks/describeValue.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import {
+  BuiltInMetric,
+  KNOWN_STATE,
+  type KnownState,
+  loadMetricState,
+  metricStateSchema,
+} from './builtInMetric.js';
 import { checkMetric, type Metric } from './metric.js';
+import { SumsGroup } from './sumsGroup.js';
 
 /** The members of a {@link metricGroup}: metrics by name. */
 export type MetricMembers = Readonly<Record<string, Metric<unknown, unknown>>>;
@@ -35,18 +44,19 @@ export interface MetricGroup<T extends MetricMembers>
   readonly metrics: T;
 }
 
-/** @internal See {@link metricGroup}. */
+/**
+ * @internal A {@link metricGroup} that holds a metric of yours: each method is passed on to every
+ * member. (A group of the library's metrics only is a {@link SumsGroup}.)
+ */
 export class Group<T extends MetricMembers>
-  extends BuiltInMetric<MetricGroupValue<T>, MetricGroupState<T>>
-  implements MetricGroup<T>
+  implements MetricGroup<T>, KnownState<MetricGroupState<T>>
 {
-  readonly kind = 'metricGroup';
+  readonly [KNOWN_STATE] = true as const;
   readonly metrics: T;
   private readonly names: readonly string[];
   private readonly members: readonly Metric<unknown, unknown>[];
 
   constructor(metrics: T) {
-    super();
     this.metrics = metrics;
     this.names = Object.keys(metrics);
     this.members = this.names.map((name) => metrics[name]);
@@ -68,7 +78,11 @@ export class Group<T extends MetricMembers>
   }
 
   merge(other: this): void {
-    this.checkMergeable(other);
+    if (!(other instanceof Group)) {
+      throw new TypeError(
+        `metricGroup.merge: other must be a metric group, got ${describeValue(other)}`,
+      );
+    }
     if (other.names.join('\n') !== this.names.join('\n')) {
       throw new TypeError(
         `metricGroup.merge: other must have the members ${this.names.join(', ')}, got ${other.names.join(', ')}`,
@@ -93,6 +107,10 @@ export class Group<T extends MetricMembers>
 
   stateSchema(): z.ZodType<MetricGroupState<T>> {
     return z.object(this.each(metricStateSchema)) as unknown as z.ZodType<MetricGroupState<T>>;
+  }
+
+  restore(state: unknown): void {
+    this.load(parseDocument('metricGroup.restore', this.stateSchema(), state));
   }
 
   /**
@@ -158,5 +176,6 @@ export function metricGroup<T extends MetricMembers>(metrics: T): MetricGroup<T>
     throw argumentError('metricGroup', 'metrics', 'at least one metric', metrics);
   }
   for (const name of names) checkMetric('metricGroup', name, metrics[name]);
-  return new Group(metrics);
+  const own = names.some((name) => !(metrics[name] instanceof BuiltInMetric));
+  return own ? new Group(metrics) : new SumsGroup(metrics);
 }

@@ -1,5 +1,5 @@
-import { MeanScore, type MeanScoreState } from './meanScore.js';
-import { squaredError } from './meanSquaredError.js';
+import type { MeanScoreState } from './meanScore.js';
+import { MeanSquaredError } from './meanSquaredError.js';
 import type { Metric } from './metric.js';
 
 /**
@@ -16,5 +16,5 @@ import type { Metric } from './metric.js';
  * ```
  */
 export function rootMeanSquaredError(): Metric<number | undefined, MeanScoreState> {
-  return new MeanScore('rootMeanSquaredError', squaredError, 0, undefined, Math.sqrt);
+  return new MeanSquaredError('rootMeanSquaredError', 0, undefined, Math.sqrt);
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { describeValue } from '../checks/describeValue.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import type { Aggregate } from './aggregate.js';
-import { loadMetricState, metricStateSchema } from './builtInMetric.js';
+import { BuiltInMetric, loadMetricState, metricStateSchema } from './builtInMetric.js';
 import { checkMetric, type Metric } from './metric.js';
+import { type PENDING_CAPACITY, Pending } from './pending.js';
 
 /**
  * The saved state of a {@link total} metric, as plain JSON.
@@ -38,13 +39,26 @@ export type Total<M extends Metric<unknown, unknown>> = Aggregate<
   TotalState<ReturnType<M['state']>>
 >;
 
-/** @internal See {@link total}. */
+/**
+ * @internal See {@link total}. It counts lazily, as {@link EwmaMetric} does: the pairs kept are
+ * counted, in order, when the figure, the state or the metric is read, or when
+ * {@link PENDING_CAPACITY} are waiting.
+ */
 export class TotalMetric<M extends Metric<unknown, unknown>> implements Total<M> {
-  readonly metric: M;
+  private readonly own: M;
+  private readonly library: BuiltInMetric<unknown, unknown> | undefined;
+  private readonly pending = new Pending();
   private n = 0;
 
   constructor(metric: M) {
-    this.metric = metric;
+    this.own = metric;
+    this.library = metric instanceof BuiltInMetric ? metric : undefined;
+  }
+
+  /** The metric, with every pair counted. */
+  get metric(): M {
+    this.flush();
+    return this.own;
   }
 
   get count(): number {
@@ -52,8 +66,27 @@ export class TotalMetric<M extends Metric<unknown, unknown>> implements Total<M>
   }
 
   update(prediction: ArrayLike<number>, target: ArrayLike<number>, weight = 1): void {
-    this.metric.update(prediction, target, weight);
+    if (!this.pending.fits(prediction, target)) {
+      this.flush();
+      this.pending.fits(prediction, target);
+    }
+    this.pending.add(prediction, target, weight);
     this.n++;
+  }
+
+  /** Counts the pairs waiting, in order. */
+  private flush(): void {
+    const pending = this.pending;
+    if (pending.waiting === 0) return;
+    if (this.library !== undefined) {
+      this.library.addRun(pending.ring, 0, pending.waiting, undefined);
+    } else {
+      for (let j = 0; j < pending.waiting; j++) {
+        const weight = pending.read(j);
+        this.own.update(pending.prediction, pending.target, weight);
+      }
+    }
+    pending.waiting = 0;
   }
 
   /** Exact: the figure becomes that of every pair of both streams. */
@@ -63,40 +96,49 @@ export class TotalMetric<M extends Metric<unknown, unknown>> implements Total<M>
         `total.merge: other must be made with total(…), got ${describeValue(other)}`,
       );
     }
-    this.metric.merge(other.metric);
+    this.flush();
+    this.own.merge(other.metric);
     this.n += other.n;
   }
 
   reset(): void {
-    this.metric.reset();
+    this.own.reset();
+    this.pending.waiting = 0;
     this.n = 0;
   }
 
   get(): ReturnType<M['get']> {
-    return this.metric.get() as ReturnType<M['get']>;
+    this.flush();
+    return this.own.get() as ReturnType<M['get']>;
   }
 
   state(): TotalState<ReturnType<M['state']>> {
-    return { count: this.n, metric: this.metric.state() as ReturnType<M['state']> };
+    this.flush();
+    return { count: this.n, metric: this.own.state() as ReturnType<M['state']> };
   }
 
   /** The schema of a state it can take: a count and its metric's state. */
   stateSchema(): z.ZodType<TotalState<ReturnType<M['state']>>> {
-    return z.object({
-      count: z.number().int().nonnegative(),
-      metric: metricStateSchema(this.metric),
-    }) as z.ZodType<TotalState<ReturnType<M['state']>>>;
+    return totalStateSchema(metricStateSchema(this.own)) as z.ZodType<
+      TotalState<ReturnType<M['state']>>
+    >;
   }
 
   /** Loads a state that {@link TotalMetric.stateSchema} accepted (the metric first: it may be yours). */
   load(state: TotalState<ReturnType<M['state']>>): void {
-    loadMetricState(this.metric, state.metric);
+    loadMetricState(this.own, state.metric);
+    this.pending.waiting = 0;
     this.n = state.count;
   }
 
   restore(state: unknown): void {
     this.load(parseDocument('total.restore', this.stateSchema(), state));
   }
+}
+
+/** @internal The schema of a {@link TotalState} whose metric's state `metric` accepts. */
+export function totalStateSchema<S>(metric: z.ZodType<S>): z.ZodType<TotalState<S>> {
+  return z.object({ count: z.number().int().nonnegative(), metric }) as z.ZodType<TotalState<S>>;
 }
 
 /**

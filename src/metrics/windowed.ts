@@ -1,46 +1,14 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { checkPositiveInteger } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import type { Aggregate } from './aggregate.js';
-import { loadMetricState, metricStateSchema } from './builtInMetric.js';
+import { BuiltInMetric, loadMetricState, metricStateSchema } from './builtInMetric.js';
 import { checkMetric, type Metric } from './metric.js';
-import { loadedNumber, savedNumber, savedNumberSchema } from './savedNumber.js';
+import { PairWindow, type RunSink } from './pairWindow.js';
+import { type WindowedState, windowedStateSchema } from './windowedState.js';
 
-const EMPTY: Float64Array = new Float64Array(0);
-
-/**
- * The saved state of a {@link windowed} metric, as plain JSON: its ring of pairs (the first
- * `count` slots, in slot order: while the ring is not full they are the pairs in the order they
- * came, and `head` equals `count`) and the state of the metric it wraps. A number that is not
- * finite is `null`.
- *
- * @example
- * ```ts
- * import { meanSquaredError, windowed, type WindowedState } from 'streamprop';
- * const recent = windowed(meanSquaredError(), 3);
- * recent.update([1], [2]);
- * const saved: WindowedState<unknown> = recent.state(); // size 3, count 1, predictions [1], targets [2] …
- * ```
- */
-export interface WindowedState<S> {
-  /** The pairs the ring holds at most. */
-  readonly size: number;
-  /** Values per prediction and per target; 0 before the first pair. */
-  readonly outputs: number;
-  /** The slot the next pair goes to. */
-  readonly head: number;
-  /** The pairs held. */
-  readonly count: number;
-  /** The predictions held, slot after slot (`slot · outputs + output`). */
-  readonly predictions: readonly (number | null)[];
-  /** The targets held, laid out as the predictions. */
-  readonly targets: readonly (number | null)[];
-  /** The weight of each pair held. */
-  readonly weights: readonly (number | null)[];
-  /** The wrapped metric's state. */
-  readonly metric: S;
-}
+export type { WindowedState } from './windowedState.js';
 
 /**
  * A metric over the last `size` pairs (see {@link windowed}).
@@ -58,56 +26,77 @@ export interface Windowed<M extends Metric<unknown, unknown>>
   readonly size: number;
 }
 
-/** @internal See {@link windowed}. */
-export class WindowedMetric<M extends Metric<unknown, unknown>> implements Windowed<M> {
-  readonly metric: M;
-  private capacity: number;
-  private outputs = 0;
-  private head = 0;
-  private held = 0;
-  /** The ring: `slot · outputs + output`. */
-  private predictions = EMPTY;
-  private targets = EMPTY;
-  private weights = EMPTY;
-  /** One pair, copied out of the ring to be handed to the metric. */
-  private prediction = EMPTY;
-  private target = EMPTY;
+/**
+ * @internal See {@link windowed}. It counts lazily: `update` only puts the pair in a
+ * {@link PairWindow}; the pairs are counted into the metric — each new one in, the one `size`
+ * pairs older out, and a recount each time `size` more have come — when the figure, the state or
+ * the metric is read, or when the ring would overwrite a pair not yet counted. The library's
+ * metrics count a run of pairs in one call each (`slideRun`, `addRun`); yours get `revert`,
+ * `update` and `reset` for each pair, in the order they would have had one pair at a time.
+ * Either way the sums come out the same whenever they are read.
+ */
+export class WindowedMetric<M extends Metric<unknown, unknown>> implements Windowed<M>, RunSink {
+  private readonly own: M;
+  private readonly library: BuiltInMetric<unknown, unknown> | undefined;
+  private readonly pairs: PairWindow;
 
   constructor(metric: M, size: number) {
-    this.metric = metric;
-    this.capacity = size;
+    this.own = metric;
+    this.library = metric instanceof BuiltInMetric ? metric : undefined;
+    this.pairs = new PairWindow(size);
+  }
+
+  /** The metric, with every pair counted. */
+  get metric(): M {
+    this.flush();
+    return this.own;
   }
 
   get size(): number {
-    return this.capacity;
+    return this.pairs.size;
   }
 
   get count(): number {
-    return this.held;
+    return this.pairs.held;
   }
 
   update(prediction: ArrayLike<number>, target: ArrayLike<number>, weight = 1): void {
-    const m = target.length;
-    if (m !== this.outputs || prediction.length !== m) this.start(prediction, target);
-    const h = this.head;
-    if (this.held === this.capacity) {
-      this.copyOut(h);
-      this.metric.revert(this.prediction, this.target, this.weights[h]);
-    } else {
-      this.held++;
+    const pairs = this.pairs;
+    pairs.fit('windowed.update', prediction, target);
+    if (pairs.full) this.flush();
+    pairs.put(prediction, target, weight);
+  }
+
+  /** @internal See {@link RunSink.run}. */
+  run(from: number, out: number, count: number, leaving: boolean): void {
+    const library = this.library;
+    if (library !== undefined) {
+      if (leaving) library.slideRun(this.pairs.ring, from, out, count);
+      else library.addRun(this.pairs.ring, from, count, undefined);
+      return;
     }
-    const at = h * m;
-    for (let j = 0; j < m; j++) {
-      this.predictions[at + j] = prediction[j];
-      this.targets[at + j] = target[j];
+    const { prediction, target, ring } = this.pairs;
+    for (let i = 0; i < count; i++) {
+      if (leaving) this.own.revert(prediction, target, ring.read(out + i, prediction, target));
+      this.own.update(prediction, target, ring.read(from + i, prediction, target));
     }
-    this.weights[h] = weight;
-    this.metric.update(prediction, target, weight);
-    if (h + 1 === this.capacity) {
-      this.head = 0;
-      this.recount();
-    } else {
-      this.head = h + 1;
+  }
+
+  /** @internal See {@link RunSink.recount}: the library's metrics are cleared, yours reset. */
+  recount(first: number, count: number, rest: number): void {
+    const library = this.library;
+    const ring = this.pairs.ring;
+    if (library !== undefined) {
+      library.clear();
+      library.addRun(ring, first, count, undefined);
+      library.addRun(ring, 0, rest, undefined);
+      return;
+    }
+    this.own.reset();
+    const { prediction, target } = this.pairs;
+    for (let i = 0; i < count + rest; i++) {
+      const s = i < count ? first + i : i - count;
+      this.own.update(prediction, target, ring.read(s, prediction, target));
     }
   }
 
@@ -122,176 +111,47 @@ export class WindowedMetric<M extends Metric<unknown, unknown>> implements Windo
         `windowed.merge: other must be made with windowed(…), got ${describeValue(other)}`,
       );
     }
-    if (this.held > 0 && other.held > 0 && other.outputs !== this.outputs) {
-      throw new RangeError(
-        `windowed.merge: other holds pairs of ${other.outputs} outputs, this one of ${this.outputs}`,
-      );
-    }
-    const m = this.held > 0 || other.held === 0 ? this.outputs || other.outputs : other.outputs;
-    this.metric.merge(other.metric);
-    const size = this.capacity + other.capacity;
-    const predictions = new Float64Array(size * m);
-    const targets = new Float64Array(size * m);
-    const weights = new Float64Array(size);
-    let n = 0;
-    for (const window of [this, other]) {
-      for (let k = 0; k < window.held; k++, n++) {
-        const slot = window.oldest(k);
-        predictions.set(window.predictions.subarray(slot * m, slot * m + m), n * m);
-        targets.set(window.targets.subarray(slot * m, slot * m + m), n * m);
-        weights[n] = window.weights[slot];
-      }
-    }
-    this.capacity = size;
-    this.setRing(m, predictions, targets, weights);
-    this.held = n;
-    this.head = n === size ? 0 : n;
+    this.flush();
+    const theirs = other.metric; // counts what the other has waiting
+    this.pairs.join('windowed.merge', other.pairs);
+    this.own.merge(theirs);
   }
 
   reset(): void {
-    this.metric.reset();
-    this.held = 0;
-    this.head = 0;
+    this.own.reset();
+    this.pairs.reset();
   }
 
   get(): ReturnType<M['get']> {
-    return this.metric.get() as ReturnType<M['get']>;
+    this.flush();
+    return this.own.get() as ReturnType<M['get']>;
   }
 
   state(): WindowedState<ReturnType<M['state']>> {
-    const m = this.outputs;
-    const n = this.held;
-    const saved = (values: Float64Array, length: number): (number | null)[] =>
-      Array.from(values.subarray(0, length), savedNumber);
-    return {
-      size: this.capacity,
-      outputs: m,
-      head: this.head,
-      count: n,
-      predictions: saved(this.predictions, n * m),
-      targets: saved(this.targets, n * m),
-      weights: saved(this.weights, n),
-      metric: this.metric.state() as ReturnType<M['state']>,
-    };
+    this.flush();
+    return { ...this.pairs.state(), metric: this.own.state() as ReturnType<M['state']> };
   }
 
-  /** The schema of a state this window can take: its own size, a sound ring, its metric's state. */
+  /** The schema of a state this window can take: a sound ring of its own size, its metric's state. */
   stateSchema(): z.ZodType<WindowedState<ReturnType<M['state']>>> {
-    return z
-      .object({
-        size: z.number().refine((size) => size === this.capacity, {
-          error: (issue) =>
-            `must be ${this.capacity} (this window's size), got ${describeValue(issue.input)}`,
-        }),
-        outputs: z.number().int().nonnegative(),
-        head: z.number().int().nonnegative(),
-        count: z.number().int().nonnegative().max(this.capacity),
-        predictions: z.array(savedNumberSchema),
-        targets: z.array(savedNumberSchema),
-        weights: z.array(savedNumberSchema),
-        metric: metricStateSchema(this.metric),
-      })
-      .superRefine((state, context) => {
-        const { size, outputs: m, head, count: n } = state;
-        const issue = (path: string, message: string): void => {
-          context.addIssue({ code: 'custom', path: [path], message });
-        };
-        if (n < size ? head !== n : head >= size) {
-          issue('head', `must be ${n < size ? n : `below ${size}`} (count ${n}), got ${head}`);
-        }
-        if (n > 0 && m === 0) issue('outputs', `must be at least 1 with ${n} pairs held, got 0`);
-        for (const [key, length, why] of [
-          ['predictions', n * m, 'count × outputs'],
-          ['targets', n * m, 'count × outputs'],
-          ['weights', n, 'count'],
-        ] as const) {
-          const got = state[key].length;
-          if (got !== length) issue(key, `must hold ${length} numbers (${why}), got ${got}`);
-        }
-      }) as z.ZodType<WindowedState<ReturnType<M['state']>>>;
+    return windowedStateSchema(metricStateSchema(this.own), this.size) as z.ZodType<
+      WindowedState<ReturnType<M['state']>>
+    >;
   }
 
   /** Loads a state that {@link WindowedMetric.stateSchema} accepted (the metric first: it may be yours). */
   load(state: WindowedState<ReturnType<M['state']>>): void {
-    loadMetricState(this.metric, state.metric);
-    const m = state.outputs;
-    const load = (saved: readonly (number | null)[], length: number): Float64Array => {
-      const out = new Float64Array(length);
-      saved.forEach((v, i) => {
-        out[i] = loadedNumber(v);
-      });
-      return out;
-    };
-    this.setRing(
-      m,
-      load(state.predictions, this.capacity * m),
-      load(state.targets, this.capacity * m),
-      load(state.weights, this.capacity),
-    );
-    this.held = state.count;
-    this.head = state.head;
+    loadMetricState(this.own, state.metric);
+    this.pairs.load(state);
   }
 
   restore(state: unknown): void {
     this.load(parseDocument('windowed.restore', this.stateSchema(), state));
   }
 
-  /** The slot of the `k`-th oldest pair held. */
-  private oldest(k: number): number {
-    const first = this.held === this.capacity ? this.head : 0;
-    return (first + k) % this.capacity;
-  }
-
-  /** Copies slot `h` out of the ring into the pair handed to the metric. */
-  private copyOut(h: number): void {
-    const m = this.outputs;
-    const at = h * m;
-    for (let j = 0; j < m; j++) {
-      this.prediction[j] = this.predictions[at + j];
-      this.target[j] = this.targets[at + j];
-    }
-  }
-
-  /** Recounts the metric from the ring (full: it has just wrapped), so rounding never builds up. */
-  private recount(): void {
-    this.metric.reset();
-    for (let h = 0; h < this.held; h++) {
-      this.copyOut(h);
-      this.metric.update(this.prediction, this.target, this.weights[h]);
-    }
-  }
-
-  /** The ring's size is set by the first pair (after a reset): allocated then, once. */
-  private start(prediction: ArrayLike<number>, target: ArrayLike<number>): void {
-    const m = target.length;
-    if (prediction.length !== m) {
-      throw new RangeError(
-        `windowed.update: prediction and target must hold as many values, got ${prediction.length} and ${m}`,
-      );
-    }
-    if (this.held > 0) {
-      throw new RangeError(
-        `windowed.update: the pair has ${m} outputs, the pairs held ${this.outputs}`,
-      );
-    }
-    const c = this.capacity;
-    this.setRing(m, new Float64Array(c * m), new Float64Array(c * m), new Float64Array(c));
-  }
-
-  private setRing(
-    m: number,
-    predictions: Float64Array,
-    targets: Float64Array,
-    weights: Float64Array,
-  ): void {
-    this.outputs = m;
-    this.predictions = predictions;
-    this.targets = targets;
-    this.weights = weights;
-    if (this.prediction.length !== m) {
-      this.prediction = new Float64Array(m);
-      this.target = new Float64Array(m);
-    }
+  /** Counts the pairs not yet counted, in order. */
+  private flush(): void {
+    if (this.pairs.counted !== this.pairs.entered) this.pairs.count(this);
   }
 }
 

@@ -21,7 +21,12 @@ import {
 } from '../optim/rateController.js';
 import { RunningScaler } from '../scaling/runningScaler.js';
 import { MetricsTracker } from '../tracking/metricsTracker.js';
-import { type Checkpoint, type CheckpointJson, jsonObject } from './checkpointFile.js';
+import {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type CheckpointJson,
+  jsonObject,
+} from './checkpointFile.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
 import { readCheckpoint, readCheckpointAs, restoreInto } from './readCheckpoint.js';
 import { toJSON } from './toJSON.js';
@@ -132,7 +137,7 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
   const model = toJSON(parts.network, { optimizer: parts.optimizer, scaler: parts.scaler });
   const checkpoint: Checkpoint = {
     format: 'streamprop-checkpoint',
-    version: 1,
+    version: CHECKPOINT_VERSION,
     savedAt: savedAt.toISOString(),
     samples,
     model: model as Checkpoint['model'],

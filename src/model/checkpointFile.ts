@@ -1,20 +1,27 @@
 import { z } from 'zod';
 import { driftDetectorStateSchema } from '../drift/driftDetector.js';
 import { rateControllerStateSchema } from '../optim/rateController.js';
-import type { MetricsTrackerState } from '../tracking/metricsTracker.js';
+import { metricsTrackerStateSchema } from '../tracking/metricsTrackerState.js';
 import { modelFileSchema } from './modelFile.js';
 
 /** @internal A JSON object, as `source` and `run` hold. */
 export const jsonObject = z.record(z.string(), z.json());
 
+/** @internal The version of the checkpoint files this streamprop writes and reads. */
+export const CHECKPOINT_VERSION = 2;
+
 /**
- * The schema of a checkpoint file, version 1 (see {@link Checkpoint}): its model is a model file
- * with an optimizer; each other part holds the saved state of its kind, which the part's own
- * schema checks in full when the part is built.
+ * The schema of a checkpoint file, version 2 (see {@link Checkpoint}): its model is a model file
+ * with an optimizer; `metrics` is checked in full here (the tracker's state schema); each other
+ * part holds the saved state of its kind, which the part's own schema checks in full when the
+ * part is built. A version 1 file is refused with a message naming both versions.
  */
 export const checkpointSchema = z.object({
   format: z.literal('streamprop-checkpoint'),
-  version: z.literal(1),
+  version: z.literal(CHECKPOINT_VERSION, {
+    error: (issue) =>
+      `is ${JSON.stringify(issue.input)}, and this streamprop reads version ${CHECKPOINT_VERSION} only: a version 1 checkpoint (before 0.2) saved its metrics in another shape; start the run afresh`,
+  }),
   savedAt: z.iso.datetime(),
   samples: z.number().int().nonnegative(),
   model: modelFileSchema.refine((model) => model.optimizer !== undefined, {
@@ -22,28 +29,25 @@ export const checkpointSchema = z.object({
     message: 'is required in a checkpoint',
   }),
   controller: rateControllerStateSchema.optional(),
-  metrics: z
-    .custom<MetricsTrackerState>(
-      (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-      'must be an object (what MetricsTracker.state() returns)',
-    )
-    .optional(),
+  metrics: metricsTrackerStateSchema().optional(),
   drift: driftDetectorStateSchema.optional(),
   source: jsonObject.optional(),
   run: jsonObject.optional(),
 });
 
 /**
- * A checkpoint file, version 1: the whole learning state of a training run, as plain JSON, so
+ * A checkpoint file, version 2: the whole learning state of a training run, as plain JSON, so
  * that a run stopped at any point continues exactly where it was —
  *
- * - `format`, `version`: `'streamprop-checkpoint'`, 1;
+ * - `format`, `version`: `'streamprop-checkpoint'`, 2 (version 1 files, whose metrics had
+ *   another shape, are refused with a message naming both versions);
  * - `savedAt`: when it was made (ISO 8601, UTC);
  * - `samples`: how many samples the run had taken when it was made (the caller's count);
  * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
  *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used);
  * - `controller`: the learning-rate controller's state (`boldDriver`, `reduceOnPlateau` …);
- * - `metrics`: the `MetricsTracker`'s state (the windows and counts of `rollingMetrics`);
+ * - `metrics`: the `MetricsTracker`'s state (the counts of `rollingMetrics`, and the states of
+ *   its error metrics' window, EWMA and total: see `MetricsTrackerState`);
  * - `drift`: the drift detector's state (`pageHinkley`, `adwin` …);
  * - `source`: where the samples come from and how far they were read, in the caller's words,
  *   such as `{ kind: 'csv', path: 'data.csv', position: 12000 }`;
@@ -55,7 +59,7 @@ export const checkpointSchema = z.object({
  *
  * @example
  * ```json
- * { "format": "streamprop-checkpoint", "version": 1, "savedAt": "2025-05-01T12:00:00.000Z",
+ * { "format": "streamprop-checkpoint", "version": 2, "savedAt": "2025-05-01T12:00:00.000Z",
  *   "samples": 12000, "model": { "format": "streamprop-model", "version": 1, "…": "…" },
  *   "controller": { "name": "boldDriver", "options": { "…": 1 }, "values": { "sum": 3.2, "count": 400, "previous": 0.011 } },
  *   "source": { "kind": "csv", "path": "data.csv", "position": 12000 } }

@@ -7,7 +7,7 @@ import { pageHinkley } from '../drift/pageHinkley.js';
 import { boldDriver } from '../optim/boldDriver.js';
 import type { RateController } from '../optim/rateController.js';
 import { reduceOnPlateau } from '../optim/reduceOnPlateau.js';
-import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
+import { MetricsTracker } from '../tracking/metricsTracker.js';
 import { type Checkpoint, checkpointSchema } from './checkpointFile.js';
 import type { CustomParts } from './customParts.js';
 import { buildModel, type LoadedModel } from './fromJSON.js';
@@ -48,19 +48,14 @@ export function readCheckpoint(owner: string, json: unknown, parts: CustomParts)
   let tracker: MetricsTracker | undefined;
   const metrics = checkpoint.metrics;
   if (metrics !== undefined) {
-    tracker = made(owner, 'metrics', () => {
-      const settings = { window: metrics.window, alpha: metrics.alpha };
-      const { window, alpha } = trackerSettings('metricsTracker', settings);
-      const t = new MetricsTracker(window, alpha);
-      t.restore(metrics);
-      return t;
-    });
-    const errors = metrics.errors;
-    if (errors !== null && errors.outputs !== outputs) {
+    if (metrics.outputs !== 0 && metrics.outputs !== outputs) {
       throw new Error(
-        `${owner}: metrics.errors.outputs: is ${errors.outputs}, the network has ${outputs} outputs`,
+        `${owner}: metrics.outputs: is ${metrics.outputs}, the network has ${outputs} outputs`,
       );
     }
+    // The checkpoint's schema has checked the whole state (the tracker's): it loads as it is.
+    tracker = new MetricsTracker(metrics.window, metrics.alpha);
+    tracker.load(metrics);
   }
   let detector: DriftDetector | undefined;
   const drift = checkpoint.drift;

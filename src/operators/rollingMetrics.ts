@@ -14,6 +14,7 @@ import {
   type SchedulerLike,
   takeWhile,
 } from 'rxjs';
+import { checkPositiveInteger, checkPositiveNumber } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import type { Sample } from '../samples/sample.js';
@@ -126,13 +127,15 @@ export function rollingMetrics<S extends Sample>(
   }
   const { window, alpha } = shared ?? trackerSettings('rollingMetrics', options);
   const everyMs =
-    options.everyMs === undefined ? undefined : positiveNumber('everyMs', options.everyMs);
+    options.everyMs === undefined
+      ? undefined
+      : checkPositiveNumber('rollingMetrics', 'everyMs', options.everyMs);
   const every =
     options.every === undefined
       ? everyMs === undefined
         ? window
         : undefined
-      : positiveInteger('every', options.every);
+      : checkPositiveInteger('rollingMetrics', 'every', options.every);
   const scheduler = options.scheduler ?? asyncScheduler;
   const s = scheduler as Partial<SchedulerLike> | null;
   if (
@@ -215,22 +218,4 @@ export class Clock {
     this.changed = false;
     return this.tracker.snapshot(now, samplesPerSecond);
   }
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(
-      `rollingMetrics: ${name} must be a positive integer, got ${describeValue(value)}`,
-    );
-  }
-  return value;
-}
-
-function positiveNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `rollingMetrics: ${name} must be a finite number > 0, got ${describeValue(value)}`,
-    );
-  }
-  return value;
 }

@@ -1,11 +1,15 @@
+import type { z } from 'zod';
+import { checkInterval, checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
-import type { ErrorMetrics, MetricsSnapshot, RejectionCounts } from '../metrics/metricsSnapshot.js';
-import { noErrorMetrics } from '../metrics/noErrorMetrics.js';
-import { PrequentialErrors, type PrequentialErrorsState } from '../metrics/prequentialErrors.js';
-import { StateReader, savedNumber } from '../metrics/stateReader.js';
+import { parseDocument } from '../checks/parseDocument.js';
+import { MetricStack } from '../metrics/metricStack.js';
+import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+import { loadedNumber, savedNumber } from '../metrics/savedNumber.js';
 import { REJECTION_REASONS, type RejectionReason } from '../samples/rejection.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step } from '../steps/step.js';
+import { type ErrorMetricGroup, errorFigures, errorMetricGroup } from './errorFigures.js';
+import { type MetricsTrackerState, metricsTrackerStateSchema } from './metricsTrackerState.js';
 
 /**
  * Options of {@link metricsTracker} (and of `rollingMetrics`, which makes one per subscription).
@@ -25,40 +29,6 @@ export interface MetricsTrackerOptions {
    * the EWMA whose centre of mass matches the window's).
    */
   readonly alpha?: number;
-}
-
-/**
- * The saved state of a {@link MetricsTracker}, as plain JSON values (JSON has no NaN: what does
- * not exist yet is `null`). `restore` refuses a state saved with another `window` or `alpha`.
- *
- * @example
- * ```ts
- * import { metricsTracker, type MetricsTrackerState } from 'streamprop';
- * const saved: MetricsTrackerState = JSON.parse(JSON.stringify(metricsTracker({ window: 100 }).state()));
- * console.log(saved.window, saved.samples, saved.errors); // 100 0 null
- * ```
- */
-export interface MetricsTrackerState {
-  /** The window it was made with. */
-  readonly window: number;
-  /** The EWMA weight it was made with. */
-  readonly alpha: number;
-  /** Steps counted, rejected ones included. */
-  readonly samples: number;
-  /** The `seq` of the last step counted (-1 before the first). */
-  readonly seq: number;
-  /** The `key` of the last step's sample (`null` when it had none). */
-  readonly key: string | number | null;
-  /** The learning rate at the last step (`null` before `update` ran). */
-  readonly learningRate: number | null;
-  /** Rejected steps. */
-  readonly rejected: number;
-  /** Rejected steps, by reason. */
-  readonly rejectedByReason: RejectionCounts;
-  /** `drift` events seen. */
-  readonly drifts: number;
-  /** The error figures' sums and windows; `null` before the first step (their number of outputs is unknown). */
-  readonly errors: PrequentialErrorsState | null;
 }
 
 /**
@@ -93,11 +63,12 @@ export interface MetricsTrackerState {
  * ```
  */
 export class MetricsTracker {
-  /** Scored samples in the sliding window. */
-  readonly window: number;
   /** The EWMA weight of the newest sample. */
   readonly alpha: number;
-  private errors: PrequentialErrors | undefined = undefined;
+  /** The error metrics over the window, as an EWMA and since the start, counted in one pass. */
+  private readonly errors: MetricStack<ErrorMetricGroup>;
+  /** The steps' number of outputs; 0 before the first step. */
+  private outputs = 0;
   private count = 0;
   private lastSeq = -1;
   private key: string | number | undefined = undefined;
@@ -110,8 +81,13 @@ export class MetricsTracker {
 
   /** @internal Use {@link metricsTracker}. */
   constructor(window: number, alpha: number) {
-    this.window = window;
     this.alpha = alpha;
+    this.errors = new MetricStack(errorMetricGroup, window, alpha);
+  }
+
+  /** Scored samples in the sliding window (after a {@link MetricsTracker.merge}, the sum of both). */
+  get window(): number {
+    return this.errors.size;
   }
 
   /** Steps counted, rejected ones included. */
@@ -126,7 +102,7 @@ export class MetricsTracker {
 
   /** Steps whose prediction was scored (not rejected, with a target and a finite residual). */
   get scored(): number {
-    return this.errors?.scored ?? 0;
+    return this.errors.count;
   }
 
   /** Rejected steps. */
@@ -141,7 +117,7 @@ export class MetricsTracker {
 
   /**
    * Counts one step of `forward`, `loss`, `train` or `update` (what `rollingMetrics` does with
-   * each). Allocates nothing, except the window's buffers at the very first step.
+   * each). Allocates nothing, except the window's ring at the first scored step.
    *
    * @throws TypeError naming `rollingMetrics` when `input` is not such a step, or when its number
    * of outputs differs from that of the steps counted before.
@@ -154,13 +130,15 @@ export class MetricsTracker {
       Stage.Updated,
       'the steps of forward(net) or train(net, …); put rollingMetrics after them',
     );
-    const outputs = step.output.length;
-    if (this.errors === undefined) {
-      this.errors = new PrequentialErrors(outputs, this.window, this.alpha);
-    } else if (outputs !== this.errors.outputs) {
-      throw new TypeError(
-        `rollingMetrics: sample ${step.seq}: the step has ${outputs} outputs, the earlier ones ${this.errors.outputs}; use one rollingMetrics per network`,
-      );
+    const output = step.output;
+    const outputs = output.length;
+    if (outputs !== this.outputs) {
+      if (this.outputs !== 0) {
+        throw new TypeError(
+          `rollingMetrics: sample ${step.seq}: the step has ${outputs} outputs, the earlier ones ${this.outputs}; use one rollingMetrics per network`,
+        );
+      }
+      this.outputs = outputs;
     }
     this.count++;
     this.lastSeq = step.seq;
@@ -169,12 +147,21 @@ export class MetricsTracker {
     this.learningRate = step.learningRate;
     const events = step.events;
     for (let i = 0; i < events.length; i++) if (events[i].type === 'drift') this.driftCount++;
+    const actual = step.actual;
     if (step.rejection !== undefined) {
       this.rejectedCount++;
       this.byReason[step.rejection.reason]++;
-    } else if (step.actual !== undefined) {
-      this.errors.add(step.output, step.actual);
+    } else if (actual !== undefined) {
+      for (let j = 0; j < outputs; j++) {
+        if (!Number.isFinite(actual[j] - output[j])) return; // not scored
+      }
+      this.score(output, actual);
     }
+  }
+
+  /** Counts a scored pair into the window, the EWMA and the total. */
+  private score(output: Float64Array, actual: Float64Array): void {
+    this.errors.update(output, actual);
   }
 
   /**
@@ -185,7 +172,10 @@ export class MetricsTracker {
    */
   snapshot(t: number = Date.now(), samplesPerSecond?: number): MetricsSnapshot {
     const errors = this.errors;
-    const w: ErrorMetrics = errors === undefined ? noErrorMetrics() : errors.windowMetrics();
+    const all = errors.total.metrics;
+    const classes = all.accuracy.get() !== undefined;
+    const probabilities = all.logLoss.get() !== undefined;
+    const w = errorFigures(errors.windowCount, errors.window.get(), classes, probabilities);
     return {
       seq: this.lastSeq,
       t,
@@ -203,14 +193,68 @@ export class MetricsTracker {
       rejected: this.rejectedCount,
       rejectedByReason: { ...this.byReason },
       drifts: this.driftCount,
-      ewma: errors === undefined ? noErrorMetrics() : errors.ewmaMetrics(),
-      total: errors === undefined ? noErrorMetrics() : errors.totalMetrics(),
+      ewma: errorFigures(errors.count, errors.ewma.get(), classes, probabilities),
+      total: errorFigures(errors.count, errors.total.get(), classes, probabilities),
     };
+  }
+
+  /**
+   * Adds what `other` counted — the tracker of another worker, or of another part of the stream
+   * — to this one, for one view of both; `other` is left as it was. The counts add up; the
+   * figures since the start become exactly those of every step of both; the window becomes one
+   * of both sizes holding the pairs of both windows (exactly their figures together); the EWMA
+   * figures, the metric of both streams' pairs each weighed as in its own stream. The last
+   * step's `seq`, key and learning rate stay this one's (the other's if this one has counted
+   * nothing).
+   *
+   * @throws TypeError for an `other` that is not a tracker; RangeError for one of another `alpha`
+   * or whose steps have another number of outputs.
+   *
+   * @example
+   * ```ts
+   * import { metricsTracker } from 'streamprop';
+   * const fleet = metricsTracker({ window: 500 });
+   * for (const saved of [metricsTracker({ window: 500 }).state(), metricsTracker({ window: 500 }).state()]) {
+   *   const worker = metricsTracker({ window: 500 });
+   *   worker.restore(saved); // what each worker saved
+   *   fleet.merge(worker);
+   * }
+   * console.log(fleet.window, fleet.snapshot(0).total.count); // 1500 0
+   * ```
+   */
+  merge(other: MetricsTracker): void {
+    if (!(other instanceof MetricsTracker)) {
+      throw new TypeError(
+        `MetricsTracker.merge: other must be made with metricsTracker({ … }), got ${describeValue(other)}`,
+      );
+    }
+    if (other.alpha !== this.alpha) {
+      throw new RangeError(
+        `MetricsTracker.merge: other must have this tracker's alpha ${this.alpha}, got ${other.alpha}`,
+      );
+    }
+    if (this.outputs !== 0 && other.outputs !== 0 && other.outputs !== this.outputs) {
+      throw new RangeError(
+        `MetricsTracker.merge: other counted steps of ${other.outputs} outputs, this one of ${this.outputs}`,
+      );
+    }
+    this.errors.merge(other.errors);
+    if (this.count === 0) {
+      this.lastSeq = other.lastSeq;
+      this.key = other.key;
+      this.learningRate = other.learningRate;
+    }
+    if (this.outputs === 0) this.outputs = other.outputs;
+    this.count += other.count;
+    this.rejectedCount += other.rejectedCount;
+    for (const reason of REJECTION_REASONS) this.byReason[reason] += other.byReason[reason];
+    this.driftCount += other.driftCount;
   }
 
   /** Forgets everything counted (as new); `window` and `alpha` stay. */
   reset(): void {
-    this.errors = undefined;
+    this.errors.reset();
+    this.outputs = 0;
     this.count = 0;
     this.lastSeq = -1;
     this.key = undefined;
@@ -232,7 +276,8 @@ export class MetricsTracker {
       rejected: this.rejectedCount,
       rejectedByReason: { ...this.byReason },
       drifts: this.driftCount,
-      errors: this.errors === undefined ? null : this.errors.state(),
+      outputs: this.outputs,
+      errors: this.errors.state(),
     };
   }
 
@@ -241,75 +286,30 @@ export class MetricsTracker {
    * with the same `window` and `alpha`): the figures and counts go on exactly as they would have
    * without the stop. Checks the whole state first, so a wrong one changes nothing.
    *
-   * @throws RangeError naming the field, such as `MetricsTracker.restore: errors.ring.sq must
-   * hold 5 numbers (size), got 4`, for a state saved with another `window` or `alpha`, or a
-   * malformed one.
+   * @throws TypeError or RangeError naming the field by its path, such as
+   * `MetricsTracker.restore: errors.window.targets: must hold 5 numbers (count × outputs), got 4`,
+   * for a state saved with another `window` or `alpha`, or a malformed one.
    */
   restore(state: MetricsTrackerState): void {
-    const read = new StateReader('MetricsTracker.restore');
-    const s = read.object(state, 'state');
-    for (const [key, mine] of [
-      ['window', this.window],
-      ['alpha', this.alpha],
-    ] as const) {
-      if (s[key] !== mine) {
-        read.fail(
-          key,
-          `is ${describeValue(s[key])}, this tracker's is ${mine}; make it with metricsTracker({ window, alpha }) as saved`,
-        );
-      }
-    }
-    const samples = read.number(s, 'samples', '', { integer: true, min: 0 });
-    const seq = read.number(s, 'seq', '', { integer: true, min: -1 });
-    const key = s.key;
-    if (key !== null && typeof key !== 'string' && typeof key !== 'number') {
-      read.fail('key', `must be a string, a number or null, got ${describeValue(key)}`);
-    }
-    const learningRate = read.number(s, 'learningRate', '', { min: 0, nullable: true });
-    const rejected = read.number(s, 'rejected', '', { integer: true, min: 0, max: samples });
-    const reasons = read.child(s, 'rejectedByReason', '');
-    let sum = 0;
-    const byReason = REJECTION_REASONS.map((reason) => {
-      // A state saved before a reason existed has no count for it: none were rejected so.
-      if (reasons[reason] === undefined) return 0;
-      const n = read.number(reasons, reason, 'rejectedByReason', { integer: true, min: 0 });
-      sum += n;
-      return n;
-    });
-    if (sum !== rejected) {
-      read.fail('rejectedByReason', `adds up to ${sum}, but rejected is ${rejected}`);
-    }
-    const drifts = read.number(s, 'drifts', '', { integer: true, min: 0 });
-    let errors: PrequentialErrors | undefined;
-    if (s.errors !== null) {
-      const saved = read.object(s.errors, 'errors');
-      const outputs = read.number(saved, 'outputs', 'errors', { integer: true, min: 1 });
-      errors = new PrequentialErrors(outputs, this.window, this.alpha);
-      errors.restore(
-        saved as unknown as PrequentialErrorsState,
-        'MetricsTracker.restore',
-        'errors',
-      );
-      if (errors.scored > samples - rejected) {
-        read.fail(
-          'errors.total.count',
-          `is ${errors.scored}, more than the ${samples - rejected} steps that were not rejected`,
-        );
-      }
-    } else if (samples > 0) {
-      read.fail('errors', `must hold the figures of the ${samples} steps counted, got null`);
-    }
+    this.load(parseDocument('MetricsTracker.restore', this.stateSchema(), state));
+  }
 
-    this.errors = errors;
-    this.count = samples;
-    this.lastSeq = seq;
-    this.key = key === null ? undefined : (key as string | number);
-    this.learningRate = learningRate;
-    this.rejectedCount = rejected;
-    REJECTION_REASONS.forEach((reason, i) => {
-      this.byReason[reason] = byReason[i];
-    });
-    this.driftCount = drifts;
+  /** @internal The schema of a state this tracker can take: a sound one, of its window and alpha. */
+  stateSchema(): z.ZodType<MetricsTrackerState> {
+    return metricsTrackerStateSchema({ window: this.window, alpha: this.alpha });
+  }
+
+  /** @internal Loads a state that {@link MetricsTracker.stateSchema} accepted. */
+  load(state: MetricsTrackerState): void {
+    this.errors.load(state.errors);
+    this.outputs = state.outputs;
+    this.count = state.samples;
+    this.lastSeq = state.seq;
+    this.key = state.key ?? undefined;
+    this.learningRate = loadedNumber(state.learningRate);
+    this.rejectedCount = state.rejected;
+    for (const reason of REJECTION_REASONS) this.byReason[reason] = state.rejectedByReason[reason];
+    this.driftCount = state.drifts;
   }
 }
 
@@ -338,20 +338,12 @@ export function trackerSettings(
   operator: string,
   options: MetricsTrackerOptions,
 ): { window: number; alpha: number } {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `${operator}: options must be an object { window?, alpha? }, got ${describeValue(options)}`,
-    );
-  }
-  const window = options.window ?? 1000;
-  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) {
-    throw new RangeError(
-      `${operator}: window must be a positive integer, got ${describeValue(window)}`,
-    );
-  }
-  const alpha = options.alpha ?? 2 / (window + 1);
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) {
-    throw new RangeError(`${operator}: alpha must be in (0, 1], got ${describeValue(alpha)}`);
-  }
+  const checked = checkOptions(operator, options);
+  const window = checkPositiveInteger(operator, 'window', checked.window ?? 1000);
+  const alpha = checkInterval(operator, 'alpha', checked.alpha ?? 2 / (window + 1), {
+    min: 0,
+    max: 1,
+    minOpen: true,
+  });
   return { window, alpha };
 }

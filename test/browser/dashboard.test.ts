@@ -118,6 +118,9 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
         // The error carries the target's unit; the learning rate never changed: a card with a
         // sparkline, no chart.
         expect(await page.textContent('#error-unit')).toBe('in °C · temperature');
+        expect(await page.getAttribute('[data-chart="error"]', 'data-y-label')).toBe(
+          '°C · temperature',
+        );
         expect(await page.getAttribute('#charts', 'data-learning-rate')).toBe('flat');
         expect(await page.isVisible('[data-chart="learningRate"]')).toBe(false);
         expect(await page.getAttribute('#learning-rate-spark polyline', 'points')).toMatch(
@@ -125,7 +128,15 @@ describe.runIf(runsWith('Chromium', haveChromium, 'chromium'))(
         );
         await page.screenshot({ path: join(RESULTS, 'dashboard.png') });
         await page.setViewportSize({ width: 1920, height: 1080 });
-        await sleep(300);
+        // The charts follow their panels' new size (a ResizeObserver) before the picture.
+        await page.waitForFunction(
+          `[...document.querySelectorAll('[data-chart] .plot')].every((host) => {
+            const canvas = host.querySelector('canvas');
+            return host.clientWidth === 0 || (canvas !== null && Math.abs(canvas.clientWidth - host.clientWidth) <= 1);
+          })`,
+          undefined,
+          { timeout: 20_000, polling: 100 },
+        );
         await page.screenshot({ path: join(RESULTS, 'dashboard-1920.png') });
         // Hovering a chart reads its values out next to the title.
         const plot = await page.locator('[data-chart="error"] .plot').boundingBox();
@@ -309,7 +320,7 @@ async function settled(
   page: Page,
   latest: () => MetricsMessage | undefined,
 ): Promise<MetricsMessage> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   let previous: MetricsMessage | undefined;
   for (;;) {
     await sleep(250);

@@ -1,4 +1,4 @@
-// streamprop ingest, worker and status --redis as users run them, on a real redis-server.
+// streamprop ingest, worker, status and serve --redis, run in-process (runCli), on a real redis-server.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { DashboardServer } from '../../src/serve/serve.js';
 import { startRedis, type TestRedis, withRedis } from '../fleet/redisServer.js';
 import { sleep } from '../polling.js';
 import { connect } from '../serve/helpers.js';
-import { killAll, runCli, startCli } from './cliProcess.js';
+import { killAll, runCli } from './cliProcess.js';
 
 afterEach(killAll);
 
@@ -67,7 +67,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const url = redis.url;
 
-    const ingest = startCli([
+    const ingest = runCli([
       'ingest',
       '--to',
       url,
@@ -81,7 +81,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     expect(await ingest.exited).toEqual({ code: 0, signal: null });
     expect(ingest.stdout).toContain('appended 301 samples');
 
-    const worker = startCli([
+    const worker = runCli([
       'worker',
       '--redis',
       url,
@@ -107,7 +107,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     };
     while ((await applied()) < 301) await sleep(50);
 
-    const status = startCli(['status', '--redis', url, '--prefix', 'cli', '--json']);
+    const status = runCli(['status', '--redis', url, '--prefix', 'cli', '--json']);
     expect(await status.exited).toEqual({ code: 0, signal: null });
     const document = JSON.parse(status.stdout.join(''));
     expect(document.totals).toMatchObject({
@@ -126,7 +126,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     expect(document.keys.s0).toEqual({ learned: 60, rejected: 0 });
     expect(document.metrics.all.total.rmse).toBeGreaterThan(0);
 
-    const human = startCli(['status', '--redis', url, '--prefix', 'cli']);
+    const human = runCli(['status', '--redis', url, '--prefix', 'cli']);
     expect(await human.exited).toEqual({ code: 0, signal: null });
     expect(human.stdout[0]).toBe('fleet cli: 8 shards (8 held), 1 live workers');
     expect(human.stdout[1]).toBe('  appended 301, checkpointed 301, lag 0');
@@ -149,14 +149,14 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
     view.interrupt('SIGTERM');
     expect(await view.exited).toEqual({ code: 0, signal: null });
 
-    worker.child.kill('SIGTERM');
+    worker.interrupt('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(worker.stdout.at(-1)).toMatch(
       /^stopped: 301 entries applied, \d+ checkpoints written, 0 shards lost, 0 checkpoints refused$/,
     );
 
     // Retention: entries learned into the checkpoints go; those not yet learned all stay.
-    const again = startCli([
+    const again = runCli([
       'ingest',
       '--to',
       url,
@@ -191,7 +191,7 @@ describe.runIf(withRedis)('fleet commands on a real redis-server', () => {
   it('says in one line when Redis cannot be reached', async () => {
     const { freePort } = await import('../ports.js');
     const port = await freePort();
-    const status = startCli(['status', '--redis', `redis://127.0.0.1:${port}`, '--prefix', 'x']);
+    const status = runCli(['status', '--redis', `redis://127.0.0.1:${port}`, '--prefix', 'x']);
     expect(await status.exited).toEqual({ code: 1, signal: null });
     expect(status.stderr.filter((l) => l !== '')).toEqual([
       expect.stringMatching(

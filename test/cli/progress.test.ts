@@ -55,4 +55,25 @@ describe('the progress bar', () => {
     expect(text).not.toContain(String.fromCharCode(27));
     expect(cli.stdout.filter((l) => l.startsWith('samples ')).length).toBeGreaterThan(0);
   });
+
+  it('in-process, on a standard output that is a terminal: the bar above the block, redrawn in place', async () => {
+    const cli = runCli(
+      ['run', '--source', `csv:${csv}`, '--rate', '2000', '--no-serve'],
+      undefined,
+      {
+        isTTY: true,
+      },
+    );
+    expect((await cli.exited).code).toBe(0);
+    const text = cli.stdout.join('\n');
+    expect(text).toContain(String.fromCharCode(27)); // redrawn in place
+    const bars = text
+      .split(String.fromCharCode(27))
+      .map((part) => part.replace(/^\[\d*[FJ]/, ''))
+      .join('')
+      .split('\n')
+      .filter((l) => l.includes('% of'));
+    expect(bars.length).toBeGreaterThanOrEqual(1);
+    for (const bar of bars) expect(bar).toMatch(/^ {2}[█░]{30} +\d+% of .*replay\.csv · /);
+  });
 });

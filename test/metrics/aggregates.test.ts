@@ -28,7 +28,7 @@ describe('restore names the wrong field by its path and changes nothing', () => 
   it.each<[string, Edit, string]>([
     ['another size', (s) => (s.size = 5), "size: must be 4 (this window's size), got 5"],
     ['a head out of range', (s) => (s.head = 4), 'head: must be below 4 (count 4), got 4'],
-    ['a count above the size', (s) => (s.count = 5), 'count: Too big'],
+    ['a count above the size', (s) => (s.count = 5), 'count: must be at most the size 4, got 5'],
     [
       'a short ring',
       (s) => s.targets.pop(),

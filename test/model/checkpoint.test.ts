@@ -233,7 +233,7 @@ describe('checkpoint: round trip', () => {
     expect(parseCheckpoint(text)).toEqual(JSON.parse(text));
     expect(parseCheckpoint(JSON.parse(text))).toEqual(checkpoint);
     expect(checkpoint.format).toBe('streamprop-checkpoint');
-    expect(checkpoint.version).toBe(1);
+    expect(checkpoint.version).toBe(2);
     expect(checkpoint.savedAt).toBe('2025-05-01T12:00:00.000Z');
     expect(text).not.toMatch(/NaN|Infinity/);
   });
@@ -394,7 +394,16 @@ describe('checkpoint: a malformed one fails with the field named', () => {
       (c) => (c.format = 'streamprop-model'),
       'format: Invalid input: expected "streamprop-checkpoint"',
     ],
-    ['a later version', (c) => (c.version = 2), 'version: Invalid input: expected 1'],
+    [
+      'a later version',
+      (c) => (c.version = 3),
+      'version: is 3, and this streamprop reads version 2 only',
+    ],
+    [
+      'version 1, whose metrics had another shape: both versions named',
+      (c) => (c.version = 1),
+      'version: is 1, and this streamprop reads version 2 only: a version 1 checkpoint (before 0.2) saved its metrics in another shape; start the run afresh',
+    ],
     ['no date', (c) => delete c.savedAt, 'savedAt: Invalid input'],
     ['a date that is not one', (c) => (c.savedAt = 'yesterday'), 'savedAt: Invalid ISO datetime'],
     ['a negative sample count', (c) => (c.samples = -1), 'samples: Too small'],
@@ -441,31 +450,36 @@ describe('checkpoint: a malformed one fails with the field named', () => {
     [
       'metrics not an object',
       (c) => (c.metrics = [1]),
-      'metrics: must be an object (what MetricsTracker.state() returns)',
+      'metrics: Invalid input: expected object, received array',
     ],
     [
       'metrics with a bad window',
       (c) => (c.metrics.window = 0),
-      'metrics: metricsTracker: window must be a positive integer, got 0',
+      'metrics.window: Too small: expected number to be >0',
     ],
     [
       'metrics with a short ring',
-      (c) => c.metrics.errors.ring.abs.pop(),
-      'metrics: MetricsTracker.restore: errors.ring.abs must hold 200 numbers (size), got 199',
+      (c) => c.metrics.errors.window.weights.pop(),
+      'metrics.errors.window.weights: must hold 200 numbers (count), got 199',
     ],
     [
       'metrics of another network',
       (c) => {
-        const e = c.metrics.errors;
-        e.outputs = 2;
-        for (const key of ['shift']) e[key] = [...e[key], 0];
-        for (const group of ['sums', 'ewma', 'total']) {
-          for (const [k, v] of Object.entries(e[group]))
-            if (Array.isArray(v)) e[group][k] = [...v, 0];
+        // a sound tracker state of two outputs: twice each pair
+        const m = c.metrics;
+        m.outputs = 2;
+        const w = m.errors.window;
+        w.outputs = 2;
+        for (const k of ['predictions', 'targets']) w[k] = w[k].flatMap((v: number) => [v, v]);
+        for (const part of [w, m.errors.ewma, m.errors.total]) {
+          const r2 = part.metric.r2;
+          r2.outputs = 2;
+          for (const k of ['shift', 'sumTarget', 'sumTarget2', 'sumResidual2']) {
+            r2[k] = [...r2[k], ...r2[k]];
+          }
         }
-        for (const k of ['residual2', 'target']) e.ring[k] = [...e.ring[k], ...e.ring[k]];
       },
-      'metrics.errors.outputs: is 2, the network has 1 outputs',
+      'metrics.outputs: is 2, the network has 1 outputs',
     ],
     [
       'drift values out of range',

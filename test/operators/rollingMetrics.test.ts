@@ -87,10 +87,13 @@ describe('rollingMetrics: argument checks at call time', () => {
       { everyMs: Number.POSITIVE_INFINITY },
       'rollingMetrics: everyMs must be a finite number > 0, got Infinity',
     ],
-    [{ alpha: 0 }, 'rollingMetrics: alpha must be in (0, 1], got 0'],
-    [{ alpha: 1.5 }, 'rollingMetrics: alpha must be in (0, 1], got 1.5'],
-  ])('%o throws a RangeError', (options, message) => {
-    expect(() => rollingMetrics(options as never)).toThrow(new RangeError(message));
+    [{ alpha: 0 }, 'rollingMetrics: alpha must be a finite number in (0, 1], got 0'],
+    [{ alpha: 1.5 }, 'rollingMetrics: alpha must be a finite number in (0, 1], got 1.5'],
+  ])('%o throws, naming the option', (options, message) => {
+    expect(() => rollingMetrics(options as never)).toThrow(message);
+    // a value of the wrong type is a TypeError, one out of range a RangeError
+    const type = Object.values(options).some((v) => typeof v !== 'number') ? TypeError : RangeError;
+    expect(() => rollingMetrics(options as never)).toThrow(type);
   });
 
   it('options that are not an object, or a scheduler that is not one, throw a TypeError', () => {

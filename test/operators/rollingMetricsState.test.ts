@@ -154,6 +154,22 @@ describe('metricsTracker: save, restore through JSON, continue — bit for bit',
 
 describe('metricsTracker: the state is JSON', () => {
   it('a fresh tracker: no figures yet, null learning rate and key', () => {
+    const mean = (kind: string) => ({ kind, weight: 0, sum: 0, excluded: 0 });
+    const none = {
+      mse: mean('meanSquaredError'),
+      mae: mean('meanAbsoluteError'),
+      r2: {
+        kind: 'rSquared',
+        outputs: 0,
+        weight: 0,
+        shift: [],
+        sumTarget: [],
+        sumTarget2: [],
+        sumResidual2: [],
+      },
+      accuracy: mean('accuracy'),
+      logLoss: mean('logLoss'),
+    };
     const state = metricsTracker({ window: 10 }).state();
     expect(state).toEqual({
       window: 10,
@@ -174,7 +190,21 @@ describe('metricsTracker: the state is JSON', () => {
         tooLarge: 0,
       },
       drifts: 0,
-      errors: null,
+      outputs: 0,
+      errors: {
+        window: {
+          size: 10,
+          outputs: 0,
+          head: 0,
+          count: 0,
+          predictions: [],
+          targets: [],
+          weights: [],
+          metric: none,
+        },
+        ewma: { alpha: 2 / 11, count: 0, scale: 1, metric: none },
+        total: { count: 0, metric: none },
+      },
     });
     const tracker = metricsTracker({ window: 10 });
     tracker.restore(throughJson(state));
@@ -202,7 +232,7 @@ describe('metricsTracker: the state is JSON', () => {
     const state = JSON.parse(text) as MetricsTrackerState;
     expect(state.rejectedByReason.outOfRange).toBe(1);
     expect(JSON.stringify(state.errors)).not.toMatch(/null/);
-    expect(state.errors?.total.sq).toBe(4e290 + 4e290);
+    expect(state.errors.total.metric.mse.sum).toBe(4e290 + 4e290);
     const copy = metricsTracker({ window: 4 });
     copy.restore(state);
     expect(copy.snapshot(0).samples).toBe(3);
@@ -255,67 +285,93 @@ describe('metricsTracker: restore checks the state and names the field', () => {
   // biome-ignore lint/suspicious/noExplicitAny: the tests write wrong values into the state on purpose
   type Edit = (s: Record<string, any>) => void;
   it.each<[string, Edit, string]>([
-    ['another window', (s) => (s.window = 9), "window is 9, this tracker's is 8"],
-    ['another alpha', (s) => (s.alpha = 0.5), "alpha is 0.5, this tracker's is"],
-    ['a negative count', (s) => (s.samples = -1), 'samples must be an integer >= 0, got -1'],
-    ['a fractional seq', (s) => (s.seq = 1.5), 'seq must be an integer >= -1, got 1.5'],
-    ['a key of the wrong type', (s) => (s.key = {}), 'key must be a string, a number or null'],
     [
-      'a rate below 0',
-      (s) => (s.learningRate = -1),
-      'learningRate must be a finite number >= 0 or null',
+      'another window',
+      (s) => (s.window = 9),
+      "window: is 9, this tracker's is 8; make it with metricsTracker({ window, alpha }) as saved",
     ],
+    ['another alpha', (s) => (s.alpha = 0.5), "alpha: is 0.5, this tracker's is"],
+    ['a negative count', (s) => (s.samples = -1), 'samples: Too small: expected number to be >=0'],
+    ['a fractional seq', (s) => (s.seq = 1.5), 'seq: Invalid input: expected int, received number'],
+    ['a key of the wrong type', (s) => (s.key = {}), 'key: Invalid input'],
+    ['a rate below 0', (s) => (s.learningRate = -1), 'learningRate: must be >= 0 or null'],
     [
       'counts that do not add up',
       (s) => (s.rejectedByReason.length += 1),
-      'rejectedByReason adds up to',
+      'rejectedByReason: adds up to',
     ],
     [
       'a reason count that is not an integer',
       (s) => (s.rejectedByReason.malformed = 0.5),
-      'rejectedByReason.malformed must be an integer',
+      'rejectedByReason.malformed: Invalid input: expected int',
+    ],
+    ['errors missing', (s) => (s.errors = null), 'errors: Invalid input: expected object'],
+    [
+      'no outputs after 30 steps',
+      (s) => (s.outputs = 0),
+      'outputs: must be at least 1 after 30 steps',
     ],
     [
-      'errors missing',
-      (s) => (s.errors = null),
-      'errors must hold the figures of the 30 steps counted',
+      'a window of other outputs',
+      (s) => (s.outputs = 3),
+      'errors.window.outputs: is 2, but outputs is 3',
     ],
     [
-      'other outputs',
-      (s) => (s.errors.outputs = 3),
-      'errors.shift must hold 3 numbers (outputs), got 2',
+      'another window in errors',
+      (s) => {
+        s.errors.window.size = 9;
+        s.errors.window.head = 8; // sound for a ring of 9 holding 8
+      },
+      'errors.window.size: is 9, but window is 8',
     ],
-    ['another window in errors', (s) => (s.errors.window = 7), 'errors.window is 7, expected 8'],
+    ['another alpha in errors', (s) => (s.errors.ewma.alpha = 0.5), 'errors.ewma.alpha: is 0.5'],
     [
       'a short ring',
-      (s) => s.errors.ring.sq.pop(),
-      'errors.ring.sq must hold 8 numbers (size), got 7',
+      (s) => s.errors.window.targets.pop(),
+      'errors.window.targets: must hold 16 numbers (count × outputs), got 15',
     ],
     [
       'a ring value of the wrong type',
-      (s) => (s.errors.ring.target[3] = 'x'),
-      'errors.ring.target[3] must be a finite number or null, got "x"',
+      (s) => (s.errors.window.targets[3] = 'x'),
+      'errors.window.targets[3]: Invalid input: expected number, received string',
     ],
     [
       'a head out of range',
-      (s) => (s.errors.head = 8),
-      'errors.head must be an integer >= 0 and <= 7, got 8',
+      (s) => (s.errors.window.head = 8),
+      'errors.window.head: must be below 8 (count 8), got 8',
     ],
     [
-      'a flag that is not a boolean',
-      (s) => (s.errors.classification = 1),
-      'errors.classification must be a boolean, got 1',
+      'R² sums of other outputs',
+      (s) => s.errors.total.metric.r2.shift.pop(),
+      'errors.total.metric.r2.shift: must hold 2 numbers (outputs), got 1',
     ],
-    ['a missing ewma', (s) => delete s.errors.ewma, 'errors.ewma must be an object, got undefined'],
+    [
+      'a metric of another kind',
+      (s) => (s.errors.ewma.metric.mae.kind = 'accuracy'),
+      'errors.ewma.metric.mae.kind: Invalid input: expected "meanAbsoluteError"',
+    ],
+    [
+      'a missing ewma',
+      (s) => delete s.errors.ewma,
+      'errors.ewma: Invalid input: expected object, received undefined',
+    ],
     [
       'more scored than counted',
       (s) => (s.errors.total.count = 1000),
-      'errors.total.count is 1000',
+      'errors.total.count: is 1000, more than the',
     ],
     [
-      'a total count below the window',
-      (s) => (s.errors.total.count = 2),
-      'errors.total.count must be an integer >= 8, got 2',
+      'an EWMA that counted other pairs',
+      (s) => (s.errors.ewma.count = 2),
+      'errors.ewma.count: is 2, but errors.total.count is',
+    ],
+    [
+      'a window holding more than was scored',
+      (s) => {
+        s.errors.total.count = 2;
+        s.errors.ewma.count = 2;
+      },
+      'errors.window.count: is 8, more than the 2 scored',
     ],
   ])('%s', (_name, edit, message) => {
     const state = saved();
@@ -323,24 +379,25 @@ describe('metricsTracker: restore checks the state and names the field', () => {
     const tracker = metricsTracker({ window: 8 });
     stepsOf(regressionSamples(5, 4), false).subscribe((s) => tracker.add(s));
     const before = JSON.stringify(tracker.state());
-    expect(() => tracker.restore(state)).toThrow(RangeError);
     expect(() => tracker.restore(state)).toThrow(`MetricsTracker.restore: ${message}`);
     expect(JSON.stringify(tracker.state())).toBe(before); // a wrong state changes nothing
   });
 
   it('a state that is not an object', () => {
     expect(() => metricsTracker().restore(null as unknown as MetricsTrackerState)).toThrow(
-      'MetricsTracker.restore: state must be an object, got null',
+      'MetricsTracker.restore: state: Invalid input: expected object, received null',
     );
   });
 
   it('a head that disagrees with a window not yet full', () => {
     const tracker = metricsTracker({ window: 100 });
     stepsOf(regressionSamples(20, 2), false).subscribe((s) => tracker.add(s));
-    const state = throughJson(tracker.state()) as unknown as { errors: { head: number } };
-    state.errors.head = 3;
+    const state = throughJson(tracker.state()) as unknown as {
+      errors: { window: { head: number } };
+    };
+    state.errors.window.head = 3;
     expect(() => metricsTracker({ window: 100 }).restore(state as never)).toThrow(
-      /errors\.head must equal size \(\d+\) while the window is not full, got 3/,
+      /errors\.window\.head: must be \d+ \(count \d+\), got 3/,
     );
   });
 });
@@ -351,7 +408,7 @@ describe('metricsTracker and rollingMetrics({ tracker }): options', () => {
       'metricsTracker: window must be a positive integer, got 0',
     );
     expect(() => metricsTracker({ alpha: 2 })).toThrow(
-      'metricsTracker: alpha must be in (0, 1], got 2',
+      'metricsTracker: alpha must be a finite number in (0, 1], got 2',
     );
     expect(() => metricsTracker(null as never)).toThrow(TypeError);
     expect(metricsTracker().window).toBe(1000);

@@ -19,6 +19,11 @@ export const colors = {
 export interface Charts {
   /** Redraws every chart from `track`'s series and sets each panel's `data-points`. */
   update(track: Track): void;
+  /**
+   * Labels the error chart's y axis with what the error is measured in (`°C · temperature`;
+   * none for `undefined`), also set as the panel's `data-y-label`.
+   */
+  errorAxis(label: string | undefined): void;
 }
 
 /** Which x values the drift markers go to: sample `seq`s, or times interpolated from them. */
@@ -44,10 +49,16 @@ export function createCharts(root: ParentNode): Charts {
       return shown;
     },
   });
-  const error = chart(root, 'error', drifts('time'), true, [
-    line('RMSE', colors.rmse, 2),
-    line('MAE', colors.mae, 1.5),
-  ]);
+  let errorLabel = '';
+  const error = chart(
+    root,
+    'error',
+    drifts('time'),
+    true,
+    [line('RMSE', colors.rmse, 2), line('MAE', colors.mae, 1.5)],
+    undefined,
+    () => errorLabel,
+  );
   const prediction = chart(root, 'prediction', drifts('seq'), false, [
     line('actual', colors.actual, 3),
     line('prediction', colors.prediction, 1.5),
@@ -79,6 +90,10 @@ export function createCharts(root: ParentNode): Charts {
       learningRate.set([m[c.t], m[c.learningRate]]);
       throughput.set([m[c.t], m[c.samplesPerSecond]]);
     },
+    errorAxis(label: string | undefined): void {
+      errorLabel = label ?? '';
+      error.labelled(errorLabel);
+    },
   };
 }
 
@@ -89,6 +104,8 @@ interface DriftSource {
 
 interface Panel {
   set(data: (number | null)[][]): void;
+  /** Redraws the y axis after its label changed, and sets the panel's `data-y-label`. */
+  labelled(label: string): void;
 }
 
 function line(label: string, stroke: string, width: number): uPlot.Series {
@@ -109,6 +126,7 @@ function chart(
   time: boolean,
   series: uPlot.Series[],
   yRange?: uPlot.Range.Function,
+  yLabel?: () => string,
 ): Panel {
   const panel = root.querySelector<HTMLElement>(`[data-chart="${name}"]`);
   const host = panel?.querySelector<HTMLElement>('.plot');
@@ -137,7 +155,14 @@ function chart(
           ? { values: (_u, ticks, _i, _space, step) => ticks.map((t) => clockLabel(t, step)) }
           : {}),
       },
-      { ...axis, size: 58, values: (_u, ticks) => ticks.map(tickLabel) },
+      {
+        ...axis,
+        size: 58,
+        values: (_u, ticks) => ticks.map(tickLabel),
+        ...(yLabel === undefined
+          ? {}
+          : { label: () => yLabel(), labelSize: 16, labelFont: axis.font }),
+      },
     ],
     series: [{}, ...series],
     plugins: [readout(panel, time), ...(drifts === undefined ? [] : [driftMarkers(drifts)])],
@@ -154,6 +179,11 @@ function chart(
     set(data: (number | null)[][]): void {
       panel.dataset.points = String(data[0].length);
       plot.setData(data as uPlot.AlignedData);
+    },
+    labelled(label: string): void {
+      if (label === '') delete panel.dataset.yLabel;
+      else panel.dataset.yLabel = label;
+      plot.redraw(false, true);
     },
   };
 }

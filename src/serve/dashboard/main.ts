@@ -12,7 +12,7 @@ import { Connection } from './connection.js';
 import { DashboardState, MetricsColumn } from './dashboardState.js';
 import { parseServerMessage } from './messages.js';
 import { socketAddress } from './socketAddress.js';
-import { View } from './view.js';
+import { targetLabel, View } from './view.js';
 
 const params = new URLSearchParams(location.search);
 const state = new DashboardState();
@@ -54,7 +54,10 @@ const connection = new Connection(socketAddress(location.href), {
     const message = parseServerMessage(text);
     if (message === undefined) return;
     if (state.apply(message)) view.keys(state);
-    if (message.type === 'hello') view.hello(message);
+    if (message.type === 'hello') {
+      view.hello(message);
+      charts.errorAxis(targetLabel(message));
+    }
     if (message.type === 'event' || message.type === 'error' || message.type === 'history') {
       logDirty = true;
     }

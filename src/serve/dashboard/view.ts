@@ -179,10 +179,18 @@ function element(doc: Document, selector: string): HTMLElement {
  * (`in temp_next`) — from `hello.target`; `undefined` when the server did not say.
  */
 export function targetUnit(hello: HelloMessage | undefined): string | undefined {
+  const label = targetLabel(hello);
+  return label === undefined ? undefined : `in ${label}`;
+}
+
+/**
+ * The label of the error chart's y axis: `°C`, `units · units sold`, or the target's name alone
+ * (`temp_next`) — from `hello.target`; `undefined` when the server did not say.
+ */
+export function targetLabel(hello: HelloMessage | undefined): string | undefined {
   const { name, unit } = hello?.target ?? {};
-  if (unit !== undefined && unit !== '')
-    return name === undefined ? `in ${unit}` : `in ${unit} · ${name}`;
-  if (name !== undefined && name !== '') return `in ${name}`;
+  if (unit !== undefined && unit !== '') return name === undefined ? unit : `${unit} · ${name}`;
+  if (name !== undefined && name !== '') return name;
   return undefined;
 }
 

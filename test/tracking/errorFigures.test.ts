@@ -1,13 +1,74 @@
-// The accumulator behind rollingMetrics, against hand-computed values. The derivations are in
-// the comments; residuals are r = actual − output.
+// The error figures of a MetricsTracker (what rollingMetrics emits) over the window, as an EWMA
+// and since the start, against hand-computed values. The derivations are in the comments;
+// residuals are r = actual − output.
 import { describe, expect, it } from 'vitest';
-import type { ErrorMetrics } from '../../src/index.js';
-import { PrequentialErrors } from '../../src/metrics/prequentialErrors.js';
+import {
+  dense,
+  type ErrorMetrics,
+  linear,
+  type MetricsSnapshot,
+  metricsTracker,
+  network,
+  type Sample,
+} from '../../src/index.js';
+import { Stage, StepContext } from '../../src/steps/step.js';
+
+/** The figures a snapshot shows for one aggregation, and nothing else. */
+function figures(m: ErrorMetrics): ErrorMetrics {
+  const { count, mse, rmse, mae, r2, accuracy, logLoss } = m;
+  return { count, mse, rmse, mae, r2, accuracy, logLoss };
+}
+
+/** A tracker fed (output, actual) pairs as the steps of a network of `outputs` outputs. */
+class TrackedErrors {
+  private readonly tracker;
+  private readonly step: StepContext<Sample>;
+
+  constructor(outputs: number, window: number, alpha: number) {
+    this.tracker = metricsTracker({ window, alpha });
+    this.step = new StepContext<Sample>(
+      network({ inputs: 1, layers: [dense(outputs, linear)], seed: 1 }),
+    );
+    this.step.stage = Stage.Updated;
+    this.step.sample = { x: [0], y: 0 };
+  }
+
+  /** Counts the pair as a step; whether it was scored (its residuals finite). */
+  add(output: Float64Array, actual: Float64Array): boolean {
+    const before = this.tracker.scored;
+    this.step.output.set(output);
+    this.step.actual = actual;
+    this.step.target = actual;
+    this.step.seq++;
+    this.tracker.add(this.step);
+    return this.tracker.scored === before + 1;
+  }
+
+  get scored(): number {
+    return this.tracker.scored;
+  }
+
+  private snapshot(): MetricsSnapshot {
+    return this.tracker.snapshot(0);
+  }
+
+  windowMetrics(): ErrorMetrics {
+    return figures(this.snapshot());
+  }
+
+  ewmaMetrics(): ErrorMetrics {
+    return figures(this.snapshot().ewma);
+  }
+
+  totalMetrics(): ErrorMetrics {
+    return figures(this.snapshot().total);
+  }
+}
 
 const f = (...values: number[]) => Float64Array.from(values);
 
 /** Feeds (output, actual) pairs of one output each. */
-function feed(errors: PrequentialErrors, pairs: [number, number][]): void {
+function feed(errors: TrackedErrors, pairs: [number, number][]): void {
   for (const [o, a] of pairs) expect(errors.add(f(o), f(a))).toBe(true);
 }
 
@@ -21,7 +82,7 @@ function expectFigures(actual: ErrorMetrics, expected: ErrorMetrics): void {
   }
 }
 
-describe('PrequentialErrors: a regression sequence, window 3, α = 0.5', () => {
+describe('the error figures: a regression sequence, window 3, α = 0.5', () => {
   // (output, actual) → r:  s1 (1, 2) → 1;  s2 (1, 4) → 3;  s3 (6, 6) → 0;  s4 (6, 4) → −2
   const pairs: [number, number][] = [
     [1, 2],
@@ -29,7 +90,7 @@ describe('PrequentialErrors: a regression sequence, window 3, α = 0.5', () => {
     [6, 6],
     [6, 4],
   ];
-  const errors = new PrequentialErrors(1, 3, 0.5);
+  const errors = new TrackedErrors(1, 3, 0.5);
   feed(errors, pairs);
 
   it('window: the last three samples (s2, s3, s4)', () => {
@@ -82,11 +143,11 @@ describe('PrequentialErrors: a regression sequence, window 3, α = 0.5', () => {
   });
 });
 
-describe('PrequentialErrors: binary classification, window 2, α = 0.5', () => {
+describe('the error figures: binary classification, window 2, α = 0.5', () => {
   // s1 (0.8, 1): 0.8 ≥ 0.5 → 1, right; log-loss −ln 0.8
   // s2 (0.4, 1): 0.4 < 0.5 → 0, wrong; log-loss −ln 0.4
   // s3 (0.3, 0): 0.3 < 0.5 → 0, right; log-loss −ln(1 − 0.3) = −ln 0.7
-  const errors = new PrequentialErrors(1, 2, 0.5);
+  const errors = new TrackedErrors(1, 2, 0.5);
   feed(errors, [
     [0.8, 1],
     [0.4, 1],
@@ -141,7 +202,7 @@ describe('PrequentialErrors: binary classification, window 2, α = 0.5', () => {
   });
 
   it('an output of exactly 0.5 counts as class 1', () => {
-    const e = new PrequentialErrors(1, 4, 0.5);
+    const e = new TrackedErrors(1, 4, 0.5);
     feed(e, [
       [0.5, 1],
       [0.5, 0],
@@ -150,7 +211,7 @@ describe('PrequentialErrors: binary classification, window 2, α = 0.5', () => {
   });
 
   it('outputs of exactly 0 and 1 are clipped to 1e-15 before the logarithm', () => {
-    const e = new PrequentialErrors(1, 4, 0.5);
+    const e = new TrackedErrors(1, 4, 0.5);
     feed(e, [
       [1, 0],
       [0, 0],
@@ -164,10 +225,10 @@ describe('PrequentialErrors: binary classification, window 2, α = 0.5', () => {
   });
 });
 
-describe('PrequentialErrors: one-hot targets over three outputs', () => {
+describe('the error figures: one-hot targets over three outputs', () => {
   // s1 o = (0.7, 0.2, 0.1), t = (1, 0, 0): argmax 0 = the hot index, right; −ln 0.7
   // s2 o = (0.3, 0.5, 0.2), t = (0, 0, 1): argmax 1 ≠ 2, wrong;             −ln 0.2
-  const errors = new PrequentialErrors(3, 10, 0.5);
+  const errors = new TrackedErrors(3, 10, 0.5);
   errors.add(f(0.7, 0.2, 0.1), f(1, 0, 0));
   errors.add(f(0.3, 0.5, 0.2), f(0, 0, 1));
 
@@ -196,7 +257,7 @@ describe('PrequentialErrors: one-hot targets over three outputs', () => {
     //   R²₁ = 1 − 0.45·1.5 = 0.325;  mean (0.61 + 0.325)/2 = 0.4675
     // argmax: 0 = 0 right, 1 = 1 right, 0 = 0 right → accuracy 1. Outputs sum to 1.1, 0.9, 1.1:
     // not a distribution, so no log-loss.
-    const e = new PrequentialErrors(2, 3, 0.5);
+    const e = new TrackedErrors(2, 3, 0.5);
     e.add(f(0.9, 0.2), f(1, 0));
     e.add(f(0.3, 0.6), f(0, 1));
     e.add(f(0.6, 0.5), f(1, 0));
@@ -208,16 +269,16 @@ describe('PrequentialErrors: one-hot targets over three outputs', () => {
   });
 
   it('the first largest output wins a tie', () => {
-    const e = new PrequentialErrors(2, 3, 0.5);
+    const e = new TrackedErrors(2, 3, 0.5);
     e.add(f(0.5, 0.5), f(1, 0));
     e.add(f(0.5, 0.5), f(0, 1));
     expect(e.totalMetrics().accuracy).toBe(0.5);
   });
 });
 
-describe('PrequentialErrors: when accuracy and log-loss apply', () => {
+describe('the error figures: when accuracy and log-loss apply', () => {
   it('a target that is not 0/1 turns accuracy off for good, log-loss stays while in [0, 1]', () => {
-    const e = new PrequentialErrors(1, 10, 0.5);
+    const e = new TrackedErrors(1, 10, 0.5);
     feed(e, [[0.9, 1]]);
     expect(e.windowMetrics().accuracy).toBe(1);
     feed(e, [[0.4, 0.5]]);
@@ -232,7 +293,7 @@ describe('PrequentialErrors: when accuracy and log-loss apply', () => {
   });
 
   it('an output outside [0, 1] turns log-loss off for good', () => {
-    const e = new PrequentialErrors(1, 10, 0.5);
+    const e = new TrackedErrors(1, 10, 0.5);
     feed(e, [
       [0.9, 1],
       [1.2, 1],
@@ -244,14 +305,14 @@ describe('PrequentialErrors: when accuracy and log-loss apply', () => {
   });
 
   it('several outputs: log-loss needs outputs summing to 1 and a target summing to 1', () => {
-    const notSoftmax = new PrequentialErrors(2, 10, 0.5);
+    const notSoftmax = new TrackedErrors(2, 10, 0.5);
     notSoftmax.add(f(0.9, 0.9), f(1, 0));
     expect(notSoftmax.totalMetrics().logLoss).toBeUndefined();
-    const multiLabel = new PrequentialErrors(2, 10, 0.5);
+    const multiLabel = new TrackedErrors(2, 10, 0.5);
     multiLabel.add(f(0.5, 0.5), f(1, 1));
     expect(multiLabel.totalMetrics().logLoss).toBeUndefined();
     expect(multiLabel.totalMetrics().accuracy).toBeUndefined(); // two 1s: not one-hot
-    const distribution = new PrequentialErrors(2, 10, 0.5);
+    const distribution = new TrackedErrors(2, 10, 0.5);
     distribution.add(f(0.25, 0.75), f(0.5, 0.5));
     // −(0.5 ln 0.25 + 0.5 ln 0.75); a target of 0.5s is no class: no accuracy
     expect(distribution.totalMetrics().logLoss).toBeCloseTo(
@@ -259,18 +320,18 @@ describe('PrequentialErrors: when accuracy and log-loss apply', () => {
       12,
     );
     expect(distribution.totalMetrics().accuracy).toBeUndefined();
-    const negative = new PrequentialErrors(2, 10, 0.5);
+    const negative = new TrackedErrors(2, 10, 0.5);
     negative.add(f(0.5, 0.5), f(-1, 2));
     expect(negative.totalMetrics().logLoss).toBeUndefined();
-    const noHot = new PrequentialErrors(2, 10, 0.5);
+    const noHot = new TrackedErrors(2, 10, 0.5);
     noHot.add(f(0.5, 0.5), f(0, 0));
     expect(noHot.totalMetrics().accuracy).toBeUndefined();
   });
 });
 
-describe('PrequentialErrors: edge cases', () => {
+describe('the error figures: edge cases', () => {
   it('no sample: every figure undefined, count 0', () => {
-    const e = new PrequentialErrors(1, 3, 0.5);
+    const e = new TrackedErrors(1, 3, 0.5);
     const none = {
       count: 0,
       mse: undefined,
@@ -286,7 +347,7 @@ describe('PrequentialErrors: edge cases', () => {
   });
 
   it('one sample: errors but no R²', () => {
-    const e = new PrequentialErrors(1, 3, 0.5);
+    const e = new TrackedErrors(1, 3, 0.5);
     feed(e, [[1, 3]]);
     for (const m of [e.windowMetrics(), e.ewmaMetrics(), e.totalMetrics()]) {
       expect(m.mse).toBe(4);
@@ -297,7 +358,7 @@ describe('PrequentialErrors: edge cases', () => {
   });
 
   it('a constant target has no R²', () => {
-    const e = new PrequentialErrors(1, 3, 0.5);
+    const e = new TrackedErrors(1, 3, 0.5);
     feed(e, [
       [1, 5],
       [2, 5],
@@ -311,7 +372,7 @@ describe('PrequentialErrors: edge cases', () => {
   });
 
   it('a non-finite output or target is not scored', () => {
-    const e = new PrequentialErrors(1, 3, 0.5);
+    const e = new TrackedErrors(1, 3, 0.5);
     expect(e.add(f(Number.NaN), f(1))).toBe(false);
     expect(e.add(f(1), f(Number.POSITIVE_INFINITY))).toBe(false);
     expect(e.scored).toBe(0);
@@ -323,7 +384,7 @@ describe('PrequentialErrors: edge cases', () => {
     // actuals 1e9 + (1, 2, 3) then 1e9 + 4; outputs each 0.5 below. Window 3 (after the 4th):
     // actuals 1e9 + (2, 3, 4): SS_tot = 2, SS_res = 3·0.25 = 0.75, R² = 1 − 0.375 = 0.625.
     // Without the shift, Σy² ≈ 3e18 leaves no digits for a spread of 2.
-    const e = new PrequentialErrors(1, 3, 0.5);
+    const e = new TrackedErrors(1, 3, 0.5);
     const base = 1e9;
     feed(e, [
       [base + 0.5, base + 1],
@@ -341,7 +402,7 @@ describe('PrequentialErrors: edge cases', () => {
     // once 1e18 is taken out again, be left with Σr² = 1 for two samples of r² = 1. The sums
     // are recomputed from the ring each time it wraps (after the 2nd and the 4th sample), so
     // the window's mse after the 4th is exactly (1 + 1)/2 = 1.
-    const e = new PrequentialErrors(1, 2, 0.5);
+    const e = new TrackedErrors(1, 2, 0.5);
     feed(e, [
       [0, 1e9],
       [0, 1],
@@ -354,7 +415,7 @@ describe('PrequentialErrors: edge cases', () => {
 
   it('the sliding window matches a direct computation over a long stream', () => {
     const window = 7;
-    const e = new PrequentialErrors(2, window, 0.1);
+    const e = new TrackedErrors(2, window, 0.1);
     const rows: { o: number[]; a: number[] }[] = [];
     for (let i = 0; i < 500; i++) {
       const a = [Math.sin(i) * 10 + 100, Math.cos(0.3 * i)];

@@ -1,6 +1,9 @@
-import type { ErrorMetrics } from './metricsSnapshot.js';
-import { noErrorMetrics } from './noErrorMetrics.js';
-import { loadNumbers, StateReader, savedNumber, savedNumbers } from './stateReader.js';
+// The hand-unrolled accumulator that MetricsTracker counted with before the metric values (as it
+// was, its state and restore left out): the reference that test/tracking/oldVsNew.test.ts
+// compares the figures users see against, and that bench/rollingMetrics.ts times the metric
+// values against, in the same run. Not part of the library.
+import type { ErrorMetrics } from '../../src/metrics/metricsSnapshot.js';
+import { noErrorMetrics } from '../../src/tracking/errorFigures.js';
 
 /** Probabilities are clipped to [P_MIN, 1 − P_MIN] before a logarithm. */
 const P_MIN = 1e-15;
@@ -11,7 +14,7 @@ const OUTPUT_SUM_TOLERANCE = 1e-6;
 const RELATIVE_SPREAD_FLOOR = 1e-12;
 
 /**
- * @internal The accumulator behind `rollingMetrics`: the {@link ErrorMetrics} of a stream of
+ * The accumulator that was behind `rollingMetrics`: the {@link ErrorMetrics} of a stream of
  * (output, actual) pairs over a sliding window, as an EWMA and since the start. Pure, no RxJS.
  * Every buffer is allocated in the constructor; {@link PrequentialErrors.add} allocates
  * nothing. The window keeps running sums (added and taken out as samples come and go) and
@@ -96,163 +99,7 @@ export class PrequentialErrors {
     return this.count;
   }
 
-  /**
-   * A JSON-ready copy of everything it has counted (numbers that are not finite, as after an
-   * overflow, are saved as `null`), for {@link PrequentialErrors.restore}.
-   */
-  state(): PrequentialErrorsState {
-    const m = this.outputs;
-    const n = this.size;
-    return {
-      outputs: m,
-      window: this.window,
-      alpha: this.alpha,
-      classification: this.classification,
-      probabilities: this.probabilities,
-      head: this.head,
-      size: n,
-      shift: savedNumbers(this.shift),
-      ring: {
-        sq: savedNumbers(this.ringSq, n),
-        abs: savedNumbers(this.ringAbs, n),
-        correct: savedNumbers(this.ringCorrect, n),
-        logLoss: savedNumbers(this.ringLogLoss, n),
-        residual2: savedNumbers(this.ringResidual2, n * m),
-        target: savedNumbers(this.ringTarget, n * m),
-      },
-      sums: {
-        sq: savedNumber(this.sumSq),
-        abs: savedNumber(this.sumAbs),
-        correct: savedNumber(this.sumCorrect),
-        logLoss: savedNumber(this.sumLogLoss),
-        residual2: savedNumbers(this.sumResidual2),
-        target: savedNumbers(this.sumTarget),
-        target2: savedNumbers(this.sumTarget2),
-      },
-      ewma: {
-        sq: savedNumber(this.ewSq),
-        abs: savedNumber(this.ewAbs),
-        correct: savedNumber(this.ewCorrect),
-        logLoss: savedNumber(this.ewLogLoss),
-        residual2: savedNumbers(this.ewResidual2),
-        mean: savedNumbers(this.ewMean),
-        variance: savedNumbers(this.ewVariance),
-      },
-      total: {
-        count: this.count,
-        sq: savedNumber(this.totalSq),
-        abs: savedNumber(this.totalAbs),
-        correct: savedNumber(this.totalCorrect),
-        logLoss: savedNumber(this.totalLogLoss),
-        residual2: savedNumbers(this.totalResidual2),
-        mean: savedNumbers(this.totalMean),
-        m2: savedNumbers(this.totalM2),
-      },
-    };
-  }
-
-  /**
-   * Continues from what {@link PrequentialErrors.state} returned, bit for bit. Checks the whole
-   * state before it changes anything.
-   *
-   * @param at - the path of `state` in the caller's state, for the messages (`errors`).
-   * @throws RangeError naming the field (after `owner: `) for a state of other `outputs`,
-   * `window` or `alpha` than this one's, or a malformed one.
-   */
-  restore(state: PrequentialErrorsState, owner: string, at: string): void {
-    const read = new StateReader(owner);
-    const s = read.object(state, at);
-    const m = this.outputs;
-    const field = (key: string): string => (at === '' ? key : `${at}.${key}`);
-    for (const [key, mine] of [
-      ['outputs', m],
-      ['window', this.window],
-      ['alpha', this.alpha],
-    ] as const) {
-      if (s[key] !== mine) read.fail(field(key), `is ${String(s[key])}, expected ${mine}`);
-    }
-    const size = read.number(s, 'size', at, { integer: true, min: 0, max: this.window });
-    const head = read.number(s, 'head', at, { integer: true, min: 0, max: this.window - 1 });
-    if (size < this.window && head !== size) {
-      read.fail(
-        field('head'),
-        `must equal size (${size}) while the window is not full, got ${head}`,
-      );
-    }
-    const classification = read.boolean(s, 'classification', at);
-    const probabilities = read.boolean(s, 'probabilities', at);
-    const shift = read.numbers(s, 'shift', at, m, 'outputs');
-    const ringAt = field('ring');
-    const ring = read.child(s, 'ring', at);
-    const perSlot = ['sq', 'abs', 'correct', 'logLoss'].map((k) =>
-      read.numbers(ring, k, ringAt, size, 'size'),
-    );
-    const perOutput = ['residual2', 'target'].map((k) =>
-      read.numbers(ring, k, ringAt, size * m, 'size × outputs'),
-    );
-    const sumsAt = field('sums');
-    const sums = read.child(s, 'sums', at);
-    const sumScalars = ['sq', 'abs', 'correct', 'logLoss'].map((k) =>
-      read.number(sums, k, sumsAt, { nullable: true }),
-    );
-    const sumVectors = ['residual2', 'target', 'target2'].map((k) =>
-      read.numbers(sums, k, sumsAt, m, 'outputs'),
-    );
-    const ewAt = field('ewma');
-    const ew = read.child(s, 'ewma', at);
-    const ewScalars = ['sq', 'abs', 'correct', 'logLoss'].map((k) =>
-      read.number(ew, k, ewAt, { nullable: true }),
-    );
-    const ewVectors = ['residual2', 'mean', 'variance'].map((k) =>
-      read.numbers(ew, k, ewAt, m, 'outputs'),
-    );
-    const totalAt = field('total');
-    const total = read.child(s, 'total', at);
-    const count = read.number(total, 'count', totalAt, { integer: true, min: size });
-    const totalScalars = ['sq', 'abs', 'correct', 'logLoss'].map((k) =>
-      read.number(total, k, totalAt, { nullable: true }),
-    );
-    const totalVectors = ['residual2', 'mean', 'm2'].map((k) =>
-      read.numbers(total, k, totalAt, m, 'outputs'),
-    );
-
-    // Every field is sound: now change the state.
-    this.classification = classification;
-    this.probabilities = probabilities;
-    this.head = head;
-    this.size = size;
-    loadNumbers(shift, this.shift);
-    this.ringSq.fill(0);
-    this.ringAbs.fill(0);
-    this.ringCorrect.fill(0);
-    this.ringLogLoss.fill(0);
-    this.ringResidual2.fill(0);
-    this.ringTarget.fill(0);
-    loadNumbers(perSlot[0], this.ringSq);
-    loadNumbers(perSlot[1], this.ringAbs);
-    loadNumbers(perSlot[2], this.ringCorrect);
-    loadNumbers(perSlot[3], this.ringLogLoss);
-    loadNumbers(perOutput[0], this.ringResidual2);
-    loadNumbers(perOutput[1], this.ringTarget);
-    [this.sumSq, this.sumAbs, this.sumCorrect, this.sumLogLoss] = sumScalars;
-    loadNumbers(sumVectors[0], this.sumResidual2);
-    loadNumbers(sumVectors[1], this.sumTarget);
-    loadNumbers(sumVectors[2], this.sumTarget2);
-    [this.ewSq, this.ewAbs, this.ewCorrect, this.ewLogLoss] = ewScalars;
-    loadNumbers(ewVectors[0], this.ewResidual2);
-    loadNumbers(ewVectors[1], this.ewMean);
-    loadNumbers(ewVectors[2], this.ewVariance);
-    this.count = count;
-    [this.totalSq, this.totalAbs, this.totalCorrect, this.totalLogLoss] = totalScalars;
-    loadNumbers(totalVectors[0], this.totalResidual2);
-    loadNumbers(totalVectors[1], this.totalMean);
-    loadNumbers(totalVectors[2], this.totalM2);
-  }
-
-  /**
-   * Scores one prediction. Both arrays hold `outputs` values (the caller checks the length).
-   * @returns false, counting nothing, when a value is not finite.
-   */
+  /** Counts a pair (unless it has a residual that is not finite); whether it was counted. */
   add(output: Float64Array, actual: Float64Array): boolean {
     const m = this.outputs;
     let sq = 0;
@@ -579,75 +426,4 @@ function clamp01(value: number): number {
 
 function clipProbability(p: number): number {
   return p < P_MIN ? P_MIN : p > 1 - P_MIN ? 1 - P_MIN : p;
-}
-
-/**
- * The saved state of the error figures of a `MetricsTracker` (its `errors`), as plain JSON
- * values: the settings, the sliding window's ring (its first `size` slots) and running sums, the
- * EWMA and the totals since the start. A number that is not finite (after an overflow) is `null`.
- *
- * @example
- * ```ts
- * import { metricsTracker, type PrequentialErrorsState } from 'streamprop';
- * const errors: PrequentialErrorsState | null = metricsTracker({ window: 100 }).state().errors;
- * console.log(errors?.size ?? 0); // 0 — nothing counted yet
- * ```
- */
-export interface PrequentialErrorsState {
-  /** Values per sample (the network's outputs). */
-  readonly outputs: number;
-  /** Samples in the sliding window. */
-  readonly window: number;
-  /** The EWMA weight of the newest sample. */
-  readonly alpha: number;
-  /** Whether accuracy still applies. */
-  readonly classification: boolean;
-  /** Whether log-loss still applies. */
-  readonly probabilities: boolean;
-  /** The ring's next slot. */
-  readonly head: number;
-  /** The samples the window holds. */
-  readonly size: number;
-  /** The first target seen, per output: the window's targets are summed shifted by it. */
-  readonly shift: readonly (number | null)[];
-  /** The window's ring: per slot, and per slot and output (`slot · outputs + output`). */
-  readonly ring: {
-    readonly sq: readonly (number | null)[];
-    readonly abs: readonly (number | null)[];
-    readonly correct: readonly (number | null)[];
-    readonly logLoss: readonly (number | null)[];
-    readonly residual2: readonly (number | null)[];
-    readonly target: readonly (number | null)[];
-  };
-  /** The window's running sums. */
-  readonly sums: {
-    readonly sq: number | null;
-    readonly abs: number | null;
-    readonly correct: number | null;
-    readonly logLoss: number | null;
-    readonly residual2: readonly (number | null)[];
-    readonly target: readonly (number | null)[];
-    readonly target2: readonly (number | null)[];
-  };
-  /** The exponentially weighted moving averages. */
-  readonly ewma: {
-    readonly sq: number | null;
-    readonly abs: number | null;
-    readonly correct: number | null;
-    readonly logLoss: number | null;
-    readonly residual2: readonly (number | null)[];
-    readonly mean: readonly (number | null)[];
-    readonly variance: readonly (number | null)[];
-  };
-  /** The totals since the start (Welford's mean and M2 for the targets). */
-  readonly total: {
-    readonly count: number;
-    readonly sq: number | null;
-    readonly abs: number | null;
-    readonly correct: number | null;
-    readonly logLoss: number | null;
-    readonly residual2: readonly (number | null)[];
-    readonly mean: readonly (number | null)[];
-    readonly m2: readonly (number | null)[];
-  };
 }
