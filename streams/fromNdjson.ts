@@ -25,7 +25,8 @@ export interface FromNdjsonOptions extends ReplayOptions {
 
 /**
  * Replays newline-delimited JSON — a file, or a stream such as `process.stdin` — as samples,
- * one line at a time as it streams in (`\n` or `\r\n` line ends; a last line without a line
+ * one line at a time as it streams in (a UTF-8 byte order mark at the start is passed over;
+ * `\n` or `\r\n` line ends; a last line without a line
  * end is read too).
  *
  * **Lines.** Each line holds one sample `{ x, y?, key?, id?, t? }` (`t` in milliseconds since
@@ -103,8 +104,9 @@ function lineSamples(
   let seen = 0; // non-blank lines so far, skipped ones included
   let out: Transform;
   const sink: LineSink = {
-    good(buffer, start, end) {
+    good(buffer, from, end) {
       line++;
+      const start = line === 1 && startsWithBom(buffer, from, end) ? from + 3 : from;
       if (!hasText(buffer, start, end)) return;
       if (++seen <= skip) return;
       const text = buffer.toString('utf8', start, end);
@@ -141,6 +143,16 @@ function lineSamples(
     },
   });
   return out;
+}
+
+/** Whether bytes `[start, end)` begin with a UTF-8 byte order mark (EF BB BF). */
+function startsWithBom(buffer: Uint8Array, start: number, end: number): boolean {
+  return (
+    end - start >= 3 &&
+    buffer[start] === 0xef &&
+    buffer[start + 1] === 0xbb &&
+    buffer[start + 2] === 0xbf
+  );
 }
 
 /** Whether bytes `[start, end)` hold anything but spaces, tabs and line ends. */

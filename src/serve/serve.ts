@@ -318,6 +318,7 @@ export async function serve(
     }
     const key = keyOfStep(step);
     if (step.events.length > 0) outbox.recordEvents(key, step);
+    outbox.recordCandidates(key, step);
     if (sendablePrediction(step)) outbox.recordPrediction(key, step);
     metricsInput.next(step);
   };
