@@ -146,7 +146,53 @@ function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i3
   for (; s + 4 <= count; s += 4) {
     const d0 = delta + <usize>s * stride;
     const b0 = back + <usize>s * stride;
-    for (let i = 0; i < pairs; i += 2) {
+    const quads = fanIn & ~3;
+    let i = 0;
+    // Four inputs by four samples per block: each δ loaded serves two weight pairs.
+    for (; i < quads; i += 4) {
+      const p = <usize>i << 3;
+      let x = v128.load(w + p);
+      let y = v128.load(w + p, 16);
+      let e = v128.load64_splat(d0);
+      let c0 = f64x2.mul(x, e);
+      let h0 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + stride);
+      let c1 = f64x2.mul(x, e);
+      let h1 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + 2 * stride);
+      let c2 = f64x2.mul(x, e);
+      let h2 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + 3 * stride);
+      let c3 = f64x2.mul(x, e);
+      let h3 = f64x2.mul(y, e);
+      for (let j = 1; j < units; j++) {
+        const r = w + <usize>j * row + p;
+        x = v128.load(r);
+        y = v128.load(r, 16);
+        const o = d0 + (<usize>j << 3);
+        e = v128.load64_splat(o);
+        c0 = f64x2.add(c0, f64x2.mul(x, e));
+        h0 = f64x2.add(h0, f64x2.mul(y, e));
+        e = v128.load64_splat(o + stride);
+        c1 = f64x2.add(c1, f64x2.mul(x, e));
+        h1 = f64x2.add(h1, f64x2.mul(y, e));
+        e = v128.load64_splat(o + 2 * stride);
+        c2 = f64x2.add(c2, f64x2.mul(x, e));
+        h2 = f64x2.add(h2, f64x2.mul(y, e));
+        e = v128.load64_splat(o + 3 * stride);
+        c3 = f64x2.add(c3, f64x2.mul(x, e));
+        h3 = f64x2.add(h3, f64x2.mul(y, e));
+      }
+      v128.store(b0 + p, c0);
+      v128.store(b0 + p, h0, 16);
+      v128.store(b0 + stride + p, c1);
+      v128.store(b0 + stride + p, h1, 16);
+      v128.store(b0 + 2 * stride + p, c2);
+      v128.store(b0 + 2 * stride + p, h2, 16);
+      v128.store(b0 + 3 * stride + p, c3);
+      v128.store(b0 + 3 * stride + p, h3, 16);
+    }
+    for (; i < pairs; i += 2) {
       const p = <usize>i << 3;
       let x = v128.load(w + p);
       let c0 = f64x2.mul(x, v128.load64_splat(d0));
