@@ -8,9 +8,11 @@
 //    the ratio). Target: per worker ≥ 0.8× the single-process learner, per CPU-second.
 // 2. End-to-end latency: samples appended at 2,000/s with their time, predictions from a
 //    shardedLearner in this process: p50 and p99 from append to prediction.
-// 3. Takeover: 2 workers (lease 3 s) on a paced ingest; one is killed with SIGKILL; the time
-//    until all its shards have a new owner (target ≤ lease + 1 s), and the samples that can be
-//    re-learned: its shards' checkpoint lag at the kill (an upper bound).
+// 3. Takeover: 2 workers (lease 3 s, bench/scaleWorker.ts) on a paced ingest; one is killed with
+//    SIGKILL; the time until all its shards have a new owner (target ≤ lease + 1 s), and the
+//    samples re-learned, exactly: the (shard, offset) of every sample each worker learned,
+//    written as it learns it, matched between the killed worker and its successor (beside the
+//    upper bound, its shards' checkpoint lag at the kill).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,22 +27,18 @@ import type { ShardedLog } from '../src/fleet/shardedLog.js';
 import type { Sample } from '../src/samples/sample.js';
 import { metricsTracker } from '../src/tracking/metricsTracker.js';
 import { sensorFeed } from '../streams/sensorFeed.js';
+import { SCALE_MODEL } from './scaleWorker.js';
 
 const SAMPLES = Number(process.env.SCALE_SAMPLES ?? 120_000);
 const KEYS = 64;
 const SHARDS = 64;
 const MAIN = 'dist/src/cli/main.js';
-const MODEL = {
-  layers: [32, 16],
-  activation: 'tanh',
-  optimizer: 'adam',
-  adaptive: false,
-  window: 500,
-  seed: 1,
-} as const;
+const MODEL = SCALE_MODEL;
+const WORKER = 'dist/bench/scaleWorker.js';
 const TARGET_PER_WORKER = 0.8;
 const LEASE_MS = 3000;
 
+if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: npm run build`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -108,7 +106,7 @@ async function main(): Promise<void> {
     if (only === undefined || only === 'takeover') {
       const takeover = await killOne(url, children);
       console.log(
-        `takeover after kill -9 (lease ${LEASE_MS} ms): ${fmt(takeover.ms)} ms until its ${takeover.shards} shards had a new owner (target ≤ ${LEASE_MS + 1000} ms: ${takeover.ms <= LEASE_MS + 1000 ? 'met' : 'NOT met'}); samples re-learned ≤ ${fmt(takeover.relearned)} (its shards' checkpoint lag at the kill)`,
+        `takeover after kill -9 (lease ${LEASE_MS} ms): ${fmt(takeover.ms)} ms until its ${takeover.shards} shards had a new owner (target ≤ ${LEASE_MS + 1000} ms: ${takeover.ms <= LEASE_MS + 1000 ? 'met' : 'NOT met'}); samples re-learned: ${fmt(takeover.relearned)} of the ${fmt(takeover.killedLearned)} the killed worker had learned (matched by shard and offset; upper bound from its shards' checkpoint lag at the kill: ${fmt(takeover.bound)}); learned in all ${fmt(takeover.learned)} of ${fmt(takeover.appended)} appended`,
       );
     }
   } finally {
@@ -239,31 +237,35 @@ async function endToEnd(url: string): Promise<{ p50: number; p99: number; n: num
 async function killOne(
   url: string,
   children: Set<ReturnType<typeof spawn>>,
-): Promise<{ ms: number; shards: number; relearned: number }> {
+): Promise<{
+  ms: number;
+  shards: number;
+  relearned: number;
+  killedLearned: number;
+  bound: number;
+  learned: number;
+  appended: number;
+}> {
   const prefix = 'takeover';
   const log = await redisLog({ url, prefix, shards: SHARDS });
   const feeding = lastValueFrom(
     sensorFeed({ sensors: KEYS, rate: 3000, seed: 7 }).pipe(take(45_000), appendTo(log)),
   );
+  /** A worker that writes "SHARD OFFSET" per sample learned; `learned` collects them. */
   const start = (name: string) => {
-    const p = spawn(
-      process.execPath,
-      [
-        MAIN,
-        'worker',
-        '--redis',
-        url,
-        '--prefix',
-        prefix,
-        '--name',
-        name,
-        '--lease-ms',
-        String(LEASE_MS),
-      ],
-      { stdio: 'ignore' },
-    );
+    const p = spawn(process.execPath, [WORKER, url, prefix, name, String(LEASE_MS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.add(p);
-    return p;
+    const learned: string[] = [];
+    let partial = '';
+    p.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      learned.push(...lines);
+    });
+    const exited = new Promise((r) => p.once('close', r));
+    return { p, learned, exited };
   };
   const a = start('a');
   const b = start('b');
@@ -277,12 +279,19 @@ async function killOne(
     )
       break;
   }
-  await sleep(3000);
+  // Killed once each of its shards with samples has a checkpoint (at most 30 s), 2 s later.
+  const checkpointedBy = Date.now() + 30_000;
+  while (Date.now() < checkpointedBy) {
+    await sleep(200);
+    const its = (await owners()).filter((i) => i.owner === 'a' && i.appended > 0);
+    if (its.every((i) => i.applied > 0)) break;
+  }
+  await sleep(2000);
   const before = await owners();
   const mine = before.filter((i) => i.owner === 'a');
-  const relearned = mine.reduce((n, i) => n + (i.appended - i.applied), 0);
+  const bound = mine.reduce((n, i) => n + (i.appended - i.applied), 0);
   const killedAt = Date.now();
-  a.kill('SIGKILL');
+  a.p.kill('SIGKILL');
   for (;;) {
     await sleep(20);
     const now = await Promise.all(mine.map((i) => log.inspect(i.shard)));
@@ -290,10 +299,30 @@ async function killOne(
   }
   const ms = Date.now() - killedAt;
   await feeding;
-  b.kill('SIGTERM');
-  await new Promise((r) => b.once('exit', r));
+  await a.exited;
+  // b learns the rest (waited for at most a minute); its final checkpoint makes the lag 0.
+  const appendedAll = (await owners()).reduce((n, i) => n + i.appended, 0);
+  const until = Date.now() + 60_000;
+  while (new Set([...a.learned, ...b.learned]).size < appendedAll && Date.now() < until) {
+    await sleep(200);
+  }
+  b.p.kill('SIGTERM');
+  await b.exited;
+  const infos = await owners();
+  const appended = infos.reduce((n, i) => n + i.appended, 0);
+  const byA = new Set(a.learned);
+  const relearned = b.learned.filter((entry) => byA.has(entry)).length;
+  const learned = new Set([...a.learned, ...b.learned]).size;
   await log.close();
-  return { ms, shards: mine.length, relearned };
+  return {
+    ms,
+    shards: mine.length,
+    relearned,
+    killedLearned: byA.size,
+    bound,
+    learned,
+    appended,
+  };
 }
 
 main().then(

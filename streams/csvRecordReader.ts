@@ -1,6 +1,7 @@
-import { describeValue } from '../src/checks/describeValue.js';
+import { argumentError } from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 import { decimalNumber } from './decimalNumber.js';
+import { FeedError } from './feedError.js';
 import type { CsvColumn, FromCsvOptions } from './fromCsv.js';
 import { type KnownFields, malformedSample } from './malformedSample.js';
 import { mapSample } from './mapSample.js';
@@ -14,6 +15,9 @@ export interface ColumnPlan {
   readonly id: CsvColumn | undefined;
   readonly t: CsvColumn | undefined;
 }
+
+/** What names a column in the options of `fromCsv`. */
+const COLUMN = 'a column name or a 0-based index';
 
 /**
  * @internal Checks the columns `options` name (by name only when the file has a header,
@@ -37,14 +41,10 @@ export function checkColumns(options: FromCsvOptions, named: boolean): ColumnPla
   const column = (name: string, value: unknown): CsvColumn => {
     if (typeof value === 'number') {
       if (Number.isInteger(value) && value >= 0) return value;
-      throw new RangeError(
-        `fromCsv: ${name} must name a column or be a 0-based index, got ${value}`,
-      );
+      throw argumentError('fromCsv', name, COLUMN, value, 'number');
     }
     if (typeof value !== 'string' || value.trim().length === 0) {
-      throw new TypeError(
-        `fromCsv: ${name} must be a column name or index, got ${describeValue(value)}`,
-      );
+      throw argumentError('fromCsv', name, COLUMN, value, 'string');
     }
     if (!named) {
       throw new TypeError(
@@ -55,7 +55,9 @@ export function checkColumns(options: FromCsvOptions, named: boolean): ColumnPla
   };
   const list = (name: string, value: unknown): CsvColumn[] => {
     if (!Array.isArray(value)) return [column(name, value)];
-    if (value.length === 0) throw new RangeError(`fromCsv: ${name} must name at least one column`);
+    if (value.length === 0) {
+      throw argumentError('fromCsv', name, `${COLUMN}, or a non-empty list of them`, value);
+    }
     return value.map((v, i) => column(`${name}[${i}]`, v));
   };
   return {
@@ -107,7 +109,7 @@ export function recordReader(
   const indexOf = (column: CsvColumn): number => {
     if (typeof column === 'number') {
       if (column >= width) {
-        throw new Error(
+        throw new FeedError(
           `fromCsv: ${where} has ${width} columns, so there is no column ${column} (indices count from 0)`,
         );
       }
@@ -115,12 +117,12 @@ export function recordReader(
     }
     const at = names!.indexOf(column);
     if (at === -1) {
-      throw new Error(
+      throw new FeedError(
         `fromCsv: ${where} has no column "${column}" (its columns: ${names!.join(', ')})`,
       );
     }
     if (names!.indexOf(column, at + 1) !== -1) {
-      throw new Error(
+      throw new FeedError(
         `fromCsv: ${where} has two columns named "${column}"; name it by index instead`,
       );
     }

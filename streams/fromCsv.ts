@@ -1,11 +1,17 @@
 import type { Transform } from 'node:stream';
 import type { CsvError } from 'csv-parse';
 import type { Observable } from 'rxjs';
-import { checkPositiveInteger } from '../src/checks/argumentChecks.js';
-import { describeValue } from '../src/checks/describeValue.js';
+import {
+  argumentError,
+  checkFunction,
+  checkNonEmptyString,
+  checkObject,
+  checkPositiveInteger,
+} from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 import { CsvRecordParser, SET_ASIDE, type SetAside, setAsideProblem } from './csvRecordParser.js';
 import { checkColumns, type RecordReader, recordReader } from './csvRecordReader.js';
+import { FeedError } from './feedError.js';
 import { LineScanner } from './lineScanner.js';
 import { malformedSample } from './malformedSample.js';
 import { type ReplayOptions, replay } from './replay.js';
@@ -132,9 +138,7 @@ export function fromCsv(
   source: string | NodeJS.ReadableStream,
   options: FromCsvOptions,
 ): Observable<Sample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('fromCsv: options must be an object { x, y?, … } or { map, … }');
-  }
+  checkObject('fromCsv', 'options', options, 'an object { x, y?, … } or { map, … }');
   const {
     header = true,
     delimiter = ',',
@@ -145,32 +149,16 @@ export function fromCsv(
   } = options;
   checkPositiveInteger('fromCsv', 'maxRecordBytes', maxRecordBytes);
   if (typeof header !== 'boolean' && !isNameList(header)) {
-    throw new TypeError(
-      `fromCsv: header must be true, false or an array of column names, got ${describeValue(header)}`,
-    );
+    throw argumentError('fromCsv', 'header', 'true, false or an array of column names', header);
   }
   const names = typeof header === 'boolean' ? undefined : header.map((n) => n.trim());
   const plan = checkColumns(options, header !== false);
-  if (typeof delimiter !== 'string' || delimiter.length === 0) {
-    throw new TypeError(
-      `fromCsv: delimiter must be a non-empty string, got ${describeValue(delimiter)}`,
-    );
-  }
+  checkNonEmptyString('fromCsv', 'delimiter', delimiter);
   if (quote !== false && (typeof quote !== 'string' || quote.length === 0)) {
-    throw new TypeError(
-      `fromCsv: quote must be a non-empty string or false, got ${describeValue(quote)}`,
-    );
+    throw argumentError('fromCsv', 'quote', 'a non-empty string or false', quote, 'string');
   }
-  if (comment !== undefined && (typeof comment !== 'string' || comment.length === 0)) {
-    throw new TypeError(
-      `fromCsv: comment must be a non-empty string, got ${describeValue(comment)}`,
-    );
-  }
-  if (map !== undefined && typeof map !== 'function') {
-    throw new TypeError(
-      `fromCsv: map must be a function (row, at) => sample, got ${describeValue(map)}`,
-    );
-  }
+  if (comment !== undefined) checkNonEmptyString('fromCsv', 'comment', comment);
+  if (map !== undefined) checkFunction('fromCsv', 'map', map);
   const where = typeof source === 'string' ? source : 'the CSV stream';
   const parser = (skip: number): Transform => {
     let reader: RecordReader | undefined;
@@ -193,7 +181,7 @@ export function fromCsv(
         skip_records_with_error: true,
         on_skip: (error: CsvError | undefined) => {
           if (reader === undefined && header === true) {
-            throw new Error(`fromCsv: cannot read the header of ${where}: ${error?.message}`);
+            throw new FeedError(`fromCsv: cannot read the header of ${where}: ${error?.message}`);
           }
           if (++seen <= skip) return undefined;
           const line = typeof error?.lines === 'number' ? error.lines : Number.NaN;
@@ -213,7 +201,7 @@ export function fromCsv(
             ? records.setAside()
             : undefined;
         if (aside !== undefined && reader === undefined && header === true) {
-          throw new Error(
+          throw new FeedError(
             `fromCsv: cannot read the header of ${where}: line 1 ${setAsideProblem(aside, maxRecordBytes)}`,
           );
         }

@@ -6,6 +6,17 @@ import {
   validateTopics,
 } from 'mqtt';
 import { Observable } from 'rxjs';
+import {
+  argumentError,
+  checkBoolean,
+  checkFunction,
+  checkNonNegativeNumber,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  checkPositiveNumber,
+  checkString,
+} from '../src/checks/argumentChecks.js';
 import { describeValue } from '../src/checks/describeValue.js';
 import type { Sample } from '../src/samples/sample.js';
 import { mapSample } from './mapSample.js';
@@ -121,9 +132,7 @@ export function fromMqtt(
       `fromMqtt: "${invalid}" is not a valid topic filter ('+' and '#' must fill a whole level, '#' only the last)`,
     );
   }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('fromMqtt: options must be an object');
-  }
+  checkOptions('fromMqtt', options);
   const {
     map,
     qos = 0,
@@ -136,56 +145,19 @@ export function fromMqtt(
     onError,
     clientOptions,
   } = options;
-  for (const [name, f] of [
-    ['map', map],
-    ['onError', onError],
-  ] as const) {
-    if (f !== undefined && typeof f !== 'function') {
-      throw new TypeError(`fromMqtt: ${name} must be a function, got ${describeValue(f)}`);
-    }
-  }
-  if (qos !== 0 && qos !== 1 && qos !== 2) {
-    throw new RangeError(`fromMqtt: qos must be 0, 1 or 2, got ${describeValue(qos)}`);
-  }
-  if (clientId !== undefined && typeof clientId !== 'string') {
-    throw new TypeError(`fromMqtt: clientId must be a string, got ${describeValue(clientId)}`);
-  }
-  if (username !== undefined && typeof username !== 'string') {
-    throw new TypeError(`fromMqtt: username must be a string, got ${describeValue(username)}`);
-  }
+  if (map !== undefined) checkFunction('fromMqtt', 'map', map);
+  if (onError !== undefined) checkFunction('fromMqtt', 'onError', onError);
+  checkOneOf('fromMqtt', 'qos', qos, [0, 1, 2] as const);
+  if (clientId !== undefined) checkString('fromMqtt', 'clientId', clientId);
+  if (username !== undefined) checkString('fromMqtt', 'username', username);
   if (password !== undefined && typeof password !== 'string' && !Buffer.isBuffer(password)) {
-    throw new TypeError(
-      `fromMqtt: password must be a string or a Buffer, got ${describeValue(password)}`,
-    );
+    throw argumentError('fromMqtt', 'password', 'a string or a Buffer', password, 'object');
   }
-  if (typeof clean !== 'boolean') {
-    throw new TypeError(`fromMqtt: clean must be a boolean, got ${describeValue(clean)}`);
-  }
-  if (
-    typeof reconnectPeriod !== 'number' ||
-    !Number.isFinite(reconnectPeriod) ||
-    reconnectPeriod < 0
-  ) {
-    throw new RangeError(
-      `fromMqtt: reconnectPeriod must be a number of milliseconds >= 0, got ${describeValue(reconnectPeriod)}`,
-    );
-  }
-  if (
-    connectTimeout !== undefined &&
-    (typeof connectTimeout !== 'number' || !Number.isFinite(connectTimeout) || connectTimeout <= 0)
-  ) {
-    throw new RangeError(
-      `fromMqtt: connectTimeout must be a number of milliseconds > 0, got ${describeValue(connectTimeout)}`,
-    );
-  }
-  if (
-    clientOptions !== undefined &&
-    (clientOptions === null || typeof clientOptions !== 'object')
-  ) {
-    throw new TypeError(
-      `fromMqtt: clientOptions must be an object, got ${describeValue(clientOptions)}`,
-    );
-  }
+  checkBoolean('fromMqtt', 'clean', clean);
+  checkNonNegativeNumber('fromMqtt', 'reconnectPeriod', reconnectPeriod);
+  if (connectTimeout !== undefined)
+    checkPositiveNumber('fromMqtt', 'connectTimeout', connectTimeout);
+  if (clientOptions !== undefined) checkObject('fromMqtt', 'clientOptions', clientOptions);
   const settings: IClientOptions = {
     ...clientOptions,
     clean,

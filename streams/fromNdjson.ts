@@ -1,7 +1,6 @@
 import { Transform } from 'node:stream';
 import type { Observable } from 'rxjs';
-import { checkPositiveInteger } from '../src/checks/argumentChecks.js';
-import { describeValue } from '../src/checks/describeValue.js';
+import { checkFunction, checkOptions, checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 import { LineScanner, type LineSink } from './lineScanner.js';
 import { malformedSample } from './malformedSample.js';
@@ -26,7 +25,8 @@ export interface FromNdjsonOptions extends ReplayOptions {
 
 /**
  * Replays newline-delimited JSON — a file, or a stream such as `process.stdin` — as samples,
- * one line at a time as it streams in (`\n` or `\r\n` line ends; a last line without a line
+ * one line at a time as it streams in (a UTF-8 byte order mark at the start is passed over;
+ * `\n` or `\r\n` line ends; a last line without a line
  * end is read too).
  *
  * **Lines.** Each line holds one sample `{ x, y?, key?, id?, t? }` (`t` in milliseconds since
@@ -81,15 +81,9 @@ export function fromNdjson(
   source: string | NodeJS.ReadableStream,
   options: FromNdjsonOptions = {},
 ): Observable<Sample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('fromNdjson: options must be an object');
-  }
+  checkOptions('fromNdjson', options);
   const { map, maxRecordBytes = 1_048_576 } = options;
-  if (map !== undefined && typeof map !== 'function') {
-    throw new TypeError(
-      `fromNdjson: map must be a function (value, line) => sample, got ${describeValue(map)}`,
-    );
-  }
+  if (map !== undefined) checkFunction('fromNdjson', 'map', map);
   checkPositiveInteger('fromNdjson', 'maxRecordBytes', maxRecordBytes);
   return replay('fromNdjson', source, options, (skip) => lineSamples(skip, map, maxRecordBytes));
 }
@@ -110,8 +104,9 @@ function lineSamples(
   let seen = 0; // non-blank lines so far, skipped ones included
   let out: Transform;
   const sink: LineSink = {
-    good(buffer, start, end) {
+    good(buffer, from, end) {
       line++;
+      const start = line === 1 && startsWithBom(buffer, from, end) ? from + 3 : from;
       if (!hasText(buffer, start, end)) return;
       if (++seen <= skip) return;
       const text = buffer.toString('utf8', start, end);
@@ -148,6 +143,16 @@ function lineSamples(
     },
   });
   return out;
+}
+
+/** Whether bytes `[start, end)` begin with a UTF-8 byte order mark (EF BB BF). */
+function startsWithBom(buffer: Uint8Array, start: number, end: number): boolean {
+  return (
+    end - start >= 3 &&
+    buffer[start] === 0xef &&
+    buffer[start + 1] === 0xbb &&
+    buffer[start + 2] === 0xbf
+  );
 }
 
 /** Whether bytes `[start, end)` hold anything but spaces, tabs and line ends. */

@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { checkOneOf, checkOptions, checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import { describeValue } from '../src/checks/describeValue.js';
 import type { Sample } from '../src/samples/sample.js';
 
@@ -98,20 +99,13 @@ export function fromWebSocket(
   source: IngestSource | WebSocketAddress | string,
   options: FromWebSocketOptions = {},
 ): Observable<Sample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('fromWebSocket: options must be an object');
-  }
-  const onInvalid = options.onInvalid ?? 'skip';
-  if (onInvalid !== 'skip' && onInvalid !== 'error') {
-    throw new TypeError(
-      `fromWebSocket: onInvalid must be 'skip' or 'error', got ${String(onInvalid)}`,
-    );
-  }
+  checkOptions('fromWebSocket', options);
+  const onInvalid = checkOneOf('fromWebSocket', 'onInvalid', options.onInvalid ?? 'skip', [
+    'skip',
+    'error',
+  ] as const);
   for (const name of ['inputs', 'outputs'] as const) {
-    const n = options[name];
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-      throw new RangeError(`fromWebSocket: ${name} must be a positive integer, got ${String(n)}`);
-    }
+    if (options[name] !== undefined) checkPositiveInteger('fromWebSocket', name, options[name]);
   }
   const frames = framesOf(source);
   // A server passes on what a producer sent that was not a sample as a malformed sample.

@@ -1,5 +1,5 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
-import { describeValue } from '../src/checks/describeValue.js';
+import { checkObject, checkPositiveInteger } from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 
 /**
@@ -76,20 +76,13 @@ export function lagged(
   k: number,
   options: LaggedOptions = {},
 ): OperatorFunction<number | LaggedInput, Sample> {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
-    throw new RangeError(`lagged: k must be a positive integer, got ${describeValue(k)}`);
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `lagged: options must be an object { horizon? }, got ${describeValue(options)}`,
-    );
-  }
-  const horizon = options.horizon === undefined ? 1 : options.horizon;
-  if (typeof horizon !== 'number' || !Number.isInteger(horizon) || horizon < 1) {
-    throw new RangeError(
-      `lagged: horizon must be a positive integer, got ${describeValue(horizon)}`,
-    );
-  }
+  checkPositiveInteger('lagged', 'k', k);
+  checkObject('lagged', 'options', options, 'an object { horizon? }');
+  const horizon = checkPositiveInteger(
+    'lagged',
+    'horizon',
+    options.horizon === undefined ? 1 : options.horizon,
+  );
   return (source) =>
     defer(() => {
       const lagger = new Lagger(k, horizon);

@@ -1,7 +1,15 @@
 import { createReadStream } from 'node:fs';
 import type { Transform } from 'node:stream';
 import { Observable } from 'rxjs';
+import {
+  argumentError,
+  checkLimit,
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  checkOptions,
+} from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
+import { FeedError } from './feedError.js';
 
 /**
  * Where and how fast a file feed ({@link fromCsv}, {@link fromNdjson}) replays its records.
@@ -59,27 +67,12 @@ export function replay(
 ): Observable<Sample> {
   const isPath = typeof source === 'string';
   if (isPath ? source.length === 0 : !isReadable(source)) {
-    throw new TypeError(
-      `${name}: source must be a file path or a readable stream, got ${isPath ? 'an empty path' : typeof source}`,
-    );
+    throw argumentError(name, 'source', 'a file path or a readable stream', source, 'object');
   }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${name}: options must be an object`);
-  }
-  const { rate = 0, skip = 0, limit = Number.POSITIVE_INFINITY } = options;
-  if (typeof rate !== 'number' || !(rate >= 0) || !Number.isFinite(rate)) {
-    throw new RangeError(`${name}: rate must be a finite number >= 0, got ${String(rate)}`);
-  }
-  if (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0) {
-    throw new RangeError(`${name}: skip must be an integer >= 0, got ${String(skip)}`);
-  }
-  if (
-    typeof limit !== 'number' ||
-    !(limit >= 0) ||
-    !(Number.isInteger(limit) || limit === Infinity)
-  ) {
-    throw new RangeError(`${name}: limit must be an integer >= 0, got ${String(limit)}`);
-  }
+  checkOptions(name, options);
+  const rate = checkNonNegativeNumber(name, 'rate', options.rate ?? 0);
+  const skip = checkNonNegativeInteger(name, 'skip', options.skip ?? 0);
+  const limit = checkLimit(name, 'limit', options.limit ?? Number.POSITIVE_INFINITY);
   const where = isPath ? source : 'the input stream';
   const interval = rate > 0 ? 1000 / rate : 0;
 
@@ -128,7 +121,7 @@ export function replay(
     };
     const onParserError = (error: Error): void => {
       subscriber.error(
-        error.message.startsWith(`${name}:`)
+        error instanceof FeedError
           ? error
           : new Error(`${name}: ${where}: ${error.message}`, { cause: error }),
       );

@@ -1,9 +1,16 @@
 import { Observable } from 'rxjs';
-import { describeValue } from '../src/checks/describeValue.js';
+import {
+  checkFiniteNumber,
+  checkInteger,
+  checkInterval,
+  checkLimit,
+  checkNonNegativeNumber,
+  checkOptions,
+  checkPositiveInteger,
+} from '../src/checks/argumentChecks.js';
 import { type Rng, rng } from '../src/core/rng.js';
 import type { Sample } from '../src/samples/sample.js';
 import { emitPaced } from './emitPaced.js';
-import { feedOption } from './feedOption.js';
 
 const DAY = 86_400_000;
 const YEAR_DAYS = 365.25;
@@ -125,29 +132,22 @@ export interface SalesSample extends Sample {
  * ```
  */
 export function salesFeed(options: SalesFeedOptions = {}): Observable<SalesSample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`salesFeed: options must be an object, got ${describeValue(options)}`);
-  }
-  const o = options;
-  const stores = feedOption('salesFeed', 'stores', o.stores, 3, { integer: true, min: 1 });
-  const seed = feedOption('salesFeed', 'seed', o.seed, 1, { integer: true });
-  const rate = feedOption('salesFeed', 'rate', o.rate, 0, { min: 0 });
-  const limit = feedOption('salesFeed', 'limit', o.limit, Number.POSITIVE_INFINITY, {
-    integer: true,
-    min: 0,
-    infinite: true,
-  });
-  const start = feedOption('salesFeed', 'start', o.start, Date.UTC(2024, 0, 1), {});
+  const o = checkOptions<SalesFeedOptions>('salesFeed', options);
+  const stores = checkPositiveInteger('salesFeed', 'stores', o.stores ?? 3);
+  const seed = checkInteger('salesFeed', 'seed', o.seed ?? 1);
+  const rate = checkNonNegativeNumber('salesFeed', 'rate', o.rate ?? 0);
+  const limit = checkLimit('salesFeed', 'limit', o.limit ?? Number.POSITIVE_INFINITY);
+  const start = checkFiniteNumber('salesFeed', 'start', o.start ?? Date.UTC(2024, 0, 1));
   const market: Market = {
-    noise: feedOption('salesFeed', 'noise', o.noise, 0.1, { min: 0 }),
-    trend: feedOption('salesFeed', 'trend', o.trend, 0.05, {}),
-    weekly: feedOption('salesFeed', 'weekly', o.weekly, 1, { min: 0, max: 3 }),
-    yearly: feedOption('salesFeed', 'yearly', o.yearly, 0.2, { min: 0, max: 0.75 }),
-    promoProbability: feedOption('salesFeed', 'promoProbability', o.promoProbability, 0.03, {
+    noise: checkNonNegativeNumber('salesFeed', 'noise', o.noise ?? 0.1),
+    trend: checkFiniteNumber('salesFeed', 'trend', o.trend ?? 0.05),
+    weekly: checkInterval('salesFeed', 'weekly', o.weekly ?? 1, { min: 0, max: 3 }),
+    yearly: checkInterval('salesFeed', 'yearly', o.yearly ?? 0.2, { min: 0, max: 0.75 }),
+    promoProbability: checkInterval('salesFeed', 'promoProbability', o.promoProbability ?? 0.03, {
       min: 0,
       max: 1,
     }),
-    promoLift: feedOption('salesFeed', 'promoLift', o.promoLift, 0.3, { min: 0 }),
+    promoLift: checkNonNegativeNumber('salesFeed', 'promoLift', o.promoLift ?? 0.3),
   };
 
   return new Observable<SalesSample>((subscriber) => {

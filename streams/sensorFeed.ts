@@ -1,9 +1,17 @@
 import { Observable } from 'rxjs';
-import { describeValue } from '../src/checks/describeValue.js';
+import {
+  checkFiniteNumber,
+  checkInteger,
+  checkInterval,
+  checkLimit,
+  checkNonNegativeNumber,
+  checkOptions,
+  checkPositiveInteger,
+  checkPositiveNumber,
+} from '../src/checks/argumentChecks.js';
 import { type Rng, rng } from '../src/core/rng.js';
 import type { Sample } from '../src/samples/sample.js';
 import { emitPaced } from './emitPaced.js';
-import { feedOption } from './feedOption.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -134,39 +142,30 @@ export interface SensorSample extends Sample {
  * ```
  */
 export function sensorFeed(options: SensorFeedOptions = {}): Observable<SensorSample> {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`sensorFeed: options must be an object, got ${describeValue(options)}`);
-  }
-  const o = options;
-  const sensors = feedOption('sensorFeed', 'sensors', o.sensors, 4, { integer: true, min: 1 });
-  const seed = feedOption('sensorFeed', 'seed', o.seed, 1, { integer: true });
-  const rate = feedOption('sensorFeed', 'rate', o.rate, 0, { min: 0 });
-  const limit = feedOption('sensorFeed', 'limit', o.limit, Number.POSITIVE_INFINITY, {
-    integer: true,
-    min: 0,
-    infinite: true,
-  });
-  const start = feedOption('sensorFeed', 'start', o.start, Date.UTC(2024, 0, 1), {});
-  const interval = feedOption('sensorFeed', 'interval', o.interval, 5 * MINUTE, { above: 0 });
-  const lags = feedOption('sensorFeed', 'lags', o.lags, 6, { integer: true, min: 1 });
-  const noise = feedOption('sensorFeed', 'noise', o.noise, 0.5, { min: 0 });
-  const anomalyProbability = feedOption(
+  const o = checkOptions<SensorFeedOptions>('sensorFeed', options);
+  const sensors = checkPositiveInteger('sensorFeed', 'sensors', o.sensors ?? 4);
+  const seed = checkInteger('sensorFeed', 'seed', o.seed ?? 1);
+  const rate = checkNonNegativeNumber('sensorFeed', 'rate', o.rate ?? 0);
+  const limit = checkLimit('sensorFeed', 'limit', o.limit ?? Number.POSITIVE_INFINITY);
+  const start = checkFiniteNumber('sensorFeed', 'start', o.start ?? Date.UTC(2024, 0, 1));
+  const interval = checkPositiveNumber('sensorFeed', 'interval', o.interval ?? 5 * MINUTE);
+  const lags = checkPositiveInteger('sensorFeed', 'lags', o.lags ?? 6);
+  const noise = checkNonNegativeNumber('sensorFeed', 'noise', o.noise ?? 0.5);
+  const anomalyProbability = checkInterval(
     'sensorFeed',
     'anomalyProbability',
-    o.anomalyProbability,
-    0.002,
+    o.anomalyProbability ?? 0.002,
     { min: 0, max: 1 },
   );
-  const anomalySize = feedOption('sensorFeed', 'anomalySize', o.anomalySize, 5, { min: 0 });
-  const gradualDrift = feedOption('sensorFeed', 'gradualDrift', o.gradualDrift, 0.5, { min: 0 });
-  const driftProbability = feedOption(
+  const anomalySize = checkNonNegativeNumber('sensorFeed', 'anomalySize', o.anomalySize ?? 5);
+  const gradualDrift = checkNonNegativeNumber('sensorFeed', 'gradualDrift', o.gradualDrift ?? 0.5);
+  const driftProbability = checkInterval(
     'sensorFeed',
     'driftProbability',
-    o.driftProbability,
-    0.0002,
+    o.driftProbability ?? 0.0002,
     { min: 0, max: 1 },
   );
-  const driftSize = feedOption('sensorFeed', 'driftSize', o.driftSize, 3, { min: 0 });
+  const driftSize = checkNonNegativeNumber('sensorFeed', 'driftSize', o.driftSize ?? 3);
 
   const weatherPull = Math.exp(-interval / WEATHER_TAU);
   const physics: Physics = {

@@ -1,4 +1,11 @@
 import { Observable } from 'rxjs';
+import {
+  checkInteger,
+  checkLimit,
+  checkNonNegativeNumber,
+  checkPositiveInteger,
+  checkPositiveNumber,
+} from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 
 /** Options of {@link sineFeed}. */
@@ -39,17 +46,12 @@ export function sineFeed(options: SineFeedOptions = {}): Observable<Sample> {
     limit = Number.POSITIVE_INFINITY,
     seed = 1,
   } = options;
-  if (!Number.isInteger(lags) || lags < 1)
-    throw new RangeError(`sineFeed: lags must be a positive integer, got ${lags}`);
-  if (!(noise >= 0) || !Number.isFinite(noise))
-    throw new RangeError(`sineFeed: noise must be a finite number >= 0, got ${noise}`);
-  if (!(period > 0) || !Number.isFinite(period))
-    throw new RangeError(`sineFeed: period must be a finite number > 0, got ${period}`);
-  if (!(rate >= 0) || !Number.isFinite(rate))
-    throw new RangeError(`sineFeed: rate must be a finite number >= 0, got ${rate}`);
-  if (!(limit >= 0)) throw new RangeError(`sineFeed: limit must be >= 0, got ${limit}`);
-  if (!Number.isInteger(seed))
-    throw new RangeError(`sineFeed: seed must be an integer, got ${seed}`);
+  checkPositiveInteger('sineFeed', 'lags', lags);
+  checkNonNegativeNumber('sineFeed', 'noise', noise);
+  checkPositiveNumber('sineFeed', 'period', period);
+  checkNonNegativeNumber('sineFeed', 'rate', rate);
+  checkLimit('sineFeed', 'limit', limit);
+  checkInteger('sineFeed', 'seed', seed);
 
   return new Observable<Sample>((subscriber) => {
     const random = gaussianNoise(seed);

@@ -125,6 +125,26 @@ export function checkNonNegativeInteger(owner: string, name: string, value: unkn
   return value;
 }
 
+/** An integer ≥ 0, or `Infinity` for no limit (a feed's `limit`). */
+export function checkLimit(owner: string, name: string, value: unknown): number {
+  if (
+    typeof value !== 'number' ||
+    !(value >= 0) ||
+    !(Number.isInteger(value) || value === Number.POSITIVE_INFINITY)
+  ) {
+    throw argumentError(owner, name, 'an integer >= 0 or Infinity', value, 'number');
+  }
+  return value;
+}
+
+/** A number > 0, or `Infinity` for no bound (a gradient clip, a rate cap, an idle time). */
+export function checkPositiveOrInfinity(owner: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0)) {
+    throw argumentError(owner, name, 'a number > 0 or Infinity', value, 'number');
+  }
+  return value;
+}
+
 /** A finite number > 0. */
 export function checkPositiveNumber(owner: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {

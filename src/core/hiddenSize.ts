@@ -1,3 +1,5 @@
+import { checkInterval, checkPositiveInteger } from '../checks/argumentChecks.js';
+
 /**
  * The classic rule of thumb for the size of a hidden layer: `√(n + m) + a`, rounded to the
  * nearest whole neuron, for `n` inputs, `m` outputs and a constant `a` in [1, 10].
@@ -15,14 +17,8 @@
  * ```
  */
 export function hiddenSize(inputs: number, outputs: number, a = 5): number {
-  if (!Number.isInteger(inputs) || inputs < 1) {
-    throw new RangeError(`hiddenSize: inputs must be a positive integer, got ${inputs}`);
-  }
-  if (!Number.isInteger(outputs) || outputs < 1) {
-    throw new RangeError(`hiddenSize: outputs must be a positive integer, got ${outputs}`);
-  }
-  if (typeof a !== 'number' || !(a >= 1 && a <= 10)) {
-    throw new RangeError(`hiddenSize: a must be in [1, 10], got ${a}`);
-  }
+  checkPositiveInteger('hiddenSize', 'inputs', inputs);
+  checkPositiveInteger('hiddenSize', 'outputs', outputs);
+  checkInterval('hiddenSize', 'a', a, { min: 1, max: 10 });
   return Math.round(Math.sqrt(inputs + outputs) + a);
 }

@@ -1,4 +1,10 @@
-import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
+import {
+  checkFiniteNumber,
+  checkMethods,
+  checkNonEmptyString,
+  checkNonNegativeNumber,
+  checkObject,
+} from '../checks/argumentChecks.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -73,10 +79,8 @@ export function checkInitializer(
  * ```
  */
 export function gaussian(mean = 0, std = 0.1): Initializer {
-  if (!Number.isFinite(mean)) throw new RangeError(`gaussian: mean must be finite, got ${mean}`);
-  if (!(std >= 0) || !Number.isFinite(std)) {
-    throw new RangeError(`gaussian: std must be a finite number >= 0, got ${std}`);
-  }
+  checkFiniteNumber('gaussian', 'mean', mean);
+  checkNonNegativeNumber('gaussian', 'std', std);
   return {
     description: `gaussian(${mean}, ${std})`,
     init(weights, _fanIn, _fanOut, random) {
@@ -98,9 +102,7 @@ export function gaussian(mean = 0, std = 0.1): Initializer {
  * ```
  */
 export function uniform(r = 0.5): Initializer {
-  if (!(r >= 0) || !Number.isFinite(r)) {
-    throw new RangeError(`uniform: r must be a finite number >= 0, got ${r}`);
-  }
+  checkNonNegativeNumber('uniform', 'r', r);
   return {
     description: `uniform(${r})`,
     init(weights, _fanIn, _fanOut, random) {

@@ -3,6 +3,7 @@ import {
   checkMethods,
   checkNonEmptyString,
   checkObject,
+  checkPositiveNumber,
 } from '../checks/argumentChecks.js';
 import { type Activation, sigmoid, softmax } from './activations.js';
 
@@ -191,9 +192,7 @@ export function mae(): Loss {
  * ```
  */
 export function huber(delta = 1): Loss {
-  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
-    throw new RangeError(`huber: delta must be a finite number > 0, got ${String(delta)}`);
-  }
+  checkPositiveNumber('huber', 'delta', delta);
   return {
     name: 'huber',
     value(p, t) {

@@ -1,3 +1,5 @@
+import { checkInteger } from '../checks/argumentChecks.js';
+
 /**
  * A seeded pseudo-random number generator. Every random choice streamprop makes (weight
  * initialisation, shuffling, noise) draws from one of these, never from `Math.random`, so the
@@ -83,8 +85,6 @@ class Sfc32 implements Rng {
  * ```
  */
 export function rng(seed: number): Rng {
-  if (!Number.isInteger(seed)) {
-    throw new RangeError(`rng: seed must be an integer, got ${String(seed)}`);
-  }
+  checkInteger('rng', 'seed', seed);
   return new Sfc32(seed);
 }

@@ -1,4 +1,9 @@
-import { checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
+import {
+  argumentError,
+  checkFiniteNumber,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
 
 /** Options of {@link detectSeason}. */
 export interface DetectSeasonOptions {
@@ -40,7 +45,7 @@ export interface Season {
 export function detectSeason(values: ArrayLike<number>, options: DetectSeasonOptions = {}): Season {
   const o = checkOptions('detectSeason', options);
   if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
-    throw new TypeError('detectSeason: values must be an array of finite numbers');
+    throw argumentError('detectSeason', 'values', 'an array of finite numbers', values, 'object');
   }
   const n = values.length;
   const maxPeriod = Math.min(
@@ -55,9 +60,7 @@ export function detectSeason(values: ArrayLike<number>, options: DetectSeasonOpt
   let mean = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) {
-      throw new RangeError(`detectSeason: values[${i}] must be a finite number, got ${String(v)}`);
-    }
+    if (!Number.isFinite(v)) checkFiniteNumber('detectSeason', `values[${i}]`, v);
     mean += v;
   }
   mean /= n;

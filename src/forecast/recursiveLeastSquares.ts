@@ -4,11 +4,14 @@
  * prior `‖w‖² / p0` — the closed-form solution kept up to date in O(n²) per sample through the
  * inverse of the (weighted) Gram matrix (Sherman–Morrison), never a matrix inversion. With
  * forgetting < 1 the inverse grows in directions the data no longer excite ("wind-up"); its
- * trace is kept at most `n · p0` so it never overflows. Allocates nothing per sample.
+ * trace is kept at most `n · p0` so it never overflows. Allocates nothing per sample. P is
+ * symmetric and kept so exactly: only its upper triangle is stored, row after row (n(n+1)/2
+ * numbers, half the memory of the square).
  */
 export class RecursiveLeastSquares {
   /** The weights, the intercept last. */
   readonly weights: Float64Array;
+  /** The upper triangle of P, row after row: (i, j ≥ i) at `diagonal(i) + j − i`. */
   private readonly p: Float64Array;
   private readonly px: Float64Array;
   private readonly row: Float64Array;
@@ -22,10 +25,10 @@ export class RecursiveLeastSquares {
     const n = inputs + 1;
     this.n = n;
     this.weights = new Float64Array(n);
-    this.p = new Float64Array(n * n);
+    this.p = new Float64Array((n * (n + 1)) / 2);
     this.px = new Float64Array(n);
     this.row = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.p[i * n + i] = p0;
+    for (let i = 0; i < n; i++) this.p[diagonal(n, i)] = p0;
   }
 
   /** The fit's prediction for `x` (of `inputs` values). */
@@ -47,9 +50,14 @@ export class RecursiveLeastSquares {
     const px = this.px;
     let xpx = 0;
     for (let i = 0; i < n; i++) {
+      // Row i of P: (j, i) of the triangle for j < i, then (i, j) for j ≥ i; in the order j.
       let s = 0;
-      const at = i * n;
-      for (let j = 0; j < n; j++) s += p[at + j] * row[j];
+      let at = i;
+      for (let j = 0; j < i; j++) {
+        s += p[at] * row[j];
+        at += n - j - 1;
+      }
+      for (let j = i; j < n; j++, at++) s += p[at] * row[j];
       px[i] = s;
       xpx += row[i] * s;
     }
@@ -58,21 +66,17 @@ export class RecursiveLeastSquares {
     const error = y - this.predict(x);
     const w = this.weights;
     for (let i = 0; i < n; i++) w[i] += (px[i] / denominator) * error;
-    // P ← (P − P x xᵀ P / (λ + xᵀ P x)) / λ, on the upper triangle and mirrored, so that P
-    // stays exactly symmetric (rounding would otherwise make it drift from symmetric and
-    // positive definite, the classic instability of recursive least squares).
+    // P ← (P − P x xᵀ P / (λ + xᵀ P x)) / λ, on the upper triangle, which is all there is of
+    // it, so that P stays exactly symmetric (rounding would otherwise make it drift from
+    // symmetric and positive definite, the classic instability of recursive least squares).
     const scale = 1 / lambda;
     let trace = 0;
-    for (let i = 0; i < n; i++) {
-      const at = i * n;
+    for (let i = 0, at = 0; i < n; i++) {
+      const d = at;
       const ki = px[i] / denominator;
-      for (let j = i; j < n; j++) {
-        const v = (p[at + j] - ki * px[j]) * scale;
-        p[at + j] = v;
-        p[j * n + i] = v;
-      }
-      if (!(p[at + i] > 0)) p[at + i] = 1e-12 * this.p0; // a diagonal never goes below 0
-      trace += p[at + i];
+      for (let j = i; j < n; j++, at++) p[at] = (p[at] - ki * px[j]) * scale;
+      if (!(p[d] > 0)) p[d] = 1e-12 * this.p0; // a diagonal never goes below 0
+      trace += p[d];
     }
     const cap = n * this.p0;
     if (!(trace <= cap)) {
@@ -87,6 +91,11 @@ export class RecursiveLeastSquares {
     const n = this.n;
     this.weights.fill(0);
     this.p.fill(0);
-    for (let i = 0; i < n; i++) this.p[i * n + i] = this.p0;
+    for (let i = 0; i < n; i++) this.p[diagonal(n, i)] = this.p0;
   }
+}
+
+/** Where (i, i) is in the packed upper triangle of an n × n matrix. */
+function diagonal(n: number, i: number): number {
+  return i * n - (i * (i - 1)) / 2;
 }

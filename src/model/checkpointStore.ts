@@ -1,6 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { describeValue } from '../checks/describeValue.js';
+import { checkMethods, checkNonEmptyString, checkObject } from '../checks/argumentChecks.js';
 import type { Checkpoint } from './checkpoint.js';
 import { type CustomParts, checkCustomParts } from './customParts.js';
 import { readCheckpointAs } from './readCheckpoint.js';
@@ -347,22 +347,11 @@ export function checkpointStore(
   path: string,
   options: CheckpointStoreOptions = {},
 ): CheckpointStore {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError(
-      `checkpointStore: path must be a non-empty string, got ${describeValue(path)}`,
-    );
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `checkpointStore: options must be an object { fileSystem? }, got ${describeValue(options)}`,
-    );
-  }
-  const fs = options.fileSystem ?? (nodeFs as unknown as CheckpointFileSystem);
-  for (const name of FUNCTIONS) {
-    if (typeof (fs as unknown as Record<string, unknown>)?.[name] !== 'function') {
-      throw new TypeError(`checkpointStore: fileSystem.${name} must be a function`);
-    }
-  }
+  checkNonEmptyString('checkpointStore', 'path', path);
+  checkObject('checkpointStore', 'options', options, 'an object { fileSystem?, parts? }');
+  const fs = (options.fileSystem ?? nodeFs) as unknown as CheckpointFileSystem;
+  checkObject('checkpointStore', 'fileSystem', fs, 'an object of file functions');
+  checkMethods('checkpointStore', 'fileSystem', fs, FUNCTIONS);
   return new CheckpointStore(path, fs, checkCustomParts('checkpointStore', options.parts));
 }
 

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, pipe, type Subscriber } from 'rxjs';
+import { Observable, type OperatorFunction, pipe } from 'rxjs';
 import {
   checkNonNegativeInteger,
   checkOptions,
@@ -10,6 +10,8 @@ import { mse } from '../core/losses.js';
 import { network } from '../core/network.js';
 import { detectSeason } from '../forecast/detectSeason.js';
 import { hedge, type Weighting } from '../forecast/hedge.js';
+import { Relay } from '../forecast/relay.js';
+import { sharedStage } from '../forecast/sharedStage.js';
 import { defaultOptimizer } from '../optim/defaultOptimizer.js';
 import type { Sample } from '../samples/sample.js';
 import type { Forecast } from '../steps/forecast.js';
@@ -109,7 +111,7 @@ export function autoForecast<S extends Sample>(
         const choice = chooseModel(buffer, window, horizon);
         const made = candidatesFor<S>(choice, window, horizon, hidden, seed);
         current?.complete();
-        current = new Relay(ensemble<S>(made, { weighting }), subscriber);
+        current = new Relay(ensemble<S>(made, { weighting }), (e) => subscriber.error(e));
         for (const sample of buffer) current.push(sample); // learned; already forecast
         buffer.length = 0;
       };
@@ -120,12 +122,13 @@ export function autoForecast<S extends Sample>(
               const x = (sample as Partial<Sample> | null)?.x;
               if (length < 0 && usable(sample)) {
                 length = (x as ArrayLike<number>).length;
-                current = new Relay(
-                  ensemble<S>(naive<S>(length, horizon), { weighting }),
-                  subscriber,
+                current = new Relay(ensemble<S>(naive<S>(length, horizon), { weighting }), (e) =>
+                  subscriber.error(e),
                 );
               }
-              current ??= new Relay(ensemble<S>(naive<S>(1, horizon), { weighting }), subscriber);
+              current ??= new Relay(ensemble<S>(naive<S>(1, horizon), { weighting }), (e) =>
+                subscriber.error(e),
+              );
               const step = current.push(sample);
               if (step !== undefined) subscriber.next(step);
               if (usable(sample)) buffer.push(copyOf(sample));
@@ -148,36 +151,6 @@ export function autoForecast<S extends Sample>(
         current = undefined;
       });
     });
-}
-
-/** Feeds an operator one value at a time, synchronously, and hands back what it emitted. */
-class Relay<S, R> {
-  private relay: Subscriber<S> | undefined;
-  private last: R | undefined;
-  private readonly subscription;
-
-  constructor(operator: OperatorFunction<S, R>, outer: Subscriber<unknown>) {
-    const input = new Observable<S>((relay) => {
-      this.relay = relay;
-    });
-    this.subscription = operator(input).subscribe({
-      next: (value) => {
-        this.last = value;
-      },
-      error: (error: unknown) => outer.error(error),
-    });
-  }
-
-  push(value: S): R | undefined {
-    this.last = undefined;
-    this.relay?.next(value);
-    return this.last;
-  }
-
-  complete(): void {
-    this.relay?.complete();
-    this.subscription.unsubscribe();
-  }
 }
 
 function usable(sample: unknown): boolean {
@@ -266,25 +239,25 @@ function candidatesFor<S extends Sample>(
   if (choice.period !== undefined) {
     made[`seasonal last value (${choice.period})`] = seasonalLastValue(choice.period, { horizon });
   }
-  const transform = (): OperatorFunction<S, Sample> => {
-    const steps: OperatorFunction<Sample, Sample>[] = [];
-    if (choice.target === 'seasonal change' && choice.period !== undefined) {
-      steps.push(seasonalDifference(choice.period, { horizon, inputs: true }));
-    } else if (choice.target === 'change') {
-      steps.push(difference(horizon, { horizon, inputs: true }));
-    }
-    if (choice.calendar) steps.push(calendarFeatures());
-    return (pipe as (...ops: OperatorFunction<Sample, Sample>[]) => OperatorFunction<S, Sample>)(
-      ...steps,
-    );
-  };
+  const steps: OperatorFunction<Sample, Sample>[] = [];
+  if (choice.target === 'seasonal change' && choice.period !== undefined) {
+    steps.push(seasonalDifference(choice.period, { horizon, inputs: true }));
+  } else if (choice.target === 'change') {
+    steps.push(difference(horizon, { horizon, inputs: true }));
+  }
+  if (choice.calendar) steps.push(calendarFeatures());
+  // The learned candidates share one transform and the networks one scaler: each sample is
+  // transformed and scaled once, not once per candidate (the same values, less memory).
+  const transformed = sharedStage(
+    (pipe as (...ops: OperatorFunction<Sample, Sample>[]) => OperatorFunction<S, Sample>)(...steps),
+  );
+  const scaled = sharedStage(pipe(transformed(), normalize({ targets: true })));
   const inputs = window + (choice.calendar ? 4 : 0);
-  made['least squares'] = pipe(transform(), leastSquares({ forgetting: 0.999 }));
+  made['least squares'] = pipe(transformed(), leastSquares({ forgetting: 0.999 }));
   for (const rate of AUTO_RATES) {
     const net = network({ inputs, layers: [dense(hidden, tanh), dense(1, linear)], seed });
     made[`network η=${rate}`] = pipe(
-      transform(),
-      normalize({ targets: true }),
+      scaled(),
       train(net, { loss: mse(), optimizer: defaultOptimizer(rate), onInvalid: 'skip' }),
     );
   }

@@ -1,3 +1,4 @@
+import { checkPositiveOrInfinity } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { DriftAction } from '../drift/driftAction.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -49,10 +50,11 @@ export function boostLearningRate(
       `boostLearningRate: options must be an object { max? }, got ${describeValue(options)}`,
     );
   }
-  const max = options.max ?? Number.POSITIVE_INFINITY;
-  if (typeof max !== 'number' || !(max > 0)) {
-    throw new RangeError(`boostLearningRate: max must be a number > 0, got ${describeValue(max)}`);
-  }
+  const max = checkPositiveOrInfinity(
+    'boostLearningRate',
+    'max',
+    options.max ?? Number.POSITIVE_INFINITY,
+  );
   return {
     name: `boostLearningRate(×${factor})`,
     start: () => () => {

@@ -6,7 +6,13 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { describeValue } from '../checks/describeValue.js';
+import {
+  argumentError,
+  checkFunction,
+  checkOptions,
+  checkPositiveInteger,
+  checkPositiveOrInfinity,
+} from '../checks/argumentChecks.js';
 import { keyedSlabs } from '../keyed/keyedSlabs.js';
 import { isKeyedTrain, type KeyedTrain } from '../keyed/keyedTrain.js';
 import type { Sample } from '../samples/sample.js';
@@ -87,24 +93,23 @@ export function byKey<S, K, R>(
   makeModel: ((key: K) => OperatorFunction<S, R>) | KeyedTrain<Sample, R>,
   options: ByKeyOptions<K> = {},
 ): OperatorFunction<S, R> {
-  if (typeof keyOf !== 'function') {
-    throw new TypeError(`byKey: keyOf must be a function, got ${describeValue(keyOf)}`);
-  }
+  checkFunction('byKey', 'keyOf', keyOf);
   if (typeof makeModel !== 'function' && !isKeyedTrain(makeModel)) {
-    throw new TypeError(
-      `byKey: makeModel must be a function or a keyedTrain(…) learner, got ${describeValue(makeModel)}`,
+    throw argumentError(
+      'byKey',
+      'makeModel',
+      'a function or a keyedTrain(…) learner',
+      makeModel,
+      'function',
     );
   }
-  const maxModels = options.maxModels ?? 1000;
-  if (!Number.isInteger(maxModels) || maxModels < 1) {
-    throw new RangeError(
-      `byKey: maxModels must be a positive integer, got ${describeValue(maxModels)}`,
-    );
-  }
-  const idleMs = options.idleMs ?? Number.POSITIVE_INFINITY;
-  if (!(idleMs > 0)) {
-    throw new RangeError(`byKey: idleMs must be a number > 0, got ${describeValue(idleMs)}`);
-  }
+  checkOptions('byKey', options);
+  const maxModels = checkPositiveInteger('byKey', 'maxModels', options.maxModels ?? 1000);
+  const idleMs = checkPositiveOrInfinity(
+    'byKey',
+    'idleMs',
+    options.idleMs ?? Number.POSITIVE_INFINITY,
+  );
   const scheduler = options.scheduler ?? asyncScheduler;
   if (isKeyedTrain(makeModel)) {
     const settings = { maxModels, idleMs, onEvict: options.onEvict, scheduler };

@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
+import { jsBackend } from '../backends/backend.js';
 import { argumentError, checkFunction, checkOptions } from '../checks/argumentChecks.js';
 import { linear } from '../core/activations.js';
 import { dense } from '../core/dense.js';
@@ -53,7 +54,8 @@ class Score implements CandidateScore {
 class EnsembleContext<S extends Sample> extends StepContext<S> implements EnsembleStep<S> {
   readonly candidates: Score[];
   constructor(names: readonly string[]) {
-    super(network({ inputs: names.length, layers: [dense(1, linear)] }));
+    // The combiner only holds the weights: the JavaScript backend, no kernel memory.
+    super(network({ inputs: names.length, layers: [dense(1, linear)], backend: jsBackend() }));
     this.candidates = names.map((name) => new Score(name));
   }
 }

@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkBoolean } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import { withinMaxMagnitude } from '../checks/maxMagnitude.js';
 import type { Malformed, Sample, TargetScaler } from '../samples/sample.js';
@@ -155,10 +156,7 @@ export function normalize<S extends Sample>(
   } else {
     makeScaler('normalize', options); // check the options now, not at subscription
   }
-  const learn = options.learn ?? true;
-  if (typeof learn !== 'boolean') {
-    throw new TypeError(`normalize: learn must be true or false, got ${describeValue(learn)}`);
-  }
+  const learn = checkBoolean('normalize', 'learn', options.learn ?? true);
   return statefulMap(() => new Normalizer<S>(shared ?? makeScaler('normalize', options), learn));
 }
 

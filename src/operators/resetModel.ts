@@ -1,4 +1,4 @@
-import { describeValue } from '../checks/describeValue.js';
+import { checkInteger, checkObject } from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
 import { rng } from '../core/rng.js';
@@ -47,15 +47,8 @@ export interface ResetModelOptions {
  */
 export function resetModel(net: Network, options: ResetModelOptions = {}): DriftAction {
   checkNetwork('resetModel', net);
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(
-      `resetModel: options must be an object { seed? }, got ${describeValue(options)}`,
-    );
-  }
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) {
-    throw new RangeError(`resetModel: seed must be an integer, got ${describeValue(seed)}`);
-  }
+  checkObject('resetModel', 'options', options, 'an object { seed? }');
+  const seed = checkInteger('resetModel', 'seed', options.seed ?? 1);
   return {
     name: `resetModel(seed ${seed})`,
     start: () => {

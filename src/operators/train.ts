@@ -1,5 +1,6 @@
 import { defer, Observable, type OperatorFunction, pipe } from 'rxjs';
 import { MiniBatchLearner } from '../batches/miniBatchLearner.js';
+import { checkObject } from '../checks/argumentChecks.js';
 import type { Loss } from '../core/losses.js';
 import { checkLoss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
@@ -90,9 +91,7 @@ export function train<S extends Sample>(
   options: TrainOptions,
 ): OperatorFunction<S, Step<S>> {
   checkNetwork('train', net);
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('train: options must be an object { loss, optimizer?, batchSize? }');
-  }
+  checkObject('train', 'options', options, 'an object { loss, optimizer?, batchSize? }');
   const lossFn = options.loss;
   checkLoss('train', lossFn, 'loss');
   const named = options.optimizer;

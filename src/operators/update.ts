@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import { checkPositiveOrInfinity } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
@@ -114,9 +115,21 @@ export function readUpdateSettings(options: UpdateOptions): UpdateSettings {
       `update: batchSize must be a positive integer, got ${describeValue(batchSize)}`,
     );
   }
-  const clipNorm = positive('clipNorm', options.clipNorm ?? Number.POSITIVE_INFINITY);
-  const clipValue = positive('clipValue', options.clipValue ?? Number.POSITIVE_INFINITY);
-  const maxGradientNorm = positive('maxGradientNorm', options.maxGradientNorm ?? 1e6);
+  const clipNorm = checkPositiveOrInfinity(
+    'update',
+    'clipNorm',
+    options.clipNorm ?? Number.POSITIVE_INFINITY,
+  );
+  const clipValue = checkPositiveOrInfinity(
+    'update',
+    'clipValue',
+    options.clipValue ?? Number.POSITIVE_INFINITY,
+  );
+  const maxGradientNorm = checkPositiveOrInfinity(
+    'update',
+    'maxGradientNorm',
+    options.maxGradientNorm ?? 1e6,
+  );
   const weightDecay = options.weightDecay ?? 0;
   if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) {
     throw new RangeError(
@@ -248,11 +261,4 @@ export function stepAlong(
     }
   }
   optimizer.step(params, sum);
-}
-
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new RangeError(`update: ${name} must be a number > 0, got ${describeValue(value)}`);
-  }
-  return value;
 }

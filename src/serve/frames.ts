@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+import type { CandidateScore } from '../operators/ensemble.js';
 import type { Step } from '../steps/step.js';
 import type { StepEvent } from '../steps/stepEvent.js';
 import {
@@ -156,8 +157,14 @@ export function sendablePrediction(step: Step): boolean {
 const finiteOrUndefined = (value: number | undefined): number | undefined =>
   value !== undefined && Number.isFinite(value) ? value : undefined;
 
-/** @internal The metrics message of a snapshot, serialised. */
-export function metricsText(snapshot: MetricsSnapshot): string {
+/**
+ * @internal The metrics message of a snapshot, serialised; with the candidates of the key's
+ * ensemble (their figures as they are now), its `candidates`.
+ */
+export function metricsText(
+  snapshot: MetricsSnapshot,
+  candidates?: readonly CandidateScore[],
+): string {
   const key = snapshot.key;
   const message: MetricsMessage = {
     type: 'metrics',
@@ -178,6 +185,11 @@ export function metricsText(snapshot: MetricsSnapshot): string {
     samples: snapshot.samples,
     count: snapshot.count,
     rejectedByReason: { ...snapshot.rejectedByReason },
+    candidates: candidates?.map((c) => ({
+      name: c.name,
+      weight: Number.isFinite(c.weight) ? c.weight : 0,
+      rmse: c.meanLoss >= 0 && Number.isFinite(c.meanLoss) ? Math.sqrt(c.meanLoss) : null,
+    })),
   };
   return JSON.stringify(message);
 }

@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
+import type { CandidateScore, EnsembleStep } from '../operators/ensemble.js';
 import type { Step } from '../steps/step.js';
 import type { StepEvent } from '../steps/stepEvent.js';
 import { MAX_QUEUED_EVENTS } from './clientQueue.js';
@@ -26,6 +27,8 @@ export class Outbox {
   private added: [number, WireKey][] = [];
   private evicted: number[] = [];
   private readonly metrics = new Map<WireKey, MetricsSnapshot>();
+  /** The candidates of each key's ensemble (the step's own array, updated in place). */
+  private readonly candidates = new Map<WireKey, readonly CandidateScore[]>();
   private events: PendingEvent[] = [];
   private model: ModelSummary | undefined = undefined;
 
@@ -56,6 +59,17 @@ export class Outbox {
   }
 
   /** Keeps a metrics snapshot (latest per key wins); the worker keeps the recent ones for clients to come. */
+  /** Notes the candidates of a step of an ensemble, sent with its key's next metrics. */
+  recordCandidates(key: WireKey, step: Step): void {
+    const candidates = (step as Partial<EnsembleStep>).candidates;
+    if (candidates !== undefined && this.candidates.get(key) !== candidates) {
+      if (!this.candidates.has(key) && this.candidates.size >= this.maxKeys) {
+        this.candidates.delete(this.candidates.keys().next().value as WireKey);
+      }
+      this.candidates.set(key, candidates);
+    }
+  }
+
   recordMetrics(snapshot: MetricsSnapshot): void {
     this.metrics.set(snapshot.key === undefined ? null : snapshot.key, snapshot);
   }
@@ -98,7 +112,9 @@ export class Outbox {
     }
     if (this.metrics.size > 0) {
       const metrics: [WireKey, string][] = [];
-      for (const [key, snapshot] of this.metrics) metrics.push([key, metricsText(snapshot)]);
+      for (const [key, snapshot] of this.metrics) {
+        metrics.push([key, metricsText(snapshot, this.candidates.get(key))]);
+      }
       this.metrics.clear();
       batch.metrics = metrics;
       empty = false;

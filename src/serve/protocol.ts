@@ -127,6 +127,14 @@ export const metricsMessageSchema = z.object({
   samples: z.number().int().nonnegative().optional(),
   count: z.number().int().nonnegative().optional(),
   rejectedByReason: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * With an ensemble (`ensemble`, `autoForecast`, `streamprop run --lags`): each candidate's
+   * name, its weight in the latest forecast and the RMSE of its recent forecasts (Hedge's
+   * discounted mean, in the target's units; null before any target). Absent otherwise.
+   */
+  candidates: z
+    .array(z.object({ name: z.string(), weight: finite, rmse: finite.nonnegative().nullable() }))
+    .optional(),
 });
 
 /**

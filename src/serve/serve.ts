@@ -5,7 +5,15 @@ import {
   Subject,
   type Subscription,
 } from 'rxjs';
-import { checkMethods, checkObject, checkString } from '../checks/argumentChecks.js';
+import {
+  argumentError,
+  checkFunction,
+  checkInterval,
+  checkMethods,
+  checkObject,
+  checkOptions,
+  checkString,
+} from '../checks/argumentChecks.js';
 import type { Network } from '../core/network.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
 import { byKey } from '../operators/byKey.js';
@@ -162,12 +170,8 @@ export async function serve(
   steps: Observable<Step> | ((server: DashboardServer) => Observable<Step>),
   options: ServeOptions = {},
 ): Promise<DashboardServer> {
-  if (!isObservable(steps) && typeof steps !== 'function') {
-    throw new TypeError('serve: steps must be an Observable of steps or a function returning one');
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('serve: options must be an object');
-  }
+  if (!isObservable(steps)) checkFunction('serve', 'steps', steps);
+  checkOptions('serve', options);
   const host = options.host ?? '127.0.0.1';
   const port = integerIn('port', options.port ?? 0, 0, 65535);
   const maxPayload = integerIn('maxPayload', options.maxPayload ?? 65_536, 1, 2 ** 30);
@@ -206,7 +210,7 @@ export async function serve(
   for (const name of ['allowOrigins', 'allowHosts'] as const) {
     const list = options[name];
     if (list !== undefined && (!Array.isArray(list) || !list.every((v) => typeof v === 'string'))) {
-      throw new TypeError(`serve: ${name} must be an array of strings`);
+      throw argumentError('serve', name, 'an array of strings', list, 'object');
     }
   }
   const target = checkTarget(options.target);
@@ -314,6 +318,7 @@ export async function serve(
     }
     const key = keyOfStep(step);
     if (step.events.length > 0) outbox.recordEvents(key, step);
+    outbox.recordCandidates(key, step);
     if (sendablePrediction(step)) outbox.recordPrediction(key, step);
     metricsInput.next(step);
   };
@@ -386,11 +391,5 @@ function checkTarget(target: ServeOptions['target']): { name?: string; unit?: st
   };
 }
 
-function integerIn(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
-      `serve: ${name} must be an integer in [${min}, ${max}], got ${String(value)}`,
-    );
-  }
-  return value;
-}
+const integerIn = (name: string, value: unknown, min: number, max: number): number =>
+  checkInterval('serve', name, value, { min, max, integer: true });

@@ -1,3 +1,4 @@
+import { checkOneOf } from '../checks/argumentChecks.js';
 import type { Sample } from '../samples/sample.js';
 import { SampleError } from '../samples/sampleError.js';
 import type { StepContext } from './step.js';
@@ -21,11 +22,10 @@ export function readOnInvalid(
   operator: string,
   options: InvalidSampleOptions | undefined,
 ): OnInvalid {
-  const value = options?.onInvalid ?? 'error';
-  if (value !== 'skip' && value !== 'error') {
-    throw new TypeError(`${operator}: onInvalid must be 'skip' or 'error', got ${String(value)}`);
-  }
-  return value;
+  return checkOneOf(operator, 'onInvalid', options?.onInvalid ?? 'error', [
+    'skip',
+    'error',
+  ] as const);
 }
 
 /**

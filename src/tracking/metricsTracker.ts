@@ -1,6 +1,10 @@
 import type { z } from 'zod';
-import { checkInterval, checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
-import { describeValue } from '../checks/describeValue.js';
+import {
+  checkInstance,
+  checkInterval,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import { MetricStack } from '../metrics/metricStack.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
@@ -223,11 +227,13 @@ export class MetricsTracker {
    * ```
    */
   merge(other: MetricsTracker): void {
-    if (!(other instanceof MetricsTracker)) {
-      throw new TypeError(
-        `MetricsTracker.merge: other must be made with metricsTracker({ … }), got ${describeValue(other)}`,
-      );
-    }
+    checkInstance(
+      'MetricsTracker.merge',
+      'other',
+      other,
+      MetricsTracker,
+      'made with metricsTracker({ … })',
+    );
     if (other.alpha !== this.alpha) {
       throw new RangeError(
         `MetricsTracker.merge: other must have this tracker's alpha ${this.alpha}, got ${other.alpha}`,

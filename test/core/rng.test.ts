@@ -99,7 +99,9 @@ describe('rng(seed)', () => {
   );
 
   it('rejects a seed that is not a number', () => {
-    expect(() => rng('7' as unknown as number)).toThrow(RangeError);
+    expect(() => rng('7' as unknown as number)).toThrow(
+      new TypeError('rng: seed must be an integer, got "7"'),
+    );
   });
 });
 

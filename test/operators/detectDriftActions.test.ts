@@ -130,7 +130,7 @@ describe('boostLearningRate', () => {
       'boostLearningRate: factor must be a finite number >= 1, got 0.5',
     );
     expect(() => boostLearningRate(optimizer, 2, { max: 0 })).toThrow(
-      'boostLearningRate: max must be a number > 0, got 0',
+      'boostLearningRate: max must be a number > 0 or Infinity, got 0',
     );
     expect(() => boostLearningRate(optimizer, 2, null as never)).toThrow(TypeError);
     expect(boostLearningRate(optimizer, 2).name).toBe('boostLearningRate(×2)');

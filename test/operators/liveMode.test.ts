@@ -145,7 +145,7 @@ describe("train with onInvalid: 'skip'", () => {
   it('rejects a bad onInvalid value at once', () => {
     const net = net2();
     expect(() => forward(net, { onInvalid: 'drop' as 'skip' })).toThrow(
-      /forward: onInvalid must be 'skip' or 'error', got drop/,
+      /forward: onInvalid must be 'skip' or 'error', got "drop"/,
     );
     expect(() => loss(mse(), { onInvalid: 1 as unknown as 'skip' })).toThrow(/loss: onInvalid/);
   });

@@ -11,10 +11,16 @@ const node = (args: string[]): string =>
     stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
 
-/** The packages a built module imports statically, through all its relative imports. */
-const packagesLoadedBy = (entry: string): Set<string> => {
-  const packages = new Set<string>();
+/** The built files a module loads statically: itself and all its relative imports. */
+const filesLoadedBy = (entry: string): Set<string> => {
   const seen = new Set<string>();
+  packagesLoadedBy(entry, seen);
+  return seen;
+};
+
+/** The packages a built module imports statically, through all its relative imports. */
+const packagesLoadedBy = (entry: string, seen = new Set<string>()): Set<string> => {
+  const packages = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
@@ -57,6 +63,22 @@ describe('package entry points', () => {
     expect(packagesLoadedBy('dist/src/index.js')).not.toContain('ioredis');
     expect(packagesLoadedBy('dist/streams/index.js')).not.toContain('ioredis');
     expect(packagesLoadedBy('dist/src/fleet/index.js')).toContain('ioredis');
+  });
+
+  it('keeps the server out of the root entry: import "streamprop" loads no file of serve/ and not ws', () => {
+    const files = [...filesLoadedBy('dist/src/index.js')];
+    expect(files.length).toBeGreaterThan(50); // the walk follows the imports
+    expect(files.filter((f) => f.includes('/serve/'))).toEqual([]);
+    expect(packagesLoadedBy('dist/src/index.js')).not.toContain('ws');
+    expect(
+      [...filesLoadedBy('dist/src/serve/index.js')].some((f) => f.endsWith('/serve/serve.js')),
+    ).toBe(true);
+    const loaded = node([
+      '--input-type=module',
+      '-e',
+      "import { createRequire } from 'node:module'; await import('streamprop'); const cache = Object.keys(createRequire(import.meta.url).cache); console.log(cache.length > 0, cache.filter((f) => /node_modules.(ws|mqtt|ioredis)./.test(f)).length)",
+    ]);
+    expect(loaded).toBe('true 0'); // modules loaded (rxjs is CommonJS), but none of ws, mqtt, ioredis
   });
 
   it('loads with require', () => {

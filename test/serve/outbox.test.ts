@@ -4,7 +4,7 @@ import type { MetricsSnapshot } from '../../src/metrics/metricsSnapshot.js';
 import { MAX_QUEUED_EVENTS } from '../../src/serve/clientQueue.js';
 import { PredictionSlot } from '../../src/serve/frames.js';
 import { Outbox } from '../../src/serve/outbox.js';
-import { predictionMessageSchema } from '../../src/serve/protocol.js';
+import { metricsMessageSchema, predictionMessageSchema } from '../../src/serve/protocol.js';
 import type { Step } from '../../src/steps/step.js';
 import type { StepEvent } from '../../src/steps/stepEvent.js';
 
@@ -136,5 +136,41 @@ describe('Outbox', () => {
     expect(seqs).toHaveLength(MAX_QUEUED_EVENTS);
     expect(seqs?.[0]).toBe(total - MAX_QUEUED_EVENTS);
     expect(seqs?.at(-1)).toBe(total - 1);
+  });
+
+  it("sends each candidate of a key's ensemble with its metrics, as the candidates are at the batch", () => {
+    const outbox = new Outbox(2);
+    const snapshot = (seq: number, key: string) =>
+      ({ seq, t: seq, key, samples: seq, count: seq, rejected: 0, drifts: 0 }) as MetricsSnapshot;
+    const candidates = [
+      { name: 'last value', output: 1, weight: 0.25, loss: 4, meanLoss: 4 },
+      { name: 'least squares', output: 2, weight: 0.75, loss: 1, meanLoss: 2.25 },
+      { name: 'young', output: Number.NaN, weight: 0, loss: Number.NaN, meanLoss: Number.NaN },
+    ];
+    const ensembleStep = { ...step(3, 'a', [1]), candidates } as unknown as Step;
+    outbox.recordCandidates('a', ensembleStep);
+    outbox.recordCandidates('b', step(3, 'b', [1])); // not an ensemble: nothing noted
+    candidates[0].weight = 0.5; // the step's own array, read when the batch is taken
+    candidates[1].weight = 0.5;
+    outbox.recordMetrics(snapshot(3, 'a'));
+    outbox.recordMetrics(snapshot(3, 'b'));
+    const [[, a], [, b]] = outbox.take()?.metrics ?? [];
+    const parsedA = metricsMessageSchema.parse(JSON.parse(a));
+    expect(parsedA.candidates).toEqual([
+      { name: 'last value', weight: 0.5, rmse: 2 },
+      { name: 'least squares', weight: 0.5, rmse: 1.5 },
+      { name: 'young', weight: 0, rmse: null },
+    ]);
+    expect(metricsMessageSchema.parse(JSON.parse(b)).candidates).toBeUndefined();
+    // At most maxKeys keys are remembered: the oldest goes first.
+    outbox.recordCandidates('c', { ...ensembleStep } as Step);
+    outbox.recordCandidates('d', { ...ensembleStep } as Step);
+    outbox.recordMetrics(snapshot(4, 'a'));
+    outbox.recordMetrics(snapshot(4, 'd'));
+    const later = outbox.take()?.metrics ?? [];
+    expect(later.map(([key, text]) => [key, JSON.parse(text).candidates?.length])).toEqual([
+      ['a', undefined],
+      ['d', 3],
+    ]);
   });
 });

@@ -363,7 +363,7 @@ describe('fromCsv', () => {
     expect(() => fromCsv('f.csv', null as never)).toThrow(/fromCsv: options must be an object/);
     expect(() => fromCsv('f.csv', {})).toThrow(/options.x .* or options.map is required/);
     expect(() => fromCsv('f.csv', { x: [] })).toThrow(RangeError);
-    expect(() => fromCsv('f.csv', { x: -1 })).toThrow(/x must name a column or be a 0-based index/);
+    expect(() => fromCsv('f.csv', { x: -1 })).toThrow(/x must be a column name or a 0-based index/);
     expect(() => fromCsv('f.csv', { x: 'a', map: () => ({ x: [] }) })).toThrow(/either map or/);
     expect(() => fromCsv('f.csv', { header: false, x: 'a' })).toThrow(/header: false/);
     expect(() => fromCsv('f.csv', { x: 'a', delimiter: '' })).toThrow(/delimiter/);

@@ -53,6 +53,17 @@ describe('fromNdjson', () => {
     ]);
   });
 
+  it('passes over a byte order mark at the start, and only there', async () => {
+    const input = new PassThrough();
+    const samples = lastValueFrom(fromNdjson(input).pipe(toArray()));
+    input.write(Buffer.from([0xef, 0xbb]));
+    input.write(Buffer.from([0xbf]));
+    input.end('{"x":[1],"y":2}\n\ufeff{"x":[3]}\n');
+    const [first, second] = await samples;
+    expect(first).toEqual({ x: [1], y: 2 });
+    expect(second.malformed?.field).toBe('line 2');
+  });
+
   it('gives one malformed item per bad line, naming the line, and goes on', async () => {
     const text = [
       '{"x":[1],"y":1}', // line 1

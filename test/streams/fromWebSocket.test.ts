@@ -87,7 +87,7 @@ describe('fromWebSocket', () => {
 
   it('checks its arguments at once', () => {
     expect(() => fromWebSocket({ samples: new Subject() }, { onInvalid: 'drop' as never })).toThrow(
-      TypeError,
+      RangeError,
     );
     expect(() => fromWebSocket({ samples: new Subject() }, { inputs: 0 })).toThrow(RangeError);
     expect(() => fromWebSocket(42 as never)).toThrow(TypeError);

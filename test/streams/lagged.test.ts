@@ -51,8 +51,8 @@ describe('lagged: argument checks at call time', () => {
     ['undefined', undefined],
   ];
   for (const [name, k] of kCases) {
-    it(`throws a RangeError naming lagged for k ${name}`, () => {
-      expect(() => lagged(k as number)).toThrow(RangeError);
+    it(`throws naming lagged for k ${name} (a TypeError when not a number)`, () => {
+      expect(() => lagged(k as number)).toThrow(typeof k === 'number' ? RangeError : TypeError);
       expect(() => lagged(k as number)).toThrow(/^lagged: k must be a positive integer, got /);
     });
   }
@@ -76,9 +76,11 @@ describe('lagged: argument checks at call time', () => {
     ['null', null],
   ];
   for (const [name, horizon] of horizonCases) {
-    it(`throws a RangeError naming lagged for horizon ${name}`, () => {
+    it(`throws naming lagged for horizon ${name} (a TypeError when not a number)`, () => {
       const options = { horizon } as unknown as LaggedOptions;
-      expect(() => lagged(3, options)).toThrow(RangeError);
+      expect(() => lagged(3, options)).toThrow(
+        typeof horizon === 'number' ? RangeError : TypeError,
+      );
       expect(() => lagged(3, options)).toThrow(/^lagged: horizon must be a positive integer/);
     });
   }

@@ -237,15 +237,15 @@ describe('salesFeed', () => {
 
   it('rejects bad options at once, naming salesFeed and the option', () => {
     const bad: [SalesFeedOptions, RegExp][] = [
-      [{ stores: 0 }, /^salesFeed: stores must be an integer >= 1, got 0$/],
+      [{ stores: 0 }, /^salesFeed: stores must be a positive integer, got 0$/],
       [{ seed: 0.5 }, /seed must be an integer/],
       [{ rate: -1 }, /rate must be a finite number >= 0/],
       [{ limit: -1 }, /limit must be an integer >= 0/],
       [{ start: Number.NaN }, /start must be a finite number/],
       [{ noise: -1 }, /noise must be a finite number >= 0/],
       [{ trend: Number.POSITIVE_INFINITY }, /trend must be a finite number/],
-      [{ weekly: 4 }, /weekly must be a finite number >= 0 and <= 3/],
-      [{ yearly: 0.8 }, /yearly must be a finite number >= 0 and <= 0.75/],
+      [{ weekly: 4 }, /weekly must be a finite number in \[0, 3\]/],
+      [{ yearly: 0.8 }, /yearly must be a finite number in \[0, 0.75\]/],
       [{ promoProbability: 2 }, /promoProbability must be/],
       [{ promoLift: -0.5 }, /promoLift must be/],
     ];

@@ -257,18 +257,18 @@ describe('sensorFeed', () => {
 
   it('rejects bad options at once, naming sensorFeed and the option', () => {
     const bad: [SensorFeedOptions, RegExp][] = [
-      [{ sensors: 0 }, /^sensorFeed: sensors must be an integer >= 1, got 0$/],
-      [{ sensors: 1.5 }, /sensors must be an integer/],
+      [{ sensors: 0 }, /^sensorFeed: sensors must be a positive integer, got 0$/],
+      [{ sensors: 1.5 }, /sensors must be a positive integer/],
       [{ seed: 1.5 }, /seed must be an integer/],
       [{ rate: -1 }, /rate must be a finite number >= 0/],
       [{ rate: Number.NaN }, /rate must be/],
-      [{ limit: -1 }, /limit must be an integer >= 0 \(or Infinity\)/],
+      [{ limit: -1 }, /limit must be an integer >= 0 or Infinity/],
       [{ limit: 2.5 }, /limit must be/],
       [{ start: Number.POSITIVE_INFINITY }, /start must be a finite number/],
       [{ interval: 0 }, /interval must be a finite number > 0/],
-      [{ lags: 0 }, /lags must be an integer >= 1/],
+      [{ lags: 0 }, /lags must be a positive integer/],
       [{ noise: -0.1 }, /noise must be a finite number >= 0/],
-      [{ anomalyProbability: 1.5 }, /anomalyProbability must be a finite number >= 0 and <= 1/],
+      [{ anomalyProbability: 1.5 }, /anomalyProbability must be a finite number in \[0, 1\]/],
       [{ anomalySize: -1 }, /anomalySize must be/],
       [{ gradualDrift: Number.NaN }, /gradualDrift must be/],
       [{ driftProbability: -0.1 }, /driftProbability must be/],
@@ -281,7 +281,7 @@ describe('sensorFeed', () => {
     const wrongType = { sensors: '4' } as unknown as SensorFeedOptions;
     expect(() => sensorFeed(wrongType)).toThrow(TypeError);
     expect(() => sensorFeed(wrongType)).toThrow(
-      'sensorFeed: sensors must be an integer >= 1, got "4"',
+      'sensorFeed: sensors must be a positive integer, got "4"',
     );
     expect(() => sensorFeed(null as unknown as SensorFeedOptions)).toThrow(
       /^sensorFeed: options must be an object/,

@@ -54,6 +54,8 @@ describe('sineFeed', () => {
     expect(() => sineFeed({ rate: Number.NaN })).toThrow(/rate must be/);
     expect(() => sineFeed({ period: 0 })).toThrow(/period must be/);
     expect(() => sineFeed({ seed: 1.5 })).toThrow(/seed must be an integer/);
-    expect(() => sineFeed({ limit: -1 })).toThrow(/limit must be >= 0/);
+    expect(() => sineFeed({ limit: -1 })).toThrow(
+      /limit must be an integer >= 0 or Infinity, got -1/,
+    );
   });
 });

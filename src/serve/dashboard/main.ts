@@ -32,6 +32,7 @@ function draw(): void {
   const track = state.shown;
   charts.update(track);
   view.figures(track.last);
+  view.candidates(track.last);
   view.totalRate(state.totalSamplesPerSecond);
   view.learningRate(track.metrics.view()[MetricsColumn.learningRate]);
   if (logDirty) view.log(state);

@@ -49,6 +49,12 @@ export interface MetricsMessage {
   readonly samplesPerSecond?: number | null;
   readonly rejected?: number | null;
   readonly drifts?: number | null;
+  /** With an ensemble: each candidate's weight and recent RMSE. */
+  readonly candidates?: readonly {
+    readonly name: string;
+    readonly weight: number;
+    readonly rmse: number | null;
+  }[];
 }
 
 /** `event`: something that happened at a step (a drift, a learning-rate change …). */

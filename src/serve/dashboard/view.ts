@@ -39,6 +39,8 @@ export class View {
   private readonly spark: SVGPolylineElement;
   private readonly total: HTMLElement;
   private readonly errorUnit: HTMLElement;
+  private readonly candidateBox: HTMLElement;
+  private readonly candidateRows: HTMLElement;
   private countdown: ReturnType<typeof setInterval> | undefined = undefined;
 
   constructor(
@@ -55,6 +57,8 @@ export class View {
     this.grid = element(doc, '#charts');
     this.total = element(doc, '#total-samples-per-second');
     this.errorUnit = element(doc, '#error-unit');
+    this.candidateBox = element(doc, '#candidates');
+    this.candidateRows = element(doc, '#candidate-rows');
     const spark = doc.querySelector<SVGPolylineElement>('#learning-rate-spark polyline');
     if (spark === null) throw new Error('dashboard: no #learning-rate-spark polyline');
     this.spark = spark;
@@ -79,6 +83,41 @@ export class View {
       this.figureBox.dataset.seq = String(m.seq);
       this.figureBox.dataset.key = m.key === null || m.key === undefined ? '' : String(m.key);
     }
+  }
+
+  /**
+   * Shows the candidates of an ensemble, from the latest metrics snapshot: one row each
+   * (`tr[data-candidate=name]` with `data-weight` and `data-rmse`), heaviest first; hidden
+   * when the learner is not an ensemble.
+   */
+  candidates(m: MetricsMessage | undefined): void {
+    const candidates = m?.candidates;
+    this.candidateBox.hidden = candidates === undefined || candidates.length === 0;
+    if (candidates === undefined) {
+      this.candidateRows.replaceChildren();
+      return;
+    }
+    const rows = [...candidates]
+      .sort((a, b) => b.weight - a.weight)
+      .map((c) => {
+        const row = this.doc.createElement('tr');
+        row.dataset.candidate = c.name;
+        row.dataset.weight = String(c.weight);
+        if (c.rmse !== null) row.dataset.rmse = String(c.rmse);
+        const name = this.doc.createElement('td');
+        name.className = 'name';
+        name.textContent = c.name;
+        const weight = this.doc.createElement('td');
+        weight.className = 'weight';
+        weight.style.setProperty('--w', `${Math.round(100 * c.weight)}%`);
+        weight.textContent = `${(100 * c.weight).toFixed(0)} %`;
+        const rmse = this.doc.createElement('td');
+        rmse.className = 'rmse';
+        rmse.textContent = formatFigure(c.rmse ?? undefined);
+        row.append(name, weight, rmse);
+        return row;
+      });
+    this.candidateRows.replaceChildren(...rows);
   }
 
   /** Shows the samples per second of all keys together (`data-value` the exact number). */
