@@ -53,6 +53,19 @@ describe('examples', () => {
     }
   });
 
+  it('customParts learns with a part of its own of every kind, sees the jump, reloads, refuses a broken part', () => {
+    const out = run('customParts');
+    const windows = [...out.matchAll(/mean loss (\S+) \(predicting 0: (\S+)\)/g)];
+    expect(windows).toHaveLength(6);
+    for (const [, loss, zero] of windows) expect(Number(loss)).toBeLessThan(Number(zero) / 4);
+    expect(out).toContain('network 8-16(swish)-1(linear), optimizer signSgd');
+    const first = Number(/the first at sample (\d+) \(the level jumps at (\d+)\)/.exec(out)?.[1]);
+    expect(first).toBeGreaterThanOrEqual(4000); // nothing before the jump
+    expect(first).toBeLessThan(4100); // and the jump seen within 100 samples
+    expect(out).toContain('reloaded: same prediction true, optimizer signSgd after 6000 steps');
+    expect(out).toContain('refused: train: optimizer.reset must be a function, got undefined');
+  });
+
   it('dashboard serves its page while learning, and stops cleanly', async () => {
     const child = spawn(process.execPath, ['dist/examples/dashboard.js', '3'], {
       stdio: ['ignore', 'pipe', 'inherit'],
