@@ -52,7 +52,8 @@ export interface KeyedTrain<S extends Sample, R> {
  * rollingMetrics(…)))` does, with every key's weights and optimizer state in shared memory
  * (one working network, one optimizer, one trace for all keys; each key's state copied in and
  * out around its sample), so that a key costs its parameters and state and little more — 1.5 KB
- * for 8-16-1 with SGD — and a thousand keys learn nearly as fast as one model. Each key starts
+ * for 8-16-1 with SGD — and a thousand keys learn at about 0.6–0.7× one model's speed (2.5–3×
+ * a pipeline per key; README.md, *Speed*). Each key starts
  * from the same weights (the seed of `network`), counts its own `seq` from 0 and keeps its own
  * learning rate; byKey's eviction (`maxModels`, `idleMs`, `onEvict`) works as for pipelines.
  *

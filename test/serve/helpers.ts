@@ -86,8 +86,8 @@ export class Recorder {
     );
   }
 
-  /** Resolves once `test` holds (checked at every message), failing after `ms`. */
-  until(test: () => boolean, what: string, ms = 10_000): Promise<void> {
+  /** Resolves once `test` holds (checked at every message), failing after `ms` (30 s: time for a loaded machine). */
+  until(test: () => boolean, what: string, ms = 30_000): Promise<void> {
     if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(
