@@ -28,6 +28,16 @@ class Sfc32 implements Rng {
   private spare = 0;
   private hasSpare = false;
 
+  /** From the four words of sfc32's state as they are (see {@link sfc32FromState}). */
+  static fromState(a: number, b: number, c: number, d: number): Sfc32 {
+    const g = new Sfc32(0);
+    g.a = a >>> 0;
+    g.b = b >>> 0;
+    g.c = c >>> 0;
+    g.d = d >>> 0;
+    return g;
+  }
+
   constructor(seed: number) {
     // Spread the seed over the four words with a splitmix-style hash, then warm up.
     let s = seed >>> 0;
@@ -87,4 +97,13 @@ class Sfc32 implements Rng {
 export function rng(seed: number): Rng {
   checkInteger('rng', 'seed', seed);
   return new Sfc32(seed);
+}
+
+/**
+ * @internal A generator started from the four 32-bit words of sfc32's state (a, b, c and the
+ * counter) as they are, with no seeding and no warm-up: the known-answer tests compare its draws
+ * with the algorithm's reference definition.
+ */
+export function sfc32FromState(a: number, b: number, c: number, counter: number): Rng {
+  return Sfc32.fromState(a, b, c, counter);
 }
