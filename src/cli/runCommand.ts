@@ -7,6 +7,7 @@ import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
 import * as auto from './autoLearner.js';
 import { CheckpointSaver } from './checkpointSaver.js';
+import { dashboardListenError } from './dashboardListenError.js';
 import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
 import { ProgressLine } from './progressLine.js';
@@ -16,6 +17,7 @@ import type { RunOptions } from './runOptions.js';
 import { runRecord } from './runRecord.js';
 import type { RunSummary } from './runSummary.js';
 import { RunTally } from './runTally.js';
+import { servesDashboard } from './servesDashboard.js';
 import { shaped } from './shaped.js';
 import { describeSource } from './sourceSpec.js';
 import { StatusDisplay, type StatusOutput } from './statusDisplay.js';
@@ -43,31 +45,6 @@ export interface RunningLearner {
   readonly done: Promise<RunSummary>;
   /** Stops learning, writes the final checkpoint and closes the dashboard (Ctrl-C, SIGTERM). */
   stop(): void;
-}
-
-/**
- * Whether `streamprop run` serves the dashboard, and until when. A source that never ends (the
- * synthetic feeds, MQTT) serves it unless `--no-serve`. A file or standard input — which end —
- * serve it only when asked: with `--serve`, which also keeps it up after the last sample, with
- * the final figures, until Ctrl-C; or with a dashboard option (`--port`, `--host`, `--token`),
- * for as long as the run lasts. `--no-serve` never serves.
- *
- * @param given The names of the dashboard options given on the command line.
- *
- * @example
- * ```ts
- * import { servesDashboard } from './runCommand.js';
- * servesDashboard({ source: { kind: 'csv', path: 'a.csv' }, serve: true }, []); // { serve: true, afterEnd: true }
- * servesDashboard({ source: { kind: 'csv', path: 'a.csv' } }, []); // { serve: false, afterEnd: false }
- * ```
- */
-export function servesDashboard(
-  options: Pick<RunOptions, 'source' | 'serve'>,
-  given: readonly string[],
-): { readonly serve: boolean; readonly afterEnd: boolean } {
-  const finite = options.source.kind === 'csv' || options.source.kind === 'ndjson';
-  const serve = options.serve ?? (!finite || given.length > 0);
-  return { serve, afterEnd: options.serve === true };
 }
 
 /** How often the status is shown: redrawn on a terminal, a line in a log, a JSON line. */
@@ -374,18 +351,7 @@ async function dashboard(
         : { network: resumed.loaded.network, optimizer: resumed.loaded.optimizer }),
     });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw new Error(
-        `port ${options.port} of ${options.host} is taken: give another with --port, or --port 0 for any free one (or --no-serve)`,
-      );
-    }
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw new Error(
-        `cannot serve the dashboard on ${options.host}:${options.port} (${code}): check --host and --port`,
-      );
-    }
-    throw error;
+    throw dashboardListenError(error, options, '--no-serve');
   }
 }
 

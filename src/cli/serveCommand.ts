@@ -4,6 +4,7 @@ import { fleetMetrics } from '../fleet/fleetMetrics.js';
 import { redisLog } from '../fleet/redisLog.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { CommandIO } from './commandIO.js';
+import { dashboardListenError } from './dashboardListenError.js';
 import { type FleetServeOptions, parseServeOptions } from './fleetOptions.js';
 import { UsageError } from './usageError.js';
 
@@ -104,18 +105,7 @@ export async function startFleetServe(
     });
   } catch (error) {
     await log.close();
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw new Error(
-        `port ${options.port} of ${options.host} is taken: give another with --port, or --port 0 for any free one`,
-      );
-    }
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw new Error(
-        `cannot serve the dashboard on ${options.host}:${options.port} (${code}): check --host and --port`,
-      );
-    }
-    throw error;
+    throw dashboardListenError(error, options);
   }
   stdout.write(
     `streamprop serve: fleet ${log.name} (${log.shards} shards): dashboard ${server.url}, socket ${server.wsUrl}\n`,
