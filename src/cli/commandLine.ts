@@ -14,6 +14,7 @@ import {
 } from './runOptions.js';
 import { summaryJson, summaryLine } from './runSummary.js';
 import { serveCommand } from './serveCommand.js';
+import { dashboardOptions } from './serveFlags.js';
 import { SOURCE_FORMS } from './sourceSpec.js';
 import { statusCommand } from './statusCommand.js';
 import { UsageError } from './usageError.js';
@@ -35,9 +36,6 @@ class StrictCommand extends Command {
     return new StrictCommand(name).allowUnknownOption().allowExcessArguments();
   }
 }
-
-/** Collects the values of a repeatable option. */
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * The `streamprop` command: parses `argv` (the words after the program's name), runs the
@@ -102,7 +100,7 @@ export async function commandLine(argv: readonly string[], io: CommandIO): Promi
     }),
   );
 
-  program
+  const run = program
     .command(DEFAULT_COMMAND, { isDefault: true })
     .description(
       'learn online from a feed, serve the live dashboard, checkpoint as it goes (the default command)',
@@ -125,22 +123,9 @@ export async function commandLine(argv: readonly string[], io: CommandIO): Promi
       '--serve',
       'serve the dashboard; for a file, keep it up after the last sample until Ctrl-C',
     )
-    .option('--no-serve', 'no dashboard (the default for a file or standard input)')
-    .option('--host <host>', 'address the dashboard listens on', '127.0.0.1')
-    .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
-    .option('--token <t>', 'require this token from dashboard and WebSocket clients')
-    .option(
-      '--allow-origin <origin>',
-      "let pages of this origin open the dashboard's socket (repeatable; default: its own only)",
-      collect,
-      [],
-    )
-    .option(
-      '--allow-host <name>',
-      'accept requests that name this host (repeatable; default: the bound address and localhost)',
-      collect,
-      [],
-    )
+    .option('--no-serve', 'no dashboard (the default for a file or standard input)');
+  for (const option of dashboardOptions()) run.addOption(option);
+  run
     .option(
       '--checkpoint <path>',
       'write checkpoints to this file (and PATH.1); Ctrl-C writes the last',

@@ -6,10 +6,8 @@ import { type DashboardServer, serve } from '../serve/serve.js';
 import type { CommandIO } from './commandIO.js';
 import { dashboardListenError } from './dashboardListenError.js';
 import { type FleetServeOptions, parseServeOptions } from './fleetOptions.js';
+import { dashboardOptions } from './serveFlags.js';
 import { UsageError } from './usageError.js';
-
-/** Collects the values of a repeatable option. */
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * Adds `streamprop serve --redis URL --prefix NAME` to the program: the dashboard and the
@@ -26,26 +24,13 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
  * ```
  */
 export function serveCommand(program: Command, io: CommandIO): void {
-  program
+  const serve = program
     .command('serve')
     .description('serve the dashboard of a fleet on Redis: every key, every worker, the total')
     .option('--redis <url>', 'the Redis server, as redis://HOST:PORT (required)')
-    .option('--prefix <name>', "the fleet's name (required)")
-    .option('--host <host>', 'address the dashboard listens on', '127.0.0.1')
-    .option('--port <n>', 'port of the dashboard (0: any free one)', '8080')
-    .option('--token <t>', 'require this token from dashboard and WebSocket clients')
-    .option(
-      '--allow-origin <origin>',
-      "let pages of this origin open the dashboard's socket (repeatable; default: its own only)",
-      collect,
-      [],
-    )
-    .option(
-      '--allow-host <name>',
-      'accept requests that name this host (repeatable; default: the bound address and localhost)',
-      collect,
-      [],
-    )
+    .option('--prefix <name>', "the fleet's name (required)");
+  for (const option of dashboardOptions()) serve.addOption(option);
+  serve
     .option('--every-ms <ms>', 'read the checkpoints this often', '1000')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseServeOptions(raw);

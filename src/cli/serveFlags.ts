@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { z } from 'zod';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
@@ -9,7 +10,8 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
  *
  * @example
  * ```ts
- * import { z } from 'zod';
+ * import { Option } from 'commander';
+import { z } from 'zod';
  * import { SERVE_FLAGS } from './serveFlags.js';
  * z.object(SERVE_FLAGS).parse({ host: '127.0.0.1', port: '0' }); // port: 0, no origins
  * ```
@@ -52,3 +54,38 @@ export const SERVE_FLAGS = {
     )
     .default([]),
 };
+
+/** Collects the values of a repeatable option. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * The dashboard's flags as the command line declares them, for `streamprop run` and `streamprop
+ * serve --redis` alike (their values are then checked with {@link SERVE_FLAGS}).
+ *
+ * @example
+ * ```ts
+ * import { Command } from 'commander';
+ * import { dashboardOptions } from './serveFlags.js';
+ * const command = new Command('serve');
+ * for (const option of dashboardOptions()) command.addOption(option);
+ * ```
+ */
+export function dashboardOptions(): Option[] {
+  return [
+    new Option('--host <host>', 'address the dashboard listens on').default('127.0.0.1'),
+    new Option('--port <n>', 'port of the dashboard (0: any free one)').default('8080'),
+    new Option('--token <t>', 'require this token from dashboard and WebSocket clients'),
+    new Option(
+      '--allow-origin <origin>',
+      "let pages of this origin open the dashboard's socket (repeatable; default: its own only)",
+    )
+      .argParser(collect)
+      .default([]),
+    new Option(
+      '--allow-host <name>',
+      'accept requests that name this host (repeatable; default: the bound address and localhost)',
+    )
+      .argParser(collect)
+      .default([]),
+  ];
+}
