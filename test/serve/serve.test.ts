@@ -56,10 +56,18 @@ describe('serve', () => {
     await client.until(() => client.of('metrics').length >= 3, 'metrics of b');
     expect(client.of('prediction')).toEqual([]);
     expect(new Set(client.of('metrics').map((m) => m.key))).toEqual(new Set(['b']));
+    // A second client keeps receiving b's metrics, the clock of this test.
+    const watcher = await connect(server);
+    watcher.send({ type: 'subscribe', topics: ['metrics'], keys: ['b'] });
+    await watcher.until(() => watcher.of('metrics').length >= 1, 'metrics of b (watcher)');
     client.send({ type: 'unsubscribe' });
-    await new Promise((r) => setTimeout(r, 50)); // frames already in flight may still arrive
+    // The answer to a later message (an error frame for one the server does not know) comes
+    // after every frame sent before the unsubscribe was handled: from there on, nothing more.
+    client.send({ type: 'no such message' });
+    await client.until(() => client.of('error').length >= 1, 'the error frame');
     const count = client.messages.length;
-    await new Promise((r) => setTimeout(r, 150));
+    const seen = watcher.of('metrics').length;
+    await watcher.until(() => watcher.of('metrics').length >= seen + 3, 'three more metrics of b');
     expect(client.messages.length).toBe(count);
   });
 
