@@ -1,7 +1,8 @@
 import { Observable } from 'rxjs';
 import { checkOneOf, checkOptions, checkPositiveInteger } from '../src/checks/argumentChecks.js';
-import { describeValue } from '../src/checks/describeValue.js';
+import { documentPath } from '../src/checks/parseDocument.js';
 import type { Sample } from '../src/samples/sample.js';
+import { sampleSchema } from '../src/serve/protocol.js';
 
 /** Something that has the samples producer clients sent: the server `serve()` returns. */
 export interface IngestSource {
@@ -107,6 +108,7 @@ export function fromWebSocket(
   for (const name of ['inputs', 'outputs'] as const) {
     if (options[name] !== undefined) checkPositiveInteger('fromWebSocket', name, options[name]);
   }
+  const schema = wireSampleSchema(options.inputs, options.outputs);
   const frames = framesOf(source);
   // A server passes on what a producer sent that was not a sample as a malformed sample.
   const fromServer = isIngestSource(source);
@@ -119,7 +121,7 @@ export function fromWebSocket(
           subscriber.next(value);
           return;
         }
-        const result = checkSample(value, options.inputs, options.outputs);
+        const result = checkSample(value, schema);
         if (typeof result !== 'string') {
           subscriber.next(result);
           return;
@@ -218,64 +220,35 @@ function framesOf(source: IngestSource | WebSocketAddress | string): Observable<
   });
 }
 
-/** A copy of `value` as a sample, or what is wrong with it. */
-function checkSample(
-  value: unknown,
-  inputs: number | undefined,
-  outputs: number | undefined,
-): Sample | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return `must be an object { x, y?, key?, id?, t? }, got ${describeValue(value)}`;
-  }
-  const v = value as Record<string, unknown>;
-  const x = vector('x', v.x, inputs);
-  if (typeof x === 'string') return x;
-  const sample: {
-    x: number[];
-    y?: number | number[];
-    key?: string | number;
-    id?: string | number;
-    t?: number;
-  } = { x };
-  if (v.y !== undefined) {
-    if (typeof v.y === 'number') {
-      if (!Number.isFinite(v.y)) return `y must be a finite number, got ${describeValue(v.y)}`;
-      if (outputs !== undefined && outputs !== 1)
-        return `y must have ${outputs} values, not one number`;
-      sample.y = v.y;
-    } else {
-      const y = vector('y', v.y, outputs);
-      if (typeof y === 'string') return y;
-      sample.y = y;
+/**
+ * The schema of a wire sample for `inputs` and `outputs` values: the producer sample schema of
+ * the protocol (finite numbers only), other fields dropped, with the lengths asked for.
+ */
+function wireSampleSchema(inputs: number | undefined, outputs: number | undefined) {
+  return sampleSchema.strip().superRefine((s, ctx) => {
+    if (inputs !== undefined && s.x.length !== inputs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['x'],
+        message: `must have ${inputs} values, got ${s.x.length}`,
+      });
     }
-  }
-  for (const name of ['key', 'id'] as const) {
-    const field = v[name];
-    if (field === undefined) continue;
-    if (typeof field !== 'string' && !(typeof field === 'number' && Number.isFinite(field))) {
-      return `${name} must be a string or a finite number, got ${describeValue(field)}`;
+    if (outputs === undefined || s.y === undefined) return;
+    const got = typeof s.y === 'number' ? 'one number' : s.y.length;
+    if ((typeof s.y === 'number' ? 1 : s.y.length) !== outputs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['y'],
+        message: `must have ${outputs} values, got ${got}`,
+      });
     }
-    sample[name] = field;
-  }
-  if (v.t !== undefined) {
-    if (typeof v.t !== 'number' || !Number.isFinite(v.t))
-      return `t must be a finite number, got ${describeValue(v.t)}`;
-    sample.t = v.t;
-  }
-  return sample;
+  });
 }
 
-function vector(name: string, value: unknown, length: number | undefined): number[] | string {
-  if (!Array.isArray(value))
-    return `${name} must be an array of numbers, got ${describeValue(value)}`;
-  if (length !== undefined ? value.length !== length : value.length === 0) {
-    return `${name}.length must be ${length ?? 'at least 1'}, got ${value.length}`;
-  }
-  for (let i = 0; i < value.length; i++) {
-    const n = value[i];
-    if (typeof n !== 'number' || !Number.isFinite(n)) {
-      return `${name}[${i}] must be a finite number, got ${describeValue(n)}`;
-    }
-  }
-  return value.slice() as number[];
+/** A copy of `value` as a sample, or what is wrong with it: its field and what zod says. */
+function checkSample(value: unknown, schema: ReturnType<typeof wireSampleSchema>): Sample | string {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as Sample;
+  const issue = parsed.error.issues[0];
+  return `${documentPath(issue.path) || 'sample'}: ${issue.message}`;
 }

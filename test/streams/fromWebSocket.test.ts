@@ -41,11 +41,11 @@ describe('fromWebSocket', () => {
     expect(result).toEqual([good, { x: [4, 5], y: [6] }]);
     expect(result[0]).not.toBe(good);
     expect(rejected).toEqual([
-      { index: 1, problem: 'x[1] must be a finite number, got NaN' },
-      { index: 2, problem: 'x.length must be 2, got 3' },
-      { index: 3, problem: 'y.length must be 1, got 2' },
-      { index: 4, problem: 'must be an object { x, y?, key?, id?, t? }, got "text"' },
-      { index: 5, problem: 'key must be a string or a finite number, got an object' },
+      { index: 1, problem: 'x[1]: Invalid input: expected number, received NaN' },
+      { index: 2, problem: 'x: must have 2 values, got 3' },
+      { index: 3, problem: 'y: must have 1 values, got 2' },
+      { index: 4, problem: 'sample: Invalid input: expected object, received string' },
+      { index: 5, problem: 'key: Invalid input' },
     ]);
   });
 
@@ -82,7 +82,9 @@ describe('fromWebSocket', () => {
     const out = firstValueFrom(fromWebSocket({ samples }, { onInvalid: 'error' }).pipe(toArray()));
     samples.next({ x: [1] });
     samples.next({ x: [] });
-    await expect(out).rejects.toThrow('fromWebSocket: value 1: x.length must be at least 1, got 0');
+    await expect(out).rejects.toThrow(
+      'fromWebSocket: value 1: x: Too small: expected array to have >=1 items',
+    );
   });
 
   it('checks its arguments at once', () => {
