@@ -1,5 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { checkOptions, checkPositiveInteger } from '../checks/argumentChecks.js';
+import {
+  checkMethods,
+  checkObject,
+  checkOptions,
+  checkPositiveInteger,
+} from '../checks/argumentChecks.js';
 import type { Sample } from '../samples/sample.js';
 import { sampleRecord } from './sampleRecord.js';
 import type { ShardedLog } from './shardedLog.js';
@@ -66,9 +71,8 @@ export function appendTo(
   options: AppendOptions = {},
 ): OperatorFunction<Sample, AppendProgress> {
   const owner = 'appendTo';
-  if (log === null || typeof log !== 'object' || typeof log.append !== 'function') {
-    throw new TypeError(`${owner}: log must be a ShardedLog (redisLog(…), memoryLog(…))`);
-  }
+  checkObject(owner, 'log', log, 'a ShardedLog (redisLog(…), memoryLog(…))');
+  checkMethods(owner, 'log', log, ['append']);
   checkOptions(owner, options);
   const maxInFlight = checkPositiveInteger(owner, 'maxInFlight', options.maxInFlight ?? 10_000);
   const batch = checkPositiveInteger(owner, 'batch', options.batch ?? 500);

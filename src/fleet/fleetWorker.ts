@@ -1,4 +1,5 @@
 import type { Subject } from 'rxjs';
+import { checkMethods, checkObject } from '../checks/argumentChecks.js';
 import { KeyErrors } from './keyErrors.js';
 import { type KeyModel, restoreKey } from './keyModel.js';
 import { type Offset, START_OFFSET } from './offset.js';
@@ -290,17 +291,13 @@ export class FleetWorker {
   private open(state: ShardState, key: string): KeyState | undefined {
     try {
       const model = this.settings.makeModel(key);
-      if (
-        model === null ||
-        typeof model !== 'object' ||
-        typeof model.pipeline !== 'function' ||
-        model.network === undefined ||
-        model.optimizer === undefined
-      ) {
-        throw new TypeError(
-          `shardedLearner: makeModel(${JSON.stringify(key)}) must return { network, optimizer, pipeline, scaler?, controller?, detector? }`,
-        );
-      }
+      const name = `makeModel(${JSON.stringify(key)})`;
+      const requirement =
+        'a KeyModel { network, optimizer, pipeline, scaler?, controller?, detector? }';
+      checkObject('shardedLearner', name, model, requirement);
+      checkMethods('shardedLearner', name, model, ['pipeline']);
+      checkObject('shardedLearner', `${name}.network`, model.network, 'a network');
+      checkObject('shardedLearner', `${name}.optimizer`, model.optimizer, 'an optimizer');
       const errors = new KeyErrors(this.settings.alpha);
       const saved = state.saved.get(key);
       const record = saved === undefined ? undefined : restoreKey(key, saved, model, errors);

@@ -6,6 +6,7 @@ import {
   checkOptions,
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
+import { checkArray } from '../checks/arrayChecks.js';
 import { type Offset, START_OFFSET } from './offset.js';
 import { ACQUIRE, ANNOUNCE, APPEND, COMMIT, RELEASE, RENEW } from './redisScripts.js';
 import type {
@@ -170,9 +171,7 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     name: prefix,
     shards,
     async append(entries) {
-      if (!Array.isArray(entries)) {
-        throw new TypeError(`${prefix}: append: entries must be an array of { shard, body }`);
-      }
+      checkArray(`${prefix}: append`, 'entries', entries, 'an array of { shard, body }');
       // One script call per shard (its entries in order): few commands, each within one slot.
       const groups = new Map<number, { bodies: string[]; at: number[] }>();
       entries.forEach((entry, i) => {

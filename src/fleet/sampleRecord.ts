@@ -1,6 +1,19 @@
+import { z } from 'zod';
 import { malformedSample } from '../../streams/malformedSample.js';
 import { sampleFromJson } from '../../streams/sampleFromJson.js';
+import { documentPath } from '../checks/parseDocument.js';
 import type { Sample } from '../samples/sample.js';
+
+/**
+ * The zod schema of the record of a sample its source could not parse, as {@link sampleRecord}
+ * writes it: its `malformed` description and the labels it kept.
+ */
+export const malformedRecordSchema = z.object({
+  malformed: z.object({ field: z.string(), value: z.string(), problem: z.string() }),
+  key: z.union([z.string(), z.number()]).optional(),
+  id: z.union([z.string(), z.number()]).optional(),
+  t: z.number().optional(),
+});
 
 /**
  * The text a sample is appended to the log as: the JSON of its `x`, `y`, `key`, `id` and `t`
@@ -46,22 +59,27 @@ export function sampleRecord(sample: Sample): string {
  */
 export function sampleOfRecord(body: string, where: string): Sample {
   if (body.startsWith('{"malformed":')) {
+    let value: unknown;
     try {
-      const v = JSON.parse(body) as {
-        malformed?: { field?: unknown; value?: unknown; problem?: unknown };
-        key?: string | number;
-        id?: string | number;
-        t?: number;
-      };
-      const m = v.malformed ?? {};
-      return malformedSample(String(m.field), m.value, String(m.problem), {
-        ...(v.key === undefined ? {} : { key: v.key }),
-        ...(v.id === undefined ? {} : { id: v.id }),
-        ...(typeof v.t === 'number' ? { t: v.t } : {}),
-      });
+      value = JSON.parse(body);
     } catch {
-      // not JSON after all: sampleFromJson says so below
+      return sampleFromJson(body, where); // not JSON after all: it says so
     }
+    const parsed = malformedRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return malformedSample(
+        where,
+        body,
+        `is not a malformed-sample record: ${documentPath(issue.path) || 'record'}: ${issue.message}`,
+      );
+    }
+    const { malformed: m, key, id, t } = parsed.data;
+    return malformedSample(m.field, m.value, m.problem, {
+      ...(key === undefined ? {} : { key }),
+      ...(id === undefined ? {} : { id }),
+      ...(t === undefined ? {} : { t }),
+    });
   }
   return sampleFromJson(body, where);
 }

@@ -4,6 +4,8 @@ import { type Observable, Subject } from 'rxjs';
 import {
   checkFunction,
   checkIdentifier,
+  checkMethods,
+  checkObject,
   checkOptions,
   checkPositiveInteger,
   checkPositiveNumber,
@@ -190,9 +192,8 @@ export interface ShardedLearner {
  */
 export function shardedLearner(log: ShardedLog, options: ShardedLearnerOptions): ShardedLearner {
   const owner = 'shardedLearner';
-  if (log === null || typeof log !== 'object' || typeof log.read !== 'function') {
-    throw new TypeError(`${owner}: log must be a ShardedLog (redisLog(…), memoryLog(…))`);
-  }
+  checkObject(owner, 'log', log, 'a ShardedLog (redisLog(…), memoryLog(…))');
+  checkMethods(owner, 'log', log, ['read']);
   checkOptions(owner, options);
   const makeModel = checkFunction<(key: string) => KeyModel>(owner, 'makeModel', options.makeModel);
   const name = checkIdentifier(owner, 'name', options.name ?? defaultName());

@@ -95,6 +95,14 @@ describe('a key’s saved state', () => {
       malformed: { field: 'line 3', value: 'x,y', problem: 'is not a number' },
     });
     expect(sampleOfRecord('{"malformed": 1', 'entry 9').malformed?.field).toBe('entry 9');
+    expect(
+      sampleOfRecord('{"malformed":{"field":"f","value":"v","problem":3}}', 'entry 10').malformed,
+    ).toEqual({
+      field: 'entry 10',
+      value: '{"malformed":{"field":"f","value":"v","problem":3}}',
+      problem:
+        'is not a malformed-sample record: malformed.problem: Invalid input: expected string, received number',
+    });
     expect(sampleRecord(null as never)).toBe('{"notObject":"null"}');
   });
 });

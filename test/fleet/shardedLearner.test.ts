@@ -218,12 +218,17 @@ describe('shardedLearner (in memory)', () => {
     await expect(firstValueFrom(worker.metrics$)).rejects.toThrow(/synchronous/);
     const bad = shardedLearner(log, { makeModel: () => ({}) as never, leaseMs: 1000 });
     await expect(bad.done).rejects.toThrow(
-      /makeModel\("key-0"\) must return \{ network, optimizer, pipeline/,
+      'shardedLearner: makeModel("key-0").pipeline must be a function, got undefined',
     );
     expect(() => shardedLearner(log, { makeModel, leaseMs: 0 })).toThrow(
       'shardedLearner: leaseMs must be a positive integer, got 0',
     );
-    expect(() => shardedLearner({} as never, { makeModel })).toThrow(/log must be a ShardedLog/);
+    expect(() => shardedLearner({} as never, { makeModel })).toThrow(
+      'shardedLearner: log.read must be a function, got undefined',
+    );
+    expect(() => shardedLearner(null as never, { makeModel })).toThrow(
+      'shardedLearner: log must be a ShardedLog (redisLog(…), memoryLog(…)), got null',
+    );
   });
 
   it('emits each key’s metrics, tagged', async () => {
