@@ -128,7 +128,12 @@ export {
   normalize,
 } from './operators/normalize.js';
 export { type Prediction, predict } from './operators/predict.js';
-export { type ResetModelOptions, resetModel } from './operators/resetModel.js';
+export {
+  type ResetModel,
+  type ResetModelOptions,
+  type ResetModelState,
+  resetModel,
+} from './operators/resetModel.js';
 export { resetOptimizer } from './operators/resetOptimizer.js';
 export { type RollingMetricsOptions, rollingMetrics } from './operators/rollingMetrics.js';
 export { runningMean } from './operators/runningMean.js';

@@ -1,4 +1,5 @@
-import { checkInteger } from '../checks/argumentChecks.js';
+import { z } from 'zod';
+import { checkInstance, checkInteger } from '../checks/argumentChecks.js';
 
 /**
  * A seeded pseudo-random number generator. Every random choice streamprop makes (weight
@@ -27,6 +28,28 @@ class Sfc32 implements Rng {
   private d: number;
   private spare = 0;
   private hasSpare = false;
+
+  /** The whole state: the four words and the spare normal draw (`null` when there is none). */
+  state(): RngState {
+    // `a` is kept as a signed word (an xor); the state saves every word unsigned.
+    return {
+      a: this.a >>> 0,
+      b: this.b >>> 0,
+      c: this.c >>> 0,
+      d: this.d >>> 0,
+      spare: this.hasSpare ? this.spare : null,
+    };
+  }
+
+  /** Puts back a state taken by {@link Sfc32.state}. */
+  restore(state: RngState): void {
+    this.a = state.a >>> 0;
+    this.b = state.b >>> 0;
+    this.c = state.c >>> 0;
+    this.d = state.d >>> 0;
+    this.hasSpare = state.spare !== null;
+    this.spare = state.spare ?? 0;
+  }
 
   /** From the four words of sfc32's state as they are (see {@link sfc32FromState}). */
   static fromState(a: number, b: number, c: number, d: number): Sfc32 {
@@ -106,4 +129,45 @@ export function rng(seed: number): Rng {
  */
 export function sfc32FromState(a: number, b: number, c: number, counter: number): Rng {
   return Sfc32.fromState(a, b, c, counter);
+}
+
+const word = z.number().int().nonnegative().max(0xffffffff);
+
+/**
+ * @internal The saved state of a generator made by {@link rng}: sfc32's four 32-bit words and
+ * the spare normal draw of Box–Muller (`null` when there is none).
+ */
+export const rngStateSchema = z.strictObject({
+  a: word,
+  b: word,
+  c: word,
+  d: word,
+  spare: z.number().finite().nullable(),
+});
+
+/** @internal The state of a generator made by {@link rng}, as {@link rngState} gives it. */
+export type RngState = z.infer<typeof rngStateSchema>;
+
+/**
+ * @internal The state of `random`, a generator made by {@link rng}: restoring it with
+ * {@link restoreRng} makes the generator draw the same numbers from there on.
+ *
+ * @throws TypeError when `random` was not made by `rng`.
+ */
+export function rngState(random: Rng): RngState {
+  return sfc32(random).state();
+}
+
+/**
+ * @internal Puts back into `random` (made by {@link rng}) a state taken by {@link rngState}
+ * (checked by {@link rngStateSchema} beforehand).
+ *
+ * @throws TypeError when `random` was not made by `rng`.
+ */
+export function restoreRng(random: Rng, state: RngState): void {
+  sfc32(random).restore(state);
+}
+
+function sfc32(random: Rng): Sfc32 {
+  return checkInstance('rng', 'random', random, Sfc32, 'a generator made by rng(seed)');
 }

@@ -12,6 +12,7 @@ import {
   type DriftDetector,
   type DriftDetectorState,
 } from '../drift/driftDetector.js';
+import { type ResetModel, ResetModelAction, resetModel } from '../operators/resetModel.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import {
@@ -61,6 +62,8 @@ export interface CheckpointParts {
   readonly tracker?: MetricsTracker;
   /** The detector of `detectDrift(detector, { clone: false })` (with a clone, it is not the live one). */
   readonly detector?: DriftDetector;
+  /** The `resetModel(net, { seed })` drift action, so that a resumed run redraws the same weights. */
+  readonly resetModel?: ResetModel;
   /** How many samples the run has taken (a non-negative integer). */
   readonly samples: number;
   /** Where the samples come from and how far they were read, as a JSON object. */
@@ -125,6 +128,7 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
   }
   if (parts.controller !== undefined) checkRateController(owner, parts.controller);
   if (parts.detector !== undefined) checkDriftDetector(owner, parts.detector);
+  if (parts.resetModel !== undefined) checkResetModel(owner, parts.resetModel, 'resetModel');
   const savedAt = checkInstance(
     owner,
     'savedAt',
@@ -147,6 +151,7 @@ export function toCheckpoint(parts: CheckpointParts): Checkpoint {
   }
   if (parts.tracker) checkpoint.metrics = parts.tracker.state();
   if (parts.detector) checkpoint.drift = parts.detector.state() as Checkpoint['drift'];
+  if (parts.resetModel) checkpoint.resetModel = parts.resetModel.state();
   if (parts.source !== undefined) checkpoint.source = jsonCopy('source', parts.source);
   if (parts.run !== undefined) checkpoint.run = jsonCopy('run', parts.run);
   return checkpoint;
@@ -223,6 +228,11 @@ export interface LoadedCheckpoint {
   readonly tracker: MetricsTracker | undefined;
   /** The drift detector, like `controller`. Pass it to `detectDrift(detector, { clone: false })`. */
   readonly detector: DriftDetector | undefined;
+  /**
+   * The `resetModel` action: the one you gave, restored; else, when the checkpoint holds its
+   * state, a new one on the loaded network with the saved seed and state; else `undefined`.
+   */
+  readonly resetModel: ResetModel | undefined;
   /** The samples taken when the checkpoint was made. */
   readonly samples: number;
   /** The caller's `source`, as saved. */
@@ -248,6 +258,8 @@ export interface CheckpointTargets {
   readonly tracker?: MetricsTracker;
   /** Your detector (needed for one that is not built in); made with the saved settings. */
   readonly detector?: DriftDetector;
+  /** Your `resetModel(net, { seed })` action (on the network you train), made with the saved seed. */
+  readonly resetModel?: ResetModel;
   /** The makers of the activations and optimizers of your own that the model names. */
   readonly parts?: CustomParts;
 }
@@ -294,7 +306,12 @@ export interface CheckpointTargets {
  */
 export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): LoadedCheckpoint {
   const name = 'fromCheckpoint';
-  checkObject(name, 'into', into, 'an object { controller?, tracker?, detector?, parts? }');
+  checkObject(
+    name,
+    'into',
+    into,
+    'an object { controller?, tracker?, detector?, resetModel?, parts? }',
+  );
   const parts = checkCustomParts(name, into.parts, 'into.parts');
   const { checkpoint, model, controller, tracker, detector } = readCheckpoint(name, json, parts);
 
@@ -329,6 +346,15 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
       );
     }
   }
+  const resets = checkpoint.resetModel;
+  if (into.resetModel !== undefined) {
+    const { seed } = checkResetModel(name, into.resetModel, 'into.resetModel');
+    if (resets !== undefined && resets.seed !== seed) {
+      throw new Error(
+        `${name}: resetModel.seed: saved with seed ${resets.seed}, the action given has seed ${seed}`,
+      );
+    }
+  }
   const givenController = into.controller;
   if (givenController !== undefined) {
     checkRateController(name, givenController, 'into.controller');
@@ -345,6 +371,8 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
   }
   if (drift !== undefined && givenDetector !== undefined) givenDetector.restore(drift);
   if (saved !== undefined && givenTracker !== undefined) givenTracker.restore(saved);
+  const reset = into.resetModel ?? (resets && resetModel(model.network, { seed: resets.seed }));
+  if (resets !== undefined && reset !== undefined) reset.restore(resets);
 
   return {
     checkpoint,
@@ -354,8 +382,13 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
     controller: givenController ?? controller,
     tracker: givenTracker ?? tracker,
     detector: givenDetector ?? detector,
+    resetModel: reset,
     samples: checkpoint.samples,
     source: checkpoint.source,
     run: checkpoint.run,
   };
+}
+
+function checkResetModel(owner: string, value: unknown, name: string): ResetModel {
+  return checkInstance(owner, name, value, ResetModelAction, 'made with resetModel(net, { … })');
 }

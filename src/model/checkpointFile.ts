@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { driftDetectorStateSchema } from '../drift/driftDetector.js';
+import { resetModelStateSchema } from '../operators/resetModel.js';
 import { rateControllerStateSchema } from '../optim/rateController.js';
 import { metricsTrackerStateSchema } from '../tracking/metricsTrackerState.js';
 import { modelFileSchema } from './modelFile.js';
@@ -31,6 +32,7 @@ export const checkpointSchema = z.object({
   controller: rateControllerStateSchema.optional(),
   metrics: metricsTrackerStateSchema().optional(),
   drift: driftDetectorStateSchema.optional(),
+  resetModel: resetModelStateSchema.optional(),
   source: jsonObject.optional(),
   run: jsonObject.optional(),
 });
@@ -49,6 +51,8 @@ export const checkpointSchema = z.object({
  * - `metrics`: the `MetricsTracker`'s state (the counts of `rollingMetrics`, and the states of
  *   its error metrics' window, EWMA and total: see `MetricsTrackerState`);
  * - `drift`: the drift detector's state (`pageHinkley`, `adwin` …);
+ * - `resetModel`: the state of the `resetModel` drift action (its seed, resets so far and
+ *   generator), so that a resumed run redraws the same weights (absent in older files);
  * - `source`: where the samples come from and how far they were read, in the caller's words,
  *   such as `{ kind: 'csv', path: 'data.csv', position: 12000 }`;
  * - `run`: anything else the caller keeps with it, such as the options of the run.

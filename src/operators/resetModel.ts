@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { checkInteger, checkObject } from '../checks/argumentChecks.js';
+import { parseDocument } from '../checks/parseDocument.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
-import { rng } from '../core/rng.js';
+import { type Rng, restoreRng, rng, rngState, rngStateSchema } from '../core/rng.js';
 import type { DriftAction } from '../drift/driftAction.js';
 
 /** Options of {@link resetModel}. */
@@ -11,12 +13,126 @@ export interface ResetModelOptions {
 }
 
 /**
+ * @internal The saved state of a {@link resetModel} action (see {@link ResetModel.state}): its
+ * seed, the resets made so far, and its generator's state.
+ */
+export const resetModelStateSchema = z.strictObject({
+  seed: z.number().int(),
+  resets: z.number().int().nonnegative(),
+  random: rngStateSchema,
+});
+
+/**
+ * The state of a {@link resetModel} action, as {@link ResetModel.state} gives it and a
+ * checkpoint saves it (`toCheckpoint({ …, resetModel })`).
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, network, resetModel, type ResetModelState } from 'streamprop';
+ * const net = network({ inputs: 1, layers: [dense(1, linear)], seed: 1 });
+ * const state: ResetModelState = resetModel(net, { seed: 3 }).state();
+ * console.log(state.seed, state.resets); // 3 0
+ * ```
+ */
+export type ResetModelState = z.infer<typeof resetModelStateSchema>;
+
+/**
+ * The drift action that {@link resetModel} makes: a `DriftAction` whose generator and count of
+ * resets can be saved (`state`) and put back (`restore`), so that a resumed run redraws exactly
+ * the weights the uninterrupted run would have drawn. `toCheckpoint({ …, resetModel })` saves it;
+ * `fromCheckpoint(text, { resetModel })` restores it.
+ *
+ * @example
+ * ```ts
+ * import { dense, linear, network, resetModel, type ResetModel } from 'streamprop';
+ * const net = network({ inputs: 1, layers: [dense(2, linear)], seed: 1 });
+ * const action: ResetModel = resetModel(net, { seed: 5 });
+ * const saved = action.state();
+ * resetModel(net, { seed: 5 }).restore(saved); // the same generator, at the same place
+ * ```
+ */
+export interface ResetModel extends DriftAction {
+  /** The seed it was made with. */
+  readonly seed: number;
+  /**
+   * Its state now: the seed, the resets so far and the generator's state (of the latest
+   * subscription, or the one the next subscription will start from).
+   */
+  state(): ResetModelState;
+  /**
+   * Puts back a state taken by {@link ResetModel.state}: the running subscription (if any) and
+   * the next one to start continue from it, once.
+   *
+   * @throws TypeError or RangeError naming the field of a malformed state, or when it was saved
+   * with another seed.
+   */
+  restore(state: ResetModelState): void;
+}
+
+/** The generator and count of one subscription. */
+interface Run {
+  readonly random: Rng;
+  resets: number;
+}
+
+/** @internal The class of the actions {@link resetModel} makes. */
+export class ResetModelAction implements ResetModel {
+  readonly name: string;
+  /** The latest subscription's run (or, before any, the one the next starts from). */
+  private live: Run;
+  /** Whether the next `start` continues from a restored state instead of starting afresh. */
+  private restored = false;
+
+  constructor(
+    private readonly net: Network,
+    readonly seed: number,
+  ) {
+    this.name = `resetModel(seed ${seed})`;
+    this.live = { random: rng(seed), resets: 0 };
+  }
+
+  start(): () => string {
+    const run: Run = { random: rng(this.seed), resets: 0 };
+    if (this.restored) {
+      restoreRng(run.random, rngState(this.live.random));
+      run.resets = this.live.resets;
+      this.restored = false;
+    }
+    this.live = run;
+    return () => {
+      this.net.reinitialize(run.random);
+      run.resets++;
+      return `weights redrawn (seed ${this.seed}, reset ${run.resets})`;
+    };
+  }
+
+  state(): ResetModelState {
+    return { seed: this.seed, resets: this.live.resets, random: rngState(this.live.random) };
+  }
+
+  restore(state: ResetModelState): void {
+    const owner = 'resetModel.restore';
+    const read = parseDocument(owner, resetModelStateSchema, state);
+    if (read.seed !== this.seed) {
+      throw new RangeError(
+        `${owner}: seed: saved with seed ${read.seed}, this action has seed ${this.seed}`,
+      );
+    }
+    restoreRng(this.live.random, read.random);
+    this.live.resets = read.resets;
+    this.restored = true;
+  }
+}
+
+/**
  * A drift action that forgets what `net` has learnt: it redraws every weight with the
  * network's initialisers and sets the biases to 0 (`net.reinitialize`), drawing from a
  * generator `rng(seed)` made once per subscription. So the first reset gives exactly the
  * weights of `network({ …the same layers…, seed })`, the next ones continue the same sequence,
  * and the same run gives the same weights, bit for bit. Its `drift` event says
- * `weights redrawn (seed <seed>, reset <k>)`.
+ * `weights redrawn (seed <seed>, reset <k>)`. Its generator is saved in checkpoints
+ * (`toCheckpoint({ …, resetModel })`, see {@link ResetModel}), so a resumed run redraws the
+ * same weights too.
  *
  * Resetting the model suits an abrupt change after which the old weights are a worse start
  * than fresh ones; list `resetOptimizer(optimizer)` with it to drop the optimizer's memory of
@@ -45,20 +161,9 @@ export interface ResetModelOptions {
  *   .subscribe((step) => step.events.forEach((e) => console.log(e)));
  * ```
  */
-export function resetModel(net: Network, options: ResetModelOptions = {}): DriftAction {
+export function resetModel(net: Network, options: ResetModelOptions = {}): ResetModel {
   checkNetwork('resetModel', net);
   checkObject('resetModel', 'options', options, 'an object { seed? }');
   const seed = checkInteger('resetModel', 'seed', options.seed ?? 1);
-  return {
-    name: `resetModel(seed ${seed})`,
-    start: () => {
-      const random = rng(seed);
-      let resets = 0;
-      return () => {
-        net.reinitialize(random);
-        resets++;
-        return `weights redrawn (seed ${seed}, reset ${resets})`;
-      };
-    },
-  };
+  return new ResetModelAction(net, seed);
 }
