@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { hostAllowed } from '../../src/serve/authorize.js';
 import { type DashboardServer, serve } from '../../src/serve/index.js';
-import { sleep, until } from '../polling.js';
+import { until } from '../polling.js';
 import { connect, expectValid, pacedSteps, refusal } from './helpers.js';
 
 let server: DashboardServer | undefined;
@@ -209,8 +209,11 @@ describe('serve: hostile and broken clients', () => {
     server = await serve(EMPTY, { heartbeatMs: 200 });
     const silent = await connect(server, { autoPong: false });
     const alive = await connect(server);
+    let pings = 0;
+    alive.socket.on('ping', () => pings++);
     expect(await silent.closed).toBe(1006); // terminated: no close frame
-    await sleep(800); // four more heartbeats
+    const seen = pings;
+    await until(() => pings >= seen + 4, 'four more heartbeats'); // each answered by alive
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     expect(server.stats().deadPeersTerminated).toBe(1);
     expect(server.clientCount).toBe(1);
