@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSV_FLAGS } from './csvFlags.js';
 import { didYouMean } from './nearestName.js';
 import { parseSourceSpec } from './sourceSpec.js';
 
@@ -38,17 +39,7 @@ const schema = z
         return spec;
       }),
     format: z.enum(PREDICT_FORMATS, { error: `must be one of ${PREDICT_FORMATS.join(', ')}` }),
-    x: z
-      .string()
-      .transform((text) => text.split(',').map((name) => name.trim()))
-      .pipe(z.array(z.string().min(1, 'must name columns, comma-separated, as temp,humidity')))
-      .optional(),
-    delimiter: z
-      .string()
-      .transform((text) => (text === 'tab' || text === '\\t' ? '\t' : text))
-      .pipe(z.string().length(1, 'must be one character, or tab, as ; or tab'))
-      .optional(),
-    header: z.boolean().default(true),
+    ...CSV_FLAGS,
   })
   .refine((o) => o.source.kind === 'csv' || (o.x === undefined && o.delimiter === undefined), {
     message: 'is for a CSV source: give it with --source csv:FILE',

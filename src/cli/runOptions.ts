@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSV_FLAGS } from './csvFlags.js';
 import { didYouMean } from './nearestName.js';
 import { SERVE_FLAGS } from './serveFlags.js';
 import { parseSourceSpec, type SourceSpec } from './sourceSpec.js';
@@ -136,18 +137,8 @@ const runOptionsSchema = z
     lags: integerText(1, 10_000).optional(),
     horizon: integerText(1, 10_000).optional(),
     maxRecordBytes: integerText(16, 2 ** 30).default(MAX_RECORD_BYTES),
-    x: z
-      .string()
-      .transform((text) => text.split(',').map((name) => name.trim()))
-      .pipe(z.array(z.string().min(1, 'must name columns, comma-separated, as temp,humidity')))
-      .optional(),
+    ...CSV_FLAGS,
     y: z.string().trim().min(1, 'must name a column').optional(),
-    delimiter: z
-      .string()
-      .transform((text) => (text === 'tab' || text === '\\t' ? '\t' : text))
-      .pipe(z.string().length(1, 'must be one character, or tab, as ; or tab'))
-      .optional(),
-    header: z.boolean().default(true),
     json: z.boolean(),
   })
   .refine((o) => o.horizon === undefined || o.lags !== undefined, {
