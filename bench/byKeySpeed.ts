@@ -52,7 +52,8 @@ function fed(
 export async function byKeySection(scale: number, chunks: number): Promise<void> {
   const models = KEYED_MODELS.filter((m) => m.variant === 'sgd');
   const backends = backendsToCompare();
-  for (const keys of [10, 1000, 100_000]) {
+  const counts = (process.env.BENCH_KEYS ?? '10,1000,100000').split(',').map(Number);
+  for (const keys of counts) {
     const count = Math.round(Math.max(200_000 * scale, 2 * keys) / chunks) * chunks;
     const samples = keyedStream(keys, count + keys);
     const timed = samples.slice(keys);

@@ -10,7 +10,8 @@
 // section 1 streamprop reads the samples in order from one packed array, as C does (packedSpan).
 //
 // Environment: BENCH_SECTIONS (default sample,batch,bykey,gc), BENCH_SCALE (default 1: the
-// share of the default sample counts), BENCH_CHUNKS (default 8).
+// share of the default sample counts), BENCH_CHUNKS (default 8), BENCH_KEYS (default
+// 10,1000,100000: the key counts of section 3).
 import { cpus, loadavg } from 'node:os';
 import { mse, type Network, predict, sgd, train } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
