@@ -278,12 +278,25 @@ export function batchGradient(table: usize, traces: usize, stride: usize, count:
       const last = to == count;
       const f = f64x2.splat(last ? scale : 1);
       gradientChunk(delta + <usize>from * stride, input + <usize>from * stride, stride, to - from, g, units, fanIn, from == 0, f);
-      for (let j = 0; j < units; j++) {
-        let sum = from == 0 ? 0.0 : load<f64>(at(gb, j));
-        for (let s = from; s < to; s++) sum += load<f64>(at(delta + <usize>s * stride, j));
-        store<f64>(at(gb, j), last ? sum * scale : sum);
-      }
+      biasChunk(delta + <usize>from * stride, stride, to - from, gb, units, from == 0, f);
     }
+  }
+}
+
+/** gb (+)= Σ_s δ_s over `count` samples, two neurons at a time, then times f. */
+function biasChunk(delta: usize, stride: usize, count: i32, gb: usize, units: i32, first: bool, f: v128): void {
+  const end = <usize>count * stride;
+  let j = 0;
+  for (; j + 2 <= units; j += 2) {
+    const o = <usize>j << 3;
+    let sum = first ? f64x2.splat(0) : v128.load(gb + o);
+    for (let t: usize = 0; t < end; t += stride) sum = f64x2.add(sum, v128.load(delta + t + o));
+    v128.store(gb + o, f64x2.mul(sum, f));
+  }
+  if (j < units) {
+    let sum = first ? 0.0 : load<f64>(at(gb, j));
+    for (let t: usize = 0; t < end; t += stride) sum += load<f64>(at(delta + t, j));
+    store<f64>(at(gb, j), sum * f64x2.extract_lane(f, 0));
   }
 }
 
@@ -304,11 +317,11 @@ function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g:
     for (let i = 0; i < quads; i += 4) {
       const p = <usize>i << 3;
       const g0 = g + <usize>j * row + p;
+      const a = input + p;
       let c00 = v128.load(g0), c01 = v128.load(g0, 16);
       let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
       let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
       let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
-      const a = input + p;
       for (let t: usize = 0; t < end; t += stride) {
         const a0 = v128.load(a + t);
         const a1 = v128.load(a + t, 16);
