@@ -252,14 +252,19 @@ export function batchBackward(table: usize, params: usize, traces: usize, stride
   }
 }
 
+/** Samples per pass of batchGradient: a chunk's rows of one block stay in the first-level cache. */
+const CHUNK = 64;
+
 /**
  * into = scale·Σ_s (δ_s·a_sᵀ, δ_s) for every layer, laid out like the parameters: four neurons
  * by four inputs per block, summing over the samples in order — the order of adding the
- * samples' gradients one by one, so the result is that sum times `scale`, bit for bit.
+ * samples' gradients one by one, so the result is that sum times `scale`, bit for bit. The
+ * samples go in chunks of CHUNK: each block's sums are stored after a chunk and taken up again
+ * by the next (the same additions in the same order), so that a chunk's rows stay in the cache
+ * while every block of a layer reads them.
  */
 export function batchGradient(table: usize, traces: usize, stride: usize, count: i32, into: usize, scale: f64): void {
   const layers = load<i32>(table);
-  const f = f64x2.splat(scale);
   for (let k = 0; k < layers; k++) {
     const l = layerAt(table, k);
     const units = load<i32>(l, UNITS);
@@ -267,62 +272,93 @@ export function batchGradient(table: usize, traces: usize, stride: usize, count:
     const delta = traces + <usize>load<i32>(l, DELTA);
     const input = traces + <usize>load<i32>(l, INPUT);
     const g = into + <usize>load<i32>(l, WEIGHTS);
-    const row = <usize>fanIn << 3;
-    const quads = fanIn & ~3;
-    let j = 0;
-    for (; j + 4 <= units; j += 4) {
-      const dj = <usize>j << 3;
-      for (let i = 0; i < quads; i += 4) {
-        const p = <usize>i << 3;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let s = 0; s < count; s++) {
-          const t = <usize>s * stride;
-          const a0 = v128.load(input + t + p);
-          const a1 = v128.load(input + t + p, 16);
-          const d = delta + t + dj;
-          const e0 = v128.load64_splat(d);
-          const e1 = v128.load64_splat(d + 8);
-          const e2 = v128.load64_splat(d + 16);
-          const e3 = v128.load64_splat(d + 24);
-          c00 = f64x2.add(c00, f64x2.mul(e0, a0));
-          c01 = f64x2.add(c01, f64x2.mul(e0, a1));
-          c10 = f64x2.add(c10, f64x2.mul(e1, a0));
-          c11 = f64x2.add(c11, f64x2.mul(e1, a1));
-          c20 = f64x2.add(c20, f64x2.mul(e2, a0));
-          c21 = f64x2.add(c21, f64x2.mul(e2, a1));
-          c30 = f64x2.add(c30, f64x2.mul(e3, a0));
-          c31 = f64x2.add(c31, f64x2.mul(e3, a1));
-        }
-        const g0 = g + <usize>j * row + p;
-        v128.store(g0, f64x2.mul(c00, f));
-        v128.store(g0, f64x2.mul(c01, f), 16);
-        v128.store(g0 + row, f64x2.mul(c10, f));
-        v128.store(g0 + row, f64x2.mul(c11, f), 16);
-        v128.store(g0 + 2 * row, f64x2.mul(c20, f));
-        v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
-        v128.store(g0 + 3 * row, f64x2.mul(c30, f));
-        v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
-      }
-      for (let q = 0; q < 4; q++) {
-        for (let i = quads; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, scale);
-      }
-    }
-    for (; j < units; j++) {
-      for (let i = 0; i < fanIn; i++) gradientAt(delta, input, stride, count, j, i, g + <usize>j * row, scale);
-    }
     const gb = into + <usize>load<i32>(l, BIASES);
-    for (let jb = 0; jb < units; jb++) {
-      let sum = 0.0;
-      for (let s = 0; s < count; s++) sum += load<f64>(at(delta + <usize>s * stride, jb));
-      store<f64>(at(gb, jb), sum * scale);
+    for (let from = 0; from < count; from += CHUNK) {
+      const to = min(from + CHUNK, count);
+      const last = to == count;
+      const f = f64x2.splat(last ? scale : 1);
+      gradientChunk(delta + <usize>from * stride, input + <usize>from * stride, stride, to - from, g, units, fanIn, from == 0, f);
+      biasChunk(delta + <usize>from * stride, stride, to - from, gb, units, from == 0, f);
     }
   }
 }
 
-/** g[i] = scale·Σ_s δ_s[j]·a_s[i], the samples in order. */
-function gradientAt(delta: usize, input: usize, stride: usize, count: i32, j: i32, i: i32, g: usize, scale: f64): void {
-  let sum = 0.0;
+/** gb (+)= Σ_s δ_s over `count` samples, two neurons at a time, then times f. */
+function biasChunk(delta: usize, stride: usize, count: i32, gb: usize, units: i32, first: bool, f: v128): void {
+  const end = <usize>count * stride;
+  let j = 0;
+  for (; j + 2 <= units; j += 2) {
+    const o = <usize>j << 3;
+    let sum = first ? f64x2.splat(0) : v128.load(gb + o);
+    for (let t: usize = 0; t < end; t += stride) sum = f64x2.add(sum, v128.load(delta + t + o));
+    v128.store(gb + o, f64x2.mul(sum, f));
+  }
+  if (j < units) {
+    let sum = first ? 0.0 : load<f64>(at(gb, j));
+    for (let t: usize = 0; t < end; t += stride) sum += load<f64>(at(delta + t, j));
+    store<f64>(at(gb, j), sum * f64x2.extract_lane(f, 0));
+  }
+}
+
+/**
+ * g (+)= Σ_s δ_s·a_sᵀ over `count` samples (g's sums so far taken up unless `first`), then times
+ * f: four neurons by four inputs per block, the samples walked with one running address.
+ */
+function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g: usize, units: i32, fanIn: i32, first: bool, f: v128): void {
+  const row = <usize>fanIn << 3;
+  const quads = fanIn & ~3;
+  const scale = f64x2.extract_lane(f, 0);
+  const end = <usize>count * stride;
+  // The first chunk starts from zeros: the same sums as from 0.0 in registers (0 + x = x).
+  if (first) memory.fill(g, 0, <usize>units * row);
+  let j = 0;
+  for (; j + 4 <= units; j += 4) {
+    const d = delta + (<usize>j << 3);
+    for (let i = 0; i < quads; i += 4) {
+      const p = <usize>i << 3;
+      const g0 = g + <usize>j * row + p;
+      const a = input + p;
+      let c00 = v128.load(g0), c01 = v128.load(g0, 16);
+      let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
+      let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
+      let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
+      for (let t: usize = 0; t < end; t += stride) {
+        const a0 = v128.load(a + t);
+        const a1 = v128.load(a + t, 16);
+        const e0 = v128.load64_splat(d + t);
+        const e1 = v128.load64_splat(d + t, 8);
+        const e2 = v128.load64_splat(d + t, 16);
+        const e3 = v128.load64_splat(d + t, 24);
+        c00 = f64x2.add(c00, f64x2.mul(e0, a0));
+        c01 = f64x2.add(c01, f64x2.mul(e0, a1));
+        c10 = f64x2.add(c10, f64x2.mul(e1, a0));
+        c11 = f64x2.add(c11, f64x2.mul(e1, a1));
+        c20 = f64x2.add(c20, f64x2.mul(e2, a0));
+        c21 = f64x2.add(c21, f64x2.mul(e2, a1));
+        c30 = f64x2.add(c30, f64x2.mul(e3, a0));
+        c31 = f64x2.add(c31, f64x2.mul(e3, a1));
+      }
+      v128.store(g0, f64x2.mul(c00, f));
+      v128.store(g0, f64x2.mul(c01, f), 16);
+      v128.store(g0 + row, f64x2.mul(c10, f));
+      v128.store(g0 + row, f64x2.mul(c11, f), 16);
+      v128.store(g0 + 2 * row, f64x2.mul(c20, f));
+      v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
+      v128.store(g0 + 3 * row, f64x2.mul(c30, f));
+      v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
+    }
+    for (let q = 0; q < 4; q++) {
+      for (let i = quads; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, first, scale);
+    }
+  }
+  for (; j < units; j++) {
+    for (let i = 0; i < fanIn; i++) gradientAt(delta, input, stride, count, j, i, g + <usize>j * row, first, scale);
+  }
+}
+
+/** g[i] (+)= Σ_s δ_s[j]·a_s[i], the samples in order, then times `scale`. */
+function gradientAt(delta: usize, input: usize, stride: usize, count: i32, j: i32, i: i32, g: usize, first: bool, scale: f64): void {
+  let sum = first ? 0.0 : load<f64>(at(g, i));
   for (let s = 0; s < count; s++) {
     const t = <usize>s * stride;
     sum += load<f64>(at(delta + t, j)) * load<f64>(at(input + t, i));

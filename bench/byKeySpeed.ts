@@ -13,8 +13,12 @@ import { type Contender, interleave, measure, printRates } from './measure.js';
 function keyedStream(keys: number, count: number): KeyedSample[] {
   const random = rng(99);
   const names = Array.from({ length: keys }, (_, k) => `key-${k}`);
+  // Object literals, not spreads ({ ...s, key }): V8 gives a spread copy its properties out of
+  // the object, and reading such samples made every contender 2–3× slower, hiding what byKey
+  // itself costs.
   return makeStream(SIZES[0], 1, count, 2024).map((s, n) => ({
-    ...s,
+    x: s.x,
+    y: s.y,
     key: names[n < keys ? n : Math.floor(random.next() * keys)],
   }));
 }
@@ -48,7 +52,8 @@ function fed(
 export async function byKeySection(scale: number, chunks: number): Promise<void> {
   const models = KEYED_MODELS.filter((m) => m.variant === 'sgd');
   const backends = backendsToCompare();
-  for (const keys of [10, 1000, 100_000]) {
+  const counts = (process.env.BENCH_KEYS ?? '10,1000,100000').split(',').map(Number);
+  for (const keys of counts) {
     const count = Math.round(Math.max(200_000 * scale, 2 * keys) / chunks) * chunks;
     const samples = keyedStream(keys, count + keys);
     const timed = samples.slice(keys);

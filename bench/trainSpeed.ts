@@ -6,17 +6,19 @@
 //   3. byKey at 10, 1,000 and 100,000 keys against one model, and the memory per key;
 //   4. garbage collections over 1,000,000 samples through `train`, on every backend.
 // Each network trains on the same fixed synthetic regression stream from the same initial
-// weights on every backend and in C, so the figures (mean loss of the last chunk) agree.
+// weights on every backend and in C, so the figures (mean loss of the last chunk) agree; in
+// section 1 streamprop reads the samples in order from one packed array, as C does (packedSpan).
 //
 // Environment: BENCH_SECTIONS (default sample,batch,bykey,gc), BENCH_SCALE (default 1: the
-// share of the default sample counts), BENCH_CHUNKS (default 8).
+// share of the default sample counts), BENCH_CHUNKS (default 8), BENCH_KEYS (default
+// 10,1000,100000: the key counts of section 3).
 import { cpus, loadavg } from 'node:os';
 import { mse, type Network, predict, sgd, train } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
 import { batchSection } from './batchSpeed.js';
-import { buildNet, makeStream, span } from './benchStream.js';
+import { buildNet, makeStream, type PackedSamples, pack, packedSpan } from './benchStream.js';
 import { byKeySection } from './byKeySpeed.js';
-import { type BenchSample, compileCReference, cPeer, writeDataFile } from './childPeer.js';
+import { compileCReference, cPeer, writeDataFile } from './childPeer.js';
 import { gcSection } from './gcCheck.js';
 import { type Contender, interleave, measure, printRates } from './measure.js';
 
@@ -33,7 +35,7 @@ const SHAPES: readonly { sizes: number[]; samples: number }[] = [
 ];
 
 /** streamprop's `train` with SGD, one sample at a time, on one backend. */
-function trainContender(name: string, net: Network, samples: readonly BenchSample[]): Contender {
+function trainContender(name: string, net: Network, samples: PackedSamples): Contender {
   const optimizer = sgd({ learningRate: RATE });
   const loss = mse();
   return {
@@ -41,7 +43,7 @@ function trainContender(name: string, net: Network, samples: readonly BenchSampl
     run: (start, end) =>
       measure(() => {
         const total = new Float64Array(1); // not a closure variable: a double there is boxed per write
-        span(samples, start, end)
+        packedSpan(samples, start, end)
           .pipe(train(net, { loss, optimizer }))
           .subscribe((step) => {
             total[0] += step.loss;
@@ -52,13 +54,13 @@ function trainContender(name: string, net: Network, samples: readonly BenchSampl
 }
 
 /** streamprop's `predict`, on one backend. */
-function predictContender(name: string, net: Network, samples: readonly BenchSample[]): Contender {
+function predictContender(name: string, net: Network, samples: PackedSamples): Contender {
   return {
     name,
     run: (start, end) =>
       measure(() => {
         const total = new Float64Array(1); // not a closure variable: a double there is boxed per write
-        span(samples, start, end)
+        packedSpan(samples, start, end)
           .pipe(predict(net))
           .subscribe((p) => {
             total[0] += p.prediction[0];
@@ -73,6 +75,7 @@ async function sampleSection(binary: string | undefined): Promise<void> {
     const count = Math.max(CHUNKS, Math.round(full * SCALE));
     const samples = makeStream(sizes[0], sizes[sizes.length - 1], count, 2024);
     const data = writeDataFile(sizes.join('-'), buildNet(sizes), samples);
+    const packed = pack(samples); // read in order from one array, as the C reference reads them
     for (const verb of ['train', 'predict']) {
       const contenders: Contender[] = [];
       if (binary !== undefined) contenders.push(cPeer(binary, data, sizes, verb));
@@ -80,8 +83,8 @@ async function sampleSection(binary: string | undefined): Promise<void> {
         const net = buildNet(sizes, b.options);
         contenders.push(
           verb === 'train'
-            ? trainContender(`streamprop train (${b.name})`, net, samples)
-            : predictContender(`streamprop predict (${b.name})`, net, samples),
+            ? trainContender(`streamprop train (${b.name})`, net, packed)
+            : predictContender(`streamprop predict (${b.name})`, net, packed),
         );
       }
       const rates = await interleave(contenders, count, CHUNKS, Math.min(2000, count));

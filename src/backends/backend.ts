@@ -1,6 +1,6 @@
 import { argumentError } from '../checks/argumentChecks.js';
 import { JsKernels } from './jsKernels.js';
-import { kernelsMissing } from './kernelHeap.js';
+import { kernelsMissing, kernelsStale } from './kernelHeap.js';
 import type { NetworkKernels, NetworkShape } from './networkKernels.js';
 import { WasmKernels } from './wasmKernels.js';
 
@@ -81,8 +81,14 @@ export function wasmBackend(): Backend {
   return WASM;
 }
 
-/** @internal The backend `network()` takes when none is named: WebAssembly where it runs. */
+/**
+ * @internal The backend `network()` takes when none is named: WebAssembly where it runs. Throws
+ * when the compiled kernels are there but out of date: a build to redo, not a runtime to fall
+ * back from.
+ */
 export function defaultBackend(): Backend {
+  const stale = kernelsStale();
+  if (stale !== undefined) throw new Error(`network: ${stale}`);
   return WASM.unavailable === undefined ? WASM : JS;
 }
 

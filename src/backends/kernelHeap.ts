@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The functions of dist/wasm/kernels.wasm (built from assembly/ by `npm run build`). */
 export interface KernelExports {
@@ -51,14 +52,42 @@ export interface KernelExports {
   ): void;
 }
 
+/**
+ * Every function of {@link KernelExports}, by name: a module that lacks one was built from older
+ * sources than this code (a stale dist/wasm/kernels.wasm), and is refused with a message saying
+ * so, instead of failing later, deep in a pass, or computing with other arguments than it takes.
+ */
+const EXPORT_NAMES: Readonly<Record<keyof KernelExports, true>> = {
+  heapBase: true,
+  copy: true,
+  forward: true,
+  backward: true,
+  gradientNorm: true,
+  scaleGradient: true,
+  accumulate: true,
+  batchForward: true,
+  batchBackward: true,
+  batchGradient: true,
+  optimizerStep: true,
+};
+
+/** @internal The functions of {@link KernelExports} that `module` does not export. */
+export function missingExports(api: WasmApi, module: object): string[] {
+  const names = new Set(api.Module.exports(module).map((e) => e.name));
+  return Object.keys(EXPORT_NAMES).filter((name) => !names.has(name));
+}
+
 /** What this module uses of the WebAssembly API (not in the ES library typings). */
 interface WasmMemory {
   readonly buffer: ArrayBufferLike;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
+  Module: {
+    new (bytes: Uint8Array): object;
+    exports(module: object): readonly { readonly name: string }[];
+  };
   Instance: new (module: object, imports: object) => { readonly exports: object };
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -184,6 +213,7 @@ const CANDIDATES = ['../../wasm/kernels.wasm', '../../dist/wasm/kernels.wasm'];
 
 let heap: KernelHeap | undefined;
 let failure: string | undefined;
+let stale: string | undefined;
 
 /**
  * @internal The kernels' memory of this thread, made on first use; undefined when WebAssembly
@@ -202,11 +232,28 @@ export function kernelHeap(): KernelHeap | undefined {
       failure = 'the compiled kernels (dist/wasm/kernels.wasm) are missing; run npm run build';
       return undefined;
     }
-    heap = new KernelHeap(wasm, new wasm.Module(readFileSync(path)));
+    const module = new wasm.Module(readFileSync(path));
+    const missing = missingExports(wasm, module);
+    if (missing.length > 0) {
+      stale = `the compiled kernels (${fileURLToPath(path)}) are out of date: they lack ${missing.join(', ')}; run npm run build`;
+      failure = stale;
+      return undefined;
+    }
+    heap = new KernelHeap(wasm, module);
   } catch (e) {
     failure = `this runtime cannot run them (${(e as Error).message})`;
   }
   return heap;
+}
+
+/**
+ * @internal Why the compiled kernels are there but out of date (built from older sources than
+ * this code), or undefined. Not a reason to fall back to the JavaScript backend quietly:
+ * `network()` throws it even when no backend is named.
+ */
+export function kernelsStale(): string | undefined {
+  kernelHeap();
+  return stale;
 }
 
 /** @internal Why {@link kernelHeap} is undefined, or undefined when it is not. */

@@ -40,6 +40,12 @@ export class WasmKernels implements NetworkKernels {
   /** The bytes from one trace to the next in a mini-batch block. */
   private readonly stride: number;
   private readonly block: { readonly at: number; readonly bytes: number; holders: object[] };
+  /** The parameters the passes run on: {@link params}, or a key's slot (see {@link retarget}). */
+  private paramsAt: number;
+  /** While retargeted: the slot's optimizer state buffers (0 for none). */
+  private stateAt = 0;
+  private secondStateAt = 0;
+  private away = false;
 
   constructor(private readonly shape: NetworkShape) {
     const heap = kernelHeap();
@@ -67,11 +73,32 @@ export class WasmKernels implements NetworkKernels {
     const at = heap.allocate(bytes);
     this.table = at;
     this.params = at + tableBytes;
+    this.paramsAt = this.params;
     this.grads = this.params + paramBytes;
     this.parameters = heap.doubles(this.params, shape.size);
     this.gradients = heap.doubles(this.grads, shape.size);
     this.writeTable();
     this.block = { at, bytes, holders: [this, this.parameters, this.gradients] };
+  }
+
+  /**
+   * @internal byKey's slabs: until {@link comeHome}, the passes and the built-in optimizers' steps
+   * run in place on the parameters at `params` and the optimizer state at `state` and
+   * `secondState` (addresses in the kernels' memory, laid out like {@link parameters}; 0 for a
+   * buffer the rule does not have) instead of this network's own — no copy of a key's model in
+   * and out around its sample. `parameters` still views the network's own block.
+   */
+  retarget(params: number, state: number, secondState: number): void {
+    this.paramsAt = params;
+    this.stateAt = state;
+    this.secondStateAt = secondState;
+    this.away = true;
+  }
+
+  /** @internal Back to this network's own parameters and the optimizers' own state. */
+  comeHome(): void {
+    this.paramsAt = this.params;
+    this.away = false;
   }
 
   private writeTable(): void {
@@ -138,14 +165,14 @@ export class WasmKernels implements NetworkKernels {
 
   forwardBatch(traces: readonly Trace[], n: number): void {
     if (n > 0)
-      this.exports.batchForward(this.table, this.params, traces[0].at, this.stride, n, this.fast);
+      this.exports.batchForward(this.table, this.paramsAt, traces[0].at, this.stride, n, this.fast);
   }
 
   backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
     let ready = 1;
     for (let s = 0; s < n; s++) ready = this.lossPart(traces[s], loss);
     if (n > 0)
-      this.exports.batchBackward(this.table, this.params, traces[0].at, this.stride, n, ready);
+      this.exports.batchBackward(this.table, this.paramsAt, traces[0].at, this.stride, n, ready);
   }
 
   accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
@@ -159,11 +186,11 @@ export class WasmKernels implements NetworkKernels {
   }
 
   forward(trace: Trace): void {
-    this.exports.forward(this.table, this.params, trace.at, this.fast);
+    this.exports.forward(this.table, this.paramsAt, trace.at, this.fast);
   }
 
   backward(trace: Trace, loss: Loss): void {
-    this.exports.backward(this.table, this.params, trace.at, this.lossPart(trace, loss));
+    this.exports.backward(this.table, this.paramsAt, trace.at, this.lossPart(trace, loss));
   }
 
   /**
@@ -217,15 +244,16 @@ export class WasmKernels implements NetworkKernels {
     trace: Trace | undefined,
     grads: Float64Array | undefined,
   ): void {
-    const s = state.length > 0 ? state[0].byteOffset : 0;
-    const u = state.length > 1 ? state[1].byteOffset : 0;
+    const away = this.away;
+    const s = away ? this.stateAt : state.length > 0 ? state[0].byteOffset : 0;
+    const u = away ? this.secondStateAt : state.length > 1 ? state[1].byteOffset : 0;
     const g = grads === undefined ? 0 : grads.byteOffset;
     const n = grads === undefined ? 0 : grads.length;
     const t = trace === undefined ? 0 : trace.at;
     this.exports.optimizerStep(
       code,
       this.table,
-      this.params,
+      this.paramsAt,
       t,
       g,
       n,

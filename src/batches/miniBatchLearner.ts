@@ -10,6 +10,7 @@ import { SampleError } from '../samples/sampleError.js';
 import { type OnInvalid, reject } from '../steps/invalidSamples.js';
 import { Stage, type Step, StepContext } from '../steps/step.js';
 import type { StepEvent } from '../steps/stepEvent.js';
+import { type BatchRows, borrowRows, giveBackRows } from './batchRows.js';
 
 /** A sample set aside on arrival (rejected), waiting to be emitted in its place. */
 interface SetAside<S> {
@@ -51,6 +52,11 @@ export class MiniBatchLearner<S extends Sample> {
   private readonly events: (StepEvent | undefined)[];
   private readonly setAside: SetAside<S>[] = [];
   private readonly sum: Float64Array;
+  /** The rows and sum, borrowed for this learner's life ({@link release} gives them back). */
+  private borrowed: BatchRows | undefined;
+  /** Whether a call is under way, and whether the subscription has ended. */
+  private busy = false;
+  private releasing = false;
   private readonly norm = new Float64Array(1);
   private count = 0;
   private seq = 0;
@@ -66,18 +72,65 @@ export class MiniBatchLearner<S extends Sample> {
     const k = settings.batchSize;
     this.forwarder = new Forwarder<S>(net, forwardOnInvalid);
     this.step = new StepContext<S>(net);
-    this.rows = net.kernels.createBatch(k);
+    this.borrowed = borrowRows(net.kernels, k, net.parameters.length);
+    this.rows = this.borrowed.rows;
+    this.sum = this.borrowed.sum;
     this.samples = new Array<S>(k);
     this.seqs = new Int32Array(k);
     this.losses = new Float64Array(k);
     this.rates = new Float64Array(k);
     this.learned = new Uint8Array(k);
     this.events = new Array<StepEvent | undefined>(k).fill(undefined);
-    this.sum = net.kernels.stateBuffer(net.parameters.length);
+  }
+
+  /**
+   * The subscription ended: the rows go back for the next learner of this network — once the
+   * call under way, if any, is over (an unsubscription from inside an emission must not hand
+   * out rows this learner is still to read).
+   */
+  release(): void {
+    this.releasing = true;
+    if (this.busy || this.borrowed === undefined) return;
+    giveBackRows(this.net.kernels, this.borrowed);
+    this.borrowed = undefined;
   }
 
   /** Takes one sample; emits the batch's steps when it completes one. */
   next(sample: S, emit: (step: Step<S>) => void): void {
+    this.busy = true;
+    try {
+      this.take(sample, emit);
+    } finally {
+      this.done();
+    }
+  }
+
+  /** The source completed: the partial batch is predicted, emitted, then learned. */
+  complete(emit: (step: Step<S>) => void): void {
+    this.busy = true;
+    try {
+      this.finish(emit);
+    } finally {
+      this.done();
+    }
+  }
+
+  /** The source failed: what the batch holds is predicted and emitted, never learned. */
+  flush(emit: (step: Step<S>) => void): void {
+    this.busy = true;
+    try {
+      this.emitUnlearned(emit);
+    } finally {
+      this.done();
+    }
+  }
+
+  private done(): void {
+    this.busy = false;
+    if (this.releasing) this.release();
+  }
+
+  private take(sample: S, emit: (step: Step<S>) => void): void {
     const seq = this.seq++;
     const row = this.rows[this.count];
     let error: unknown;
@@ -90,7 +143,7 @@ export class MiniBatchLearner<S extends Sample> {
       if (this.lossOnInvalid === 'error') throw error;
     } catch (e) {
       if (!(e instanceof SampleError) || this.onInvalidOf(e) === 'error') {
-        this.flush(emit);
+        this.emitUnlearned(emit);
         throw e;
       }
       error = e;
@@ -100,8 +153,7 @@ export class MiniBatchLearner<S extends Sample> {
     else this.setAside.push(aside);
   }
 
-  /** The source completed: the partial batch is predicted, emitted, then learned. */
-  complete(emit: (step: Step<S>) => void): void {
+  private finish(emit: (step: Step<S>) => void): void {
     if (this.count === 0) return;
     this.pass();
     this.emitAll(emit, false);
@@ -109,8 +161,7 @@ export class MiniBatchLearner<S extends Sample> {
     this.count = 0;
   }
 
-  /** The source failed: what the batch holds is predicted and emitted, never learned. */
-  flush(emit: (step: Step<S>) => void): void {
+  private emitUnlearned(emit: (step: Step<S>) => void): void {
     this.net.kernels.forwardBatch(this.rows, this.count);
     for (let r = 0; r < this.count; r++) {
       this.score(r);

@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import { WasmKernels } from '../backends/wasmKernels.js';
 import type { Loss } from '../core/losses.js';
 import { type Network, network } from '../core/network.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
@@ -11,7 +12,7 @@ import { readUpdateSettings, Updater } from '../operators/update.js';
 import type { BufferedOptimizer } from '../optim/bufferedOptimizer.js';
 import type { Sample } from '../samples/sample.js';
 import { type OnInvalid, readOnInvalid } from '../steps/invalidSamples.js';
-import type { Step } from '../steps/step.js';
+import type { Step, StepContext } from '../steps/step.js';
 import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
 import type { KeyedTrainOptions } from './keyedTrain.js';
 import { Slabs } from './slabs.js';
@@ -48,6 +49,12 @@ export class SlabLearner<S extends Sample, K> {
   private readonly metrics: { window: number; alpha: number; every: number } | undefined;
   private readonly normalizing: boolean;
   private readonly metered: boolean;
+  /**
+   * The working network's WebAssembly kernels when the keys learn in place in the slabs (no
+   * clipValue or weightDecay: nothing needs the gradient written out against
+   * `net.parameters`); undefined to copy each key's state in and out instead.
+   */
+  private readonly inPlace: WasmKernels | undefined;
 
   constructor(
     private readonly options: KeyedTrainOptions,
@@ -59,7 +66,15 @@ export class SlabLearner<S extends Sample, K> {
     this.loss = options.loss;
     this.onInvalid = readOnInvalid('keyedTrain', options);
     this.forwarder = new Forwarder<S>(this.net, this.onInvalid);
-    this.updater = new Updater<S>(this.net, this.optimizer, readUpdateSettings(options));
+    const settings = readUpdateSettings(options);
+    this.updater = new Updater<S>(this.net, this.optimizer, settings);
+    const kernels = this.net.kernels;
+    this.inPlace =
+      kernels instanceof WasmKernels &&
+      settings.clipValue === Number.POSITIVE_INFINITY &&
+      settings.weightDecay === 0
+        ? kernels
+        : undefined;
     const state = this.optimizer.stateFor(this.net);
     this.slabs = new Slabs(this.net, state, Float64Array.from(this.net.parameters));
     if (options.metrics !== undefined) {
@@ -103,8 +118,30 @@ export class SlabLearner<S extends Sample, K> {
     } else this.touch(slot);
     if (this.stamp) this.lastSeen[slot] = this.scheduler.now();
     const optimizer = this.optimizer;
-    this.slabs.load(slot);
+    const inPlace = this.inPlace;
+    if (inPlace === undefined) this.slabs.load(slot);
+    else this.slabs.point(inPlace, slot);
     optimizer.resume(this.rate[slot], this.steps[slot]);
+    let step: StepContext<S>;
+    try {
+      step = this.step(slot, sample);
+    } finally {
+      inPlace?.comeHome();
+    }
+    if (inPlace !== undefined) this.slabs.show(slot);
+    else if (step.updated) this.slabs.save(slot);
+    this.rate[slot] = optimizer.learningRate;
+    this.steps[slot] = optimizer.steps;
+    if (!this.metered) {
+      emit(step);
+      return;
+    }
+    const clock = this.clocks[slot] as Clock;
+    if (clock.add(step)) emit(clock.snapshot());
+  }
+
+  /** forward → loss → backward → update of one sample of the key in `slot`, as `train` does them. */
+  private step(slot: number, sample: S): StepContext<S> {
     const forwarder = this.forwarder;
     forwarder.seq = this.seq[slot];
     // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
@@ -117,16 +154,7 @@ export class SlabLearner<S extends Sample, K> {
     this.seq[slot] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);
     backpropagateStep(step, this.net);
-    this.updater.next(step);
-    if (step.updated) this.slabs.save(slot);
-    this.rate[slot] = optimizer.learningRate;
-    this.steps[slot] = optimizer.steps;
-    if (!this.metered) {
-      emit(step);
-      return;
-    }
-    const clock = this.clocks[slot] as Clock;
-    if (clock.add(step)) emit(clock.snapshot());
+    return this.updater.next(step);
   }
 
   /**

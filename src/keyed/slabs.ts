@@ -1,4 +1,5 @@
 import { type KernelExports, kernelHeap } from '../backends/kernelHeap.js';
+import type { WasmKernels } from '../backends/wasmKernels.js';
 import type { Network } from '../core/network.js';
 
 /** Slots per chunk of the slabs: memory grows a chunk at a time. */
@@ -13,7 +14,9 @@ const SHIFT = 8; // log2(CHUNK)
  * the key's model while its step is emitted — `step.network.parameters` are the key's weights,
  * and every path of `train` (the divergence guard, clipping, weight decay) works on them
  * unchanged. On the WebAssembly backend the slabs are in the kernels' memory and each copy is
- * one `memory.copy`. Nothing is allocated per sample.
+ * one `memory.copy` — or, when nothing needs the gradient written out, none in: the kernels run
+ * on the slot in place ({@link point}) and only the parameters are copied out to the working
+ * network ({@link show}). Nothing is allocated per sample.
  */
 export class Slabs {
   /** Values per slot: the parameters, then each state buffer. */
@@ -65,6 +68,28 @@ export class Slabs {
   /** The number of slots made so far (used or free). */
   get capacity(): number {
     return this.slots;
+  }
+
+  /**
+   * On the WebAssembly backend: points `kernels` (the working network's) at the slot, so that
+   * the passes and the optimizer's step run on the key's parameters and state where they are
+   * (see `WasmKernels.retarget`); {@link show} afterwards.
+   */
+  point(kernels: WasmKernels, slot: number): void {
+    const bytes = this.size * 8;
+    const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+    const buffers = this.homes.length - 1;
+    kernels.retarget(at, buffers > 0 ? at + bytes : 0, buffers > 1 ? at + 2 * bytes : 0);
+  }
+
+  /**
+   * After a sample learned in place ({@link point}): copies the slot's parameters into the
+   * working network, which then is the key's model while its step is out (a copy of memory
+   * just used, so cheap).
+   */
+  show(slot: number): void {
+    const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+    (this.kernels as KernelExports).copy(this.homes[0], at, this.size * 8);
   }
 
   /** Copies the slot's parameters and state into the working network and optimizer. */

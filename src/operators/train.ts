@@ -154,7 +154,7 @@ function miniBatches<S extends Sample>(
     new Observable<Step<S>>((subscriber) => {
       const learner = make();
       const emit = (step: Step<S>): void => subscriber.next(step);
-      return source.subscribe({
+      const subscription = source.subscribe({
         next(sample) {
           try {
             learner.next(sample, emit);
@@ -176,5 +176,9 @@ function miniBatches<S extends Sample>(
           subscriber.complete();
         },
       });
+      return () => {
+        subscription.unsubscribe();
+        learner.release();
+      };
     });
 }

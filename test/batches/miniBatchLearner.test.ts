@@ -3,6 +3,8 @@
 // hand.
 import { concat, from, map, type OperatorFunction, Subject, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { type BatchRows, borrowRows } from '../../src/batches/batchRows.js';
+import { MiniBatchLearner } from '../../src/batches/miniBatchLearner.js';
 import {
   adam,
   type Backend,
@@ -23,6 +25,7 @@ import {
   train,
   update,
 } from '../../src/index.js';
+import { readUpdateSettings } from '../../src/operators/update.js';
 import { BACKENDS, expectAgreement } from '../backendCases.js';
 import { collect, sampleGradient } from '../operators/snapshot.js';
 
@@ -64,6 +67,8 @@ describe.each(BACKENDS)('train with batchSize > 1 on %s', (_name, backend) => {
   it.each([
     ['sgd', 4, () => sgd({ learningRate: 0.05 })],
     ['sgd', 32, () => sgd({ learningRate: 0.05 })],
+    // Over 64 samples: the WebAssembly gradient kernel sums a batch in chunks of 64.
+    ['sgd', 70, () => sgd({ learningRate: 0.05 })],
     ['adam', 3, () => adam({ learningRate: 0.01 })],
   ] as const)('%s, batchSize %i: the steps of the explicit pipe, k at a time', (_n, k, make) => {
     const data = samples(100);
@@ -225,5 +230,61 @@ describe.each(BACKENDS)('train with batchSize > 1 on %s', (_name, backend) => {
     expect(outcome.values.every((v) => Number.isFinite(v.prediction[0]))).toBe(true);
     expect((outcome.error as Error).message).toBe('feed lost');
     expect(Array.from(net.parameters)).toEqual(before);
+  });
+});
+
+describe.each(BACKENDS)('the rows of a mini-batch learner on %s', (_name, backend) => {
+  it('go back at the end of a subscription and serve the next one: the same steps as afresh', () => {
+    const data = samples(30);
+    const pooled = makeNet(backend);
+    const fresh = makeNet(backend);
+    const optimizer = sgd({ learningRate: 0.05 });
+    const twin = sgd({ learningRate: 0.05 });
+    // Three subscriptions in turn on one network (the later ones on rows given back) against
+    // the explicit pipe subscribed three times in turn.
+    for (const part of [data.slice(0, 10), data.slice(10, 17), data.slice(17)]) {
+      const viaTrain = collect(
+        from(part).pipe(train(pooled, { loss: mse(), optimizer, batchSize: 4 }), seen),
+      ).values;
+      const viaPipe = collect(
+        from(part).pipe(
+          forward(fresh),
+          loss(mse()),
+          backward(fresh),
+          update(fresh, twin, { batchSize: 4 }),
+          seen,
+        ),
+      ).values;
+      viaTrain.forEach((v, i) => {
+        expectAgreement(v.prediction, viaPipe[i].prediction, `prediction ${i}`);
+      });
+    }
+    expectAgreement(pooled.parameters, fresh.parameters, 'final weights');
+  });
+
+  it('are given back only once the call under way is over, when unsubscribed from inside it', () => {
+    const net = makeNet(backend);
+    const learner = new MiniBatchLearner<Sample>(
+      net,
+      sgd({ learningRate: 0.05 }),
+      mse(),
+      'error',
+      'error',
+      readUpdateSettings({ batchSize: 2 }),
+    );
+    const data = samples(2);
+    let inside: BatchRows | undefined;
+    learner.next(data[0], () => {});
+    learner.next(data[1], (step) => {
+      if (step.seq !== 0) return;
+      learner.release(); // as an unsubscription from the first emission would
+      inside = borrowRows(net.kernels, 2, net.parameters.length);
+    });
+    const after = borrowRows(net.kernels, 2, net.parameters.length);
+    expect(inside).toBeDefined();
+    // Borrowed during the call: other rows than the learner's; after it: the learner's own.
+    expect(inside?.rows[0].input).not.toEqual(Float64Array.from(data[0].x));
+    expect(after.rows[0].input).toEqual(Float64Array.from(data[0].x));
+    expect(after.rows[1].input).toEqual(Float64Array.from(data[1].x));
   });
 });
