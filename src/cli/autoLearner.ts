@@ -14,7 +14,6 @@ import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
 import { type MetricsTracker, metricsTracker } from '../tracking/metricsTracker.js';
 import type { RunOptions } from './runOptions.js';
-import { UsageError } from './usageError.js';
 
 /** The automatic learner of `streamprop run --lags K` with no model flags. */
 export interface AutoLearner {
@@ -36,7 +35,6 @@ export interface AutoLearner {
  * ```ts
  * import { isAutomatic } from './autoLearner.js';
  * import type { RunOptions } from './runOptions.js';
-import { UsageError } from './usageError.js';
  * declare const options: RunOptions;
  * console.log(isAutomatic(options) ? 'autoForecast' : 'one network');
  * ```
@@ -62,8 +60,8 @@ export const MAX_SERIES = 1000;
  * most {@link MAX_SERIES}), and the tracker of its rolling metrics — or, resuming, both as the
  * checkpoint holds them (its `byKey` and `metrics`, already checked by their schemas).
  *
- * @throws UsageError (exit 2) when the checkpoint's state does not fit the learner (a state
- * saved by another version of it), naming the field.
+ * @throws RangeError or TypeError `<path>: byKey…: <problem>` when the checkpoint's state does
+ * not fit the learner, naming the field.
  *
  * @example
  * ```ts
@@ -82,16 +80,10 @@ export function createAutoLearner(
   let tracker = metricsTracker({ window: options.window });
   const saved = resumed?.checkpoint;
   if (saved !== undefined) {
-    try {
-      forecasters.restore(saved.byKey ?? [], 'streamprop run', ['byKey']);
-      if (saved.metrics !== undefined) {
-        tracker = metricsTracker({ window: saved.metrics.window, alpha: saved.metrics.alpha });
-        tracker.restore(saved.metrics);
-      }
-    } catch (error) {
-      throw new UsageError('run', [
-        `--resume: ${resumed?.path} cannot be loaded: ${(error as Error).message}`,
-      ]);
+    forecasters.restore(saved.byKey ?? [], resumed?.path, ['byKey']);
+    if (saved.metrics !== undefined) {
+      tracker = metricsTracker({ window: saved.metrics.window, alpha: saved.metrics.alpha });
+      tracker.restore(saved.metrics);
     }
   }
   const learner: {

@@ -44,6 +44,8 @@ export interface ResumedRun {
  * outputs when known) — saying what it finds: the files passed over
  * and why, that `PATH` is missing when `PATH.1` is used, where it resumes.
  *
+ * @param load Restores what the run keeps beside the network (the lag windows, the automatic
+ * learner) from the checkpoint; a throw refuses the checkpoint with its message.
  * @returns the resumed run, or `undefined` when there is no checkpoint to resume from.
  * @throws UsageError (exit 2) when the checkpoint was made by another run — each difference
  * one line naming both sides — or holds no run record; no file is touched.
@@ -62,6 +64,7 @@ export function resumeRun(
   store: CheckpointStore,
   say: (line: string) => void,
   run: RunIdentity,
+  load?: (checkpoint: Checkpoint, path: string) => void,
 ): ResumedRun | undefined {
   const { newest, problems } = store.loadNewest();
   for (const problem of problems) say(`checkpoint passed over: ${problem}`);
@@ -87,6 +90,11 @@ export function resumeRun(
   } catch (error) {
     return refuse([`${newest.path} cannot be loaded: ${(error as Error).message}`]);
   }
+  try {
+    load?.(newest.checkpoint, newest.path);
+  } catch (error) {
+    return refuse([(error as Error).message]);
+  }
   const samples = newest.checkpoint.samples;
   if (newest.path === store.previousPath && !problems.some((p) => p.startsWith(`${store.path}:`))) {
     say(`${store.path} is missing: resuming from the checkpoint before it, ${store.previousPath}`);
@@ -103,28 +111,22 @@ export function resumeRun(
 }
 
 /**
- * Restores into `lagger` the lag windows that `resumed` keeps (its `source.windows`), so that a
- * run with `--lags` goes on as if it had never stopped; a checkpoint made before the windows
- * were kept leaves them empty (they fill again).
+ * Restores into `lagger` the lag windows that a checkpoint of a run with `--lags` keeps (its
+ * `source.windows`), so that the run goes on as if it had never stopped; a checkpoint made
+ * before the windows were kept leaves them empty (they fill again).
  *
- * @throws UsageError (exit 2) for windows that do not fit, naming the field.
+ * @throws RangeError or TypeError `<path>: source.windows…: <problem>` for windows that do not fit.
  *
  * @example
  * ```ts
  * import { Lagger } from '../../streams/lagged.js';
- * import { type ResumedRun, restoreWindows } from './resumeRun.js';
- * declare const resumed: ResumedRun;
- * restoreWindows(new Lagger(24, 1), resumed);
+ * import type { Checkpoint } from '../model/checkpoint.js';
+ * import { restoreWindows } from './resumeRun.js';
+ * declare const checkpoint: Checkpoint;
+ * restoreWindows(new Lagger(24, 1), checkpoint, 'runs/a.ckpt');
  * ```
  */
-export function restoreWindows(lagger: Lagger, resumed: ResumedRun): void {
-  const windows = (resumed.checkpoint.source as { windows?: unknown } | undefined)?.windows;
-  if (windows === undefined) return; // made before the windows were kept: they fill again
-  try {
-    lagger.restore(windows, 'streamprop run', ['source', 'windows']);
-  } catch (error) {
-    throw new UsageError('run', [
-      `--resume: ${resumed.path} cannot be loaded: ${(error as Error).message}`,
-    ]);
-  }
+export function restoreWindows(lagger: Lagger, checkpoint: Checkpoint, path: string): void {
+  const windows = (checkpoint.source as { windows?: unknown } | undefined)?.windows;
+  if (windows !== undefined) lagger.restore(windows, path, ['source', 'windows']);
 }

@@ -1,7 +1,7 @@
 import { Subject, type Subscription, take } from 'rxjs';
 import { Lagger } from '../../streams/lagged.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { toCheckpoint } from '../model/checkpoint.js';
+import { type Checkpoint, toCheckpoint } from '../model/checkpoint.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
@@ -103,18 +103,31 @@ export async function startRun(
   const automatic = auto.isAutomatic(options);
   const lags =
     options.lags === undefined ? undefined : { k: options.lags, horizon: options.horizon ?? 1 };
+  // The lag windows and the automatic learner, as the checkpoint left them (if resumed).
+  const lagger = lags === undefined ? undefined : new Lagger(lags.k, lags.horizon);
+  let autoLearner: auto.AutoLearner | undefined;
+  const learnerOptions = { horizon: lags?.horizon, window: options.window };
+  const loadAuto = (checkpoint: Checkpoint, path: string): void => {
+    if (lagger !== undefined) restoreWindows(lagger, checkpoint, path);
+    if (automatic) autoLearner = auto.createAutoLearner(learnerOptions, { checkpoint, path });
+  };
   const resumed: ResumedRun | undefined =
     store !== undefined && options.resume
-      ? resumeRun(store, say, {
-          source: record,
-          ...(options.layers === undefined ? {} : { layers: options.layers }),
-          ...(options.activation === undefined ? {} : { activation: options.activation }),
-          ...(record.kind === 'csv' && lags === undefined
-            ? { inputs: record.x.length, outputs: 1 }
-            : {}),
-          ...(lags === undefined ? {} : { lags }),
-          automatic,
-        })
+      ? resumeRun(
+          store,
+          say,
+          {
+            source: record,
+            ...(options.layers === undefined ? {} : { layers: options.layers }),
+            ...(options.activation === undefined ? {} : { activation: options.activation }),
+            ...(record.kind === 'csv' && lags === undefined
+              ? { inputs: record.x.length, outputs: 1 }
+              : {}),
+            ...(lags === undefined ? {} : { lags }),
+            automatic,
+          },
+          loadAuto,
+        )
       : undefined;
   const base = resumed?.samples ?? 0;
   // A file resumes after the records already read; one now shorter than that is reported.
@@ -129,14 +142,8 @@ export async function startRun(
       },
     });
   }
-  // The lag windows, as the checkpoint left them: the run goes on as if it had never stopped.
-  const lagger = lags === undefined ? undefined : new Lagger(lags.k, lags.horizon);
-  if (lagger !== undefined && resumed !== undefined) restoreWindows(lagger, resumed);
   const records = auto.lagWindows(source.samples, lagger);
-  const autoLearner =
-    automatic && lags !== undefined
-      ? auto.createAutoLearner({ horizon: lags.horizon, window: options.window }, resumed)
-      : undefined;
+  if (automatic) autoLearner ??= auto.createAutoLearner(learnerOptions);
 
   let learner: Learner | undefined;
   const steps = new Subject<Step>();

@@ -98,6 +98,24 @@ describe('streamprop run --lags with --checkpoint (the automatic learner)', () =
     expect(net.err).toMatch(
       /--resume: learner: the checkpoint's is the automatic learner \(--lags with no model flags\), this run's one network/,
     );
+    const broken = join(dir, 'broken.ckpt');
+    const saved = read(parted);
+    const series = saved.byKey?.[2].state.chosen;
+    series?.networks[1].parameters.pop();
+    saved.source = { ...saved.source, windows: [{ key: 'a', values: Array(13).fill(1) }] };
+    writeFileSync(broken, JSON.stringify(saved));
+    const wrong = await run([...common, '--checkpoint', broken, '--resume']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain(
+      `streamprop run: --resume: ${broken}: source.windows[0].values: has 13 readings, a window holds 12`,
+    );
+    saved.source = { ...saved.source, windows: [] };
+    writeFileSync(broken, JSON.stringify(saved));
+    const network = await run([...common, '--checkpoint', broken, '--resume']);
+    expect(network.code).toBe(2);
+    expect(network.err).toMatch(
+      /streamprop run: --resume: .*broken\.ckpt: byKey\[2\]\.state\.chosen\.networks\[1\]\.parameters: has 144 values, the network 145/,
+    );
     const predict = runCli(['predict', '--model', parted, '--source', `ndjson:${file}`]);
     expect((await predict.exited).code).not.toBe(0);
     const lines = predict.stderr.filter((l) => l.trim() !== '');
