@@ -165,11 +165,14 @@ function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i3
       e = v128.load64_splat(d0 + 3 * stride);
       let c3 = f64x2.mul(x, e);
       let h3 = f64x2.mul(y, e);
+      // Running addresses: the next weight row, the next neuron's δ.
+      let r = w + p;
+      let o = d0;
       for (let j = 1; j < units; j++) {
-        const r = w + <usize>j * row + p;
+        r += row;
+        o += 8;
         x = v128.load(r);
         y = v128.load(r, 16);
-        const o = d0 + (<usize>j << 3);
         e = v128.load64_splat(o);
         c0 = f64x2.add(c0, f64x2.mul(x, e));
         h0 = f64x2.add(h0, f64x2.mul(y, e));
@@ -199,13 +202,16 @@ function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i3
       let c1 = f64x2.mul(x, v128.load64_splat(d0 + stride));
       let c2 = f64x2.mul(x, v128.load64_splat(d0 + 2 * stride));
       let c3 = f64x2.mul(x, v128.load64_splat(d0 + 3 * stride));
+      let r = w + p;
+      let o = d0;
       for (let j = 1; j < units; j++) {
-        x = v128.load(w + <usize>j * row + p);
-        const o = <usize>j << 3;
-        c0 = f64x2.add(c0, f64x2.mul(x, v128.load64_splat(d0 + o)));
-        c1 = f64x2.add(c1, f64x2.mul(x, v128.load64_splat(d0 + stride + o)));
-        c2 = f64x2.add(c2, f64x2.mul(x, v128.load64_splat(d0 + 2 * stride + o)));
-        c3 = f64x2.add(c3, f64x2.mul(x, v128.load64_splat(d0 + 3 * stride + o)));
+        r += row;
+        o += 8;
+        x = v128.load(r);
+        c0 = f64x2.add(c0, f64x2.mul(x, v128.load64_splat(o)));
+        c1 = f64x2.add(c1, f64x2.mul(x, v128.load64_splat(o + stride)));
+        c2 = f64x2.add(c2, f64x2.mul(x, v128.load64_splat(o + 2 * stride)));
+        c3 = f64x2.add(c3, f64x2.mul(x, v128.load64_splat(o + 3 * stride)));
       }
       v128.store(b0 + p, c0);
       v128.store(b0 + stride + p, c1);

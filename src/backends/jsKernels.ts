@@ -21,6 +21,11 @@ export class JsKernels implements NetworkKernels {
   readonly wasm = false;
   readonly parameters: Float64Array;
   readonly gradients: Float64Array;
+  /**
+   * @internal The parameters the passes run on: {@link parameters}, or while byKey's slabs have
+   * pointed the kernels at a key's slot ({@link retarget}), that slot's.
+   */
+  inUse: Float64Array;
   private readonly layers: readonly LayerShape[];
   private readonly norm = new Float64Array(1);
   /** Sums of squares, written here (a number returned from a call not inlined is boxed). */
@@ -30,11 +35,26 @@ export class JsKernels implements NetworkKernels {
 
   constructor(private readonly shape: NetworkShape) {
     this.parameters = new Float64Array(shape.size);
+    this.inUse = this.parameters;
     this.gradients = new Float64Array(shape.size);
     this.layers = shape.layers;
     this.fast = shape.layers.map((l) =>
       shape.fastMath ? fastActivation(l.activation) : undefined,
     );
+  }
+
+  /**
+   * @internal byKey's slabs: until {@link comeHome}, the passes (and the built-in optimizers'
+   * fused steps, which read {@link inUse}) run in place on `params`, laid out like
+   * {@link parameters} — a key's slot — instead of the network's own.
+   */
+  retarget(params: Float64Array): void {
+    this.inUse = params;
+  }
+
+  /** @internal Back to the network's own parameters. */
+  comeHome(): void {
+    this.inUse = this.parameters;
   }
 
   createTrace(): Trace {
@@ -72,7 +92,7 @@ export class JsKernels implements NetworkKernels {
 
   forward(trace: Trace): void {
     const layers = this.layers;
-    const p = this.parameters;
+    const p = this.inUse;
     let input = trace.input;
     for (let k = 0; k < layers.length; k++) {
       const layer = layers[k];
@@ -117,7 +137,7 @@ export class JsKernels implements NetworkKernels {
       loss.gradient(trace.output, trace.target, trace.dy[last]);
       top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
     }
-    const p = this.parameters;
+    const p = this.inUse;
     for (let k = last; k > 0; k--) {
       const layer = layers[k];
       const delta = trace.delta[k];

@@ -1,5 +1,4 @@
 import type { SchedulerLike } from 'rxjs';
-import { WasmKernels } from '../backends/wasmKernels.js';
 import type { Loss } from '../core/losses.js';
 import { type Network, network } from '../core/network.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
@@ -50,11 +49,11 @@ export class SlabLearner<S extends Sample, K> {
   private readonly normalizing: boolean;
   private readonly metered: boolean;
   /**
-   * The working network's WebAssembly kernels when the keys learn in place in the slabs (no
-   * clipValue or weightDecay: nothing needs the gradient written out against
-   * `net.parameters`); undefined to copy each key's state in and out instead.
+   * Whether the keys learn in place in the slabs (no clipValue or weightDecay: nothing needs
+   * the gradient written out against `net.parameters`), or each key's state is copied in and
+   * out around its sample.
    */
-  private readonly inPlace: WasmKernels | undefined;
+  private readonly inPlace: boolean;
 
   constructor(
     private readonly options: KeyedTrainOptions,
@@ -68,15 +67,14 @@ export class SlabLearner<S extends Sample, K> {
     this.forwarder = new Forwarder<S>(this.net, this.onInvalid);
     const settings = readUpdateSettings(options);
     this.updater = new Updater<S>(this.net, this.optimizer, settings);
-    const kernels = this.net.kernels;
-    this.inPlace =
-      kernels instanceof WasmKernels &&
-      settings.clipValue === Number.POSITIVE_INFINITY &&
-      settings.weightDecay === 0
-        ? kernels
-        : undefined;
+    this.inPlace = settings.clipValue === Number.POSITIVE_INFINITY && settings.weightDecay === 0;
     const state = this.optimizer.stateFor(this.net);
-    this.slabs = new Slabs(this.net, state, Float64Array.from(this.net.parameters));
+    this.slabs = new Slabs(
+      this.net,
+      state,
+      Float64Array.from(this.net.parameters),
+      this.inPlace ? this.optimizer : undefined,
+    );
     if (options.metrics !== undefined) {
       const { window, alpha } = trackerSettings('keyedTrain', options.metrics);
       this.metrics = { window, alpha, every: options.metrics.every ?? window };
@@ -119,16 +117,16 @@ export class SlabLearner<S extends Sample, K> {
     if (this.stamp) this.lastSeen[slot] = this.scheduler.now();
     const optimizer = this.optimizer;
     const inPlace = this.inPlace;
-    if (inPlace === undefined) this.slabs.load(slot);
-    else this.slabs.point(inPlace, slot);
+    if (inPlace) this.slabs.point(slot);
+    else this.slabs.load(slot);
     optimizer.resume(this.rate[slot], this.steps[slot]);
     let step: StepContext<S>;
     try {
       step = this.step(slot, sample);
     } finally {
-      inPlace?.comeHome();
+      if (inPlace) this.slabs.unpoint();
     }
-    if (inPlace !== undefined) this.slabs.show(slot);
+    if (inPlace) this.slabs.show(slot);
     else if (step.updated) this.slabs.save(slot);
     this.rate[slot] = optimizer.learningRate;
     this.steps[slot] = optimizer.steps;

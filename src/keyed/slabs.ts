@@ -1,6 +1,16 @@
+import type { JsKernels } from '../backends/jsKernels.js';
 import { type KernelExports, kernelHeap } from '../backends/kernelHeap.js';
 import type { WasmKernels } from '../backends/wasmKernels.js';
 import type { Network } from '../core/network.js';
+import type { BufferedOptimizer } from '../optim/bufferedOptimizer.js';
+
+/** What byKey's slabs point at a key's slot to learn it in place. */
+interface InPlace {
+  readonly kernels: WasmKernels | JsKernels;
+  readonly optimizer: BufferedOptimizer;
+  /** The optimizer's own state buffers, given back after each sample. */
+  readonly own: Float64Array[];
+}
 
 /** Slots per chunk of the slabs: memory grows a chunk at a time. */
 const CHUNK = 256;
@@ -13,10 +23,11 @@ const SHIFT = 8; // log2(CHUNK)
  * ({@link load}); after it they are copied back ({@link save}). The working network then *is*
  * the key's model while its step is emitted — `step.network.parameters` are the key's weights,
  * and every path of `train` (the divergence guard, clipping, weight decay) works on them
- * unchanged. On the WebAssembly backend the slabs are in the kernels' memory and each copy is
- * one `memory.copy` — or, when nothing needs the gradient written out, none in: the kernels run
- * on the slot in place ({@link point}) and only the parameters are copied out to the working
- * network ({@link show}). Nothing is allocated per sample.
+ * unchanged. When nothing needs the gradient written out against `net.parameters` (no
+ * clipValue, no weightDecay), nothing is copied in: the kernels and the optimizer's fused step
+ * run on the slot in place ({@link point}) and only the parameters are copied out to the
+ * working network after ({@link show}). On the WebAssembly backend the slabs are in the
+ * kernels' memory and each copy is one `memory.copy`. Nothing is allocated per sample.
  */
 export class Slabs {
   /** Values per slot: the parameters, then each state buffer. */
@@ -38,11 +49,23 @@ export class Slabs {
   private readonly free: number[] = [];
   private slots = 0;
 
+  /** With {@link point}: what is pointed at a slot. */
+  private readonly place: InPlace | undefined;
+  /** On the JavaScript backend, with {@link point}: per slot, the arrays viewing its state. */
+  private readonly states: Float64Array[][] = [];
+
+  /**
+   * `optimizer` given: the keys may learn in place ({@link point}); `state` is its own buffers,
+   * from `stateFor(net)`.
+   */
   constructor(
     net: Network,
     state: readonly Float64Array[],
     private readonly initial: Float64Array,
+    optimizer?: BufferedOptimizer,
   ) {
+    const kernels = net.kernels as WasmKernels | JsKernels;
+    this.place = optimizer === undefined ? undefined : { kernels, optimizer, own: [...state] };
     this.size = net.parameters.length;
     this.width = this.size * (1 + state.length);
     this.kernels = net.kernels.wasm ? kernelHeap()?.exports : undefined;
@@ -71,15 +94,35 @@ export class Slabs {
   }
 
   /**
-   * On the WebAssembly backend: points `kernels` (the working network's) at the slot, so that
-   * the passes and the optimizer's step run on the key's parameters and state where they are
-   * (see `WasmKernels.retarget`); {@link show} afterwards.
+   * Points the working network's kernels (and on the JavaScript backend the optimizer) at the
+   * slot, so that the passes and the optimizer's fused step run on the key's parameters and
+   * state where they are (`WasmKernels.retarget`, `JsKernels.retarget`,
+   * `BufferedOptimizer.useBuffers`); {@link unpoint}, then {@link show}, afterwards.
    */
-  point(kernels: WasmKernels, slot: number): void {
-    const bytes = this.size * 8;
-    const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
-    const buffers = this.homes.length - 1;
-    kernels.retarget(at, buffers > 0 ? at + bytes : 0, buffers > 1 ? at + 2 * bytes : 0);
+  point(slot: number): void {
+    const place = this.place as InPlace;
+    if (this.kernels !== undefined) {
+      const bytes = this.size * 8;
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      const buffers = this.homes.length - 1;
+      (place.kernels as WasmKernels).retarget(
+        at,
+        buffers > 0 ? at + bytes : 0,
+        buffers > 1 ? at + 2 * bytes : 0,
+      );
+      return;
+    }
+    (place.kernels as JsKernels).retarget(this.views[slot * this.working.length]);
+    if (this.working.length > 1) place.optimizer.useBuffers(this.states[slot]);
+  }
+
+  /** Back to the working network's own parameters and the optimizer's own state. */
+  unpoint(): void {
+    const place = this.place as InPlace;
+    place.kernels.comeHome();
+    if (this.kernels === undefined && this.working.length > 1) {
+      place.optimizer.useBuffers(place.own);
+    }
   }
 
   /**
@@ -88,8 +131,13 @@ export class Slabs {
    * just used, so cheap).
    */
   show(slot: number): void {
-    const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
-    (this.kernels as KernelExports).copy(this.homes[0], at, this.size * 8);
+    const kernels = this.kernels;
+    if (kernels !== undefined) {
+      const at = this.starts[slot >> SHIFT] + (slot & (CHUNK - 1)) * this.width * 8;
+      kernels.copy(this.homes[0], at, this.size * 8);
+      return;
+    }
+    this.working[0].set(this.views[slot * this.working.length]);
   }
 
   /** Copies the slot's parameters and state into the working network and optimizer. */
@@ -131,10 +179,15 @@ export class Slabs {
     if (heap === undefined) {
       const chunk = new Float64Array(values);
       this.chunks.push(chunk);
+      const first = this.views.length;
       for (let s = 0; s < CHUNK; s++) {
         for (let b = 0; b < this.working.length; b++) {
           const at = s * this.width + b * this.size;
           this.views.push(chunk.subarray(at, at + this.size));
+        }
+        if (this.place !== undefined && this.working.length > 1) {
+          const from = first + s * this.working.length;
+          this.states.push(this.views.slice(from + 1, from + this.working.length));
         }
       }
     } else {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JsKernels } from '../backends/jsKernels.js';
 import { flatStep, inKernelMemory, kernelStateBuffer } from '../backends/wasmKernels.js';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
@@ -68,6 +69,15 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
   }
 
   /**
+   * @internal byKey's slabs on the JavaScript backend: the state buffers to step with — a key's,
+   * where they are in its slot, or back the ones {@link stateFor} gave — laid out as
+   * `stateFor` gave them.
+   */
+  useBuffers(buffers: Float64Array[]): void {
+    this.buffers = buffers;
+  }
+
+  /**
    * @internal A new optimizer of the same rule, settings and learning rate, with no state
    * (byKey's slab learner steps every key with one, per subscription).
    */
@@ -111,8 +121,9 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
    * WebAssembly kernel for a network on that backend.
    */
   [FUSED_STEP](net: Network, trace: Trace): void {
-    const params = net.parameters;
     const kernels = net.kernels;
+    // The parameters the passes ran on: the network's own, or a key's slot in byKey's slabs.
+    const params = kernels.wasm ? net.parameters : (kernels as JsKernels).inUse;
     const t = this.begin(params.length, kernels.wasm);
     if (kernels.wasm) {
       this.hyper(t, HYPER);
