@@ -165,24 +165,35 @@ async function throughput(
     for (const { p } of procs) children.delete(p);
     const brokerCpu = cpuOf(redisPid) - redisCpu;
     await log.close();
-    type Final = { applied: number; cpu: number; at: number; first?: Final };
+    type Final = {
+      applied: number;
+      cpu: number;
+      at: number;
+      first?: Final;
+      acquired?: number;
+      handedOver?: number;
+      checkpoints?: number;
+    };
     const finals = procs.map((w) => w.last.line as unknown as Final).filter((f) => f.first);
     const timed = finals.reduce((n, f) => n + f.applied - (f.first?.applied ?? 0), 0);
     const cpu = finals.reduce((n, f) => n + f.cpu - (f.first?.cpu ?? 0), 0);
     const seconds =
       (Math.max(...finals.map((f) => f.at)) - Math.min(...finals.map((f) => f.first?.at ?? 0))) /
       1000;
+    const moves = finals.map(
+      (f) => `${f.acquired} taken, ${f.handedOver} handed over, ${f.checkpoints} checkpoints`,
+    );
     const perSecond = timed / seconds;
     const perCpu = timed / cpu;
     const ratio = perCpu / reference.perCpuSecond;
     rows.push(
-      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} | ${fmt((brokerCpu * 1e6) / SAMPLES, 1)} |`,
+      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} | ${fmt((brokerCpu * 1e6) / SAMPLES, 1)} | ${moves.join('; ')} |`,
     );
   }
   console.log(
-    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 | Redis CPU µs per sample |',
+    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 | Redis CPU µs per sample | each worker: shards taken, handed over, checkpoints |',
   );
-  console.log('|---:|---:|---:|---:|---:|---|---:|');
+  console.log('|---:|---:|---:|---:|---:|---|---:|---|');
   for (const row of rows) console.log(row);
   console.log(
     `(each worker's own CPU and clock from its ${fmt(WARM_UP)}th sample applied (the reference is warmed up too) to the end of its final checkpoints; on 2 cores, 4 workers share them with Redis)`,

@@ -56,8 +56,17 @@ if (url !== undefined) {
       .then(() => {
         clearInterval(timer);
         if (mode === 'throughput') {
-          const { applied } = worker.stats();
-          writeSync(1, `${JSON.stringify({ applied, first, cpu: cpu(), at: Date.now() })}\n`);
+          const { applied, acquired, handedOver, checkpoints } = worker.stats();
+          const end = {
+            applied,
+            first,
+            cpu: cpu(),
+            at: Date.now(),
+            acquired,
+            handedOver,
+            checkpoints,
+          };
+          writeSync(1, `${JSON.stringify(end)}\n`);
         }
         return log.close();
       })
