@@ -1,11 +1,13 @@
 // npm run bench:scale — the fleet on a real redis-server (Debian's, on a free loopback port).
 //
-// 1. Throughput: the same samples (sensor-like: 64 keys, 8 inputs) learned by 1, 2 and 4
-//    `streamprop worker` processes with the default model (8-32-16-1, tanh, Adam, scaled online,
-//    Page-Hinkley), each from a fleet of its own, against the single-process learner — the
-//    same per-key models and metrics fed from memory in this process — in wall-clock samples/s and in
-//    samples per CPU-second (the workers' CPU read from /proc, so a busy machine does not bias
-//    the ratio). Target: per worker ≥ 0.8× the single-process learner, per CPU-second.
+// 1. Throughput: the same samples (sensor-like: 64 keys, 8 inputs) learned by 1, 2 and 4 worker
+//    processes (bench/scaleWorker.ts: the model of `streamprop worker`, 8-32-16-1, tanh, Adam,
+//    scaled online, Page-Hinkley, its default checkpoints), each from a fleet of its own, against
+//    the single-process learner — the same per-key models and metrics fed from memory in this
+//    process, run again before each row — in wall-clock samples/s and in samples per CPU-second
+//    (each worker's own CPU from its 5,000th sample applied (SCALE_WARM_UP) to the end of its final checkpoints,
+//    so a busy machine does not bias the ratio), with Redis's CPU per sample beside. Target: per
+//    worker ≥ 0.8× the single-process learner, per CPU-second.
 // 2. End-to-end latency: samples appended at 2,000/s with their time, predictions from a
 //    shardedLearner in this process: p50 and p99 from append to prediction.
 // 3. Takeover: 2 workers (lease 3 s, bench/scaleWorker.ts) on a paced ingest; one is killed with
@@ -23,7 +25,6 @@ import { createLearner } from '../src/cli/learner.js';
 import { appendTo } from '../src/fleet/appendTo.js';
 import { redisLog } from '../src/fleet/redisLog.js';
 import { shardedLearner } from '../src/fleet/shardedLearner.js';
-import type { ShardedLog } from '../src/fleet/shardedLog.js';
 import type { Sample } from '../src/samples/sample.js';
 import { metricsTracker } from '../src/tracking/metricsTracker.js';
 import { sensorFeed } from '../streams/sensorFeed.js';
@@ -36,6 +37,8 @@ const MAIN = 'dist/src/cli/main.js';
 const MODEL = SCALE_MODEL;
 const WORKER = 'dist/bench/scaleWorker.js';
 const TARGET_PER_WORKER = 0.8;
+/** Samples each worker process learns before it is timed (its JIT warms up, as the reference's does). */
+const WARM_UP = Number(process.env.SCALE_WARM_UP ?? 5000);
 const LEASE_MS = 3000;
 
 if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: npm run build`);
@@ -96,7 +99,8 @@ async function main(): Promise<void> {
 
     // SCALE_ONLY=throughput, latency or takeover runs that part alone.
     const only = process.env.SCALE_ONLY;
-    if (only === undefined || only === 'throughput') await throughput(url, samples, children);
+    if (only === undefined || only === 'throughput')
+      await throughput(url, redis.pid as number, samples, children);
     if (only === undefined || only === 'latency') {
       const latency = await endToEnd(url);
       console.log(
@@ -118,58 +122,70 @@ async function main(): Promise<void> {
 /** 1. The single-process learner, then 1, 2 and 4 workers, per CPU-second. */
 async function throughput(
   url: string,
+  redisPid: number,
   samples: readonly Sample[],
   children: Set<ReturnType<typeof spawn>>,
 ): Promise<void> {
   singleProcess(samples.slice(0, 20_000)); // warm-up
-  const reference = singleProcess(samples);
-  console.log(
-    `single-process learner: ${fmt(reference.perSecond)} samples/s, ${fmt(reference.perCpuSecond)} per CPU-second`,
-  );
   const rows: string[] = [];
   for (const workers of [1, 2, 4]) {
+    // The reference again before each row (interleaved), so a change in the machine's load
+    // between rows does not bias the ratios.
+    const reference = singleProcess(samples);
+    console.log(
+      `single-process learner (before ${workers} worker${workers > 1 ? 's' : ''}): ${fmt(reference.perSecond)} samples/s, ${fmt(reference.perCpuSecond)} per CPU-second`,
+    );
     const prefix = `scale${workers}`;
     const log = await redisLog({ url, prefix, shards: SHARDS });
     await lastValueFrom(from(samples).pipe(appendTo(log)));
-    const procs = Array.from({ length: workers }, (_, i) =>
-      spawn(
+    const redisCpu = cpuOf(redisPid);
+    // Each worker measures itself from its first sample applied (see bench/scaleWorker.ts).
+    const procs = Array.from({ length: workers }, (_, i) => {
+      const p = spawn(
         process.execPath,
-        [MAIN, 'worker', '--redis', url, '--prefix', prefix, '--name', `w${i}`, '--json'],
-        { stdio: 'ignore' },
-      ),
-    );
-    for (const p of procs) children.add(p);
-    // Timed from the first sample applied (start-up excluded) to the last.
-    let first: { at: number; cpu: number; done: number } | undefined;
-    let cpu = 0;
-    for (;;) {
-      await sleep(50);
-      const done = await applied(log);
-      cpu = procs.reduce((n, p) => n + cpuOf(p.pid as number), 0);
-      if (first === undefined && done > 0) first = { at: Date.now(), cpu, done };
-      if (done >= SAMPLES) break;
-    }
-    const timed = SAMPLES - (first?.done ?? 0);
-    const seconds = (Date.now() - (first?.at ?? 0)) / 1000;
-    cpu -= first?.cpu ?? 0;
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
-    for (const p of procs) children.delete(p);
+        [WORKER, url, prefix, `w${i}`, '10000', 'throughput', String(WARM_UP)],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const last: { line: Record<string, number> } = { line: { applied: 0 } };
+      let partial = '';
+      p.stdout.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        if (lines.length > 0) last.line = JSON.parse(lines[lines.length - 1]);
+      });
+      const exited = new Promise((r) => p.once('close', r));
+      return { p, last, exited };
+    });
+    for (const { p } of procs) children.add(p);
+    while (procs.reduce((n, w) => n + w.last.line.applied, 0) < SAMPLES) await sleep(20);
+    for (const { p } of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((w) => w.exited));
+    for (const { p } of procs) children.delete(p);
+    const brokerCpu = cpuOf(redisPid) - redisCpu;
     await log.close();
+    type Final = { applied: number; cpu: number; at: number; first?: Final };
+    const finals = procs.map((w) => w.last.line as unknown as Final).filter((f) => f.first);
+    const timed = finals.reduce((n, f) => n + f.applied - (f.first?.applied ?? 0), 0);
+    const cpu = finals.reduce((n, f) => n + f.cpu - (f.first?.cpu ?? 0), 0);
+    const seconds =
+      (Math.max(...finals.map((f) => f.at)) - Math.min(...finals.map((f) => f.first?.at ?? 0))) /
+      1000;
     const perSecond = timed / seconds;
     const perCpu = timed / cpu;
     const ratio = perCpu / reference.perCpuSecond;
     rows.push(
-      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} |`,
+      `| ${workers} | ${fmt(perSecond)} | ${fmt(perSecond / workers)} | ${fmt(perCpu)} | ${fmt(ratio, 2)} | ${ratio >= TARGET_PER_WORKER ? 'met' : 'NOT met'} | ${fmt((brokerCpu * 1e6) / SAMPLES, 1)} |`,
     );
   }
   console.log(
-    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 |',
+    '\n| workers | samples/s (all) | samples/s per worker | per CPU-second | ÷ single process (per CPU-s) | target ≥ 0.8 | Redis CPU µs per sample |',
   );
-  console.log('|---:|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---:|---:|---|---:|');
   for (const row of rows) console.log(row);
   console.log(
-    '(timed from the first sample applied to the last, checkpoints included; on 2 cores, 4 workers share them)',
+    `(each worker's own CPU and clock from its ${fmt(WARM_UP)}th sample applied (the reference is warmed up too) to the end of its final checkpoints; on 2 cores, 4 workers share them with Redis)`,
   );
 }
 
@@ -196,12 +212,6 @@ function singleProcess(samples: readonly Sample[]): { perSecond: number; perCpuS
     perSecond: samples.length / seconds,
     perCpuSecond: samples.length / ((used.user + used.system) / 1e6),
   };
-}
-
-async function applied(log: ShardedLog): Promise<number> {
-  let n = 0;
-  for (let s = 0; s < log.shards; s++) n += (await log.inspect(s)).applied;
-  return n;
 }
 
 async function endToEnd(url: string): Promise<{ p50: number; p99: number; n: number }> {

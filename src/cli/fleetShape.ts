@@ -22,11 +22,12 @@ export async function fleetShape(log: ShardedLog): Promise<SampleShape | undefin
   for (let shard = 0; shard < log.shards; shard++) {
     for (const entry of await log.range(shard, START_OFFSET, 100)) {
       const sample = sampleOfRecord(entry.body, '');
-      if (sample.malformed !== undefined || !Array.isArray(sample.x) || sample.x.length === 0)
-        continue;
-      const y = sample.y;
-      const outputs = typeof y === 'number' ? 1 : Array.isArray(y) ? y.length : 0;
-      if (outputs > 0) return { inputs: sample.x.length, outputs };
+      const { x, y } = sample;
+      const list = (v: unknown): v is ArrayLike<number> =>
+        Array.isArray(v) || ArrayBuffer.isView(v);
+      if (sample.malformed !== undefined || !list(x) || x.length === 0) continue;
+      const outputs = typeof y === 'number' ? 1 : list(y) ? y.length : 0;
+      if (outputs > 0) return { inputs: x.length, outputs };
     }
   }
   return undefined;

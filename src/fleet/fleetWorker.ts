@@ -246,7 +246,10 @@ export class FleetWorker {
       if (Date.now() > end) return;
       const state = this.held.get(entry.shard);
       if (state === undefined || generations.get(entry.shard) !== state) continue;
-      const sample = sampleOfRecord(entry.body, `shard ${entry.shard}, entry ${entry.offset}`);
+      const sample = sampleOfRecord(
+        entry.body,
+        () => `shard ${entry.shard}, entry ${entry.offset}`,
+      );
       const key = sample.key === undefined ? '' : String(sample.key);
       let keyState = state.keys.get(key);
       if (keyState === undefined) {

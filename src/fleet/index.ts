@@ -7,6 +7,13 @@ export {
 } from '../../streams/fromRedisStream.js';
 export { type AppendOptions, type AppendProgress, appendTo } from './appendTo.js';
 export {
+  type CompactRecordParts,
+  compactRecord,
+  compactRecordSchema,
+  isCompactRecord,
+  sampleOfCompactRecord,
+} from './compactRecord.js';
+export {
   FLEET_TOTAL_KEY,
   type FleetMetricsOptions,
   fleetMetrics,

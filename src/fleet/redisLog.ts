@@ -8,7 +8,7 @@ import {
 } from '../checks/argumentChecks.js';
 import { checkArray } from '../checks/arrayChecks.js';
 import { type Offset, START_OFFSET } from './offset.js';
-import { ACQUIRE, ANNOUNCE, APPEND, COMMIT, RELEASE, RENEW } from './redisScripts.js';
+import { ACQUIRE, ANNOUNCE, APPEND, COMMIT, READ, RELEASE, RENEW } from './redisScripts.js';
 import type {
   CheckpointWrite,
   Lease,
@@ -61,6 +61,8 @@ interface ScriptedRedis extends Redis {
   fleetRelease(lease: string, token: string): Promise<number>;
   fleetCommit(lease: string, models: string, summaries: string, ...args: string[]): Promise<number>;
   fleetAnnounce(workers: string, info: string, ...args: string[]): Promise<string[]>;
+  /** The read script, its reply as bytes: the number of streams, the streams, their offsets, the count. */
+  fleetReadBuffer(...args: (string | number)[]): Promise<Buffer[]>;
 }
 
 type StreamReply = [id: string, fields: string[]][];
@@ -114,6 +116,7 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     client.defineCommand('fleetRelease', { numberOfKeys: 1, lua: RELEASE });
     client.defineCommand('fleetCommit', { numberOfKeys: 3, lua: COMMIT });
     client.defineCommand('fleetAnnounce', { numberOfKeys: 2, lua: ANNOUNCE });
+    client.defineCommand('fleetRead', { lua: READ });
     return client;
   };
   const redis = connect();
@@ -197,28 +200,26 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     },
     async read(after, readOptions: ReadOptions = {}) {
       const { count, waitMs } = readCount('read', readOptions);
-      const names: string[] = [];
-      const ids: string[] = [];
-      const shardOfName = new Map<string, number>();
+      const from: [shard: number, offset: Offset][] = [];
       for (const [shard, offset] of after) {
-        const k = keys('read', shard).log;
-        names.push(k);
-        ids.push(offset);
-        shardOfName.set(k, shard);
+        keys('read', shard);
+        from.push([shard, offset]);
       }
-      if (names.length === 0) return [];
-      const reply = (
-        waitMs > 0
-          ? await waiting.xread('COUNT', count, 'BLOCK', waitMs, 'STREAMS', ...names, ...ids)
-          : await redis.xread('COUNT', count, 'STREAMS', ...names, ...ids)
-      ) as [string, StreamReply][] | null;
-      const out: LogEntry[] = [];
-      if (reply === null) return out;
-      for (const [name, entries] of reply) {
-        const shard = shardOfName.get(name) as number;
-        for (const [offset, fields] of entries) out.push({ shard, offset, body: bodyOf(fields) });
-      }
-      return out;
+      if (from.length === 0) return [];
+      const names = from.map(([shard]) => keyCache[shard].log);
+      const ids = from.map(([, offset]) => offset);
+      // One script call for every shard; it answers with one text of entries per shard.
+      const readAll = async (): Promise<LogEntry[]> => {
+        const replies = await redis.fleetReadBuffer(names.length, ...names, ...ids, count);
+        const out: LogEntry[] = [];
+        for (let i = 0; i < replies.length; i++) entriesOf(from[i][0], replies[i], out);
+        return out;
+      };
+      const out = await readAll();
+      if (out.length > 0 || waitMs === 0) return out;
+      // Nothing yet: wait on every stream at once for the next entry, then read again.
+      const woken = await waiting.xread('COUNT', 1, 'BLOCK', waitMs, 'STREAMS', ...names, ...ids);
+      return woken === null ? out : readAll();
     },
     async range(shard, from, count) {
       const k = keys('range', shard).log;
@@ -332,6 +333,25 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     },
   };
   return log;
+}
+
+/**
+ * Splits the reply of the read script — "<offset> <bytes> <body>" for each entry, one after
+ * the other — into entries of `shard`, appended to `out`.
+ */
+function entriesOf(shard: number, reply: Buffer, out: LogEntry[]): void {
+  let at = 0;
+  while (at < reply.length) {
+    const space = reply.indexOf(32, at);
+    if (space < 0) throw new Error(`redisLog: a read of shard ${shard} gave a broken reply`);
+    const offset = reply.toString('latin1', at, space);
+    let bytes = 0;
+    let i = space + 1;
+    for (; i < reply.length && reply[i] !== 32; i++) bytes = bytes * 10 + reply[i] - 48;
+    const start = i + 1;
+    out.push({ shard, offset, body: reply.toString('utf8', start, start + bytes) });
+    at = start + bytes;
+  }
 }
 
 /** The body of a stream entry: its field `b`. */

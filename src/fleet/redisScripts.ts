@@ -23,6 +23,35 @@ return ids
 `;
 
 /**
+ * KEYS: shards' streams. ARGV: one offset per stream, then count. For each stream, the entries
+ * strictly after its offset, at most count, as one text: for each entry "<offset> <bytes of its
+ * body> <body>" (no separator after the body). One call and one short reply for the entries of
+ * every shard held: a client pays per command and per reply element far more than per byte.
+ * (Like XREAD over several shards, it needs their streams on one server: a Redis Cluster would
+ * take one call per slot.)
+ */
+export const READ = `
+local count = ARGV[#KEYS + 1]
+local out = {}
+for k = 1, #KEYS do
+  local entries = redis.call('XRANGE', KEYS[k], '(' .. ARGV[k], '+', 'COUNT', count)
+  local parts = {}
+  for i = 1, #entries do
+    local fields = entries[i][2]
+    local body = ''
+    for j = 1, #fields, 2 do
+      if fields[j] == 'b' then body = fields[j + 1] break end
+    end
+    parts[#parts + 1] = entries[i][1]
+    parts[#parts + 1] = ' ' .. #body .. ' '
+    parts[#parts + 1] = body
+  end
+  out[k] = table.concat(parts)
+end
+return out
+`;
+
+/**
  * KEYS: lease, epoch counter. ARGV: holder, ttl (ms). Takes the lease when it is free or held
  * by the same holder (then with a new epoch); returns the epoch, or false when another holds it.
  */

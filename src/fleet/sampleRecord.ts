@@ -3,6 +3,7 @@ import { malformedSample } from '../../streams/malformedSample.js';
 import { sampleFromJson } from '../../streams/sampleFromJson.js';
 import { documentPath } from '../checks/parseDocument.js';
 import type { Sample } from '../samples/sample.js';
+import { compactRecord, isCompactRecord, sampleOfCompactRecord } from './compactRecord.js';
 
 /**
  * The zod schema of the record of a sample its source could not parse, as {@link sampleRecord}
@@ -16,19 +17,25 @@ export const malformedRecordSchema = z.object({
 });
 
 /**
- * The text a sample is appended to the log as: the JSON of its `x`, `y`, `key`, `id` and `t`
- * (typed arrays as plain arrays); a sample its source could not parse keeps its `malformed`
- * description instead of `x` and `y`, so that the worker of its key rejects and counts it.
+ * The text a sample is appended to the log as: its compact record (see `compactRecord`: the
+ * numbers in base64, read back bit for bit without parsing a number) when it has one — finite
+ * numbers in `x` and `y`, labels that are texts or finite numbers; otherwise the JSON of its
+ * `x`, `y`, `key`, `id` and `t` (typed arrays as plain arrays), so that the worker of its key
+ * rejects and counts it as the learner would. A sample its source could not parse keeps its
+ * `malformed` description instead of `x` and `y`.
  *
  * @example
  * ```ts
  * import { sampleRecord } from 'streamprop/fleet';
- * sampleRecord({ x: new Float64Array([1, 2]), y: 3, key: 'a' }); // '{"x":[1,2],"y":3,"key":"a"}'
+ * sampleRecord({ x: [1], y: 2, key: 'a' }); // '~1,n,,,AAAAAAAA8D8AAAAAAAAAQA==,sa'
+ * sampleRecord({ x: [1, Number.NaN], y: 3, key: 'a' }); // '{"x":[1,null],"y":3,"key":"a"}'
  * ```
  */
 export function sampleRecord(sample: Sample): string {
   const s = sample as Partial<Sample> | null;
   if (s === null || typeof s !== 'object') return JSON.stringify({ notObject: String(s) });
+  const compact = compactRecord(s as Sample);
+  if (compact !== undefined) return compact;
   const out: Record<string, unknown> = {};
   if (s.malformed !== undefined) {
     out.malformed = {
@@ -50,6 +57,7 @@ export function sampleRecord(sample: Sample): string {
 /**
  * The sample a log entry holds (see {@link sampleRecord}); a text that is not such a sample
  * gives a malformed sample naming `where` (rejected and counted downstream, never a crash).
+ * `where` may be a function, called only then (no text is built for a sound record).
  *
  * @example
  * ```ts
@@ -57,7 +65,9 @@ export function sampleRecord(sample: Sample): string {
  * sampleOfRecord('{"x":[1,2],"y":3,"key":"a"}', 'shard 3, 1763840000123-0'); // { x: [1, 2], y: 3, key: 'a' }
  * ```
  */
-export function sampleOfRecord(body: string, where: string): Sample {
+export function sampleOfRecord(body: string, where: string | (() => string)): Sample {
+  if (isCompactRecord(body)) return sampleOfCompactRecord(body, where);
+  if (typeof where !== 'string') return sampleOfRecord(body, where());
   if (body.startsWith('{"malformed":')) {
     let value: unknown;
     try {

@@ -42,7 +42,7 @@ export interface ShardedLearnerOptions {
    * worker killed is replaced after about this long; one frozen longer loses its shards.
    */
   readonly leaseMs?: number;
-  /** Entries read at a time, over all the shards held (default 1,000). */
+  /** Entries read at a time, over all the shards held (default 5,000: fewer, larger round trips). */
   readonly batch?: number;
   /**
    * The per-key metrics: `window` sets the weight of the newest prediction in each key's recent
@@ -209,7 +209,7 @@ export function shardedLearner(log: ShardedLog, options: ShardedLearnerOptions):
     checkpointMs:
       1000 * checkPositiveNumber(owner, 'checkpointSeconds', options.checkpointSeconds ?? 5),
     leaseMs: checkPositiveInteger(owner, 'leaseMs', options.leaseMs ?? 10_000),
-    batch: checkPositiveInteger(owner, 'batch', options.batch ?? 1000),
+    batch: checkPositiveInteger(owner, 'batch', options.batch ?? 5000),
     alpha: 2 / (checkPositiveInteger(owner, 'metrics.window', metrics.window ?? 500) + 1),
     metricsMs: checkPositiveInteger(owner, 'metrics.everyMs', metrics.everyMs ?? 1000),
     onLogError: options.onLogError ?? (() => {}),
