@@ -1,5 +1,7 @@
 import { defer, filter, map, type OperatorFunction } from 'rxjs';
+import { z } from 'zod';
 import { checkObject, checkPositiveInteger } from '../src/checks/argumentChecks.js';
+import { documentPath, parseDocument } from '../src/checks/parseDocument.js';
 import type { Sample } from '../src/samples/sample.js';
 
 /**
@@ -102,18 +104,76 @@ interface LaggedSample {
   id?: string | number;
 }
 
-/** The per-subscription state of {@link lagged}: one window per key. */
-class Lagger {
+/** @internal The schema of a {@link Lagger}'s saved state: each series' key (absent: no key) and newest readings. */
+export const laggerStateSchema = z.array(
+  z.object({
+    key: z.union([z.string(), z.number()]).optional(),
+    values: z.array(z.number()),
+  }),
+);
+
+/** @internal The saved state of a {@link Lagger}. */
+export type LaggerState = z.infer<typeof laggerStateSchema>;
+
+/**
+ * @internal The per-subscription state of {@link lagged}: one window per key. Its windows can
+ * be saved and restored (`streamprop run --lags` keeps them in its checkpoints), and it counts
+ * the readings it was given.
+ *
+ * @example
+ * ```ts
+ * import { Lagger } from './lagged.js';
+ * const lagger = new Lagger(2, 1);
+ * [1, 2, 3].map((v) => lagger.next(v)); // undefined, undefined, { x: [1, 2], y: 3 }
+ * console.log(lagger.state()); // [{ values: [2, 3] }]
+ * ```
+ */
+export class Lagger {
   private readonly windows = new Map<unknown, SeriesWindow>();
   private readonly k: number;
   private readonly horizon: number;
+  /** The readings given to {@link next} so far. */
+  readings = 0;
 
   constructor(k: number, horizon: number) {
     this.k = k;
     this.horizon = horizon;
   }
 
+  /** A JSON-ready copy of every window: the newest `k + horizon − 1` readings of each series, oldest first. */
+  state(): LaggerState {
+    return [...this.windows].map(([key, window]) => ({
+      ...(key === undefined ? {} : { key: key as string | number }),
+      values: window.values(),
+    }));
+  }
+
+  /**
+   * Restores what {@link state} returned (of a lagger with the same `k` and horizon), in place
+   * of every window; checks it first.
+   *
+   * @throws TypeError or RangeError `<owner>: <path>: <problem>`.
+   */
+  restore(state: unknown, owner = 'Lagger.restore', at: readonly PropertyKey[] = []): void {
+    const saved = parseDocument(owner, laggerStateSchema, state, 'state', at);
+    const capacity = this.k + this.horizon - 1;
+    saved.forEach(({ values }, i) => {
+      if (values.length > capacity) {
+        throw new RangeError(
+          `${owner}: ${documentPath([...at, i, 'values'])}: has ${values.length} readings, a window holds ${capacity}`,
+        );
+      }
+    });
+    this.windows.clear();
+    for (const { key, values } of saved) {
+      const window = new SeriesWindow(capacity);
+      for (const v of values) window.push(v);
+      this.windows.set(key, window);
+    }
+  }
+
   next(item: number | LaggedInput): Sample | undefined {
+    this.readings++;
     let value: unknown = item;
     let meta: LaggedInput | undefined;
     if (item !== null && typeof item === 'object') {
@@ -165,6 +225,15 @@ class SeriesWindow {
     const start = this.count - capacity;
     for (let j = 0; j < k; j++) x[j] = ring[(start + j) % capacity];
     return x;
+  }
+
+  /** The readings it holds, oldest first. */
+  values(): number[] {
+    const ring = this.ring;
+    const n = Math.min(this.count, ring.length);
+    const out = new Array<number>(n);
+    for (let j = 0; j < n; j++) out[j] = ring[(this.count - n + j) % ring.length];
+    return out;
   }
 
   push(value: number): void {

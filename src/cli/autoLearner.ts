@@ -1,9 +1,15 @@
-import { map, type Observable, type OperatorFunction, pipe, tap } from 'rxjs';
-import { type LaggedInput, lagged } from '../../streams/lagged.js';
+import { filter, map, type Observable, type OperatorFunction } from 'rxjs';
+import type { Lagger } from '../../streams/lagged.js';
+import { AutoForecasters } from '../forecast/autoForecasters.js';
+import { hedge } from '../forecast/hedge.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { autoForecast } from '../operators/autoForecast.js';
-import { byKey } from '../operators/byKey.js';
+import {
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type CheckpointJson,
+} from '../model/checkpointFile.js';
 import type { EnsembleStep } from '../operators/ensemble.js';
+import { statefulMap } from '../operators/statefulMap.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
 import { type MetricsTracker, metricsTracker } from '../tracking/metricsTracker.js';
@@ -11,9 +17,11 @@ import type { RunOptions } from './runOptions.js';
 
 /** The automatic learner of `streamprop run --lags K` with no model flags. */
 export interface AutoLearner {
-  /** The rolling metrics' windows (the status display reads them). */
+  /** The rolling metrics' windows (the status display reads them; checkpoints keep them). */
   readonly tracker: MetricsTracker;
-  /** `autoForecast` per key (season detection + differencing + ensemble). */
+  /** `autoForecast` per key (season detection + differencing + ensemble), whose state checkpoints keep. */
+  readonly forecasters: AutoForecasters;
+  /** The forecasters, one sample at a time. */
   readonly pipeline: OperatorFunction<Sample, Step>;
   /** The step it emitted last (lent: read it before the next sample). */
   readonly latest: Step | undefined;
@@ -44,9 +52,16 @@ export function isAutomatic(
   );
 }
 
+/** How many series the automatic learner keeps at most (the least recently used is forgotten). */
+export const MAX_SERIES = 1000;
+
 /**
- * Makes the automatic learner: one `autoForecast({ horizon })` per key of the lag windows, and
- * the tracker of its rolling metrics.
+ * Makes the automatic learner: one `autoForecast({ horizon })` per key of the lag windows (at
+ * most {@link MAX_SERIES}), and the tracker of its rolling metrics — or, resuming, both as the
+ * checkpoint holds them (its `byKey` and `metrics`, already checked by their schemas).
+ *
+ * @throws RangeError or TypeError `<path>: byKey…: <problem>` when the checkpoint's state does
+ * not fit the learner, naming the field.
  *
  * @example
  * ```ts
@@ -54,60 +69,106 @@ export function isAutomatic(
  * const learner = createAutoLearner({ horizon: 1, window: 500 });
  * ```
  */
-export function createAutoLearner(options: { horizon?: number; window: number }): AutoLearner {
+export function createAutoLearner(
+  options: { horizon?: number; window: number },
+  resumed?: { readonly checkpoint: Checkpoint; readonly path: string },
+): AutoLearner {
+  const forecasters = new AutoForecasters(
+    { horizon: options.horizon ?? 1, warmUp: undefined, hidden: 8, seed: 1, weighting: hedge() },
+    MAX_SERIES,
+  );
+  let tracker = metricsTracker({ window: options.window });
+  const saved = resumed?.checkpoint;
+  if (saved !== undefined) {
+    forecasters.restore(saved.byKey ?? [], resumed?.path, ['byKey']);
+    if (saved.metrics !== undefined) {
+      tracker = metricsTracker({ window: saved.metrics.window, alpha: saved.metrics.alpha });
+      tracker.restore(saved.metrics);
+    }
+  }
   const learner: {
     tracker: MetricsTracker;
+    forecasters: AutoForecasters;
     pipeline: OperatorFunction<Sample, Step>;
     latest: Step | undefined;
   } = {
-    tracker: metricsTracker({ window: options.window }),
+    tracker,
+    forecasters,
     latest: undefined,
-    pipeline: pipe(
-      byKey(
-        (s: Sample) => s.key ?? '',
-        () => autoForecast<Sample>({ horizon: options.horizon ?? 1 }),
-      ),
-      tap((step: Step) => {
+    pipeline: statefulMap(() => ({
+      next(sample: Sample): Step {
+        const step = forecasters.next(sample);
         learner.latest = step;
-      }),
-    ) as OperatorFunction<Sample, Step>,
+        return step;
+      },
+    })),
   };
   return learner;
+}
+
+/**
+ * The checkpoint of the automatic learner after `samples` samples: its series' states
+ * (`byKey`), its metrics, and the caller's `source` and `run` (see `Checkpoint`).
+ *
+ * @example
+ * ```ts
+ * import { autoCheckpoint, createAutoLearner } from './autoLearner.js';
+ * const learner = createAutoLearner({ window: 500 });
+ * console.log(autoCheckpoint(learner, 0, { kind: 'sensor' }, {}).byKey); // []
+ * ```
+ */
+export function autoCheckpoint(
+  learner: AutoLearner,
+  samples: number,
+  source: CheckpointJson,
+  run: CheckpointJson,
+): Checkpoint {
+  return {
+    format: 'streamprop-checkpoint',
+    version: CHECKPOINT_VERSION,
+    savedAt: new Date().toISOString(),
+    samples,
+    byKey: learner.forecasters.state(),
+    metrics: learner.tracker.state(),
+    source,
+    run,
+  };
 }
 
 /**
  * The lag windows of `--lags K [--horizon H]` (without `--lags`, the samples as they are): each item of the source is one reading of a
  * series — its `y` (a CSV's `--y` column, an NDJSON line or MQTT message `{ "value": …, "t"?,
  * "key"? }` or a bare number) with its `t` and `key` — and `lagged(K, { horizon: H })` makes the
- * samples, one window per key. An item that is not a reading (malformed, no finite value)
+ * samples, one window per key — here through `lagger`, a `Lagger(K, H)` whose windows a
+ * checkpoint keeps and which counts the readings. An item that is not a reading (malformed, no finite value)
  * becomes a sample that the learner rejects and counts, and its series' window stays as it was.
  *
  * @example
  * ```ts
+ * import { Lagger } from '../../streams/lagged.js';
  * import { lagWindows } from './autoLearner.js';
  * import { from } from 'rxjs';
- * lagWindows(from([{ x: [], y: 1 }, { x: [], y: 2 }, { x: [], y: 3 }]), 2, 1).subscribe(console.log);
+ * lagWindows(from([{ x: [], y: 1 }, { x: [], y: 2 }, { x: [], y: 3 }]), new Lagger(2, 1)).subscribe(console.log);
  * ```
  */
 export function lagWindows(
   samples: Observable<Sample>,
-  lags: number | undefined,
-  horizon: number,
+  lagger: Lagger | undefined,
 ): Observable<Sample> {
-  if (lags === undefined) return samples;
+  if (lagger === undefined) return samples;
   return samples.pipe(
-    map((s): LaggedInput => {
+    map((s) => {
       const y = s.malformed === undefined ? s.y : undefined;
       const value =
         typeof y === 'number' ? y : y !== undefined && y.length === 1 ? y[0] : Number.NaN;
-      return {
+      return lagger.next({
         value,
         ...(s.t === undefined ? {} : { t: s.t }),
         ...(s.key === undefined ? {} : { key: s.key }),
         ...(s.id === undefined ? {} : { id: s.id }),
-      };
+      });
     }),
-    lagged(lags, { horizon }),
+    filter((sample): sample is Sample => sample !== undefined),
   );
 }
 

@@ -15,3 +15,21 @@ export function modelOfFile(json: unknown): unknown {
   }
   return json;
 }
+
+/**
+ * Whether `json` is a checkpoint of the automatic learner of `streamprop run --lags` (its
+ * `byKey` part, and no model), which `streamprop predict` cannot use.
+ *
+ * @example
+ * ```ts
+ * import { isAutoCheckpoint } from './modelOfFile.js';
+ * isAutoCheckpoint({ format: 'streamprop-checkpoint', byKey: [] }); // true
+ * ```
+ */
+export function isAutoCheckpoint(json: unknown): boolean {
+  if (json === null || typeof json !== 'object') return false;
+  const file = json as { format?: unknown; model?: unknown; byKey?: unknown };
+  return (
+    file.format === 'streamprop-checkpoint' && file.model === undefined && file.byKey !== undefined
+  );
+}

@@ -8,7 +8,7 @@ import { normalize } from '../operators/normalize.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
 import { csvLayout } from './csvLayout.js';
-import { modelOfFile } from './modelOfFile.js';
+import { isAutoCheckpoint, modelOfFile } from './modelOfFile.js';
 import { type PredictionRecord, predictionWriter } from './predictionWriter.js';
 import type { PredictOptions } from './predictOptions.js';
 import { readRunRecord } from './runRecord.js';
@@ -114,6 +114,11 @@ function loadModel(path: string): { model: LoadedModel; saved: SavedCsv } {
     json = JSON.parse(text);
   } catch (error) {
     throw new Error(`${path} is not JSON: ${(error as Error).message}`);
+  }
+  if (isAutoCheckpoint(json)) {
+    throw new Error(
+      `${path} is a checkpoint of the automatic learner of streamprop run --lags (a forecaster per series, each needing its series' latest readings), not one model: its forecasts are those of the run itself (--json, the dashboard); to predict later, run with a model (--layers …)`,
+    );
   }
   try {
     return { model: fromJSON(modelOfFile(json)), saved: savedCsv(json) };

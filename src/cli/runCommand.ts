@@ -1,7 +1,7 @@
 import { Subject, type Subscription, take } from 'rxjs';
+import { Lagger } from '../../streams/lagged.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { toCheckpoint } from '../model/checkpoint.js';
-import { type CheckpointStore, checkpointStore } from '../model/checkpointStore.js';
+import { type Checkpoint, toCheckpoint } from '../model/checkpoint.js';
 import { rollingMetrics } from '../operators/rollingMetrics.js';
 import { type DashboardServer, serve } from '../serve/serve.js';
 import type { Step } from '../steps/step.js';
@@ -12,7 +12,7 @@ import { createLearner, type Learner } from './learner.js';
 import { openSource } from './openSource.js';
 import { ProgressLine } from './progressLine.js';
 import { RefusedRun } from './refusedRun.js';
-import { type ResumedRun, resumeRun } from './resumeRun.js';
+import { type ResumedRun, restoreWindows, resumeRun } from './resumeRun.js';
 import type { RunOptions } from './runOptions.js';
 import { runRecord } from './runRecord.js';
 import type { RunSummary } from './runSummary.js';
@@ -21,7 +21,7 @@ import { servesDashboard } from './servesDashboard.js';
 import { shaped } from './shaped.js';
 import { describeSource } from './sourceSpec.js';
 import { StatusDisplay, type StatusOutput } from './statusDisplay.js';
-import { UsageError } from './usageError.js';
+import { writableStore } from './writableStore.js';
 
 /**
  * Where `streamprop run` writes: figures to `stdout`, messages to `stdout` (`stderr` with
@@ -100,16 +100,36 @@ export async function startRun(
   };
   let source = openSource(options.source, { ...settings, skip: 0 });
   const record = source.record;
+  const automatic = auto.isAutomatic(options);
+  const lags =
+    options.lags === undefined ? undefined : { k: options.lags, horizon: options.horizon ?? 1 };
+  // The lag windows and the automatic learner, as the checkpoint left them (if resumed).
+  const lagger = lags === undefined ? undefined : new Lagger(lags.k, lags.horizon);
+  let autoLearner: auto.AutoLearner | undefined;
+  const learnerOptions = { horizon: lags?.horizon, window: options.window };
+  const loadAuto = (checkpoint: Checkpoint, path: string): void => {
+    if (lagger !== undefined) restoreWindows(lagger, checkpoint, path);
+    if (automatic) autoLearner = auto.createAutoLearner(learnerOptions, { checkpoint, path });
+  };
   const resumed: ResumedRun | undefined =
     store !== undefined && options.resume
-      ? resumeRun(store, say, {
-          source: record,
-          ...(options.layers === undefined ? {} : { layers: options.layers }),
-          ...(options.activation === undefined ? {} : { activation: options.activation }),
-          ...(record.kind === 'csv' ? { inputs: record.x.length, outputs: 1 } : {}),
-        })
+      ? resumeRun(
+          store,
+          say,
+          {
+            source: record,
+            ...(options.layers === undefined ? {} : { layers: options.layers }),
+            ...(options.activation === undefined ? {} : { activation: options.activation }),
+            ...(record.kind === 'csv' && lags === undefined
+              ? { inputs: record.x.length, outputs: 1 }
+              : {}),
+            ...(lags === undefined ? {} : { lags }),
+            automatic,
+          },
+          loadAuto,
+        )
       : undefined;
-  const base = resumed?.loaded.samples ?? 0;
+  const base = resumed?.samples ?? 0;
   // A file resumes after the records already read; one now shorter than that is reported.
   const position = source.positioned ? (resumed?.position ?? 0) : 0;
   let beyondEnd = false;
@@ -122,9 +142,10 @@ export async function startRun(
       },
     });
   }
-  const records = auto.lagWindows(source.samples, options.lags, options.horizon ?? 1);
+  const records = auto.lagWindows(source.samples, lagger);
+  if (automatic) autoLearner ??= auto.createAutoLearner(learnerOptions);
 
-  let learner: Learner | undefined, automatic: auto.AutoLearner | undefined;
+  let learner: Learner | undefined;
   const steps = new Subject<Step>();
   const serving = servesDashboard(options, dashboardOptionsGiven);
   const server = serving.serve
@@ -146,11 +167,26 @@ export async function startRun(
   let lastSaved = 0;
   let timeDue = false;
   const save = (): void => {
-    if (saver === undefined || learner === undefined || taken === lastSaved) return;
+    if (saver === undefined || taken === lastSaved || (learner ?? autoLearner) === undefined)
+      return;
     const l = learner;
     const samples = base + taken;
     lastSaved = taken; // a failed save is retried when the next one is due, not at once
     timeDue = false;
+    // With --lags the file's records are readings, some of which only filled windows.
+    const read = position + (lagger === undefined ? taken : lagger.readings);
+    const at = {
+      ...(source.positioned ? { ...record, position: read } : (record as Record<string, string>)),
+      ...(lagger === undefined ? {} : { windows: lagger.state() }),
+    };
+    if (l === undefined) {
+      const a = autoLearner as auto.AutoLearner;
+      saver.save(
+        () => auto.autoCheckpoint(a, samples, at, runRecord(record, undefined, lags)),
+        samples,
+      );
+      return;
+    }
     saver.save(
       () =>
         toCheckpoint({
@@ -161,10 +197,8 @@ export async function startRun(
           tracker: l.tracker,
           detector: l.detector,
           samples,
-          source: source.positioned
-            ? { ...record, position: position + taken }
-            : (record as Record<string, string>),
-          run: runRecord(record, l.network),
+          source: at,
+          run: runRecord(record, l.network, lags),
         }),
       samples,
     );
@@ -187,9 +221,9 @@ export async function startRun(
       ? undefined
       : new ProgressLine(sourceName.replace(/^(csv|ndjson):/, ''), Date.now());
   const show = (m: MetricsSnapshot): void => {
-    const checkpointAt = saver?.savedAt ?? resumed?.loaded.samples;
+    const checkpointAt = saver?.savedAt ?? resumed?.samples;
     if (options.json) {
-      io.stdout.write(`${auto.metricsLine(m, checkpointAt, automatic?.latest)}\n`);
+      io.stdout.write(`${auto.metricsLine(m, checkpointAt, autoLearner?.latest)}\n`);
       return;
     }
     if (!display.inPlace && shown++ % LOG_EVERY !== 0) return;
@@ -304,9 +338,8 @@ export async function startRun(
       shaped(
         resumed,
         (shape) => {
-          automatic = auto.isAutomatic(options) ? auto.createAutoLearner(options) : undefined;
-          learner = automatic ? undefined : createLearner(options, shape, resumed?.loaded);
-          return attachMetrics(automatic ?? (learner as Learner)).pipeline;
+          learner = autoLearner ? undefined : createLearner(options, shape, resumed?.loaded);
+          return attachMetrics(autoLearner ?? (learner as Learner)).pipeline;
         },
         (sample) => tally.addUnshaped(sample),
       ),
@@ -346,28 +379,11 @@ async function dashboard(
       allowOrigins: options.allowOrigins,
       allowHosts: options.allowHosts,
       metrics: { window: options.window },
-      ...(resumed === undefined
+      ...(resumed?.loaded === undefined
         ? {}
         : { network: resumed.loaded.network, optimizer: resumed.loaded.optimizer }),
     });
   } catch (error) {
     throw dashboardListenError(error, options, '--no-serve');
   }
-}
-
-/**
- * The store of `path`, once a save there has been tried: a path that cannot be written (a
- * read-only file system, no space left, a directory in the way …) is refused before anything
- * starts.
- */
-function writableStore(path: string): CheckpointStore {
-  const store = checkpointStore(path);
-  try {
-    store.checkWritable();
-  } catch (error) {
-    throw new UsageError('run', [
-      `--checkpoint: cannot write checkpoints to ${path}: ${(error as Error).message}`,
-    ]);
-  }
-  return store;
 }

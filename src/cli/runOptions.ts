@@ -149,21 +149,6 @@ const runOptionsSchema = z
     message: 'with --lags the inputs are the last K values of --y: give no --x',
     path: ['x'],
   })
-  .refine(
-    (o) =>
-      o.checkpoint === undefined ||
-      o.lags === undefined ||
-      o.layers !== undefined ||
-      o.activation !== undefined ||
-      o.optimizer !== undefined ||
-      o.lr !== undefined ||
-      o.adaptive,
-    {
-      message:
-        'the automatic learner of --lags cannot be checkpointed yet: name a model (--layers, --optimizer …) to checkpoint a run with --lags',
-      path: ['checkpoint'],
-    },
-  )
   .refine((o) => !o.resume || o.checkpoint !== undefined, {
     message: 'needs --checkpoint PATH to know where to resume from',
     path: ['resume'],

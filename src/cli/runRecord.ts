@@ -5,30 +5,56 @@ import type { Network } from '../core/network.js';
 const name = z.string().min(1);
 
 /** The schema of a {@link RunRecord}; `version` 1. */
-export const runRecordSchema = z.object({
-  format: z.literal('streamprop-run'),
-  version: z.literal(1),
-  source: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('sensor') }),
-    z.object({ kind: z.literal('sales') }),
-    z.object({
-      kind: z.literal('csv'),
-      path: name,
-      x: z.array(name).min(1),
-      y: name,
-      t: name.optional(),
-      key: name.optional(),
-      delimiter: name,
-    }),
-    z.object({ kind: z.literal('ndjson'), path: name }),
-    z.object({ kind: z.literal('mqtt'), url: name, topic: name }),
-  ]),
-  network: z.object({
-    inputs: z.number().int().positive(),
-    outputs: z.number().int().positive(),
-    layers: z.array(z.object({ units: z.number().int().positive(), activation: name })).min(1),
-  }),
-});
+export const runRecordSchema = z
+  .object({
+    format: z.literal('streamprop-run'),
+    version: z.literal(1),
+    source: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sensor') }),
+      z.object({ kind: z.literal('sales') }),
+      z.object({
+        kind: z.literal('csv'),
+        path: name,
+        x: z.array(name).min(1),
+        y: name,
+        t: name.optional(),
+        key: name.optional(),
+        delimiter: name,
+      }),
+      z.object({ kind: z.literal('ndjson'), path: name }),
+      z.object({ kind: z.literal('mqtt'), url: name, topic: name }),
+    ]),
+    network: z
+      .object({
+        inputs: z.number().int().positive(),
+        outputs: z.number().int().positive(),
+        layers: z.array(z.object({ units: z.number().int().positive(), activation: name })).min(1),
+      })
+      .optional(),
+    lags: z
+      .object({ k: z.number().int().positive(), horizon: z.number().int().positive() })
+      .optional(),
+    learner: z.literal('automatic').optional(),
+  })
+  .superRefine((record, ctx) => {
+    if ((record.learner === 'automatic') !== (record.network === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [record.network === undefined ? 'network' : 'learner'],
+        message:
+          record.network === undefined
+            ? 'is required, unless the learner is "automatic"'
+            : 'is "automatic", beside a network',
+      });
+    }
+    if (record.learner === 'automatic' && record.lags === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lags'],
+        message: 'is required by the automatic learner',
+      });
+    }
+  });
 
 /**
  * What a checkpoint of `streamprop run` records about the run that made it (in the checkpoint's
@@ -41,7 +67,9 @@ export const runRecordSchema = z.object({
  *   column `y`, the time and key columns `t` and `key` when used, and the `delimiter`; for MQTT
  *   the broker `url` and the `topic`;
  * - `network`: `inputs`, `outputs` and every layer's `units` and `activation` name (the last
- *   layer is the output layer).
+ *   layer is the output layer) — absent when `learner` is `'automatic'`: the automatic learner
+ *   of `--lags` with no model flags, whose state is the checkpoint's `byKey`;
+ * - `lags`: with `--lags K [--horizon H]`, `{ k, horizon }` (absent in records made before).
  *
  * The read position of a file is the checkpoint's `source.position`, not part of the record.
  *
@@ -68,11 +96,20 @@ export type RunSource = RunRecord['source'];
  * runRecord({ kind: 'sensor' }, net).network.layers; // [{ units: 32, activation: 'tanh' }, { units: 1, activation: 'linear' }]
  * ```
  */
-export function runRecord(source: RunSource, net: Network): RunRecord {
-  return {
-    format: 'streamprop-run',
-    version: 1,
+export function runRecord(
+  source: RunSource,
+  net: Network | undefined,
+  lags?: { readonly k: number; readonly horizon: number },
+): RunRecord {
+  const record = {
+    format: 'streamprop-run' as const,
+    version: 1 as const,
     source,
+    ...(lags === undefined ? {} : { lags: { k: lags.k, horizon: lags.horizon } }),
+  };
+  if (net === undefined) return { ...record, learner: 'automatic' };
+  return {
+    ...record,
     network: {
       inputs: net.inputs,
       outputs: net.outputs,
@@ -142,8 +179,23 @@ function sourceWords(source: RunSource): string {
 const list = (names: readonly string[] | undefined): string =>
   names === undefined || names.length === 0 ? 'none' : names.join(',');
 
+const AUTOMATIC = 'the automatic learner (--lags with no model flags)';
+
+/** The learner of a record in words. */
+function learnerWords(record: RunRecord): string {
+  const network = record.network;
+  return network === undefined
+    ? AUTOMATIC
+    : `one network (hidden layers ${hiddenLayersWords(network)})`;
+}
+
+/** `--lags` and `--horizon` in words. */
+function lagWords(lags: { readonly k: number; readonly horizon: number } | undefined): string {
+  return lags === undefined ? 'none' : `${lags.k} lags, horizon ${lags.horizon}`;
+}
+
 /** The hidden layers of a record's network, as `--layers` and `--activation` give them. */
-export function hiddenLayersWords(network: RunRecord['network']): string {
+export function hiddenLayersWords(network: NonNullable<RunRecord['network']>): string {
   const hidden = network.layers.slice(0, -1);
   if (hidden.length === 0) return 'none';
   return hidden.map((l) => `${l.units} ${l.activation}`).join(', ');
@@ -174,6 +226,10 @@ export function recordDifferences(
     readonly activation?: string;
     readonly inputs?: number;
     readonly outputs?: number;
+    /** `--lags K --horizon H`, if given. */
+    readonly lags?: { readonly k: number; readonly horizon: number };
+    /** Whether this run uses the automatic learner. */
+    readonly automatic?: boolean;
   },
 ): string[] {
   const lines: string[] = [];
@@ -190,7 +246,15 @@ export function recordDifferences(
     differ('key column', a.key ?? 'none', b.key ?? 'none');
     differ('delimiter', JSON.stringify(a.delimiter), JSON.stringify(b.delimiter));
   }
+  // A record made before lags were recorded does not say: the shape check still applies.
+  if (saved.lags !== undefined || current.lags === undefined) {
+    differ('lag windows (--lags, --horizon)', lagWords(saved.lags), lagWords(current.lags));
+  }
   const network = saved.network;
+  if (network === undefined || current.automatic) {
+    differ('learner', learnerWords(saved), current.automatic ? AUTOMATIC : 'one network');
+    return lines;
+  }
   const savedHidden = network.layers.slice(0, -1);
   const units = current.layers ?? savedHidden.map((l) => l.units);
   const hidden = units.map((n, i) => ({

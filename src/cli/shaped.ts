@@ -60,7 +60,7 @@ export function shaped(
               }
               return;
             }
-            const net = resumed?.loaded.network;
+            const net = resumed?.loaded?.network;
             if (
               net !== undefined &&
               (net.inputs !== shape.inputs || net.outputs !== shape.outputs)

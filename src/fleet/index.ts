@@ -6,13 +6,7 @@ export {
   type LoggedSample,
 } from '../../streams/fromRedisStream.js';
 export { type AppendOptions, type AppendProgress, appendTo } from './appendTo.js';
-export {
-  type CompactRecordParts,
-  compactRecord,
-  compactRecordSchema,
-  isCompactRecord,
-  sampleOfCompactRecord,
-} from './compactRecord.js';
+export { compactRecord, sampleOfCompactRecord } from './compactRecord.js';
 export {
   FLEET_TOTAL_KEY,
   type FleetMetricsOptions,

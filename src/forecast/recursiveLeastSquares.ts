@@ -86,6 +86,17 @@ export class RecursiveLeastSquares {
     }
   }
 
+  /** A JSON-ready copy of the fit: the weights and the packed triangle of P. */
+  state(): { weights: number[]; p: number[] } {
+    return { weights: Array.from(this.weights), p: Array.from(this.p) };
+  }
+
+  /** Restores what {@link state} returned (of the same number of inputs; checked by the caller). */
+  load(saved: { readonly weights: readonly number[]; readonly p: readonly number[] }): void {
+    this.weights.set(saved.weights);
+    this.p.set(saved.p);
+  }
+
   /** Forgets everything: weights 0, the prior again. */
   reset(): void {
     const n = this.n;

@@ -314,6 +314,11 @@ export function fromCheckpoint(json: unknown, into: CheckpointTargets = {}): Loa
   );
   const parts = checkCustomParts(name, into.parts, 'into.parts');
   const { checkpoint, model, controller, tracker, detector } = readCheckpoint(name, json, parts);
+  if (model === undefined) {
+    throw new Error(
+      `${name}: model: absent: this checkpoint holds the automatic learner of streamprop run --lags (byKey, a forecaster per series), not one model; resume it with streamprop run --lags --resume`,
+    );
+  }
 
   // Check every state against the object given for it before changing any of them.
   const givenTracker = into.tracker;

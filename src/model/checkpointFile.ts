@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { driftDetectorStateSchema } from '../drift/driftDetector.js';
+import { autoForecastersStateSchema } from '../forecast/autoForecasters.js';
 import { resetModelStateSchema } from '../operators/resetModel.js';
 import { rateControllerStateSchema } from '../optim/rateController.js';
 import { metricsTrackerStateSchema } from '../tracking/metricsTrackerState.js';
@@ -17,25 +18,42 @@ export const CHECKPOINT_VERSION = 2;
  * part holds the saved state of its kind, which the part's own schema checks in full when the
  * part is built. A version 1 file is refused with a message naming both versions.
  */
-export const checkpointSchema = z.object({
-  format: z.literal('streamprop-checkpoint'),
-  version: z.literal(CHECKPOINT_VERSION, {
-    error: (issue) =>
-      `is ${JSON.stringify(issue.input)}, and this streamprop reads version ${CHECKPOINT_VERSION} only: a version 1 checkpoint (before 0.2) saved its metrics in another shape; start the run afresh`,
-  }),
-  savedAt: z.iso.datetime(),
-  samples: z.number().int().nonnegative(),
-  model: modelFileSchema.refine((model) => model.optimizer !== undefined, {
-    path: ['optimizer'],
-    message: 'is required in a checkpoint',
-  }),
-  controller: rateControllerStateSchema.optional(),
-  metrics: metricsTrackerStateSchema().optional(),
-  drift: driftDetectorStateSchema.optional(),
-  resetModel: resetModelStateSchema.optional(),
-  source: jsonObject.optional(),
-  run: jsonObject.optional(),
-});
+export const checkpointSchema = z
+  .object({
+    format: z.literal('streamprop-checkpoint'),
+    version: z.literal(CHECKPOINT_VERSION, {
+      error: (issue) =>
+        `is ${JSON.stringify(issue.input)}, and this streamprop reads version ${CHECKPOINT_VERSION} only: a version 1 checkpoint (before 0.2) saved its metrics in another shape; start the run afresh`,
+    }),
+    savedAt: z.iso.datetime(),
+    samples: z.number().int().nonnegative(),
+    model: modelFileSchema
+      .refine((model) => model.optimizer !== undefined, {
+        path: ['optimizer'],
+        message: 'is required in a checkpoint',
+      })
+      .optional(),
+    byKey: autoForecastersStateSchema.optional(),
+    controller: rateControllerStateSchema.optional(),
+    metrics: metricsTrackerStateSchema().optional(),
+    drift: driftDetectorStateSchema.optional(),
+    resetModel: resetModelStateSchema.optional(),
+    source: jsonObject.optional(),
+    run: jsonObject.optional(),
+  })
+  .superRefine((checkpoint, ctx) => {
+    const model = checkpoint.model !== undefined;
+    const byKey = checkpoint.byKey !== undefined;
+    if (model === byKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [model ? 'byKey' : 'model'],
+        message: model
+          ? 'cannot be beside a model: a checkpoint holds one model, or the automatic learner'
+          : 'is required in a checkpoint (or byKey, the state of the automatic learner)',
+      });
+    }
+  });
 
 /**
  * A checkpoint file, version 2: the whole learning state of a training run, as plain JSON, so
@@ -46,7 +64,12 @@ export const checkpointSchema = z.object({
  * - `savedAt`: when it was made (ISO 8601, UTC);
  * - `samples`: how many samples the run had taken when it was made (the caller's count);
  * - `model`: a model file (see `ModelFile`) with the weights, the optimizer's state (always) and
- *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used);
+ *   the `runningScaler`'s statistics (when `normalize({ scaler })` is used) — or, instead,
+ * - `byKey`: the state of the automatic learner of `streamprop run --lags` (`autoForecast` per
+ *   series): one entry `{ key, state }` per series, least recently used first, each with the
+ *   warm-up's samples and naive forecasts or, once chosen, every candidate's state (the naive
+ *   forecasts, least squares' fit, the networks' weights and optimizer state, their scaler)
+ *   and Hedge's discounted losses (a checkpoint holds a `model` or `byKey`, not both);
  * - `controller`: the learning-rate controller's state (`boldDriver`, `reduceOnPlateau` …);
  * - `metrics`: the `MetricsTracker`'s state (the counts of `rollingMetrics`, and the states of
  *   its error metrics' window, EWMA and total: see `MetricsTrackerState`);

@@ -23,7 +23,8 @@ export function readCheckpointAs(owner: string, json: unknown, parts: CustomPart
 /** @internal A checked checkpoint and the built-in objects restored from it while checking. */
 export interface Checked {
   readonly checkpoint: Checkpoint;
-  readonly model: LoadedModel;
+  /** The model; `undefined` for a checkpoint of the automatic learner (`byKey`). */
+  readonly model: LoadedModel | undefined;
   readonly controller: RateController | undefined;
   readonly tracker: MetricsTracker | undefined;
   readonly detector: DriftDetector | undefined;
@@ -36,8 +37,11 @@ export interface Checked {
 export function readCheckpoint(owner: string, json: unknown, parts: CustomParts): Checked {
   const value = readJson(owner, json, 'text');
   const checkpoint = parseDocument(owner, checkpointSchema, value, 'the checkpoint');
-  const model = buildModel(owner, checkpoint.model, parts, ['model']);
-  const outputs = model.network.outputs;
+  const model =
+    checkpoint.model === undefined
+      ? undefined
+      : buildModel(owner, checkpoint.model, parts, ['model']);
+  const outputs = model?.network.outputs ?? 1; // the automatic learner forecasts one value
   let controller: RateController | undefined;
   const rate = checkpoint.controller;
   const make = rate && Object.hasOwn(CONTROLLERS, rate.name) ? CONTROLLERS[rate.name] : undefined;

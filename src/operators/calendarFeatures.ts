@@ -60,56 +60,68 @@ export function calendarFeatures<S extends Sample>(
   const hour = checkBoolean('calendarFeatures', 'hour', o.hour ?? true);
   const weekday = checkBoolean('calendarFeatures', 'weekday', o.weekday ?? true);
   const offset = checkFiniteNumber('calendarFeatures', 'offsetMinutes', o.offsetMinutes ?? 0);
-  const extra = (hour ? 2 : 0) + (weekday ? 2 : 0);
-  return statefulMap(() => {
-    const out = new LentCalendar<S>();
-    let x = new Float64Array(0);
-    return {
-      next(sample: S): CalendarSample<S> {
-        if (sample === null || typeof sample !== 'object') {
-          return sample as unknown as CalendarSample<S>;
-        }
-        const raw = sample.x as ArrayLike<number> | undefined;
-        if (
-          sample.malformed !== undefined ||
-          raw === null ||
-          typeof raw !== 'object' ||
-          typeof raw.length !== 'number'
-        ) {
-          return sample as unknown as CalendarSample<S>;
-        }
-        const n = raw.length;
-        if (x.length !== n + extra) x = new Float64Array(n + extra);
-        for (let i = 0; i < n; i++) x[i] = raw[i];
-        const t = sample.t;
-        if (typeof t === 'number' && Number.isFinite(t)) {
-          const local = t + offset * 60_000;
-          let at = n;
-          if (hour) {
-            const angle = (2 * Math.PI * (((local % DAY) + DAY) % DAY)) / DAY;
-            x[at++] = Math.sin(angle);
-            x[at++] = Math.cos(angle);
-          }
-          if (weekday) {
-            const days = Math.floor(local / DAY);
-            const angle = (2 * Math.PI * (((days % 7) + 7) % 7)) / 7;
-            x[at++] = Math.sin(angle);
-            x[at] = Math.cos(angle);
-          }
-        } else {
-          x.fill(0, n);
-        }
-        out.x = x;
-        out.y = sample.y;
-        out.key = sample.key;
-        out.id = sample.id;
-        out.t = sample.t;
-        out.scaler = sample.scaler;
-        out.raw = sample;
-        return out;
-      },
-    };
-  });
+  return statefulMap(() => new CalendarFeaturer<S>(hour, weekday, offset));
+}
+
+/** @internal The per-subscription state of {@link calendarFeatures}: buffers only. */
+export class CalendarFeaturer<S extends Sample> {
+  private readonly out = new LentCalendar<S>();
+  private x = new Float64Array(0);
+  private readonly extra: number;
+
+  constructor(
+    private readonly hour: boolean,
+    private readonly weekday: boolean,
+    private readonly offset: number,
+  ) {
+    this.extra = (hour ? 2 : 0) + (weekday ? 2 : 0);
+  }
+
+  next(sample: S): CalendarSample<S> {
+    if (sample === null || typeof sample !== 'object') {
+      return sample as unknown as CalendarSample<S>;
+    }
+    const raw = sample.x as ArrayLike<number> | undefined;
+    if (
+      sample.malformed !== undefined ||
+      raw === null ||
+      typeof raw !== 'object' ||
+      typeof raw.length !== 'number'
+    ) {
+      return sample as unknown as CalendarSample<S>;
+    }
+    const n = raw.length;
+    if (this.x.length !== n + this.extra) this.x = new Float64Array(n + this.extra);
+    const x = this.x;
+    for (let i = 0; i < n; i++) x[i] = raw[i];
+    const t = sample.t;
+    if (typeof t === 'number' && Number.isFinite(t)) {
+      const local = t + this.offset * 60_000;
+      let at = n;
+      if (this.hour) {
+        const angle = (2 * Math.PI * (((local % DAY) + DAY) % DAY)) / DAY;
+        x[at++] = Math.sin(angle);
+        x[at++] = Math.cos(angle);
+      }
+      if (this.weekday) {
+        const days = Math.floor(local / DAY);
+        const angle = (2 * Math.PI * (((days % 7) + 7) % 7)) / 7;
+        x[at++] = Math.sin(angle);
+        x[at] = Math.cos(angle);
+      }
+    } else {
+      x.fill(0, n);
+    }
+    const out = this.out;
+    out.x = x;
+    out.y = sample.y;
+    out.key = sample.key;
+    out.id = sample.id;
+    out.t = sample.t;
+    out.scaler = sample.scaler;
+    out.raw = sample;
+    return out;
+  }
 }
 
 class LentCalendar<S extends Sample> implements CalendarSample<S> {

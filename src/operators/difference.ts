@@ -116,7 +116,8 @@ export function baseIndex(length: number, lag: number, horizon: number): number 
   return length - 1 + horizon - lag;
 }
 
-class Differencer<S extends Sample> {
+/** @internal The per-subscription state of {@link difference}: buffers only, no learning. */
+export class Differencer<S extends Sample> {
   private readonly out = new LentDifference<S>();
   private readonly one = new Float64Array(1);
   private x = EMPTY;

@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import { MAX_MAGNITUDE } from '../checks/maxMagnitude.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
+import type { Trace } from '../core/trace.js';
 import { readSample } from '../samples/readSample.js';
 import type { Sample } from '../samples/sample.js';
 import {
@@ -57,11 +58,18 @@ export class Forwarder<S extends Sample> {
   /** @internal The seq of the next sample (byKey's slab learner keeps one per key). */
   seq = 0;
 
+  /** @param trace The trace of its step (default: a new one; see `StepContext`). */
   constructor(
     private readonly net: Network,
     private readonly onInvalid: OnInvalid,
+    trace?: Trace,
   ) {
-    this.step = new StepContext<S>(net);
+    this.step = new StepContext<S>(net, trace);
+  }
+
+  /** @internal The trace of its step. */
+  get trace(): Trace {
+    return this.step.trace;
   }
 
   next(sample: S): StepContext<S> {

@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
+import { NaiveForecaster } from '../forecast/naiveForecaster.js';
 import type { Sample } from '../samples/sample.js';
-import { type Forecast, ForecastContext } from '../steps/forecast.js';
+import type { Forecast } from '../steps/forecast.js';
 import { statefulMap } from './statefulMap.js';
 
 /**
@@ -23,13 +24,5 @@ import { statefulMap } from './statefulMap.js';
  * ```
  */
 export function lastValue<S extends Sample>(): OperatorFunction<S, Forecast<S>> {
-  return statefulMap(() => {
-    const forecast = new ForecastContext<S>('lastValue');
-    return {
-      next(sample: S): Forecast<S> {
-        if (!forecast.read(sample, 1)) return forecast;
-        return forecast.emit(forecast.x[forecast.x.length - 1]);
-      },
-    };
-  });
+  return statefulMap(() => new NaiveForecaster<S>('lastValue', { kind: 'last value' }));
 }

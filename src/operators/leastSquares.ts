@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
 import { checkInterval, checkOptions, checkPositiveNumber } from '../checks/argumentChecks.js';
-import { RecursiveLeastSquares } from '../forecast/recursiveLeastSquares.js';
+import { LeastSquaresForecaster } from '../forecast/leastSquaresForecaster.js';
 import type { Sample } from '../samples/sample.js';
-import { type Forecast, ForecastContext } from '../steps/forecast.js';
+import type { Forecast } from '../steps/forecast.js';
 import { statefulMap } from './statefulMap.js';
 
 /** Options of {@link leastSquares}. */
@@ -59,34 +59,5 @@ export function leastSquares<S extends Sample>(
     minOpen: true,
   });
   const prior = checkPositiveNumber('leastSquares', 'prior', o.prior ?? 1e6);
-  return statefulMap(() => {
-    const forecast = new ForecastContext<S>('leastSquares');
-    let fit: RecursiveLeastSquares | undefined;
-    let inputs = -1;
-    let learned = 0;
-    let mean = 0;
-    return {
-      next(sample: S): Forecast<S> {
-        if (!forecast.read(sample, inputs < 0 ? 1 : inputs)) return forecast;
-        const x = forecast.x;
-        if (fit === undefined) {
-          inputs = x.length;
-          fit = new RecursiveLeastSquares(inputs, forgetting, prior);
-        } else if (x.length !== inputs) {
-          forecast.reject('x.length', x.length, `must be ${inputs}`);
-          return forecast;
-        }
-        // Until it has seen as many samples as it has weights, the fit is not determined by
-        // the data (only by the faint prior): the forecast is the mean of the targets.
-        forecast.emit(learned > inputs ? fit.predict(x) : mean);
-        const y = forecast.y;
-        if (!Number.isNaN(y)) {
-          fit.learn(x, y);
-          learned++;
-          mean += (y - mean) / learned;
-        }
-        return forecast;
-      },
-    };
-  });
+  return statefulMap(() => new LeastSquaresForecaster<S>(forgetting, prior));
 }

@@ -1,6 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
+import { NaiveForecaster } from '../forecast/naiveForecaster.js';
 import type { Sample } from '../samples/sample.js';
-import { type Forecast, ForecastContext } from '../steps/forecast.js';
+import type { Forecast } from '../steps/forecast.js';
 import { statefulMap } from './statefulMap.js';
 
 /**
@@ -20,18 +21,5 @@ import { statefulMap } from './statefulMap.js';
  * ```
  */
 export function runningMean<S extends Sample>(): OperatorFunction<S, Forecast<S>> {
-  return statefulMap(() => {
-    const forecast = new ForecastContext<S>('runningMean');
-    let mean = 0;
-    let count = 0;
-    return {
-      next(sample: S): Forecast<S> {
-        if (!forecast.read(sample, 0)) return forecast;
-        forecast.emit(mean);
-        const y = forecast.y;
-        if (!Number.isNaN(y)) mean += (y - mean) / ++count;
-        return forecast;
-      },
-    };
-  });
+  return statefulMap(() => new NaiveForecaster<S>('runningMean', { kind: 'running mean' }));
 }

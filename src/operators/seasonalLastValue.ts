@@ -1,8 +1,9 @@
 import type { OperatorFunction } from 'rxjs';
 import { checkPositiveInteger } from '../checks/argumentChecks.js';
+import { NaiveForecaster } from '../forecast/naiveForecaster.js';
 import type { Sample } from '../samples/sample.js';
-import { type Forecast, ForecastContext } from '../steps/forecast.js';
-import { baseIndex, type LagOptions, readLag } from './difference.js';
+import type { Forecast } from '../steps/forecast.js';
+import { type LagOptions, readLag } from './difference.js';
 import { statefulMap } from './statefulMap.js';
 
 /**
@@ -32,15 +33,8 @@ export function seasonalLastValue<S extends Sample>(
 ): OperatorFunction<S, Forecast<S>> {
   checkPositiveInteger('seasonalLastValue', 'period', period);
   const horizon = readLag('seasonalLastValue', 'period', period, options);
-  const reach = period - horizon + 1;
-  return statefulMap(() => {
-    const forecast = new ForecastContext<S>('seasonalLastValue');
-    return {
-      next(sample: S): Forecast<S> {
-        if (!forecast.read(sample, reach)) return forecast;
-        const x = forecast.x;
-        return forecast.emit(x[baseIndex(x.length, period, horizon)]);
-      },
-    };
-  });
+  return statefulMap(
+    () =>
+      new NaiveForecaster<S>('seasonalLastValue', { kind: 'seasonal last value', period, horizon }),
+  );
 }

@@ -99,9 +99,13 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
   readonly network: Network;
   readonly trace: Trace;
 
-  constructor(network: Network) {
+  /**
+   * @param trace Where the forward and backward passes of `network` are written (default: a new
+   * one); steps of networks of the same shape, used one after the other, may share one.
+   */
+  constructor(network: Network, trace: Trace = network.createTrace()) {
     this.network = network;
-    this.trace = network.createTrace();
+    this.trace = trace;
     this.prediction = this.trace.output;
     this.output = this.prediction;
   }

@@ -155,7 +155,7 @@ describe('checkpointStore: save and loadNewest', () => {
     store.save(checkpointAt(1));
     store.save(checkpointAt(2));
     const bad = checkpointAt(3);
-    bad.model.layers[0].weights[0][0] = Number.NaN; // a diverged weight: JSON would write null
+    (bad.model as NonNullable<typeof bad.model>).layers[0].weights[0][0] = Number.NaN; // a diverged weight: JSON would write null
     expect(() => store.save(bad)).toThrow(
       'CheckpointStore.save: nothing was written, the checkpoint is unsound: model.layers[0].weights[0][0]: Invalid input: expected number, received null',
     );

@@ -16,6 +16,7 @@ import {
   train,
 } from '../../src/index.js';
 import { type LaggedInput, type LaggedOptions, lagged } from '../../streams/index.js';
+import { Lagger } from '../../streams/lagged.js';
 import { collect, testScheduler } from '../operators/snapshot.js';
 
 type Item = number | LaggedInput;
@@ -481,5 +482,44 @@ describe('lagged: bad readings', () => {
     expect((outcome.error as SampleError).message).toBe(
       'forward: sample 1: x[0] must be a finite number, got NaN',
     );
+  });
+});
+
+describe('Lagger: the windows of lagged, saved and restored', () => {
+  const readings = Array.from({ length: 40 }, (_, i) => ({
+    value: i % 11 === 5 ? Number.NaN : Math.sin(i),
+    key: i % 3 === 0 ? undefined : i % 3 === 1 ? 'a' : 1,
+  }));
+  it('restored at any point, makes the samples of the lagger never stopped', () => {
+    const whole = new Lagger(3, 2);
+    const expected = readings.map((r) => whole.next(r));
+    for (const cut of [0, 2, 7, 25]) {
+      const first = new Lagger(3, 2);
+      for (const r of readings.slice(0, cut)) first.next(r);
+      const resumed = new Lagger(3, 2);
+      resumed.restore(JSON.parse(JSON.stringify(first.state())));
+      expect(resumed.state()).toEqual(first.state());
+      expect(readings.slice(cut).map((r) => resumed.next(r))).toEqual(expected.slice(cut));
+      expect(resumed.readings).toBe(40 - cut);
+    }
+    // Windows of k + horizon − 1 = 4 readings; the NaN readings (27 and 38) left out.
+    const sines = (...at: number[]) => at.map((i) => Math.sin(i));
+    expect(whole.state()).toEqual([
+      { values: sines(30, 33, 36, 39) },
+      { key: 'a', values: sines(28, 31, 34, 37) },
+      { key: 1, values: sines(26, 29, 32, 35) },
+    ]);
+  });
+
+  it('refuses windows that do not fit, naming the field, and keeps its own', () => {
+    const lagger = new Lagger(2, 1);
+    lagger.next(1);
+    expect(() => lagger.restore([{ values: [1, 2, 3] }])).toThrow(
+      'Lagger.restore: [0].values: has 3 readings, a window holds 2',
+    );
+    expect(() =>
+      lagger.restore([{ key: true, values: [] }], 'run.ckpt', ['source', 'windows']),
+    ).toThrow(/^run\.ckpt: source\.windows\[0\]\.key: /);
+    expect(lagger.state()).toEqual([{ values: [1] }]);
   });
 });
