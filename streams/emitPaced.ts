@@ -1,4 +1,5 @@
 import type { Subscriber, TeardownLogic } from 'rxjs';
+import type { Valve } from './valve.js';
 
 /** How often a paced feed wakes up, in milliseconds. */
 const TICK_MS = 20;
@@ -16,6 +17,8 @@ const MAX_BEHIND_MS = 250;
  *   more than a quarter of a second behind (a busy subscriber, a blocked event loop), the
  *   backlog beyond that is forgiven instead of being emitted in one burst: a burst is at most
  *   `rate / 4 + rate / 50` samples, and the long-run rate is then lower than asked.
+ * - `valve` (optional): nothing is emitted while it is closed; at rate 0 the feed goes on when
+ *   it opens, at a `rate` the samples due meanwhile are forgiven as above.
  *
  * Returns the teardown that stops the timer.
  *
@@ -34,6 +37,7 @@ export function emitPaced(
   rate: number,
   limit: number,
   emit: () => void,
+  valve?: Valve,
 ): TeardownLogic {
   let emitted = 0;
   const once = (): void => {
@@ -46,8 +50,17 @@ export function emitPaced(
     return undefined;
   }
   if (rate === 0) {
-    while (!subscriber.closed) once();
-    return undefined;
+    if (valve === undefined) {
+      while (!subscriber.closed) once();
+      return undefined;
+    }
+    let cancel = (): void => {};
+    const run = (): void => {
+      while (!subscriber.closed && valve.isOpen) once();
+      if (!subscriber.closed) cancel = valve.whenOpen(run);
+    };
+    run();
+    return () => cancel();
   }
   const maxBacklog = Math.max(1, Math.ceil((rate * MAX_BEHIND_MS) / 1000));
   let origin = Date.now();
@@ -60,7 +73,7 @@ export function emitPaced(
       origin = now;
       due = base;
     }
-    while (emitted < due && !subscriber.closed) once();
+    while (emitted < due && !subscriber.closed && (valve === undefined || valve.isOpen)) once();
   }, TICK_MS);
   return () => clearInterval(timer);
 }

@@ -26,3 +26,4 @@ export type { ReplayOptions } from './replay.js';
 export { type SalesFeedOptions, type SalesSample, salesFeed } from './salesFeed.js';
 export { type SensorFeedOptions, type SensorSample, sensorFeed } from './sensorFeed.js';
 export { type SineFeedOptions, sineFeed } from './sineFeed.js';
+export { type Valve, valve } from './valve.js';

@@ -10,6 +10,7 @@ import {
 } from '../src/checks/argumentChecks.js';
 import type { Sample } from '../src/samples/sample.js';
 import { FeedError } from './feedError.js';
+import { type Valve, valveOption } from './valve.js';
 
 /**
  * Where and how fast a file feed ({@link fromCsv}, {@link fromNdjson}) replays its records.
@@ -28,6 +29,11 @@ export interface ReplayOptions {
   readonly skip?: number;
   /** Complete after this many items (default: at the end of the input). */
   readonly limit?: number;
+  /**
+   * While this valve is closed nothing is emitted and the input is read no further (its
+   * stream's own back-pressure): back-pressure from a consumer such as `appendTo`.
+   */
+  readonly valve?: Valve;
 }
 
 /** The pace is kept from a schedule; more than this far behind, the schedule restarts. */
@@ -73,6 +79,7 @@ export function replay(
   const rate = checkNonNegativeNumber(name, 'rate', options.rate ?? 0);
   const skip = checkNonNegativeInteger(name, 'skip', options.skip ?? 0);
   const limit = checkLimit(name, 'limit', options.limit ?? Number.POSITIVE_INFINITY);
+  const valve = valveOption(name, options.valve);
   const where = isPath ? source : 'the input stream';
   const interval = rate > 0 ? 1000 / rate : 0;
 
@@ -87,10 +94,18 @@ export function replay(
     let emitted = 0;
     let due = Number.NaN;
     let timer: NodeJS.Timeout | undefined;
+    let shut: (() => void) | undefined;
 
     const pump = (): void => {
-      if (timer !== undefined) return;
+      if (timer !== undefined || shut !== undefined) return;
       while (!subscriber.closed) {
+        if (valve !== undefined && !valve.isOpen) {
+          shut = valve.whenOpen(() => {
+            shut = undefined;
+            pump();
+          });
+          return;
+        }
         if (interval > 0) {
           const now = Date.now();
           if (!(now - due < MAX_CATCH_UP_MS)) due = now; // the first record, or a stall
@@ -136,6 +151,7 @@ export function replay(
 
     return () => {
       clearTimeout(timer);
+      shut?.();
       input.unpipe(samples);
       input.off('error', onInputError);
       samples.off('readable', pump);

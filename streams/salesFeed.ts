@@ -11,6 +11,7 @@ import {
 import { type Rng, rng } from '../src/core/rng.js';
 import type { Sample } from '../src/samples/sample.js';
 import { emitPaced } from './emitPaced.js';
+import { type Valve, valveOption } from './valve.js';
 
 const DAY = 86_400_000;
 const YEAR_DAYS = 365.25;
@@ -30,6 +31,8 @@ export interface SalesFeedOptions {
   readonly seed?: number;
   /** Samples per second (all stores together); omitted or 0: as fast as the subscriber takes them. */
   readonly rate?: number;
+  /** Nothing is emitted while this valve is closed (back-pressure from a consumer such as `appendTo`). */
+  readonly valve?: Valve;
   /** Stop after this many samples (default: never). */
   readonly limit?: number;
   /** Simulated first day to forecast, epoch ms (default 2024-01-01T00:00Z, a Monday). */
@@ -136,6 +139,7 @@ export function salesFeed(options: SalesFeedOptions = {}): Observable<SalesSampl
   const stores = checkPositiveInteger('salesFeed', 'stores', o.stores ?? 3);
   const seed = checkInteger('salesFeed', 'seed', o.seed ?? 1);
   const rate = checkNonNegativeNumber('salesFeed', 'rate', o.rate ?? 0);
+  const valve = valveOption('salesFeed', o.valve);
   const limit = checkLimit('salesFeed', 'limit', o.limit ?? Number.POSITIVE_INFINITY);
   const start = checkFiniteNumber('salesFeed', 'start', o.start ?? Date.UTC(2024, 0, 1));
   const market: Market = {
@@ -164,24 +168,30 @@ export function salesFeed(options: SalesFeedOptions = {}): Observable<SalesSampl
     let id = 0;
     let t = start;
     calendar.set(t, start);
-    return emitPaced(subscriber, rate, limit, () => {
-      if (k === stores) {
-        k = 0;
-        day++;
-        t = start + day * DAY;
-        calendar.set(t, start);
-      }
-      const store = all[k++];
-      store.planDay();
-      const x = new Array<number>(FEATURES).fill(0);
-      x[calendar.weekday] = 1;
-      x[7] = calendar.yearSin;
-      x[8] = calendar.yearCos;
-      x[9] = store.promo ? 1 : 0;
-      store.writeRecent(x, 10);
-      const y = store.sell(calendar);
-      subscriber.next({ x, y, key: store.key, id: id++, t, promo: store.promo });
-    });
+    return emitPaced(
+      subscriber,
+      rate,
+      limit,
+      () => {
+        if (k === stores) {
+          k = 0;
+          day++;
+          t = start + day * DAY;
+          calendar.set(t, start);
+        }
+        const store = all[k++];
+        store.planDay();
+        const x = new Array<number>(FEATURES).fill(0);
+        x[calendar.weekday] = 1;
+        x[7] = calendar.yearSin;
+        x[8] = calendar.yearCos;
+        x[9] = store.promo ? 1 : 0;
+        store.writeRecent(x, 10);
+        const y = store.sell(calendar);
+        subscriber.next({ x, y, key: store.key, id: id++, t, promo: store.promo });
+      },
+      valve,
+    );
   });
 }
 

@@ -12,6 +12,7 @@ import {
 import { type Rng, rng } from '../src/core/rng.js';
 import type { Sample } from '../src/samples/sample.js';
 import { emitPaced } from './emitPaced.js';
+import { type Valve, valveOption } from './valve.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,6 +35,8 @@ export interface SensorFeedOptions {
   readonly seed?: number;
   /** Samples per second (all sensors together); omitted or 0: as fast as the subscriber takes them. */
   readonly rate?: number;
+  /** Nothing is emitted while this valve is closed (back-pressure from a consumer such as `appendTo`). */
+  readonly valve?: Valve;
   /** Stop after this many samples (default: never). */
   readonly limit?: number;
   /** Simulated time of the first forecast reading, epoch ms (default 2024-01-01T00:00Z). */
@@ -147,6 +150,7 @@ export function sensorFeed(options: SensorFeedOptions = {}): Observable<SensorSa
   const seed = checkInteger('sensorFeed', 'seed', o.seed ?? 1);
   const rate = checkNonNegativeNumber('sensorFeed', 'rate', o.rate ?? 0);
   const limit = checkLimit('sensorFeed', 'limit', o.limit ?? Number.POSITIVE_INFINITY);
+  const valve = valveOption('sensorFeed', o.valve);
   const start = checkFiniteNumber('sensorFeed', 'start', o.start ?? Date.UTC(2024, 0, 1));
   const interval = checkPositiveNumber('sensorFeed', 'interval', o.interval ?? 5 * MINUTE);
   const lags = checkPositiveInteger('sensorFeed', 'lags', o.lags ?? 6);
@@ -196,31 +200,37 @@ export function sensorFeed(options: SensorFeedOptions = {}): Observable<SensorSa
     let phase = timeOfDay(t);
     let sin = Math.sin(phase);
     let cos = Math.cos(phase);
-    return emitPaced(subscriber, rate, limit, () => {
-      if (k === sensors) {
-        k = 0;
-        tick++;
-        t = start + tick * interval;
-        phase = timeOfDay(t);
-        sin = Math.sin(phase);
-        cos = Math.cos(phase);
-      }
-      const sensor = all[k++];
-      const x = new Array<number>(lags + 2);
-      sensor.copyHistory(x);
-      x[lags] = sin;
-      x[lags + 1] = cos;
-      const y = sensor.read(phase);
-      subscriber.next({
-        x,
-        y,
-        key: sensor.key,
-        id: id++,
-        t,
-        anomaly: sensor.anomaly,
-        drift: sensor.drift,
-      });
-    });
+    return emitPaced(
+      subscriber,
+      rate,
+      limit,
+      () => {
+        if (k === sensors) {
+          k = 0;
+          tick++;
+          t = start + tick * interval;
+          phase = timeOfDay(t);
+          sin = Math.sin(phase);
+          cos = Math.cos(phase);
+        }
+        const sensor = all[k++];
+        const x = new Array<number>(lags + 2);
+        sensor.copyHistory(x);
+        x[lags] = sin;
+        x[lags + 1] = cos;
+        const y = sensor.read(phase);
+        subscriber.next({
+          x,
+          y,
+          key: sensor.key,
+          id: id++,
+          t,
+          anomaly: sensor.anomaly,
+          drift: sensor.drift,
+        });
+      },
+      valve,
+    );
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { take, tap } from 'rxjs';
+import { valve } from '../../streams/valve.js';
 import { appendTo } from '../fleet/appendTo.js';
 import { compareOffsets, offsetAt } from '../fleet/offset.js';
 import { redisLog } from '../fleet/redisLog.js';
@@ -76,7 +77,10 @@ export async function runIngest(
     (options.json ? stderr : stdout).write(`${line}\n`);
   };
   const log = await redisLog({ url: options.to, prefix: options.prefix, shards: options.shards });
+  // Files and synthetic feeds stop while maxInFlight samples wait to be sent (back-pressure).
+  const backPressure = valve();
   const source = openSource(options.source, {
+    valve: backPressure,
     rate: options.rate,
     seed: options.seed,
     skip: 0,
@@ -121,7 +125,11 @@ export async function runIngest(
     await new Promise<void>((resolve, reject) => {
       const subscription = samples
         .pipe(
-          appendTo(log, { maxInFlight: options.maxInFlight }),
+          appendTo(log, {
+            maxInFlight: options.maxInFlight,
+            maxWaiting: options.maxInFlight,
+            valve: backPressure,
+          }),
           tap((progress) => {
             appended = progress.appended;
           }),

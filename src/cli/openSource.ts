@@ -5,6 +5,7 @@ import { fromCsv } from '../../streams/fromCsv.js';
 import { fromNdjson } from '../../streams/fromNdjson.js';
 import { salesFeed } from '../../streams/salesFeed.js';
 import { sensorFeed } from '../../streams/sensorFeed.js';
+import type { Valve } from '../../streams/valve.js';
 import type { Sample } from '../samples/sample.js';
 import { afterFirst } from './afterFirst.js';
 import { readingSample } from './autoLearner.js';
@@ -28,6 +29,8 @@ export interface SourceSettings {
   readonly onBeyondEnd?: () => void;
   /** Input columns of a CSV file (default: every numeric column but the last). */
   readonly x?: readonly string[];
+  /** Stops a file or a synthetic feed while it is closed (back-pressure of `streamprop ingest`). */
+  readonly valve?: Valve;
   /** Target column of a CSV file (default: the last numeric column). */
   readonly y?: string;
   /** The delimiter of a CSV file (default: found in its header line). */
@@ -117,10 +120,11 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
   const { seed, skip } = settings;
   const readings = settings.readings === true ? { map: readingSample } : {};
   const maxRecordBytes = settings.maxRecordBytes ?? 1_048_576;
+  const valve = settings.valve === undefined ? {} : { valve: settings.valve };
   switch (spec.kind) {
     case 'sensor':
       return {
-        samples: sensorFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
+        samples: sensorFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE, ...valve }),
         description: 'the synthetic sensor feed: 4 sensors, °C, forecast from the last 6 readings',
         target: { name: 'temperature', unit: '°C' },
         positioned: false,
@@ -128,7 +132,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
       };
     case 'sales':
       return {
-        samples: salesFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE }),
+        samples: salesFeed({ seed, rate: settings.rate ?? SYNTHETIC_RATE, ...valve }),
         description: 'the synthetic sales feed: 3 stores, daily units sold',
         target: { name: 'units sold', unit: 'units' },
         positioned: false,
@@ -163,6 +167,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
                 rate: settings.rate,
                 skip: from,
                 maxRecordBytes,
+                ...valve,
               }),
             ),
           settings,
@@ -195,6 +200,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
                   skip,
                   maxRecordBytes,
                   ...readings,
+                  ...valve,
                 }),
               )
             : resumedAt(
@@ -205,6 +211,7 @@ export function openSource(spec: SourceSpec, settings: SourceSettings): OpenedSo
                       skip: from,
                       maxRecordBytes,
                       ...readings,
+                      ...valve,
                     }),
                   ),
                 settings,

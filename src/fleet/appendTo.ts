@@ -1,4 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
+import { type Valve, valveOption } from '../../streams/valve.js';
 import {
   checkMethods,
   checkObject,
@@ -16,13 +17,23 @@ import { shardOf } from './shardOf.js';
  * @example
  * ```ts
  * import type { AppendOptions } from 'streamprop/fleet';
- * const options: AppendOptions = { maxInFlight: 10_000, batch: 2000 };
+ * const options: AppendOptions = { maxInFlight: 10_000, maxWaiting: 10_000, batch: 500 };
  * ```
  */
 export interface AppendOptions {
   /** At most this many samples sent and not yet acknowledged (default 10,000). */
   readonly maxInFlight?: number;
-  /** At most this many samples per round trip (default 2,000). */
+  /**
+   * The waiting samples (received, not yet sent) at which the `valve` is closed; it opens again
+   * once half of them are sent (default 10,000).
+   */
+  readonly maxWaiting?: number;
+  /**
+   * The valve of the source (the same one given to `fromCsv`, `fromNdjson`, `sensorFeed`, …):
+   * closed while `maxWaiting` samples wait, so that the source stops and memory stays bounded.
+   */
+  readonly valve?: Valve;
+  /** At most this many samples per round trip (default 500). */
   readonly batch?: number;
 }
 
@@ -42,6 +53,8 @@ export interface AppendProgress {
   readonly inFlight: number;
   /** Samples received from the source and not yet sent (the source is faster than the log). */
   readonly waiting: number;
+  /** The most samples that ever waited at once. */
+  readonly mostWaiting: number;
 }
 
 /**
@@ -51,7 +64,15 @@ export interface AppendProgress {
  * pipelined — up to `maxInFlight` samples are on their way at once, in batches of `batch` — and
  * a sample its source could not parse is appended too, so that its key's worker rejects and
  * counts it. Samples arriving while `maxInFlight` are on their way wait, in order, and are
- * counted in `waiting`; a paced source (`rate`) keeps that queue short.
+ * counted in `waiting`; a sample is encoded only when it is sent.
+ *
+ * **Back-pressure.** An RxJS source cannot be asked for less, so it is done with a `valve`
+ * given both to the source and to `appendTo`: once `maxWaiting` samples wait the valve is
+ * closed and the source stops (a file is then read no further), until half of them are sent.
+ * The waiting queue is then bounded by `maxWaiting` plus at most one sample. A source that
+ * cannot stop — an array (`from(array)`, all synchronous), a Subject, MQTT — is never refused a
+ * sample either: its samples wait as they are (only those in flight are encoded), nothing is
+ * lost and the order is kept, and `mostWaiting` tells how far the queue went.
  *
  * @throws TypeError or RangeError at once for a wrong option.
  *
@@ -75,13 +96,17 @@ export function appendTo(
   checkMethods(owner, 'log', log, ['append']);
   checkOptions(owner, options);
   const maxInFlight = checkPositiveInteger(owner, 'maxInFlight', options.maxInFlight ?? 10_000);
+  const maxWaiting = checkPositiveInteger(owner, 'maxWaiting', options.maxWaiting ?? 10_000);
+  const valve = valveOption(owner, options.valve);
   const batch = checkPositiveInteger(owner, 'batch', options.batch ?? 500);
   const shards = log.shards;
 
   return (source) =>
     new Observable<AppendProgress>((subscriber) => {
-      let queue: { shard: number; body: string }[] = [];
+      /** The samples received and not yet sent, from `head` on: encoded only when sent. */
+      let queue: Sample[] = [];
       let head = 0;
+      let mostWaiting = 0;
       let inFlight = 0;
       let appended = 0;
       let sourceDone = false;
@@ -92,7 +117,12 @@ export function appendTo(
         scheduled = false;
         while (!failed && head < queue.length && inFlight < maxInFlight) {
           const n = Math.min(batch, maxInFlight - inFlight, queue.length - head);
-          const chunk = queue.slice(head, head + n);
+          const chunk = new Array<{ shard: number; body: string }>(n);
+          for (let i = 0; i < n; i++) {
+            const sample = queue[head + i];
+            chunk[i] = { shard: shardOf(sample?.key, shards), body: sampleRecord(sample) };
+          }
+          queue.fill(undefined as unknown as Sample, head, head + n); // sent: no longer held
           head += n;
           inFlight += n;
           log.append(chunk).then(
@@ -100,7 +130,7 @@ export function appendTo(
               inFlight -= n;
               appended += n;
               if (subscriber.closed) return;
-              subscriber.next({ appended, inFlight, waiting: queue.length - head });
+              subscriber.next({ appended, inFlight, waiting: queue.length - head, mostWaiting });
               send();
             },
             (error: unknown) => {
@@ -120,6 +150,9 @@ export function appendTo(
           queue = queue.slice(head);
           head = 0;
         }
+        if (valve !== undefined && !valve.isOpen && queue.length - head <= maxWaiting / 2) {
+          valve.open();
+        }
         if (sourceDone && inFlight === 0 && head >= queue.length) subscriber.complete();
       };
       const schedule = (): void => {
@@ -130,8 +163,11 @@ export function appendTo(
 
       const upstream = source.subscribe({
         next: (sample) => {
-          queue.push({ shard: shardOf(sample?.key, shards), body: sampleRecord(sample) });
-          if (queue.length - head >= batch) send();
+          queue.push(sample);
+          const waiting = queue.length - head;
+          if (waiting > mostWaiting) mostWaiting = waiting;
+          if (valve !== undefined && waiting >= maxWaiting) valve.close();
+          if (waiting >= batch) send();
           else schedule();
         },
         error: (error: unknown) => subscriber.error(error),
