@@ -50,10 +50,11 @@ export interface KeyedTrain<S extends Sample, R> {
  * One model per key for `byKey`, held in shared slabs instead of a pipeline per key: what
  * `byKey(keyOf, (key) => pipe(normalize(…), train(network(…), { loss, optimizer }),
  * rollingMetrics(…)))` does, with every key's weights and optimizer state in shared memory
- * (one working network, one optimizer, one trace for all keys; each key's state copied in and
- * out around its sample), so that a key costs its parameters and state and little more — 1.5 KB
- * for 8-16-1 with SGD — and a thousand keys learn at about 0.6–0.7× one model's speed (2.5–3×
- * a pipeline per key; README.md, *Speed*). Each key starts
+ * (one working network, one optimizer, one trace for all keys; each key's sample learned in
+ * place in its slot, its weights then copied out to the working network), so that a key costs
+ * its parameters and state and little more — 1.5 KB for 8-16-1 with SGD — and a thousand keys
+ * learn at about 0.65–1.0× one model's speed, depending on what else runs (3–6× a pipeline per
+ * key; README.md, *Speed*). Each key starts
  * from the same weights (the seed of `network`), counts its own `seq` from 0 and keeps its own
  * learning rate; byKey's eviction (`maxModels`, `idleMs`, `onEvict`) works as for pipelines.
  *

@@ -10,7 +10,6 @@ import type { Sample } from '../samples/sample.js';
 import type { EnsembleStep } from './ensemble.js';
 import { statefulMap } from './statefulMap.js';
 
-export { AUTO_RATES } from '../forecast/autoCandidates.js';
 export type { AutoChoice } from '../forecast/chooseModel.js';
 
 /** Options of {@link autoForecast}. */

@@ -187,6 +187,17 @@ describe('AutoForecaster', () => {
     expect(() => fresh.restore(wrong((c) => ({ ...c, scaler: { method: 'no' } })))).toThrow(
       /^AutoForecaster\.restore: chosen\.scaler\.method: /,
     );
+    expect(() => fresh.restore(wrong((c) => ({ ...c, networks: c.networks.slice(1) })))).toThrow(
+      /^AutoForecaster\.restore: chosen\.networks: has 2 states, expected 3$/,
+    );
+    expect(() =>
+      fresh.restore(
+        wrong((c) => {
+          c.networks[0].optimizer.hyperParameters = { decay: 0.5 };
+          return c;
+        }),
+      ),
+    ).toThrow(/^AutoForecaster\.restore: chosen\.networks\[0\]\.optimizer: rmsprop\.restore: /);
     expect(() => fresh.restore({ ...state, buffer: [{ x: [1], y: '2' }] })).toThrow(TypeError);
     expect(() => fresh.restore({ ...state, buffer: [{ x: [1], y: '2' }] })).toThrow(
       /^AutoForecaster\.restore: buffer\[0\]\.y: Invalid input: expected number, received string$/,
