@@ -188,13 +188,42 @@ function count(body: string, start: number, end: number): number {
   return n;
 }
 
-/** A label part (`''`, `n<number>`, `s<text>`): `undefined` for none, `null` when it is not one. */
-function labelOf(part: string): string | number | undefined | null {
-  if (part === '') return undefined;
-  if (part[0] === 's') return part.slice(1);
-  if (part[0] !== 'n') return null;
-  const n = Number(part.slice(1));
-  return Number.isFinite(n) && part.length > 1 ? n : null;
+/**
+ * A plain decimal integer of `body` from `start` to `end` (at most 15 digits, so exact), read
+ * without a slice; -1 when the text is anything else (then `Number` reads it).
+ */
+function integer(body: string, start: number, end: number): number {
+  if (end <= start || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = body.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The finite number `Number` reads in `body` from `start` to `end` (not empty): digits alone
+ * are read in place; `undefined` when it is not a finite number.
+ */
+function finiteAt(body: string, start: number, end: number): number | undefined {
+  const n = integer(body, start, end);
+  if (n >= 0) return n;
+  const v = Number(body.slice(start, end));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * A label part of `body` from `start` to `end` (`''`, `n<number>`, `s<text>`): `undefined` for
+ * none, `null` when it is not one.
+ */
+function labelAt(body: string, start: number, end: number): string | number | undefined | null {
+  if (end === start) return undefined;
+  const tag = body.charCodeAt(start);
+  if (tag === 115) return body.slice(start + 1, end); // 's'
+  if (tag !== 110 || end === start + 1) return null; // 'n'
+  return finiteAt(body, start + 1, end) ?? null;
 }
 
 /** The fast path: the sample, or `undefined` when anything is off (the schema then says what). */
@@ -217,11 +246,11 @@ function decode(body: string): Sample | undefined {
   }
   let t: number | undefined;
   if (c2 > c1 + 1) {
-    t = Number(body.slice(c1 + 1, c2));
-    if (!Number.isFinite(t)) return undefined;
+    t = finiteAt(body, c1 + 1, c2);
+    if (t === undefined) return undefined;
   }
-  const id = labelOf(body.slice(c2 + 1, c3));
-  const key = labelOf(body.slice(c4 + 1));
+  const id = labelAt(body, c2 + 1, c3);
+  const key = labelAt(body, c4 + 1, body.length);
   if (id === null || key === null) return undefined;
   const n = (nx + ny) * 8;
   if (c4 - c3 - 1 !== base64Length(n)) return undefined;
@@ -232,12 +261,28 @@ function decode(body: string): Sample | undefined {
   const into = bytes;
   const table = SEXTETS;
   let out = 0;
-  for (let i = c3 + 1; i < c4; i += 4) {
+  const lastGroup = c4 - 4; // padding only in the last group
+  for (let i = c3 + 1; i < lastGroup; i += 4) {
+    const ca = body.charCodeAt(i);
+    const cb = body.charCodeAt(i + 1);
+    const cc = body.charCodeAt(i + 2);
+    const cd = body.charCodeAt(i + 3);
+    if ((ca | cb | cc | cd) > 127) return undefined;
+    const a = table[ca];
+    const b = table[cb];
+    const c = table[cc];
+    const d = table[cd];
+    if ((a | b | c | d) < 0) return undefined;
+    into[out++] = (a << 2) | (b >> 4);
+    into[out++] = ((b & 15) << 4) | (c >> 2);
+    into[out++] = ((c & 3) << 6) | d;
+  }
+  if (lastGroup > c3) {
+    const i = lastGroup;
     const a = sextet(table, body, i);
     const b = sextet(table, body, i + 1);
-    const last = i + 4 >= c4; // padding only in the last group
-    const c = last && body.charCodeAt(i + 2) === EQUALS ? 0 : sextet(table, body, i + 2);
-    const d = last && body.charCodeAt(i + 3) === EQUALS ? 0 : sextet(table, body, i + 3);
+    const c = body.charCodeAt(i + 2) === EQUALS ? 0 : sextet(table, body, i + 2);
+    const d = body.charCodeAt(i + 3) === EQUALS ? 0 : sextet(table, body, i + 3);
     if ((a | b | c | d) < 0) return undefined;
     into[out++] = (a << 2) | (b >> 4);
     into[out++] = ((b & 15) << 4) | (c >> 2);
@@ -247,7 +292,9 @@ function decode(body: string): Sample | undefined {
     const view = new DataView(bytes.buffer);
     for (let i = 0; i < n; i += 8) floats[i / 8] = view.getFloat64(i, true);
   }
-  const sample: { -readonly [K in keyof Sample]: Sample[K] } = { x: floats.slice(0, nx) };
+  const x = new Float64Array(nx);
+  for (let i = 0; i < nx; i++) x[i] = floats[i];
+  const sample: { -readonly [K in keyof Sample]: Sample[K] } = { x };
   if (scalar) sample.y = floats[nx];
   else if (ny > 0 || c1 > c0 + 1) sample.y = floats.slice(nx, nx + ny);
   if (key !== undefined) sample.key = key;

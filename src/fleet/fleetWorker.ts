@@ -241,15 +241,17 @@ export class FleetWorker {
     }
     const emit = this.predictions.observed;
     const end = Date.now() + this.budgetMs;
-    for (const entry of entries) {
-      // Past the budget, the rest waits for the next read (positions advance only as applied).
-      if (Date.now() > end) return;
+    // One closure for the whole batch (not one per entry): it names the entry being decoded.
+    let entry = entries[0];
+    const where = () => `shard ${entry.shard}, entry ${entry.offset}`;
+    for (let e = 0; e < entries.length; e++) {
+      // Past the budget, the rest waits for the next read (positions advance only as applied);
+      // the clock is read every 32 entries (a few hundred µs of learning).
+      if ((e & 31) === 0 && Date.now() > end) return;
+      entry = entries[e];
       const state = this.held.get(entry.shard);
       if (state === undefined || generations.get(entry.shard) !== state) continue;
-      const sample = sampleOfRecord(
-        entry.body,
-        () => `shard ${entry.shard}, entry ${entry.offset}`,
-      );
+      const sample = sampleOfRecord(entry.body, where);
       const key = sample.key === undefined ? '' : String(sample.key);
       let keyState = state.keys.get(key);
       if (keyState === undefined) {

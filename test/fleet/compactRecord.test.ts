@@ -89,4 +89,34 @@ describe('compact sample records', () => {
       compactRecordSchema.safeParse({ nx, ny, t, id, floats, key: key.join(',') }).success,
     ).toBe(true);
   });
+
+  it('read the numbers of t, id and key as Number reads them, digits alone or not', () => {
+    const floats = sampleRecord({ x: [1] }).split(',')[4];
+    const read = (t: string, id: string, key: string) =>
+      sampleOfCompactRecord(`~1,,${t},${id},${floats},${key}`, 'e');
+    const texts = ['0', '007', '1704067200000', '123456789012345678', '-5.5', '1e3', '0x10', '.5'];
+    for (const text of texts) {
+      const back = read(text, `n${text}`, `n${text}`);
+      expect(back.malformed).toBeUndefined();
+      expect([back.t, back.id, back.key]).toEqual([Number(text), Number(text), Number(text)]);
+    }
+    for (const bad of ['1e999', 'abc', '12a']) {
+      expect(read(bad, '', '').malformed?.problem).toBe(
+        'is not a compact sample record: t: must be a finite number',
+      );
+    }
+    expect(read('', 'n', '').malformed?.problem).toMatch(/^is not a compact sample record/);
+    expect(read('', '', 's').key).toBe('');
+  });
+
+  it('refuse characters outside base64 anywhere in the floats, not only in the last group', () => {
+    const text = sampleRecord({ x: [1, 2, 3], key: 'k' });
+    const start = text.split(',', 4).join(',').length + 1;
+    for (const wrong of ['é', '€', '-', '=']) {
+      const broken = text.slice(0, start) + wrong + text.slice(start + 1);
+      expect(sampleOfCompactRecord(broken, 'e').malformed?.problem).toBe(
+        'is not a compact sample record: floats: must be base64',
+      );
+    }
+  });
 });
