@@ -14,3 +14,4 @@ export { batchBackward, batchForward, batchGradient } from './batch';
 export function copy(to: usize, from: usize, bytes: usize): void {
   memory.copy(to, from, bytes);
 }
+export { learnStep } from './learn';

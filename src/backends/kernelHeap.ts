@@ -50,6 +50,22 @@ export interface KernelExports {
     h4: number,
     h5: number,
   ): void;
+  learnStep(
+    code: number,
+    table: number,
+    params: number,
+    trace: number,
+    topReady: number,
+    limit: number,
+    s: number,
+    u: number,
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+    h4: number,
+    h5: number,
+  ): number;
 }
 
 /**
@@ -65,6 +81,7 @@ const EXPORT_NAMES: Readonly<Record<keyof KernelExports, true>> = {
   gradientNorm: true,
   scaleGradient: true,
   accumulate: true,
+  learnStep: true,
   batchForward: true,
   batchBackward: true,
   batchGradient: true,

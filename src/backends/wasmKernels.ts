@@ -210,6 +210,42 @@ export class WasmKernels implements NetworkKernels {
     return 0;
   }
 
+  /**
+   * @internal One sample's learning in one call into the kernels (`train`'s fast path): the
+   * backward pass of {@link backward}, the gradient's norm and, when it is at most `limit`, the
+   * step of built-in optimizer `code` as {@link optimizerStep} makes it. Writes the norm to
+   * `norm[0]` (a number returned would be boxed).
+   */
+  learn(
+    trace: Trace,
+    loss: Loss,
+    limit: number,
+    code: number,
+    h: Float64Array,
+    state: readonly Float64Array[],
+    norm: Float64Array,
+  ): void {
+    const away = this.away;
+    const s = away ? this.stateAt : state.length > 0 ? state[0].byteOffset : 0;
+    const u = away ? this.secondStateAt : state.length > 1 ? state[1].byteOffset : 0;
+    norm[0] = this.exports.learnStep(
+      code,
+      this.table,
+      this.paramsAt,
+      trace.at,
+      this.lossPart(trace, loss),
+      limit,
+      s,
+      u,
+      h[0],
+      h[1],
+      h[2],
+      h[3],
+      h[4],
+      h[5],
+    );
+  }
+
   accumulateGradient(trace: Trace, into: Float64Array, scale: number): void {
     // An array of the kernels' memory is written by the kernel; any other by the JavaScript loop.
     if (this.heap.holds(into))

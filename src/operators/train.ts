@@ -11,7 +11,7 @@ import { checkOptimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
 import { type InvalidSampleOptions, readOnInvalid } from '../steps/invalidSamples.js';
 import type { Step } from '../steps/step.js';
-import { backpropagateStep, backward } from './backward.js';
+import { backward } from './backward.js';
 import { type EarlyStopOptions, earlyStop } from './earlyStop.js';
 import { Forwarder, forward } from './forward.js';
 import { loss, scoreStep } from './loss.js';
@@ -132,8 +132,7 @@ export function train<S extends Sample>(
         next(sample: S): Step<S> {
           const step = forwarder.next(sample);
           scoreStep(step, lossFn, lossOnInvalid);
-          backpropagateStep(step, net);
-          return updater.next(step);
+          return updater.learn(step);
         },
         complete: updater.complete,
       };

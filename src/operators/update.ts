@@ -1,13 +1,21 @@
 import type { OperatorFunction } from 'rxjs';
+import type { WasmKernels } from '../backends/wasmKernels.js';
 import { checkPositiveOrInfinity } from '../checks/argumentChecks.js';
 import { describeValue } from '../checks/describeValue.js';
+import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import { checkNetwork } from '../core/network.js';
-import { FUSED_STEP, type FusedStepOptimizer, fusedStepOf } from '../optim/fusedStep.js';
+import {
+  FUSED_LEARN,
+  FUSED_STEP,
+  type FusedStepOptimizer,
+  fusedStepOf,
+} from '../optim/fusedStep.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizer } from '../optim/optimizer.js';
 import type { Sample } from '../samples/sample.js';
 import { checkStep, Stage, type Step, type StepContext } from '../steps/step.js';
+import { backpropagateStep } from './backward.js';
 import { statefulMap } from './statefulMap.js';
 
 /** Options of {@link update} and `train`. */
@@ -169,6 +177,10 @@ export class Updater<S extends Sample> {
   /** The gradient's norm, written here by the kernels (a number returned would be boxed). */
   private readonly norm = new Float64Array(1);
   private readonly clipNorm: number;
+  /** The optimizer when {@link learn} takes the one-call path of the WebAssembly backend. */
+  private readonly fastLearn: Required<Pick<FusedStepOptimizer, typeof FUSED_LEARN>> | undefined;
+  /** The norm up to which that path steps at once: `min(clipNorm, maxGradientNorm)`. */
+  private readonly limit: number;
 
   constructor(
     private readonly net: Network,
@@ -186,6 +198,12 @@ export class Updater<S extends Sample> {
     this.sum = net.kernels.stateBuffer(this.writeOut ? net.parameters.length : 0);
     this.maxGradientNorm = settings.maxGradientNorm;
     this.clipNorm = settings.clipNorm;
+    this.limit = Math.min(settings.clipNorm, settings.maxGradientNorm);
+    const fused = this.fused;
+    this.fastLearn =
+      !this.writeOut && net.kernels.wasm && typeof fused?.[FUSED_LEARN] === 'function'
+        ? (fused as Required<Pick<FusedStepOptimizer, typeof FUSED_LEARN>>)
+        : undefined;
     this.complete = this.writeOut
       ? (): void => {
           if (this.count > 0) this.stepWrittenOut();
@@ -199,10 +217,41 @@ export class Updater<S extends Sample> {
     step.updated = false;
     if (!step.learn) return step;
     step.stage = Stage.Updated;
+    this.net.kernels.gradientNormInto(step.trace, this.norm);
+    return this.stepWith(step, this.norm[0]);
+  }
+
+  /**
+   * `backpropagateStep` and then {@link next} (what `train` does per sample): on the WebAssembly
+   * backend, with a built-in optimizer and nothing that needs the gradient written out, the
+   * backward pass, the norm and the step are one call into the kernels (see `FUSED_LEARN`), with
+   * the same results, bit for bit.
+   */
+  learn(step: StepContext<S>): StepContext<S> {
+    const fast = this.fastLearn;
+    if (fast === undefined || !step.learn || !Number.isFinite(step.loss)) {
+      backpropagateStep(step, this.net);
+      return this.next(step);
+    }
+    step.learningRate = this.optimizer.learningRate;
+    step.updated = false;
+    step.stage = Stage.Updated;
+    const limit = this.limit;
+    const kernels = this.net.kernels as WasmKernels;
+    fast[FUSED_LEARN](kernels, step.trace, step.lossFunction as Loss, limit, this.norm);
+    const norm = this.norm[0];
+    if (norm <= limit) {
+      step.updated = true;
+      return step;
+    }
+    return this.stepWith(step, norm);
+  }
+
+  /** The rest of {@link next} once the gradient's norm is known. */
+  private stepWith(step: StepContext<S>, norm: number): StepContext<S> {
+    const optimizer = this.optimizer;
     const net = this.net;
     const trace = step.trace;
-    net.kernels.gradientNormInto(trace, this.norm);
-    const norm = this.norm[0];
     if (!Number.isFinite(step.loss) || !(norm <= this.maxGradientNorm)) {
       optimizer.learningRate *= this.settings.divergenceCut;
       step.events.push({

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import type { JsKernels } from '../backends/jsKernels.js';
-import { flatStep, inKernelMemory, kernelStateBuffer } from '../backends/wasmKernels.js';
+import {
+  flatStep,
+  inKernelMemory,
+  kernelStateBuffer,
+  type WasmKernels,
+} from '../backends/wasmKernels.js';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
 import { SchemaCache } from '../checks/schemaCache.js';
+import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
-import { FUSED_STEP, type FusedStepOptimizer } from './fusedStep.js';
+import { FUSED_LEARN, FUSED_STEP, type FusedStepOptimizer } from './fusedStep.js';
 import type { OptimizerState } from './optimizer.js';
 
 /**
@@ -137,6 +143,23 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
       const biasesAt = weightsAt + layer.units * layer.fanIn;
       this.kernel(params, weightsAt, biasesAt, trace.delta[k], net.layerInput(trace, k), t);
     }
+  }
+
+  /** The one-call learning of the WebAssembly backend (see `FUSED_LEARN`). */
+  [FUSED_LEARN](
+    kernels: WasmKernels,
+    trace: Trace,
+    loss: Loss,
+    limit: number,
+    norm: Float64Array,
+  ): void {
+    // The step is counted only when it is taken (Adam's hyper-parameters depend on its number).
+    if (this.size !== kernels.parameters.length) this.sizeBuffers(kernels.parameters.length);
+    if (!this.inKernels) this.home(true);
+    const t = this.count + 1;
+    this.hyper(t, HYPER);
+    kernels.learn(trace, loss, limit, this.code, HYPER, this.buffers, norm);
+    if (norm[0] <= limit) this.count = t;
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { WasmKernels } from '../backends/wasmKernels.js';
+import type { Loss } from '../core/losses.js';
 import type { Network } from '../core/network.js';
 import type { Trace } from '../core/trace.js';
 import type { Optimizer } from './optimizer.js';
@@ -35,6 +37,13 @@ import type { Optimizer } from './optimizer.js';
  */
 export const FUSED_STEP: unique symbol = Symbol('streamprop.fusedStep');
 
+/**
+ * @internal The key of the one-call learning of a built-in optimizer on the WebAssembly backend
+ * (see {@link FusedStepOptimizer}); `train` uses it per sample when nothing needs the gradient
+ * written out.
+ */
+export const FUSED_LEARN: unique symbol = Symbol('streamprop.fusedLearn');
+
 /** @internal An optimizer with the fast path of {@link FUSED_STEP}. */
 export interface FusedStepOptimizer extends Optimizer {
   /**
@@ -43,6 +52,20 @@ export interface FusedStepOptimizer extends Optimizer {
    * written-out gradient. Allocates nothing after the first step.
    */
   [FUSED_STEP](net: Network, trace: Trace): void;
+  /**
+   * Optional, for the WebAssembly backend: the backward pass on `trace` (after the forward pass
+   * and the loss), the gradient's norm and, when the norm is at most `limit`, this step — in one
+   * call into the kernels (`kernels.learn`). Writes the norm to `norm[0]`. The same results, bit for bit, as
+   * `net.backward(trace, loss)`, `net.gradientNorm(trace)` and then {@link FUSED_STEP} when the
+   * norm is within the limit.
+   */
+  [FUSED_LEARN]?(
+    kernels: WasmKernels,
+    trace: Trace,
+    loss: Loss,
+    limit: number,
+    norm: Float64Array,
+  ): void;
 }
 
 /** @internal `optimizer` when it has the fast path of {@link FUSED_STEP}, else `undefined`. */
