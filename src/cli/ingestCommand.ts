@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { take, tap } from 'rxjs';
+import { ReplaySubject, take, takeUntil, tap } from 'rxjs';
 import { valve } from '../../streams/valve.js';
 import { appendTo } from '../fleet/appendTo.js';
 import { compareOffsets, offsetAt } from '../fleet/offset.js';
@@ -89,8 +89,12 @@ export async function runIngest(
     ...(options.y === undefined ? {} : { y: options.y }),
   });
   say(`streamprop ingest: ${source.description} → fleet ${log.name} (${log.shards} shards)`);
-  const samples =
+  // Ctrl-C ends the source, not the appends: what is waiting or in flight is still sent and
+  // acknowledged, so the summary counts every sample that reached the log.
+  const interrupted = new ReplaySubject<void>(1);
+  const limited =
     options.limit === undefined ? source.samples : source.samples.pipe(take(options.limit));
+  const samples = limited.pipe(takeUntil(interrupted));
   let appended = 0;
   let trimmed = 0;
   let stopped = false;
@@ -115,15 +119,14 @@ export async function runIngest(
       );
     }
   }, EVERY_MS);
-  let unsubscribe = (): void => {};
   const stop = (): void => {
     stopped = true;
-    unsubscribe();
+    interrupted.next();
   };
   const stopListening = io.onInterrupt(stop);
   try {
     await new Promise<void>((resolve, reject) => {
-      const subscription = samples
+      samples
         .pipe(
           appendTo(log, {
             maxInFlight: options.maxInFlight,
@@ -135,10 +138,6 @@ export async function runIngest(
           }),
         )
         .subscribe({ error: reject, complete: resolve });
-      unsubscribe = () => {
-        subscription.unsubscribe();
-        resolve();
-      };
     });
     if (options.retain !== undefined) trimmed += await retainOnly(log, options.retain);
     report(true);
