@@ -7,6 +7,7 @@ import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';
 import type { Lease, ShardedLog } from './shardedLog.js';
 import { KeyState, ShardState } from './shardState.js';
+import { wakeableDelay } from './wakeableDelay.js';
 
 /** @internal What {@link FleetWorker} runs with: the checked options of `shardedLearner`. */
 export interface FleetWorkerSettings {
@@ -389,14 +390,9 @@ export class FleetWorker {
 
   /** Waits `ms`, or less if the worker is stopped meanwhile. */
   private pause(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
+    if (this.stopping) return Promise.resolve();
+    return wakeableDelay(ms, (wake) => {
+      this.wake = wake;
     });
   }
 }
