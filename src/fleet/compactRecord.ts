@@ -176,24 +176,12 @@ export function sampleOfCompactRecord(body: string, where: string | (() => strin
   );
 }
 
-/** Reads a count of digits in `body` from `start` to `end`; -1 when it is not one. */
-function count(body: string, start: number, end: number): number {
-  if (end <= start || end - start > 7) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = body.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 /**
- * A plain decimal integer of `body` from `start` to `end` (at most 15 digits, so exact), read
- * without a slice; -1 when the text is anything else (then `Number` reads it).
+ * A plain decimal integer of `body` from `start` to `end` of at most `most` digits (≤ 15, so
+ * exact), read without a slice; -1 when the text is anything else.
  */
-function integer(body: string, start: number, end: number): number {
-  if (end <= start || end - start > 15) return -1;
+function digitsAt(body: string, start: number, end: number, most: number): number {
+  if (end <= start || end - start > most) return -1;
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = body.charCodeAt(i) - 48;
@@ -208,7 +196,7 @@ function integer(body: string, start: number, end: number): number {
  * are read in place; `undefined` when it is not a finite number.
  */
 function finiteAt(body: string, start: number, end: number): number | undefined {
-  const n = integer(body, start, end);
+  const n = digitsAt(body, start, end, 15); // else `Number` reads it
   if (n >= 0) return n;
   const v = Number(body.slice(start, end));
   return Number.isFinite(v) ? v : undefined;
@@ -235,13 +223,13 @@ function decode(body: string): Sample | undefined {
   const c3 = c2 < 0 ? -1 : body.indexOf(',', c2 + 1);
   const c4 = c3 < 0 ? -1 : body.indexOf(',', c3 + 1);
   if (c4 < 0) return undefined;
-  const nx = count(body, 1, c0);
+  const nx = digitsAt(body, 1, c0, 7);
   if (nx < 0) return undefined;
   let ny = 0;
   const scalar = c1 - c0 === 2 && body.charCodeAt(c0 + 1) === 110; // 'n'
   if (scalar) ny = 1;
   else if (c1 > c0 + 1) {
-    ny = count(body, c0 + 1, c1);
+    ny = digitsAt(body, c0 + 1, c1, 7);
     if (ny < 0) return undefined;
   }
   let t: number | undefined;
