@@ -1,6 +1,7 @@
 import { checkMethods, checkObject } from '../checks/argumentChecks.js';
+import { restoreKey } from './keyCheckpoint.js';
 import { KeyErrors } from './keyErrors.js';
-import { type KeyModel, restoreKey } from './keyModel.js';
+import type { KeyModel } from './keyModel.js';
 import { KeyState, type ShardState } from './shardState.js';
 
 /**

@@ -2,7 +2,6 @@ import type { SchedulerLike } from 'rxjs';
 import type { Loss } from '../core/losses.js';
 import { type Network, network } from '../core/network.js';
 import type { MetricsSnapshot } from '../metrics/metricsSnapshot.js';
-import { backpropagateStep } from '../operators/backward.js';
 import { Forwarder } from '../operators/forward.js';
 import { scoreStep } from '../operators/loss.js';
 import { type Normalizer, normalizerOf } from '../operators/normalize.js';
@@ -151,8 +150,8 @@ export class SlabLearner<S extends Sample, K> {
     );
     this.seq[slot] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);
-    backpropagateStep(step, this.net);
-    return this.updater.next(step);
+    // backward → update, in one call into the kernels where train makes it one (Updater.learn).
+    return this.updater.learn(step);
   }
 
   /**

@@ -191,6 +191,12 @@ export type MeanConstructor = new (
   transform?: (mean: number) => number,
 ) => MeanScore;
 
+/**
+ * No scores yet: one empty array for every mean (an empty typed array of each of the dozen means a
+ * key's tracker holds cost about 180 bytes of objects).
+ */
+const NO_SCORES: Float64Array = new Float64Array(0);
+
 /** @internal The class of the means of the score `scoreRun` computes for runs of pairs. */
 export function meanClass(scoreRun: ScoreRun): MeanConstructor {
   return class extends MeanScore {
@@ -198,7 +204,7 @@ export function meanClass(scoreRun: ScoreRun): MeanConstructor {
      * The score of the pair in each slot of the ring a stack's `foldRun` counted (or `primeRun`
      * scored): what a pair takes out of the window when it leaves, and what a recount adds.
      */
-    private cache = new Float64Array(0);
+    private cache = NO_SCORES;
 
     accumulate(
       prediction: ArrayLike<number>,

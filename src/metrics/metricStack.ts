@@ -7,6 +7,9 @@ import type { WindowedState } from './windowedState.js';
 /** The `scale` past which the EWMA's sums are decayed (as in `ewma`: see `EwmaState.scale`). */
 const RESCALE_AT = 2 ** 20;
 
+/** No factors yet (one empty array for every stack, not one each). */
+const NO_FACTORS: Float64Array = new Float64Array(0);
+
 /** @internal The saved state of a {@link MetricStack}: that of each of its three aggregations. */
 export interface MetricStackState<S> {
   readonly window: WindowedState<S>;
@@ -37,7 +40,7 @@ export class MetricStack<M extends BuiltInMetric<unknown, unknown>> implements R
   private scale = 1;
   /** Whether the EWMA can grow the weights instead of decaying the sums (1 − alpha ≥ 1e-3). */
   private readonly rescaling: boolean;
-  private factors = new Float64Array(0);
+  private factors = NO_FACTORS;
 
   constructor(
     make: () => M,

@@ -2,6 +2,9 @@ import { PairRing } from './pairRing.js';
 import { loadedNumber, savedNumber } from './savedNumber.js';
 import type { WindowedState } from './windowedState.js';
 
+/** Before the first pair: one empty array for every window, not two each. */
+const EMPTY: Float64Array = new Float64Array(0);
+
 /**
  * @internal What a {@link PairWindow} hands the pairs waiting to, run by run, in order: each run
  * is slots in a row, split where the ring ends and where a recount falls.
@@ -35,8 +38,8 @@ export class PairWindow {
   /** The slot of the next pair: `entered mod 2·size`, kept as pairs come (no division per pair). */
   private next = 0;
   /** One pair, copied out of the ring. */
-  prediction = new Float64Array(0);
-  target = new Float64Array(0);
+  prediction = EMPTY;
+  target = EMPTY;
 
   constructor(size: number) {
     this.size = size;

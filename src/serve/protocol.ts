@@ -71,7 +71,7 @@ export const TOPICS = ['prediction', 'metrics', 'event'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const key = z.union([z.string(), finite]);
+const key = z.union([z.string(), finite], { error: 'must be a string or a finite number' });
 const version = z.literal(PROTOCOL_VERSION);
 /** A figure that does not apply is absent or null. */
 const figure = finite.nullable().optional();

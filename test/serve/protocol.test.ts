@@ -40,6 +40,10 @@ describe('protocol v1', () => {
     expect(code('{"type":"sample","sample":{"x":["1"]}}')).toBe('invalid-sample');
     const parsed = parseClientMessage('{"type":"sample","sample":{"x":[1,"a"]}}');
     expect(parsed.ok ? '' : parsed.message).toMatch(/^sample: sample\.x\.1: /);
+    const badKey = parseClientMessage('{"type":"subscribe","topics":[],"keys":["a",true]}');
+    expect(badKey.ok ? '' : badKey.message).toBe(
+      'subscribe: keys.1: must be a string or a finite number',
+    );
   });
 
   it('validates server messages, and error frames are valid ones', () => {
