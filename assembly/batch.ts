@@ -25,6 +25,17 @@ function lanes(v: v128): f64 {
 }
 
 /**
+ * c + a·b in each lane. In kernels-fused.wasm (built with relaxed SIMD, used by networks made
+ * with `fusedMultiplyAdd: true`) one relaxed multiply-add: fused, with a single rounding, where
+ * the machine has FMA; a multiply then an add where it has not. Elsewhere a multiply then an add.
+ */
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+/**
  * z_s = b + W·a_s for `count` samples: four samples by two neurons per block, so each pair of
  * weights loaded serves eight multiply-adds. Each sum is in two lanes, then the odd column.
  */
@@ -51,14 +62,14 @@ function forwardLayer(w: usize, b: usize, a: usize, z: usize, stride: usize, cou
         const y1 = v128.load(a1 + p);
         const y2 = v128.load(a2 + p);
         const y3 = v128.load(a3 + p);
-        c00 = f64x2.add(c00, f64x2.mul(y0, x0));
-        c01 = f64x2.add(c01, f64x2.mul(y0, x1));
-        c10 = f64x2.add(c10, f64x2.mul(y1, x0));
-        c11 = f64x2.add(c11, f64x2.mul(y1, x1));
-        c20 = f64x2.add(c20, f64x2.mul(y2, x0));
-        c21 = f64x2.add(c21, f64x2.mul(y2, x1));
-        c30 = f64x2.add(c30, f64x2.mul(y3, x0));
-        c31 = f64x2.add(c31, f64x2.mul(y3, x1));
+        c00 = madd(y0, x0, c00);
+        c01 = madd(y0, x1, c01);
+        c10 = madd(y1, x0, c10);
+        c11 = madd(y1, x1, c11);
+        c20 = madd(y2, x0, c20);
+        c21 = madd(y2, x1, c21);
+        c30 = madd(y3, x0, c30);
+        c31 = madd(y3, x1, c31);
       }
       let s00 = load<f64>(at(b, j)) + lanes(c00), s01 = load<f64>(at(b, j + 1)) + lanes(c01);
       let s10 = load<f64>(at(b, j)) + lanes(c10), s11 = load<f64>(at(b, j + 1)) + lanes(c11);
@@ -101,7 +112,7 @@ function dotInto(w: usize, b: usize, a: usize, z: usize, j: i32, fanIn: i32): vo
   let i = 0;
   for (; i + 2 <= fanIn; i += 2) {
     const p = <usize>i << 3;
-    c = f64x2.add(c, f64x2.mul(v128.load(a + p), v128.load(w + p)));
+    c = madd(v128.load(a + p), v128.load(w + p), c);
   }
   let sum = load<f64>(at(b, j)) + lanes(c);
   if (i < fanIn) sum += load<f64>(at(a, i)) * load<f64>(at(w, i));
@@ -174,17 +185,17 @@ function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i3
         x = v128.load(r);
         y = v128.load(r, 16);
         e = v128.load64_splat(o);
-        c0 = f64x2.add(c0, f64x2.mul(x, e));
-        h0 = f64x2.add(h0, f64x2.mul(y, e));
+        c0 = madd(x, e, c0);
+        h0 = madd(y, e, h0);
         e = v128.load64_splat(o + stride);
-        c1 = f64x2.add(c1, f64x2.mul(x, e));
-        h1 = f64x2.add(h1, f64x2.mul(y, e));
+        c1 = madd(x, e, c1);
+        h1 = madd(y, e, h1);
         e = v128.load64_splat(o + 2 * stride);
-        c2 = f64x2.add(c2, f64x2.mul(x, e));
-        h2 = f64x2.add(h2, f64x2.mul(y, e));
+        c2 = madd(x, e, c2);
+        h2 = madd(y, e, h2);
         e = v128.load64_splat(o + 3 * stride);
-        c3 = f64x2.add(c3, f64x2.mul(x, e));
-        h3 = f64x2.add(h3, f64x2.mul(y, e));
+        c3 = madd(x, e, c3);
+        h3 = madd(y, e, h3);
       }
       v128.store(b0 + p, c0);
       v128.store(b0 + p, h0, 16);
@@ -208,10 +219,10 @@ function backLayer(w: usize, delta: usize, back: usize, stride: usize, count: i3
         r += row;
         o += 8;
         x = v128.load(r);
-        c0 = f64x2.add(c0, f64x2.mul(x, v128.load64_splat(o)));
-        c1 = f64x2.add(c1, f64x2.mul(x, v128.load64_splat(o + stride)));
-        c2 = f64x2.add(c2, f64x2.mul(x, v128.load64_splat(o + 2 * stride)));
-        c3 = f64x2.add(c3, f64x2.mul(x, v128.load64_splat(o + 3 * stride)));
+        c0 = madd(x, v128.load64_splat(o), c0);
+        c1 = madd(x, v128.load64_splat(o + stride), c1);
+        c2 = madd(x, v128.load64_splat(o + 2 * stride), c2);
+        c3 = madd(x, v128.load64_splat(o + 3 * stride), c3);
       }
       v128.store(b0 + p, c0);
       v128.store(b0 + stride + p, c1);
@@ -335,14 +346,14 @@ function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g:
         const e1 = v128.load64_splat(d + t, 8);
         const e2 = v128.load64_splat(d + t, 16);
         const e3 = v128.load64_splat(d + t, 24);
-        c00 = f64x2.add(c00, f64x2.mul(e0, a0));
-        c01 = f64x2.add(c01, f64x2.mul(e0, a1));
-        c10 = f64x2.add(c10, f64x2.mul(e1, a0));
-        c11 = f64x2.add(c11, f64x2.mul(e1, a1));
-        c20 = f64x2.add(c20, f64x2.mul(e2, a0));
-        c21 = f64x2.add(c21, f64x2.mul(e2, a1));
-        c30 = f64x2.add(c30, f64x2.mul(e3, a0));
-        c31 = f64x2.add(c31, f64x2.mul(e3, a1));
+        c00 = madd(e0, a0, c00);
+        c01 = madd(e0, a1, c01);
+        c10 = madd(e1, a0, c10);
+        c11 = madd(e1, a1, c11);
+        c20 = madd(e2, a0, c20);
+        c21 = madd(e2, a1, c21);
+        c30 = madd(e3, a0, c30);
+        c31 = madd(e3, a1, c31);
       }
       v128.store(g0, f64x2.mul(c00, f));
       v128.store(g0, f64x2.mul(c01, f), 16);

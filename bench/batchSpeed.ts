@@ -1,6 +1,7 @@
 // npm run bench, section 2: mini-batches of 32 and 256 samples on the two larger nets, against
 // scikit-learn's MLPRegressor.partial_fit at the same batch size (and, on 32-128-64-4, against
-// streamprop's own per-sample training).
+// streamprop's own per-sample training); on the WebAssembly backend with and without the opt-in
+// `fusedMultiplyAdd`.
 import { mse, type Network, sgd, train } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
 import { buildNet, makeStream, span } from './benchStream.js';
@@ -48,6 +49,12 @@ export async function batchSection(scale: number, chunks: number): Promise<void>
       for (const b of backendsToCompare()) {
         const label = `streamprop batchSize ${batchSize} (${b.name})`;
         contenders.push(batchContender(label, buildNet(sizes, b.options), samples, batchSize));
+        if (b.name === 'wasm') {
+          // The opt-in fused multiply-adds (relaxed SIMD): results within 1e-12, not bit for bit.
+          const fused = buildNet(sizes, { ...b.options, fusedMultiplyAdd: true });
+          const name = `streamprop batchSize ${batchSize} (wasm, fused)`;
+          contenders.push(batchContender(name, fused, samples, batchSize));
+        }
         if (batchSize === 32 && sizes[1] === 128) {
           const one = `streamprop batchSize 1 (${b.name})`;
           contenders.push(batchContender(one, buildNet(sizes, b.options), samples, 1));

@@ -19,6 +19,8 @@ export interface NetworkShape {
   readonly size: number;
   /** Cheaper tanh, sigmoid and exp (see `NetworkOptions.fastMath`). */
   readonly fastMath: boolean;
+  /** Fused multiply-adds in the mini-batch products (see `NetworkOptions.fusedMultiplyAdd`). */
+  readonly fusedMultiplyAdd: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { BUILT_IN_ACTIVATIONS, linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
+import { fusedKernels } from './fusedKernels.js';
 import { accumulateInto } from './jsKernels.js';
 import { type KernelExports, type KernelHeap, kernelHeap, kernelsMissing } from './kernelHeap.js';
 import type { NetworkKernels, NetworkShape } from './networkKernels.js';
@@ -36,6 +37,8 @@ export class WasmKernels implements NetworkKernels {
   private readonly grads: number;
   private readonly heap: KernelHeap;
   private readonly exports: KernelExports;
+  /** The mini-batch passes' kernels: {@link exports}, or their fused twins (`fusedMultiplyAdd`). */
+  private readonly batch: KernelExports;
   private readonly fast: number;
   /** The bytes from one trace to the next in a mini-batch block. */
   private readonly stride: number;
@@ -61,6 +64,7 @@ export class WasmKernels implements NetworkKernels {
     }
     this.heap = heap;
     this.exports = heap.exports;
+    this.batch = shape.fusedMultiplyAdd ? fusedOrThrow(heap) : heap.exports;
     this.fast = shape.fastMath ? 1 : 0;
     this.stride =
       traceLayout(
@@ -165,19 +169,19 @@ export class WasmKernels implements NetworkKernels {
 
   forwardBatch(traces: readonly Trace[], n: number): void {
     if (n > 0)
-      this.exports.batchForward(this.table, this.paramsAt, traces[0].at, this.stride, n, this.fast);
+      this.batch.batchForward(this.table, this.paramsAt, traces[0].at, this.stride, n, this.fast);
   }
 
   backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
     let ready = 1;
     for (let s = 0; s < n; s++) ready = this.lossPart(traces[s], loss);
     if (n > 0)
-      this.exports.batchBackward(this.table, this.paramsAt, traces[0].at, this.stride, n, ready);
+      this.batch.batchBackward(this.table, this.paramsAt, traces[0].at, this.stride, n, ready);
   }
 
   accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
     if (this.heap.holds(into) && n > 0) {
-      this.exports.batchGradient(this.table, traces[0].at, this.stride, n, into.byteOffset, scale);
+      this.batch.batchGradient(this.table, traces[0].at, this.stride, n, into.byteOffset, scale);
       return;
     }
     into.fill(0);
@@ -355,4 +359,13 @@ export function flatStep(
     h[4],
     h[5],
   );
+}
+
+/** The fused twins of the heap's kernels, or an Error saying why they cannot run here. */
+function fusedOrThrow(heap: KernelHeap): KernelExports {
+  const fused = fusedKernels(heap);
+  if (typeof fused === 'string') {
+    throw new Error(`network: fusedMultiplyAdd cannot run here: ${fused}`);
+  }
+  return fused;
 }

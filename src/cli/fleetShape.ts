@@ -1,7 +1,7 @@
+import { savedShape } from '../fleet/keyCheckpoint.js';
 import { START_OFFSET } from '../fleet/offset.js';
 import { sampleOfRecord } from '../fleet/sampleRecord.js';
 import type { ShardedLog } from '../fleet/shardedLog.js';
-import { fromCheckpoint } from '../model/checkpoint.js';
 import type { SampleShape } from './learner.js';
 
 /**
@@ -15,8 +15,7 @@ export async function fleetShape(log: ShardedLog): Promise<SampleShape | undefin
     const saved = await log.load(shard);
     const first = saved?.models.values().next();
     if (first !== undefined && first.done === false) {
-      const { network } = fromCheckpoint(first.value);
-      return { inputs: network.inputs, outputs: network.outputs };
+      return savedShape(first.value);
     }
   }
   for (let shard = 0; shard < log.shards; shard++) {

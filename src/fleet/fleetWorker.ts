@@ -1,7 +1,8 @@
 import type { Subject } from 'rxjs';
 import { checkMethods, checkObject } from '../checks/argumentChecks.js';
+import { restoreKey } from './keyCheckpoint.js';
 import { KeyErrors } from './keyErrors.js';
-import { type KeyModel, restoreKey } from './keyModel.js';
+import type { KeyModel } from './keyModel.js';
 import { type Offset, START_OFFSET } from './offset.js';
 import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDocument } from '../checks/parseDocument.js';
+import { SchemaCache } from '../checks/schemaCache.js';
 import { type Ewma, type EwmaMetric, type EwmaState, ewma } from '../metrics/ewma.js';
 import { meanAbsoluteError } from '../metrics/meanAbsoluteError.js';
 import { meanSquaredError } from '../metrics/meanSquaredError.js';
@@ -53,6 +54,9 @@ export interface ErrorFigures {
   readonly mae: number | null;
   readonly r2: number | null;
 }
+
+/** The schemas of {@link KeyErrors.restore}, by `alpha`. */
+const STATE_SCHEMAS = new SchemaCache<z.ZodType>();
 
 /** Enough of a state to learn its `alpha`; {@link KeyErrors.restore} checks the whole. */
 const alphaSchema = z.object({ recent: z.object({ alpha: z.number().gt(0).max(1) }) });
@@ -128,11 +132,11 @@ export class KeyErrors {
   restore(state: unknown, owner = 'KeyErrors.restore'): void {
     const totalErrors = total(errorMetrics()) as TotalMetric<ErrorMetrics>;
     const recentErrors = ewma(errorMetrics(), this.alpha) as EwmaMetric<ErrorMetrics>;
-    const schema = z.object({
-      total: totalErrors.stateSchema(),
-      recent: recentErrors.stateSchema(),
-    });
-    const s = parseDocument(owner, schema, state);
+    // Made once per alpha: making it costs far more than checking a state with it.
+    const schema = STATE_SCHEMAS.get(String(this.alpha), () =>
+      z.object({ total: totalErrors.stateSchema(), recent: recentErrors.stateSchema() }),
+    );
+    const s = parseDocument(owner, schema, state) as KeyErrorsState;
     totalErrors.load(s.total);
     recentErrors.load(s.recent);
     this.totalErrors = totalErrors;

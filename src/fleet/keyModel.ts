@@ -1,16 +1,14 @@
 import type { OperatorFunction } from 'rxjs';
 import { z } from 'zod';
-import { parseDocument } from '../checks/parseDocument.js';
 import type { Network } from '../core/network.js';
 import type { DriftDetector } from '../drift/driftDetector.js';
-import { type CheckpointJson, fromCheckpoint, toCheckpoint } from '../model/checkpoint.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { RateController } from '../optim/rateController.js';
 import { REJECTION_REASONS, type RejectionReason } from '../samples/rejection.js';
 import type { Sample } from '../samples/sample.js';
 import type { RunningScaler } from '../scaling/runningScaler.js';
 import type { Step } from '../steps/step.js';
-import type { KeyErrors, KeyErrorsState } from './keyErrors.js';
+import type { KeyErrorsState } from './keyErrors.js';
 
 /**
  * What `makeModel(key)` of `shardedLearner` returns for each key: the pipeline that learns the
@@ -53,8 +51,8 @@ export interface KeyCounts {
 
 const count = z.number().int().nonnegative();
 
-/** The schema of {@link KeyRecord}, as a key's checkpoint holds it in `run`. */
-const keyRecordSchema = z.object({
+/** @internal The schema of {@link KeyRecord}, as a key's checkpoint holds it in `run`. */
+export const keyRecordSchema = z.object({
   learned: count,
   rejected: count,
   rejectedByReason: z.partialRecord(z.enum(REJECTION_REASONS), count).default({}),
@@ -74,63 +72,4 @@ export interface KeyRecord extends KeyCounts {
   readonly drifts: number;
   readonly learningRate: number | null;
   readonly errors: KeyErrorsState | null;
-}
-
-/**
- * @internal The whole state of a key as a checkpoint's text: the model file with the optimizer
- * and scaler, the controller and detector, and its {@link KeyRecord} (with the key) in `run`.
- */
-export function saveKey(key: string, model: KeyModel, record: KeyRecord): string {
-  return JSON.stringify(
-    toCheckpoint({
-      network: model.network,
-      optimizer: model.optimizer,
-      scaler: model.scaler,
-      controller: model.controller,
-      detector: model.detector,
-      samples: record.learned + record.rejected,
-      run: { key, ...record } as unknown as CheckpointJson,
-    }),
-  );
-}
-
-/**
- * @internal Pours a key's saved state into a model freshly made by `makeModel(key)` — the
- * weights, the optimizer's, scaler's, controller's and detector's states — and, when given,
- * into the key's error metrics (left as they are when the checkpoint holds none).
- *
- * @returns the key's record as saved with it.
- * @throws Error naming the key when the text is not a sound checkpoint, its record is not one,
- * or the model was made with another architecture or other parts than the saved one.
- */
-export function restoreKey(
-  key: string,
-  text: string,
-  model: KeyModel,
-  errors?: KeyErrors,
-): KeyRecord {
-  const where = `shardedLearner: the checkpoint of key ${JSON.stringify(key)}`;
-  try {
-    const loaded = fromCheckpoint(text, { controller: model.controller, detector: model.detector });
-    const saved = loaded.network;
-    const net = model.network;
-    if (saved.parameters.length !== net.parameters.length || saved.describe() !== net.describe()) {
-      throw new Error(
-        `holds a ${saved.describe()} network, makeModel made ${net.describe()}; a fleet keeps one architecture per key`,
-      );
-    }
-    if ((loaded.scaler === undefined) !== (model.scaler === undefined)) {
-      throw new Error(
-        `${loaded.scaler === undefined ? 'has no scaler, makeModel made one' : 'has a scaler, makeModel made none'}`,
-      );
-    }
-    const record = parseDocument('run', keyRecordSchema, loaded.run ?? {});
-    if (errors !== undefined && record.errors !== null) errors.restore(record.errors, 'run.errors');
-    model.optimizer.restore(loaded.optimizer.state());
-    if (loaded.scaler !== undefined) model.scaler?.restore(loaded.scaler.state());
-    net.parameters.set(saved.parameters);
-    return record as KeyRecord;
-  } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -2,8 +2,9 @@ import { Subject, type Subscription } from 'rxjs';
 import type { RejectionReason } from '../samples/rejection.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
+import { saveKey } from './keyCheckpoint.js';
 import type { KeyErrors, KeyErrorsState } from './keyErrors.js';
-import { type KeyModel, type KeyRecord, saveKey } from './keyModel.js';
+import type { KeyModel, KeyRecord } from './keyModel.js';
 import type { KeySummary } from './keySummary.js';
 import type { Offset } from './offset.js';
 import type { CheckpointWrite, Lease } from './shardedLog.js';
@@ -79,9 +80,9 @@ export class KeyState {
     };
   }
 
-  /** The key's summary as `status` and the fleet view read it. */
-  summary(worker: string, at: number): KeySummary {
-    const { errors, ...counts } = this.record();
+  /** The key's summary as `status` and the fleet view read it (of `record`, when given). */
+  summary(worker: string, at: number, record = this.record()): KeySummary {
+    const { errors, ...counts } = record;
     return { ...counts, worker, at, errors: errors as KeyErrorsState };
   }
 
@@ -115,8 +116,8 @@ export class ShardState {
   }
 
   /**
-   * The shard's checkpoint as of now: its offset and count, and the whole state and summary of
-   * every key that changed since the last one written.
+   * The shard's checkpoint as of now: its offset and count, and the whole state (see `saveKey`)
+   * and summary of every key that changed since the last one written — only those.
    */
   checkpointWrite(worker: string, at: number): CheckpointWrite {
     const models = new Map<string, string>();
@@ -124,8 +125,9 @@ export class ShardState {
     for (const key of this.dirty) {
       const k = this.keys.get(key);
       if (k === undefined) continue;
-      models.set(key, saveKey(key, k.model, k.record()));
-      summaries.set(key, JSON.stringify(k.summary(worker, at)));
+      const record = k.record();
+      models.set(key, saveKey(key, k.model, record));
+      summaries.set(key, JSON.stringify(k.summary(worker, at, record)));
     }
     return { offset: this.offset, applied: this.applied, models, summaries };
   }

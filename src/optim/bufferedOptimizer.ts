@@ -262,6 +262,19 @@ export abstract class BufferedOptimizer implements FusedStepOptimizer {
     this.count = from.steps;
   }
 
+  /**
+   * @internal The state buffers by name, as they are — views, not copies (none before the first
+   * step) — for a reader that turns them into something else at once: a fleet's checkpoint
+   * encodes them without the array of numbers `state()` makes of each.
+   */
+  bufferViews(): Readonly<Record<string, Float64Array>> {
+    const views: Record<string, Float64Array> = {};
+    this.bufferNames.forEach((n, i) => {
+      views[n] = this.buffers[i] ?? new Float64Array(0);
+    });
+    return views;
+  }
+
   state(): OptimizerState {
     const buffers: Record<string, number[]> = {};
     this.bufferNames.forEach((n, i) => {

@@ -17,8 +17,8 @@ import {
 } from '../../src/cli/fleetOptions.js';
 import { createLearner } from '../../src/cli/learner.js';
 import { rng } from '../../src/core/rng.js';
+import { restoreKey } from '../../src/fleet/keyCheckpoint.js';
 import { KeyErrors } from '../../src/fleet/keyErrors.js';
-import { restoreKey } from '../../src/fleet/keyModel.js';
 import { START_OFFSET } from '../../src/fleet/offset.js';
 import { redisLog } from '../../src/fleet/redisLog.js';
 import { sampleOfRecord } from '../../src/fleet/sampleRecord.js';
