@@ -15,11 +15,20 @@ import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
 import type { KeyedTrainOptions } from './keyedTrain.js';
 import { Slabs } from './slabs.js';
 
+/** The values of a slot's record, and their places in it. */
+const RECORD = 8;
+const RATE = 0;
+const STEPS = 1;
+const SEQ = 2;
+const SEEN = 3;
+const PREV = 4;
+const NEXT = 5;
+
 /**
  * @internal The state of byKey with a `keyedTrain` learner, per subscription: one working
  * network, optimizer, trace and step for all keys; each key's weights and optimizer state in the
- * {@link Slabs}, its learning rate, step count, `seq` and last-seen time in typed arrays by slot,
- * and the keys in least-recently-used order as a doubly linked list over the slots (no Map
+ * {@link Slabs}, its learning rate, step count, `seq`, last-seen time and place in least-recently-used
+ * order (a doubly linked list over the slots) in one record per slot (no Map
  * reordering per sample). A sample of a key: its state in, forward → loss → backward → update
  * exactly as `train` does them, its state out.
  */
@@ -33,13 +42,12 @@ export class SlabLearner<S extends Sample, K> {
   private readonly slabs: Slabs;
   private readonly slotOf = new Map<K, number>();
   private keys: (K | undefined)[] = [];
-  private rate = new Float64Array(0);
-  private steps = new Float64Array(0);
-  private seq = new Float64Array(0);
-  private lastSeen = new Float64Array(0);
-  /** Least recently used order: prev/next slot, -1 at the ends. */
-  private prev = new Int32Array(0);
-  private next = new Int32Array(0);
+  /**
+   * Per slot, one record of {@link RECORD} values (64 bytes: one cache line touched per sample,
+   * not one in each of six arrays): its learning rate, step count, next `seq`, last-seen time,
+   * and its neighbours in least-recently-used order (the previous and next slot, -1 at the ends).
+   */
+  private records = new Float64Array(0);
   private oldest = -1;
   private newest = -1;
   private normalizers: (Normalizer<S> | undefined)[] = [];
@@ -94,7 +102,9 @@ export class SlabLearner<S extends Sample, K> {
 
   /** When the least recently used key saw its last sample. */
   get oldestSeen(): number {
-    return this.oldest === -1 ? Number.POSITIVE_INFINITY : this.lastSeen[this.oldest];
+    return this.oldest === -1
+      ? Number.POSITIVE_INFINITY
+      : this.records[this.oldest * RECORD + SEEN];
   }
 
   /**
@@ -113,22 +123,27 @@ export class SlabLearner<S extends Sample, K> {
       if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest] as K);
       slot = this.open(key);
     } else this.touch(slot);
-    if (this.stamp) this.lastSeen[slot] = this.scheduler.now();
+    const records = this.records;
+    const r = slot * RECORD;
+    if (this.stamp) records[r + SEEN] = this.scheduler.now();
     const optimizer = this.optimizer;
     const inPlace = this.inPlace;
     if (inPlace) this.slabs.point(slot);
     else this.slabs.load(slot);
-    optimizer.resume(this.rate[slot], this.steps[slot]);
+    optimizer.resume(records[r + RATE], records[r + STEPS]);
     let step: StepContext<S>;
     try {
       step = this.step(slot, sample);
     } finally {
       if (inPlace) this.slabs.unpoint();
     }
-    if (inPlace) this.slabs.show(slot);
-    else if (step.updated) this.slabs.save(slot);
-    this.rate[slot] = optimizer.learningRate;
-    this.steps[slot] = optimizer.steps;
+    // The key's weights go out with its step (`step.network`); with metrics the steps stay in
+    // here (only snapshots go out, which hold no weights), so nothing is copied.
+    if (inPlace) {
+      if (!this.metered) this.slabs.show(slot);
+    } else if (step.updated) this.slabs.save(slot);
+    records[r + RATE] = optimizer.learningRate;
+    records[r + STEPS] = optimizer.steps;
     if (!this.metered) {
       emit(step);
       return;
@@ -140,7 +155,8 @@ export class SlabLearner<S extends Sample, K> {
   /** forward → loss → backward → update of one sample of the key in `slot`, as `train` does them. */
   private step(slot: number, sample: S): StepContext<S> {
     const forwarder = this.forwarder;
-    forwarder.seq = this.seq[slot];
+    const records = this.records;
+    forwarder.seq = records[slot * RECORD + SEQ];
     // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
     // past the end of an array is V8's slow path).
     const step = forwarder.next(
@@ -148,7 +164,7 @@ export class SlabLearner<S extends Sample, K> {
         ? ((this.normalizers[slot] as Normalizer<S>).next(sample) as unknown as S)
         : sample,
     );
-    this.seq[slot] = forwarder.seq;
+    records[slot * RECORD + SEQ] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);
     // backward → update, in one call into the kernels where train makes it one (Updater.learn).
     return this.updater.learn(step);
@@ -174,12 +190,13 @@ export class SlabLearner<S extends Sample, K> {
   /** A slot for a new key, with the initial weights and fresh state. */
   private open(key: K): number {
     const slot = this.slabs.open();
-    if (slot >= this.rate.length) this.widen(this.slabs.capacity);
+    if (slot * RECORD >= this.records.length) this.widen(this.slabs.capacity);
     this.slotOf.set(key, slot);
     this.keys[slot] = key;
-    this.rate[slot] = this.options.optimizer?.learningRate ?? 0;
-    this.steps[slot] = 0;
-    this.seq[slot] = 0;
+    const r = slot * RECORD;
+    this.records[r + RATE] = this.options.optimizer?.learningRate ?? 0;
+    this.records[r + STEPS] = 0;
+    this.records[r + SEQ] = 0;
     if (this.options.normalize !== undefined) {
       this.normalizers[slot] = normalizerOf<S>(this.options.normalize);
     }
@@ -199,34 +216,28 @@ export class SlabLearner<S extends Sample, K> {
   }
 
   private link(slot: number): void {
-    this.prev[slot] = this.newest;
-    this.next[slot] = -1;
-    if (this.newest !== -1) this.next[this.newest] = slot;
+    const records = this.records;
+    records[slot * RECORD + PREV] = this.newest;
+    records[slot * RECORD + NEXT] = -1;
+    if (this.newest !== -1) records[this.newest * RECORD + NEXT] = slot;
     else this.oldest = slot;
     this.newest = slot;
   }
 
   private unlink(slot: number): void {
-    const p = this.prev[slot];
-    const n = this.next[slot];
-    if (p !== -1) this.next[p] = n;
+    const records = this.records;
+    const p = records[slot * RECORD + PREV];
+    const n = records[slot * RECORD + NEXT];
+    if (p !== -1) records[p * RECORD + NEXT] = n;
     else this.oldest = n;
-    if (n !== -1) this.prev[n] = p;
+    if (n !== -1) records[n * RECORD + PREV] = p;
     else this.newest = p;
   }
 
-  /** Room for `capacity` slots in the per-slot arrays. */
+  /** Room for `capacity` slots in the records. */
   private widen(capacity: number): void {
-    const grow = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const wider = make(capacity);
-      wider.set(old);
-      return wider;
-    };
-    this.rate = grow(this.rate, (n) => new Float64Array(n));
-    this.steps = grow(this.steps, (n) => new Float64Array(n));
-    this.seq = grow(this.seq, (n) => new Float64Array(n));
-    this.lastSeen = grow(this.lastSeen, (n) => new Float64Array(n));
-    this.prev = grow(this.prev, (n) => new Int32Array(n));
-    this.next = grow(this.next, (n) => new Int32Array(n));
+    const wider = new Float64Array(capacity * RECORD);
+    wider.set(this.records);
+    this.records = wider;
   }
 }
