@@ -2,6 +2,7 @@ import { linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
 import { fastActivation } from './fastMath.js';
+import { affineFour, backFour } from './jsBatchForward.js';
 import type { LayerShape, NetworkKernels, NetworkShape } from './networkKernels.js';
 
 /**
@@ -77,11 +78,61 @@ export class JsKernels implements NetworkKernels {
   }
 
   forwardBatch(traces: readonly Trace[], n: number): void {
-    for (let s = 0; s < n; s++) this.forward(traces[s]);
+    const layers = this.layers;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      for (let k = 0; k < layers.length; k++) {
+        affineFour(
+          this.inUse,
+          layers[k],
+          k,
+          traces[s],
+          traces[s + 1],
+          traces[s + 2],
+          traces[s + 3],
+        );
+        for (let q = s; q < s + 4; q++) this.activate(k, traces[q]);
+      }
+    }
+    for (; s < n; s++) this.forward(traces[s]);
+  }
+
+  /** y = f(z) of layer k of `trace`, in its fastMath form where it has one. */
+  private activate(k: number, trace: Trace): void {
+    const fast = this.fast[k];
+    if (fast === undefined) this.layers[k].activation.forward(trace.z[k], trace.y[k]);
+    else fast(trace.z[k], trace.y[k]);
   }
 
   backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
-    for (let s = 0; s < n; s++) this.backward(traces[s], loss);
+    const layers = this.layers;
+    const p = this.inUse;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      for (let q = s; q < s + 4; q++) this.outputDelta(traces[q], loss);
+      for (let k = layers.length - 1; k > 0; k--) {
+        backFour(p, layers[k], k, traces[s], traces[s + 1], traces[s + 2], traces[s + 3]);
+        const below = layers[k - 1].activation;
+        for (let q = s; q < s + 4; q++) {
+          const t = traces[q];
+          below.backward(t.z[k - 1], t.y[k - 1], t.dy[k - 1], t.delta[k - 1]);
+        }
+      }
+    }
+    for (; s < n; s++) this.backward(traces[s], loss);
+  }
+
+  /** δ of the last layer: the loss's gradient through the output activation. */
+  private outputDelta(trace: Trace, loss: Loss): void {
+    const last = this.layers.length - 1;
+    const top = this.layers[last];
+    if (top.activation === linear) {
+      // f' = 1: the output error term is the loss gradient itself.
+      loss.gradient(trace.output, trace.target, trace.delta[last]);
+    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
+      loss.gradient(trace.output, trace.target, trace.dy[last]);
+      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
+    }
   }
 
   accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
@@ -128,14 +179,7 @@ export class JsKernels implements NetworkKernels {
   backward(trace: Trace, loss: Loss): void {
     const layers = this.layers;
     const last = layers.length - 1;
-    const top = layers[last];
-    if (top.activation === linear) {
-      // f' = 1: the output error term is the loss gradient itself.
-      loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
-      loss.gradient(trace.output, trace.target, trace.dy[last]);
-      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
-    }
+    this.outputDelta(trace, loss);
     const p = this.inUse;
     for (let k = last; k > 0; k--) {
       const layer = layers[k];
