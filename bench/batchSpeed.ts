@@ -6,7 +6,7 @@ import { mse, type Network, sgd, train } from '../src/index.js';
 import { backendsToCompare } from './backends.js';
 import { buildNet, makeStream, span } from './benchStream.js';
 import { type BenchSample, hasSklearn, sklearnPeer, writeDataFile } from './childPeer.js';
-import { type Contender, interleave, measure, printRates } from './measure.js';
+import { type Contender, interleave, measure, printRates, type Rates } from './measure.js';
 
 const SHAPES: readonly { sizes: number[]; samples: number }[] = [
   { sizes: [32, 128, 64, 4], samples: 65_536 },
@@ -67,6 +67,22 @@ export async function batchSection(scale: number, chunks: number): Promise<void>
         rates,
         0,
       );
+      if (batchSize === 32 && sizes[1] === 128) printAgainstOne(rates);
     }
+  }
+}
+
+/** The issue-13 target on 32-128-64-4: batch 32 against batch 1, per sample, per CPU-second. */
+function printAgainstOne(rates: readonly Rates[]): void {
+  const rate = (name: string): number | undefined =>
+    rates.find((r) => r.name === `streamprop batchSize ${name}`)?.perCpuSecond;
+  for (const backend of ['js', 'wasm']) {
+    const one = rate(`1 (${backend})`);
+    if (one === undefined) continue;
+    const against = [`32 (${backend})`, `32 (${backend}, fused)`]
+      .map((name) => [name, rate(name)] as const)
+      .filter((pair): pair is readonly [string, number] => pair[1] !== undefined)
+      .map(([name, r]) => `batchSize ${name} ${(r / one).toFixed(2)}×`);
+    console.log(`against batchSize 1 (${backend}), per CPU-second: ${against.join(', ')}`);
   }
 }

@@ -2,6 +2,7 @@ import { linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
 import { fastActivation } from './fastMath.js';
+import { affineFour, backFour } from './jsBatchForward.js';
 import type { LayerShape, NetworkKernels, NetworkShape } from './networkKernels.js';
 
 /**
@@ -77,16 +78,65 @@ export class JsKernels implements NetworkKernels {
   }
 
   forwardBatch(traces: readonly Trace[], n: number): void {
-    for (let s = 0; s < n; s++) this.forward(traces[s]);
+    const layers = this.layers;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      for (let k = 0; k < layers.length; k++) {
+        affineFour(
+          this.inUse,
+          layers[k],
+          k,
+          traces[s],
+          traces[s + 1],
+          traces[s + 2],
+          traces[s + 3],
+        );
+        for (let q = s; q < s + 4; q++) this.activate(k, traces[q]);
+      }
+    }
+    for (; s < n; s++) this.forward(traces[s]);
+  }
+
+  /** y = f(z) of layer k of `trace`, in its fastMath form where it has one. */
+  private activate(k: number, trace: Trace): void {
+    const fast = this.fast[k];
+    if (fast === undefined) this.layers[k].activation.forward(trace.z[k], trace.y[k]);
+    else fast(trace.z[k], trace.y[k]);
   }
 
   backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {
-    for (let s = 0; s < n; s++) this.backward(traces[s], loss);
+    const layers = this.layers;
+    const p = this.inUse;
+    let s = 0;
+    for (; s + 4 <= n; s += 4) {
+      for (let q = s; q < s + 4; q++) this.outputDelta(traces[q], loss);
+      for (let k = layers.length - 1; k > 0; k--) {
+        backFour(p, layers[k], k, traces[s], traces[s + 1], traces[s + 2], traces[s + 3]);
+        const below = layers[k - 1].activation;
+        for (let q = s; q < s + 4; q++) {
+          const t = traces[q];
+          below.backward(t.z[k - 1], t.y[k - 1], t.dy[k - 1], t.delta[k - 1]);
+        }
+      }
+    }
+    for (; s < n; s++) this.backward(traces[s], loss);
+  }
+
+  /** δ of the last layer: the loss's gradient through the output activation. */
+  private outputDelta(trace: Trace, loss: Loss): void {
+    const last = this.layers.length - 1;
+    const top = this.layers[last];
+    if (top.activation === linear) {
+      // f' = 1: the output error term is the loss gradient itself.
+      loss.gradient(trace.output, trace.target, trace.delta[last]);
+    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
+      loss.gradient(trace.output, trace.target, trace.dy[last]);
+      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
+    }
   }
 
   accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
-    into.fill(0);
-    for (let s = 0; s < n; s++) accumulateInto(this.layers, traces[s], into, 1);
+    sumGradients(this.layers, traces, n, into);
     for (let i = 0; i < into.length; i++) into[i] *= scale;
   }
 
@@ -129,14 +179,7 @@ export class JsKernels implements NetworkKernels {
   backward(trace: Trace, loss: Loss): void {
     const layers = this.layers;
     const last = layers.length - 1;
-    const top = layers[last];
-    if (top.activation === linear) {
-      // f' = 1: the output error term is the loss gradient itself.
-      loss.gradient(trace.output, trace.target, trace.delta[last]);
-    } else if (!loss.outputDelta?.(top.activation, trace.output, trace.target, trace.delta[last])) {
-      loss.gradient(trace.output, trace.target, trace.dy[last]);
-      top.activation.backward(trace.z[last], trace.output, trace.dy[last], trace.delta[last]);
-    }
+    this.outputDelta(trace, loss);
     const p = this.inUse;
     for (let k = last; k > 0; k--) {
       const layer = layers[k];
@@ -242,6 +285,64 @@ export function accumulateInto(
       for (let i = 0; i < fanIn; i++) into[at++] += d * input[i];
     }
     for (let j = 0; j < layer.units; j++) into[at++] += scale * delta[j];
+  }
+}
+
+/**
+ * @internal into = Σ (δ(k)·n(k−1)ᵀ, δ(k)) over the first `n` traces, for every layer: the same
+ * sums, bit for bit, as {@link accumulateInto} for each trace in turn from zeros (each element
+ * adds the samples one after another, in order), but four samples per pass, so that `into` is
+ * read and written a quarter as often (once per sample, it was 31 % of a mini-batch's time).
+ */
+export function sumGradients(
+  layers: readonly LayerShape[],
+  traces: readonly Trace[],
+  n: number,
+  into: Float64Array,
+): void {
+  into.fill(0);
+  let s = 0;
+  for (; s + 4 <= n; s += 4) {
+    for (let k = 0; k < layers.length; k++) {
+      sumFour(layers[k], k, traces[s], traces[s + 1], traces[s + 2], traces[s + 3], into);
+    }
+  }
+  for (; s < n; s++) accumulateInto(layers, traces[s], into, 1);
+}
+
+/** into (+)= four samples' (δ·aᵀ, δ) for layer k, each element adding them in order. */
+function sumFour(
+  layer: LayerShape,
+  k: number,
+  t0: Trace,
+  t1: Trace,
+  t2: Trace,
+  t3: Trace,
+  into: Float64Array,
+): void {
+  const d0 = t0.delta[k];
+  const d1 = t1.delta[k];
+  const d2 = t2.delta[k];
+  const d3 = t3.delta[k];
+  const a0 = k === 0 ? t0.input : t0.y[k - 1];
+  const a1 = k === 0 ? t1.input : t1.y[k - 1];
+  const a2 = k === 0 ? t2.input : t2.y[k - 1];
+  const a3 = k === 0 ? t3.input : t3.y[k - 1];
+  const fanIn = layer.fanIn;
+  let at = layer.offset;
+  for (let j = 0; j < layer.units; j++) {
+    const e0 = d0[j];
+    const e1 = d1[j];
+    const e2 = d2[j];
+    const e3 = d3[j];
+    for (let i = 0; i < fanIn; i++) {
+      into[at] = into[at] + e0 * a0[i] + e1 * a1[i] + e2 * a2[i] + e3 * a3[i];
+      at++;
+    }
+  }
+  for (let j = 0; j < layer.units; j++) {
+    into[at] = into[at] + d0[j] + d1[j] + d2[j] + d3[j];
+    at++;
   }
 }
 

@@ -2,7 +2,7 @@ import { BUILT_IN_ACTIVATIONS, linear } from '../core/activations.js';
 import type { Loss } from '../core/losses.js';
 import { Trace, traceLayout } from '../core/trace.js';
 import { fusedKernels } from './fusedKernels.js';
-import { accumulateInto } from './jsKernels.js';
+import { accumulateInto, sumGradients } from './jsKernels.js';
 import { type KernelExports, type KernelHeap, kernelHeap, kernelsMissing } from './kernelHeap.js';
 import type { NetworkKernels, NetworkShape } from './networkKernels.js';
 
@@ -184,8 +184,7 @@ export class WasmKernels implements NetworkKernels {
       this.batch.batchGradient(this.table, traces[0].at, this.stride, n, into.byteOffset, scale);
       return;
     }
-    into.fill(0);
-    for (let s = 0; s < n; s++) accumulateInto(this.shape.layers, traces[s], into, 1);
+    sumGradients(this.shape.layers, traces, n, into);
     for (let i = 0; i < into.length; i++) into[i] *= scale;
   }
 

@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { malformedSample } from '../../streams/malformedSample.js';
 import { documentPath } from '../checks/parseDocument.js';
 import type { Sample } from '../samples/sample.js';
+import { base64Length, sampleOfCompactBytes } from './sampleOfCompactBytes.js';
 
 /**
  * The parts of a compact sample record (see {@link compactRecord}), as its text holds them after
- * the leading `~`, split at its first five commas: what each part must be.
+ * the leading `~`, split at its first five commas: what each part must be. The reader refuses
+ * exactly what it refuses (a test holds them to it), so a refusal always names the part at fault.
  */
 export const compactRecordSchema = z
   .object({
@@ -15,21 +17,26 @@ export const compactRecordSchema = z
     ny: z.string().regex(/^(|n|\d{1,7})$/, "must be empty, 'n' or a count of numbers"),
     /** The sample's time, a finite number, or empty for none. */
     t: z.string().refine((t) => t === '' || Number.isFinite(Number(t)), 'must be a finite number'),
-    /** No `id` (empty), `n` and a finite number, or `s` and a text without commas. */
+    /** No `id` (empty), `n` and a finite number (not nothing), or `s` and a text without commas. */
     id: z
       .string()
       .refine(
         (id) =>
-          id === '' || id[0] === 's' || (id[0] === 'n' && Number.isFinite(Number(id.slice(1)))),
+          id === '' ||
+          id[0] === 's' ||
+          (id[0] === 'n' && id.length > 1 && Number.isFinite(Number(id.slice(1)))),
         "must be empty, 'n' and a finite number, or 's' and a text",
       ),
-    /** The numbers of `x` then `y`, each a float64 in little-endian order, in base64. */
+    /** The numbers of `x` then `y`, each a float64 in little-endian order, in base64 (`=` only at the end). */
     floats: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
-    /** No `key` (empty), `n` and a finite number, or `s` and any text (the rest of the record). */
+    /** No `key` (empty), `n` and a finite number (not nothing), or `s` and any text (the rest of the record). */
     key: z
       .string()
       .refine(
-        (k) => k === '' || k[0] === 's' || (k[0] === 'n' && Number.isFinite(Number(k.slice(1)))),
+        (k) =>
+          k === '' ||
+          k[0] === 's' ||
+          (k[0] === 'n' && k.length > 1 && Number.isFinite(Number(k.slice(1)))),
         "must be empty, 'n' and a finite number, or 's' and a text",
       ),
   })
@@ -48,22 +55,12 @@ export const compactRecordSchema = z
 /** The parts of a compact record, as {@link compactRecordSchema} describes them. */
 export type CompactRecordParts = z.infer<typeof compactRecordSchema>;
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** The value of each base64 character by its code, -1 for any other character. */
-const SEXTETS = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
 const TILDE = 126;
-const EQUALS = 61;
 
 /** Whether this machine stores float64 little-endian, as the records do (x86, ARM). */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
-/** Scratch space the floats are decoded into, grown when a record holds more. */
-let bytes = new Uint8Array(256);
-let floats = new Float64Array(bytes.buffer);
-
-function base64Length(n: number): number {
-  return Math.ceil(n / 3) * 4;
-}
+/** The UTF-8 bytes of the record being read, grown when a record is longer. */
+let text = Buffer.alloc(1024);
 
 function finiteNumbers(values: unknown): values is ArrayLike<number> {
   if (!Array.isArray(values) && !(ArrayBuffer.isView(values) && !(values instanceof DataView))) {
@@ -143,7 +140,8 @@ export function isCompactRecord(body: string): boolean {
  * ```
  */
 export function sampleOfCompactRecord(body: string, where: string | (() => string)): Sample {
-  const sample = decode(body);
+  if (text.length < body.length * 3) text = Buffer.alloc(body.length * 3);
+  const sample = sampleOfCompactBytes(text, 0, text.write(body));
   if (sample !== undefined) return sample;
   const place = typeof where === 'string' ? where : where();
   const cut = [0, 0, 0, 0, 0];
@@ -174,124 +172,4 @@ export function sampleOfCompactRecord(body: string, where: string | (() => strin
     body,
     `is not a compact sample record${issue === undefined ? '' : `: ${documentPath(issue.path)}: ${issue.message}`}`,
   );
-}
-
-/**
- * A plain decimal integer of `body` from `start` to `end` of at most `most` digits (≤ 15, so
- * exact), read without a slice; -1 when the text is anything else.
- */
-function digitsAt(body: string, start: number, end: number, most: number): number {
-  if (end <= start || end - start > most) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = body.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/**
- * The finite number `Number` reads in `body` from `start` to `end` (not empty): digits alone
- * are read in place; `undefined` when it is not a finite number.
- */
-function finiteAt(body: string, start: number, end: number): number | undefined {
-  const n = digitsAt(body, start, end, 15); // else `Number` reads it
-  if (n >= 0) return n;
-  const v = Number(body.slice(start, end));
-  return Number.isFinite(v) ? v : undefined;
-}
-
-/**
- * A label part of `body` from `start` to `end` (`''`, `n<number>`, `s<text>`): `undefined` for
- * none, `null` when it is not one.
- */
-function labelAt(body: string, start: number, end: number): string | number | undefined | null {
-  if (end === start) return undefined;
-  const tag = body.charCodeAt(start);
-  if (tag === 115) return body.slice(start + 1, end); // 's'
-  if (tag !== 110 || end === start + 1) return null; // 'n'
-  return finiteAt(body, start + 1, end) ?? null;
-}
-
-/** The fast path: the sample, or `undefined` when anything is off (the schema then says what). */
-function decode(body: string): Sample | undefined {
-  if (body.charCodeAt(0) !== TILDE) return undefined;
-  const c0 = body.indexOf(',', 1);
-  const c1 = c0 < 0 ? -1 : body.indexOf(',', c0 + 1);
-  const c2 = c1 < 0 ? -1 : body.indexOf(',', c1 + 1);
-  const c3 = c2 < 0 ? -1 : body.indexOf(',', c2 + 1);
-  const c4 = c3 < 0 ? -1 : body.indexOf(',', c3 + 1);
-  if (c4 < 0) return undefined;
-  const nx = digitsAt(body, 1, c0, 7);
-  if (nx < 0) return undefined;
-  let ny = 0;
-  const scalar = c1 - c0 === 2 && body.charCodeAt(c0 + 1) === 110; // 'n'
-  if (scalar) ny = 1;
-  else if (c1 > c0 + 1) {
-    ny = digitsAt(body, c0 + 1, c1, 7);
-    if (ny < 0) return undefined;
-  }
-  let t: number | undefined;
-  if (c2 > c1 + 1) {
-    t = finiteAt(body, c1 + 1, c2);
-    if (t === undefined) return undefined;
-  }
-  const id = labelAt(body, c2 + 1, c3);
-  const key = labelAt(body, c4 + 1, body.length);
-  if (id === null || key === null) return undefined;
-  const n = (nx + ny) * 8;
-  if (c4 - c3 - 1 !== base64Length(n)) return undefined;
-  if (bytes.length < n + 3) {
-    bytes = new Uint8Array(Math.max(n + 3, bytes.length * 2) + 8);
-    floats = new Float64Array(bytes.buffer, 0, Math.floor(bytes.length / 8));
-  }
-  const into = bytes;
-  const table = SEXTETS;
-  let out = 0;
-  const lastGroup = c4 - 4; // padding only in the last group
-  for (let i = c3 + 1; i < lastGroup; i += 4) {
-    const ca = body.charCodeAt(i);
-    const cb = body.charCodeAt(i + 1);
-    const cc = body.charCodeAt(i + 2);
-    const cd = body.charCodeAt(i + 3);
-    if ((ca | cb | cc | cd) > 127) return undefined;
-    const a = table[ca];
-    const b = table[cb];
-    const c = table[cc];
-    const d = table[cd];
-    if ((a | b | c | d) < 0) return undefined;
-    into[out++] = (a << 2) | (b >> 4);
-    into[out++] = ((b & 15) << 4) | (c >> 2);
-    into[out++] = ((c & 3) << 6) | d;
-  }
-  if (lastGroup > c3) {
-    const i = lastGroup;
-    const a = sextet(table, body, i);
-    const b = sextet(table, body, i + 1);
-    const c = body.charCodeAt(i + 2) === EQUALS ? 0 : sextet(table, body, i + 2);
-    const d = body.charCodeAt(i + 3) === EQUALS ? 0 : sextet(table, body, i + 3);
-    if ((a | b | c | d) < 0) return undefined;
-    into[out++] = (a << 2) | (b >> 4);
-    into[out++] = ((b & 15) << 4) | (c >> 2);
-    into[out++] = ((c & 3) << 6) | d;
-  }
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < n; i += 8) floats[i / 8] = view.getFloat64(i, true);
-  }
-  const x = new Float64Array(nx);
-  for (let i = 0; i < nx; i++) x[i] = floats[i];
-  const sample: { -readonly [K in keyof Sample]: Sample[K] } = { x };
-  if (scalar) sample.y = floats[nx];
-  else if (ny > 0 || c1 > c0 + 1) sample.y = floats.slice(nx, nx + ny);
-  if (key !== undefined) sample.key = key;
-  if (id !== undefined) sample.id = id;
-  if (t !== undefined) sample.t = t;
-  return sample;
-}
-
-function sextet(table: Int8Array, body: string, i: number): number {
-  const code = body.charCodeAt(i);
-  return code < 128 ? table[code] : -1;
 }

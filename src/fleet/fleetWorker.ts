@@ -1,33 +1,15 @@
 import type { Subject } from 'rxjs';
-import { checkMethods, checkObject } from '../checks/argumentChecks.js';
-import { restoreKey } from './keyCheckpoint.js';
-import { KeyErrors } from './keyErrors.js';
-import type { KeyModel } from './keyModel.js';
-import { type Offset, START_OFFSET } from './offset.js';
+import { EntryCursor } from './entryCursor.js';
+import type { FleetWorkerSettings } from './fleetWorkerSettings.js';
+import { START_OFFSET } from './offset.js';
+import { openKey } from './openKey.js';
+import { sampleOfCompactBytes } from './sampleOfCompactBytes.js';
 import { sampleOfRecord } from './sampleRecord.js';
 import type { FleetMetrics, FleetPrediction, ShardedLearnerStats } from './shardedLearner.js';
 import type { Lease, ShardedLog } from './shardedLog.js';
-import { KeyState, ShardState } from './shardState.js';
+import { type ShardPart, ShardReads } from './shardReads.js';
+import { type KeyState, ShardState } from './shardState.js';
 import { wakeableDelay } from './wakeableDelay.js';
-
-/** @internal What {@link FleetWorker} runs with: the checked options of `shardedLearner`. */
-export interface FleetWorkerSettings {
-  readonly name: string;
-  readonly makeModel: (key: string) => KeyModel;
-  readonly checkpointEvery: number;
-  readonly checkpointMs: number;
-  readonly leaseMs: number;
-  readonly batch: number;
-  /** The weight of the newest prediction in each key's recent errors. */
-  readonly alpha: number;
-  readonly metricsMs: number;
-  readonly onLogError: (error: unknown) => void;
-  /** The worker's preference for a shard: it takes free shards in increasing order of it. */
-  readonly preference: (shard: number) => number;
-}
-
-/** How long a read waits for entries, in ms: short, so that new shards and stops are seen soon. */
-const READ_WAIT_MS = 100;
 
 /**
  * @internal The loop of one worker of `shardedLearner`. Everything that changes a shard —
@@ -37,6 +19,8 @@ const READ_WAIT_MS = 100;
 export class FleetWorker {
   readonly done: Promise<void>;
   private readonly held = new Map<number, ShardState>();
+  private readonly reads: ShardReads;
+  private readonly cursor = new EntryCursor();
   private stopping = false;
   private failure: unknown;
   private wake: (() => void) | undefined;
@@ -69,6 +53,7 @@ export class FleetWorker {
   ) {
     this.tickMs = Math.min(500, Math.max(10, Math.floor(settings.leaseMs / 6)));
     this.budgetMs = Math.max(20, Math.floor(settings.leaseMs / 10));
+    this.reads = new ShardReads(log, settings.batch, (work) => this.logCall(work));
     this.heartbeat = setInterval(() => void this.beat(), this.tickMs);
     this.done = this.run();
     this.done.catch(() => {}); // the caller sees it through `done`
@@ -107,6 +92,7 @@ export class FleetWorker {
         }
       }
       if (this.failure === undefined) {
+        await this.reads.settle();
         this.emitMetrics();
         for (const state of [...this.held.values()]) await this.handOver(state, 'stop');
         clearInterval(this.heartbeat);
@@ -224,67 +210,92 @@ export class FleetWorker {
     for (const state of [...this.held.values()]) if (state.renewedAt < oldest) this.lose(state);
   }
 
+  /**
+   * Applies the next batch of entries, shard after shard, while the one after is read; stops
+   * early past the time budget or on a failure (the rest is read again: offsets advance only
+   * as entries are applied).
+   */
   private async readAndApply(): Promise<void> {
-    const positions = new Map<number, Offset>();
-    const generations = new Map<number, ShardState>();
-    for (const [shard, state] of this.held) {
-      positions.set(shard, state.offset);
-      generations.set(shard, state);
-    }
-    const entries = await this.logCall(() =>
-      this.log.read(positions, {
-        count: Math.max(1, Math.ceil(this.settings.batch / positions.size)),
-        waitMs: READ_WAIT_MS,
-      }),
-    );
-    if (entries === undefined) {
+    const parts = await this.reads.next(this.held);
+    if (parts === undefined) {
       await this.pause(200);
       return;
     }
-    const emit = this.predictions.observed;
+    if (parts.length > 0) this.reads.readAhead(parts, this.held);
     const end = Date.now() + this.budgetMs;
-    // One closure for the whole batch (not one per entry): it names the entry being decoded.
-    let entry = entries[0];
-    const where = () => `shard ${entry.shard}, entry ${entry.offset}`;
-    for (let e = 0; e < entries.length; e++) {
-      // Past the budget, the rest waits for the next read (positions advance only as applied);
-      // the clock is read every 32 entries (a few hundred µs of learning).
-      if ((e & 31) === 0 && Date.now() > end) return;
-      entry = entries[e];
-      const state = this.held.get(entry.shard);
-      if (state === undefined || generations.get(entry.shard) !== state) continue;
-      const sample = sampleOfRecord(entry.body, where);
-      const key = sample.key === undefined ? '' : String(sample.key);
-      let keyState = state.keys.get(key);
-      if (keyState === undefined) {
-        keyState = this.open(state, key);
-        if (keyState === undefined) return;
+    for (const part of parts) {
+      if (this.held.get(part.shard) !== part.state) continue; // lost or taken again meanwhile
+      if (!this.applyPart(part, end)) return;
+    }
+  }
+
+  /**
+   * Applies the entries of one shard, in order, read in place (no text per entry but for a
+   * record that is not compact); whether to go on with the next shard. The shard's offset is
+   * set as of the last entry applied when they end; each key's, where it lies in the bytes.
+   */
+  private applyPart(part: ShardPart, end: number): boolean {
+    const { state, bytes } = part;
+    const cursor = this.cursor.reset(part);
+    const emit = this.predictions.observed;
+    const where = () => `shard ${state.shard}, entry ${cursor.offset()}`;
+    let keyState: KeyState | undefined; // the key of the entry being applied
+    let keyValue: unknown;
+    let lastStart = 0; // where the offset of the last entry applied lies (none: lastEnd < 0)
+    let lastEnd = -1;
+    let applied = 0;
+    let goOn = true;
+    while (cursor.next()) {
+      // Past the budget, the rest waits for the next read; the clock is read every 32 entries.
+      if ((applied & 31) === 0 && Date.now() > end) {
+        goOn = false;
+        break;
+      }
+      const sample =
+        sampleOfCompactBytes(bytes, cursor.bodyStart, cursor.bodyEnd) ??
+        sampleOfRecord(cursor.body(), where);
+      if (keyState === undefined || sample.key !== keyValue) {
+        keyValue = sample.key;
+        const key = keyValue === undefined ? '' : String(keyValue);
+        keyState = state.keys.get(key);
+        if (keyState === undefined) {
+          try {
+            keyState = openKey(state, key, this.settings.makeModel, this.settings.alpha, (e) => {
+              this.failure ??= e;
+            });
+          } catch (error) {
+            this.failure ??= error;
+            break;
+          }
+        }
+        state.dirty.add(key);
       }
       keyState.step = undefined;
       keyState.input.next(sample);
       const step = keyState.step as KeyState['step'];
-      if (this.failure !== undefined) return;
+      if (this.failure !== undefined) break;
       if (step === undefined) {
         this.failure = new Error(
-          `shardedLearner: the pipeline of key ${JSON.stringify(key)} gave no step for a sample at once; its operators must be synchronous, one step per sample`,
+          `shardedLearner: the pipeline of key ${JSON.stringify(keyState.key)} gave no step for a sample at once; its operators must be synchronous, one step per sample`,
         );
-        return;
+        break;
       }
       keyState.count(step);
       if (step.rejection === undefined) this.counts.learned++;
       else this.counts.rejected++;
-      keyState.offset = entry.offset;
-      state.offset = entry.offset;
+      applied++;
       state.applied++;
       state.sinceCheckpoint++;
-      state.dirty.add(key);
       this.counts.applied++;
+      lastStart = cursor.offsetStart;
+      lastEnd = cursor.offsetEnd;
+      keyState.offsetAt(bytes, lastStart, lastEnd);
       if (emit && step.rejection === undefined) {
         this.predictions.next({
           worker: this.settings.name,
-          shard: entry.shard,
-          offset: entry.offset,
-          key,
+          shard: state.shard,
+          offset: cursor.offset(),
+          key: keyState.key,
           prediction: Array.from(step.output),
           actual: step.actual === undefined ? undefined : Array.from(step.actual),
           ...(sample.id === undefined ? {} : { id: sample.id }),
@@ -292,33 +303,8 @@ export class FleetWorker {
         });
       }
     }
-  }
-
-  /** Makes a key's model, restored from the shard's checkpoint when it has one. */
-  private open(state: ShardState, key: string): KeyState | undefined {
-    try {
-      const model = this.settings.makeModel(key);
-      const name = `makeModel(${JSON.stringify(key)})`;
-      const requirement =
-        'a KeyModel { network, optimizer, pipeline, scaler?, controller?, detector? }';
-      checkObject('shardedLearner', name, model, requirement);
-      checkMethods('shardedLearner', name, model, ['pipeline']);
-      checkObject('shardedLearner', `${name}.network`, model.network, 'a network');
-      checkObject('shardedLearner', `${name}.optimizer`, model.optimizer, 'an optimizer');
-      const errors = new KeyErrors(this.settings.alpha);
-      const saved = state.saved.get(key);
-      const record = saved === undefined ? undefined : restoreKey(key, saved, model, errors);
-      state.saved.delete(key);
-      const keyState = new KeyState(key, model, errors, state.offset, (error) => {
-        this.failure ??= error;
-      });
-      if (record !== undefined) keyState.resume(record);
-      state.keys.set(key, keyState);
-      return keyState;
-    } catch (error) {
-      this.failure ??= error;
-      return undefined;
-    }
+    if (lastEnd >= 0) state.offset = bytes.toString('latin1', lastStart, lastEnd);
+    return goOn && this.failure === undefined;
   }
 
   /** Writes the checkpoints that are due, the longest waiting first, within the time budget. */

@@ -47,6 +47,7 @@ export type {
   LogEntry,
   Member,
   ReadOptions,
+  ShardBytes,
   ShardCheckpoint,
   ShardedLog,
   ShardInfo,

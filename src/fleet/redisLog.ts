@@ -7,6 +7,7 @@ import {
   checkPositiveInteger,
 } from '../checks/argumentChecks.js';
 import { checkArray } from '../checks/arrayChecks.js';
+import { entriesOfShardBytes } from './entryCursor.js';
 import { type Offset, START_OFFSET } from './offset.js';
 import { ACQUIRE, ANNOUNCE, APPEND, COMMIT, READ, RELEASE, RENEW } from './redisScripts.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   LogEntry,
   Member,
   ReadOptions,
+  ShardBytes,
   ShardCheckpoint,
   ShardedLog,
   ShardInfo,
@@ -170,6 +172,36 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   };
 
+  /** Reads every shard of `after` in one script call: its reply is one ShardBytes per shard. */
+  async function readBytes(
+    after: ReadonlyMap<number, Offset>,
+    readOptions: ReadOptions = {},
+  ): Promise<ShardBytes[]> {
+    const { count, waitMs } = readCount('read', readOptions);
+    const shardList: number[] = [];
+    const names: string[] = [];
+    const ids: Offset[] = [];
+    for (const [shard, offset] of after) {
+      names.push(keys('read', shard).log);
+      shardList.push(shard);
+      ids.push(offset);
+    }
+    if (names.length === 0) return [];
+    const readAll = async (): Promise<ShardBytes[]> => {
+      const replies = await redis.fleetReadBuffer(names.length, ...names, ...ids, count);
+      const out: ShardBytes[] = [];
+      for (let i = 0; i < replies.length; i++) {
+        if (replies[i].length > 0) out.push({ shard: shardList[i], bytes: replies[i] });
+      }
+      return out;
+    };
+    const out = await readAll();
+    if (out.length > 0 || waitMs === 0) return out;
+    // Nothing yet: wait on every stream at once for the next entry, then read again.
+    const woken = await waiting.xread('COUNT', 1, 'BLOCK', waitMs, 'STREAMS', ...names, ...ids);
+    return woken === null ? out : readAll();
+  }
+
   const log: ShardedLog = {
     name: prefix,
     shards,
@@ -199,28 +231,11 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
       return offsets;
     },
     async read(after, readOptions: ReadOptions = {}) {
-      const { count, waitMs } = readCount('read', readOptions);
-      const from: [shard: number, offset: Offset][] = [];
-      for (const [shard, offset] of after) {
-        keys('read', shard);
-        from.push([shard, offset]);
-      }
-      if (from.length === 0) return [];
-      const names = from.map(([shard]) => keyCache[shard].log);
-      const ids = from.map(([, offset]) => offset);
-      // One script call for every shard; it answers with one text of entries per shard.
-      const readAll = async (): Promise<LogEntry[]> => {
-        const replies = await redis.fleetReadBuffer(names.length, ...names, ...ids, count);
-        const out: LogEntry[] = [];
-        for (let i = 0; i < replies.length; i++) entriesOf(from[i][0], replies[i], out);
-        return out;
-      };
-      const out = await readAll();
-      if (out.length > 0 || waitMs === 0) return out;
-      // Nothing yet: wait on every stream at once for the next entry, then read again.
-      const woken = await waiting.xread('COUNT', 1, 'BLOCK', waitMs, 'STREAMS', ...names, ...ids);
-      return woken === null ? out : readAll();
+      const out: LogEntry[] = [];
+      for (const part of await readBytes(after, readOptions)) entriesOfShardBytes(part, out);
+      return out;
     },
+    readBytes,
     async range(shard, from, count) {
       const k = keys('range', shard).log;
       checkPositiveInteger(`${prefix}: range`, 'count', count);
@@ -333,25 +348,6 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     },
   };
   return log;
-}
-
-/**
- * Splits the reply of the read script — "<offset> <bytes> <body>" for each entry, one after
- * the other — into entries of `shard`, appended to `out`.
- */
-function entriesOf(shard: number, reply: Buffer, out: LogEntry[]): void {
-  let at = 0;
-  while (at < reply.length) {
-    const space = reply.indexOf(32, at);
-    if (space < 0) throw new Error(`redisLog: a read of shard ${shard} gave a broken reply`);
-    const offset = reply.toString('latin1', at, space);
-    let bytes = 0;
-    let i = space + 1;
-    for (; i < reply.length && reply[i] !== 32; i++) bytes = bytes * 10 + reply[i] - 48;
-    const start = i + 1;
-    out.push({ shard, offset, body: reply.toString('utf8', start, start + bytes) });
-    at = start + bytes;
-  }
 }
 
 /** The body of a stream entry: its field `b`. */

@@ -24,8 +24,11 @@ export class KeyState {
   learningRate: number | null = null;
   /** Samples since the last metrics emission. */
   fresh = 0;
-  /** The offset of the last sample applied. */
-  offset: Offset;
+  /** The offset of the last sample applied, or where it lies in a read's bytes (see {@link offsetAt}). */
+  private offsetText: Offset;
+  private offsetBytes: Buffer | undefined;
+  private offsetStart = 0;
+  private offsetEnd = 0;
 
   constructor(
     readonly key: string,
@@ -34,13 +37,29 @@ export class KeyState {
     offset: Offset,
     onError: (error: unknown) => void,
   ) {
-    this.offset = offset;
+    this.offsetText = offset;
     this.subscription = model.pipeline(this.input).subscribe({
       next: (step) => {
         this.step = step;
       },
       error: onError,
     });
+  }
+
+  /** The offset of the last sample applied (its text is made when first asked for). */
+  get offset(): Offset {
+    if (this.offsetBytes !== undefined) {
+      this.offsetText = this.offsetBytes.toString('latin1', this.offsetStart, this.offsetEnd);
+      this.offsetBytes = undefined;
+    }
+    return this.offsetText;
+  }
+
+  /** Sets the offset of the last sample applied: `bytes` from `start` to `end` (kept, not copied). */
+  offsetAt(bytes: Buffer, start: number, end: number): void {
+    this.offsetBytes = bytes;
+    this.offsetStart = start;
+    this.offsetEnd = end;
   }
 
   /** Takes the counts saved with the key's checkpoint. */

@@ -17,6 +17,23 @@ export interface LogEntry {
 }
 
 /**
+ * The entries of one shard that a read gave, as bytes: for each entry in order its offset, a
+ * space, the length in bytes of its body, a space, and the body's UTF-8 bytes
+ * (`1763840000123-0 5 hello1763840000124-0 …`). Workers read these in place, making no text
+ * per entry (see {@link ShardedLog.readBytes}).
+ *
+ * @example
+ * ```ts
+ * import type { ShardBytes } from 'streamprop/fleet';
+ * const part: ShardBytes = { shard: 3, bytes: Buffer.from('1763840000123-0 5 hello') };
+ * ```
+ */
+export interface ShardBytes {
+  readonly shard: number;
+  readonly bytes: Buffer;
+}
+
+/**
  * The right to work on one shard, until it expires or is released: `epoch` grows by one each
  * time anyone takes the shard, and every checkpoint write names it, so a holder that lost the
  * lease (it froze, the network parted) has its later writes refused — fencing.
@@ -164,6 +181,12 @@ export interface ShardedLog {
    * shard, in order; waits up to `waitMs` when there are none.
    */
   read(after: ReadonlyMap<number, Offset>, options?: ReadOptions): Promise<LogEntry[]>;
+  /**
+   * Optional: what {@link ShardedLog.read} reads, as bytes, one {@link ShardBytes} per shard
+   * that has entries. Workers use it when the log has it (no object or text per entry: `redisLog`
+   * has it); without it they read with `read`.
+   */
+  readBytes?(after: ReadonlyMap<number, Offset>, options?: ReadOptions): Promise<ShardBytes[]>;
   /** At most `count` entries of one shard from `from` on (inclusive), in order (a replay). */
   range(shard: number, from: Offset, count: number): Promise<LogEntry[]>;
   /** Removes a shard's entries before `below` (never those at or after it); resolves with how many. */

@@ -119,4 +119,65 @@ describe('compact sample records', () => {
       );
     }
   });
+
+  it('are refused by the decoder exactly when the schema refuses them, which names the part', () => {
+    // Every one-character change (replaced, removed, doubled) of a few sound records: the
+    // decoder's fast path and the schema agree on each, so a refusal always says what is wrong.
+    const sound = [
+      sampleRecord({ x: [1, 2], y: 3, key: 'k', id: 4, t: 5 }),
+      sampleRecord({ x: [0.1], y: [2, 3], key: 12, id: 'a', t: 1.5 }),
+      sampleRecord({ x: [7, 8, 9] }),
+      sampleRecord({ x: [], key: 'é,~' }),
+    ];
+    const replacements = [',', 'n', 's', '=', '0', '9', 'A', '/', '~', '-', '.', 'e', ' ', '', 'é'];
+    let refused = 0;
+    for (const good of sound) {
+      for (let i = 0; i < good.length; i++) {
+        const edits = [...replacements.map((c) => c), good[i] + good[i]];
+        for (const edit of edits) {
+          const text = good.slice(0, i) + edit + good.slice(i + 1);
+          const problem = sampleOfCompactRecord(text, 'e').malformed?.problem;
+          const parts = text.slice(1).split(',');
+          const [nx, ny, t, id, floats] = parts;
+          const schemaSays =
+            text.startsWith('~') && parts.length >= 6
+              ? compactRecordSchema.safeParse({
+                  nx,
+                  ny,
+                  t,
+                  id,
+                  floats,
+                  key: parts.slice(5).join(','),
+                }).success
+              : false;
+          expect({ text, read: problem === undefined }).toEqual({ text, read: schemaSays });
+          if (problem !== undefined) {
+            refused++;
+            expect(problem).toMatch(
+              /^is not a compact sample record: ((nx|ny|t|id|floats|key): |it has fewer than 6 parts)/,
+            );
+          }
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
+    // The case found first: an id or key of 'n' and no number.
+    const floats = sampleRecord({ x: [1] }).split(',')[4];
+    expect(sampleOfCompactRecord(`~1,,,n,${floats},`, 'e').malformed?.problem).toBe(
+      "is not a compact sample record: id: must be empty, 'n' and a finite number, or 's' and a text",
+    );
+    expect(sampleOfCompactRecord(`~1,,,,${floats},n`, 'e').malformed?.problem).toBe(
+      "is not a compact sample record: key: must be empty, 'n' and a finite number, or 's' and a text",
+    );
+  });
+
+  it('give each record its own key, however many keys come and go (keys are read as one string each)', () => {
+    const keys = Array.from({ length: 3000 }, (_, i) => `sensor-${i}-é`);
+    for (const round of [0, 1]) {
+      for (let i = 0; i < keys.length; i += 1 + round) {
+        const back = sampleOfCompactRecord(sampleRecord({ x: [i], key: keys[i] }), 'e');
+        expect([back.key, back.x[0]]).toEqual([keys[i], i]);
+      }
+    }
+  });
 });

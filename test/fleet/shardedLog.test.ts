@@ -2,10 +2,11 @@
 // strictly after an offset, leases with epochs, fenced checkpoint writes, announcements.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { entriesOfShardBytes, shardBytesOf } from '../../src/fleet/entryCursor.js';
 import { memoryLog } from '../../src/fleet/memoryLog.js';
 import { compareOffsets, START_OFFSET } from '../../src/fleet/offset.js';
 import { redisLog } from '../../src/fleet/redisLog.js';
-import type { CheckpointWrite, ShardedLog } from '../../src/fleet/shardedLog.js';
+import type { CheckpointWrite, LogEntry, ShardedLog } from '../../src/fleet/shardedLog.js';
 import { sleep } from '../polling.js';
 import { startRedis, type TestRedis, withRedis } from './redisServer.js';
 
@@ -64,6 +65,30 @@ const contract = (name: string, open: (shards: number) => Promise<ShardedLog>): 
         const info = await log.inspect(1);
         expect(info).toMatchObject({ appended: 3, length: 2, owner: undefined, applied: 0 });
         expect(info.offset).toBe(START_OFFSET);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it('reads as bytes what it reads as entries, bodies in UTF-8 (readBytes, or the bytes of read)', async () => {
+      const log = await open(3);
+      try {
+        const bodies = ['a', 'é€ 𝄞, ~', '', '~1,n,,,AAAAAAAA8D8AAAAAAAAAQA==,sa'];
+        await log.append(bodies.map((body, i) => ({ shard: i % 2, body })));
+        const after = new Map([
+          [0, START_OFFSET],
+          [1, START_OFFSET],
+          [2, START_OFFSET],
+        ]);
+        const entries = await log.read(after);
+        const parts = log.readBytes
+          ? await log.readBytes(after)
+          : shardBytesOf(await log.read(after));
+        expect(parts.map((p) => p.shard).sort()).toEqual([0, 1]); // none for an empty shard
+        const back: LogEntry[] = [];
+        for (const part of parts) entriesOfShardBytes(part, back);
+        expect(back).toEqual(entries);
+        expect(back.map((e) => e.body).sort()).toEqual([...bodies].sort());
       } finally {
         await log.close();
       }
