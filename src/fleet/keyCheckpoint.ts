@@ -10,9 +10,9 @@ import { float64FromBase64, float64ToBase64 } from './float64Base64.js';
 import type { KeyErrors } from './keyErrors.js';
 import { type KeyModel, type KeyRecord, keyRecordSchema } from './keyModel.js';
 
-/** The `format` of a key's checkpoint text. */
+/** @internal The `format` of a key's checkpoint text. */
 export const KEY_CHECKPOINT_FORMAT = 'streamprop-key';
-/** The version of {@link KEY_CHECKPOINT_FORMAT} this streamprop writes and reads. */
+/** @internal The version of {@link KEY_CHECKPOINT_FORMAT} this streamprop writes and reads. */
 export const KEY_CHECKPOINT_VERSION = 1;
 
 /** Numbers as {@link float64ToBase64} writes them (checked when decoded). */
