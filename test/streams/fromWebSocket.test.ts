@@ -45,7 +45,7 @@ describe('fromWebSocket', () => {
       { index: 2, problem: 'x: must have 2 values, got 3' },
       { index: 3, problem: 'y: must have 1 values, got 2' },
       { index: 4, problem: 'sample: Invalid input: expected object, received string' },
-      { index: 5, problem: 'key: Invalid input' },
+      { index: 5, problem: 'key: must be a string or a finite number' },
     ]);
   });
 
