@@ -16,10 +16,10 @@ export function affineFour(
   t2: Trace,
   t3: Trace,
 ): void {
-  const a0 = k === 0 ? t0.input : t0.y[k - 1];
-  const a1 = k === 0 ? t1.input : t1.y[k - 1];
-  const a2 = k === 0 ? t2.input : t2.y[k - 1];
-  const a3 = k === 0 ? t3.input : t3.y[k - 1];
+  const a0 = t0.layerInputs[k];
+  const a1 = t1.layerInputs[k];
+  const a2 = t2.layerInputs[k];
+  const a3 = t3.layerInputs[k];
   const z0 = t0.z[k];
   const z1 = t1.z[k];
   const z2 = t2.z[k];

@@ -235,7 +235,7 @@ export class JsKernels implements NetworkKernels {
     let total = 0;
     for (let k = 0; k < this.layers.length; k++) {
       sumOfSquares(trace.delta[k], sums, 0);
-      sumOfSquares(k === 0 ? trace.input : trace.y[k - 1], sums, 1);
+      sumOfSquares(trace.layerInputs[k], sums, 1);
       total += sums[0] * (1 + sums[1]);
     }
     out[0] = Math.sqrt(total);
@@ -277,7 +277,7 @@ export function accumulateInto(
   for (let k = 0; k < layers.length; k++) {
     const layer = layers[k];
     const delta = trace.delta[k];
-    const input = k === 0 ? trace.input : trace.y[k - 1];
+    const input = trace.layerInputs[k];
     const fanIn = layer.fanIn;
     let at = layer.offset;
     for (let j = 0; j < layer.units; j++) {
@@ -324,10 +324,10 @@ function sumFour(
   const d1 = t1.delta[k];
   const d2 = t2.delta[k];
   const d3 = t3.delta[k];
-  const a0 = k === 0 ? t0.input : t0.y[k - 1];
-  const a1 = k === 0 ? t1.input : t1.y[k - 1];
-  const a2 = k === 0 ? t2.input : t2.y[k - 1];
-  const a3 = k === 0 ? t3.input : t3.y[k - 1];
+  const a0 = t0.layerInputs[k];
+  const a1 = t1.layerInputs[k];
+  const a2 = t2.layerInputs[k];
+  const a3 = t3.layerInputs[k];
   const fanIn = layer.fanIn;
   let at = layer.offset;
   for (let j = 0; j < layer.units; j++) {

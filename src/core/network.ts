@@ -223,7 +223,7 @@ export class Network {
 
   /** The input of layer `k` in `trace`: the network input for k = 0, else `trace.y[k - 1]`. */
   layerInput(trace: Trace, k: number): Float64Array {
-    return k === 0 ? trace.input : trace.y[k - 1];
+    return trace.layerInputs[k];
   }
 
   /**

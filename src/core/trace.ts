@@ -28,6 +28,8 @@ export class Trace {
   readonly delta: readonly Float64Array[];
   /** The network's output: the last layer's activations. */
   readonly output: Float64Array;
+  /** The input of each layer `k`: {@link input} for k = 0, else `y[k - 1]` (the same arrays). */
+  readonly layerInputs: readonly Float64Array[];
   /** @internal Where the trace starts in the kernels' memory, in bytes; -1 outside it. */
   readonly at: number;
 
@@ -46,6 +48,7 @@ export class Trace {
     this.dy = units.map((n, k) => view(layout.dy[k], n));
     this.delta = units.map((n, k) => view(layout.delta[k], n));
     this.output = this.y[this.y.length - 1];
+    this.layerInputs = [this.input, ...this.y.slice(0, -1)];
     this.at = at;
   }
 
