@@ -29,29 +29,42 @@ function lanes(v: v128): f64 {
  * z_s = b + W·a_s for `count` samples: four samples by two neurons per block, so each pair of
  * weights loaded serves eight multiply-adds. Each sum is in two lanes, then the odd column.
  */
-function forwardLayer(w: usize, b: usize, a: usize, z: usize, stride: usize, count: i32, units: i32, fanIn: i32): void {
+function forwardLayer(w: usize, b: usize, a: usize, z: usize, stride: usize, count: i32, units: i32, fanIn: i32, scratch: usize): void {
   const row = <usize>fanIn << 3;
   const pairs = fanIn & ~1;
+  // The four samples' pairs side by side, pair after pair: 64 bytes each.
+  const stop = scratch + (<usize>pairs << 5);
   let s = 0;
   for (; s + 4 <= count; s += 4) {
     const a0 = a + <usize>s * stride;
     const a1 = a0 + stride;
     const a2 = a1 + stride;
     const a3 = a2 + stride;
+    for (let i = 0; i < pairs; i += 2) {
+      const p = <usize>i << 3;
+      const o = scratch + (p << 2);
+      v128.store(o, v128.load(a0 + p));
+      v128.store(o, v128.load(a1 + p), 16);
+      v128.store(o, v128.load(a2 + p), 32);
+      v128.store(o, v128.load(a3 + p), 48);
+    }
     let j = 0;
     for (; j + 2 <= units; j += 2) {
       const w0 = w + <usize>j * row;
       const w1 = w0 + row;
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
       let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let i = 0; i < pairs; i += 2) {
-        const p = <usize>i << 3;
-        const x0 = v128.load(w0 + p);
-        const x1 = v128.load(w1 + p);
-        const y0 = v128.load(a0 + p);
-        const y1 = v128.load(a1 + p);
-        const y2 = v128.load(a2 + p);
-        const y3 = v128.load(a3 + p);
+      // Running addresses: one for the copied samples, one for the weights (the second row at a
+      // fixed distance), instead of six computed each turn.
+      let x = w0;
+      for (let y = scratch; y < stop; y += 64) {
+        const x0 = v128.load(x);
+        const x1 = v128.load(x + row);
+        const y0 = v128.load(y);
+        const y1 = v128.load(y, 16);
+        const y2 = v128.load(y, 32);
+        const y3 = v128.load(y, 48);
+        x += 16;
         c00 = madd(y0, x0, c00);
         c01 = madd(y0, x1, c01);
         c10 = madd(y1, x0, c10);
@@ -109,8 +122,11 @@ function dotInto(w: usize, b: usize, a: usize, z: usize, j: i32, fanIn: i32): vo
   store<f64>(at(z, j), sum);
 }
 
-/** The forward pass of `count` samples. */
-export function batchForward(table: usize, params: usize, traces: usize, stride: usize, count: i32, fast: bool): void {
+/**
+ * The forward pass of `count` samples. `scratch`: batchScratchBytes (assembly/batchGradient.ts)
+ * bytes the call may overwrite.
+ */
+export function batchForward(table: usize, params: usize, traces: usize, stride: usize, count: i32, fast: bool, scratch: usize): void {
   const layers = load<i32>(table);
   for (let k = 0; k < layers; k++) {
     const l = layerAt(table, k);
@@ -126,6 +142,7 @@ export function batchForward(table: usize, params: usize, traces: usize, stride:
       count,
       units,
       load<i32>(l, FAN_IN),
+      scratch,
     );
     const code = load<i32>(l, ACTIVATION);
     const alpha = load<f64>(l, ALPHA);

@@ -15,8 +15,9 @@ const CHUNK = 64;
 const PACKED_UNITS = 8;
 
 /**
- * The bytes of scratch memory batchGradient needs for the network whose layer table is at
- * `table`: a chunk's copied rows of δ and of the input, for the widest layer.
+ * The bytes of scratch memory the batch passes need for the network whose layer table is at
+ * `table`: for batchGradient a chunk's copied rows of δ and of the input, for the widest layer —
+ * more than batchForward's four copied rows and batchBackward's panel of four weight columns.
  */
 export function batchScratchBytes(table: usize): usize {
   const layers = load<i32>(table);
