@@ -17,6 +17,7 @@ export interface KernelExports {
     stride: number,
     count: number,
     fast: number,
+    scratch: number,
   ): void;
   batchBackward(
     table: number,
@@ -25,6 +26,7 @@ export interface KernelExports {
     stride: number,
     count: number,
     topReady: number,
+    scratch: number,
   ): void;
   batchGradient(
     table: number,
@@ -33,7 +35,10 @@ export interface KernelExports {
     count: number,
     into: number,
     scale: number,
+    scratch: number,
   ): void;
+  /** The scratch bytes the batch passes need for the network of `table`. */
+  batchScratchBytes(table: number): number;
   optimizerStep(
     code: number,
     table: number,
@@ -85,6 +90,7 @@ const EXPORT_NAMES: Readonly<Record<keyof KernelExports, true>> = {
   batchForward: true,
   batchBackward: true,
   batchGradient: true,
+  batchScratchBytes: true,
   optimizerStep: true,
 };
 
