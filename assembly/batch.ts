@@ -18,21 +18,11 @@ import {
   Y,
   Z,
 } from './layout';
+import { madd } from './multiplyAdd';
 
 @inline
 function lanes(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
-
-/**
- * c + a·b in each lane. In kernels-fused.wasm (built with relaxed SIMD, used by networks made
- * with `fusedMultiplyAdd: true`) one relaxed multiply-add: fused, with a single rounding, where
- * the machine has FMA; a multiply then an add where it has not. Elsewhere a multiply then an add.
- */
-@inline
-function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
-  return f64x2.add(c, f64x2.mul(a, b));
 }
 
 /**
@@ -248,8 +238,88 @@ function backColumn(w: usize, delta: usize, back: usize, units: i32, fanIn: i32,
   store<f64>(at(back, i), sum);
 }
 
-/** The error terms of `count` samples; δ of the last layer is in place when `topReady`. */
-export function batchBackward(table: usize, params: usize, traces: usize, stride: usize, count: i32, topReady: bool): void {
+/**
+ * backLayer for a wide layer: the same sums in the same order, but the weights of four columns
+ * at a time are first copied into `scratch` (units·32 bytes), the rows one after another, and
+ * every sample reads that panel in order instead of one weight row after another, fanIn·8 bytes
+ * apart (a cache line and often a page apiece).
+ */
+function backLayerPacked(w: usize, delta: usize, back: usize, stride: usize, count: i32, units: i32, fanIn: i32, scratch: usize): void {
+  const row = <usize>fanIn << 3;
+  const quads = fanIn & ~3;
+  const full = count & ~3;
+  const end = <usize>units << 5;
+  for (let i = 0; i < quads; i += 4) {
+    const p = <usize>i << 3;
+    // The panel: W[j][i..i+4] for every j, one after another.
+    let r = w + p;
+    for (let o: usize = 0; o < end; o += 32) {
+      v128.store(scratch + o, v128.load(r));
+      v128.store(scratch + o, v128.load(r, 16), 16);
+      r += row;
+    }
+    for (let s = 0; s < full; s += 4) {
+      const d0 = delta + <usize>s * stride;
+      const b0 = back + <usize>s * stride;
+      let x = v128.load(scratch);
+      let y = v128.load(scratch, 16);
+      let e = v128.load64_splat(d0);
+      let c0 = f64x2.mul(x, e);
+      let h0 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + stride);
+      let c1 = f64x2.mul(x, e);
+      let h1 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + 2 * stride);
+      let c2 = f64x2.mul(x, e);
+      let h2 = f64x2.mul(y, e);
+      e = v128.load64_splat(d0 + 3 * stride);
+      let c3 = f64x2.mul(x, e);
+      let h3 = f64x2.mul(y, e);
+      let o = d0;
+      for (let t: usize = 32; t < end; t += 32) {
+        o += 8;
+        x = v128.load(scratch + t);
+        y = v128.load(scratch + t, 16);
+        e = v128.load64_splat(o);
+        c0 = madd(x, e, c0);
+        h0 = madd(y, e, h0);
+        e = v128.load64_splat(o + stride);
+        c1 = madd(x, e, c1);
+        h1 = madd(y, e, h1);
+        e = v128.load64_splat(o + 2 * stride);
+        c2 = madd(x, e, c2);
+        h2 = madd(y, e, h2);
+        e = v128.load64_splat(o + 3 * stride);
+        c3 = madd(x, e, c3);
+        h3 = madd(y, e, h3);
+      }
+      v128.store(b0 + p, c0);
+      v128.store(b0 + p, h0, 16);
+      v128.store(b0 + stride + p, c1);
+      v128.store(b0 + stride + p, h1, 16);
+      v128.store(b0 + 2 * stride + p, c2);
+      v128.store(b0 + 2 * stride + p, h2, 16);
+      v128.store(b0 + 3 * stride + p, c3);
+      v128.store(b0 + 3 * stride + p, h3, 16);
+    }
+  }
+  // The columns after the last four, every sample; then the samples after the last four.
+  for (let s = 0; s < full; s++) {
+    for (let i = quads; i < fanIn; i++) backColumn(w, delta + <usize>s * stride, back + <usize>s * stride, units, fanIn, i);
+  }
+  for (let s = full; s < count; s++) {
+    for (let i = 0; i < fanIn; i++) backColumn(w, delta + <usize>s * stride, back + <usize>s * stride, units, fanIn, i);
+  }
+}
+
+/** Layers of at least this many weights take backLayerPacked (measured: faster on 256×256, not on 64×128). */
+const PACKED_WEIGHTS = 16384;
+
+/**
+ * The error terms of `count` samples; δ of the last layer is in place when `topReady`.
+ * `scratch`: batchScratchBytes (assembly/batchGradient.ts) bytes the call may overwrite.
+ */
+export function batchBackward(table: usize, params: usize, traces: usize, stride: usize, count: i32, topReady: bool, scratch: usize): void {
   const last = load<i32>(table) - 1;
   const top = layerAt(table, last);
   if (!topReady) {
@@ -261,7 +331,13 @@ export function batchBackward(table: usize, params: usize, traces: usize, stride
   for (let k = last; k > 0; k--) {
     const l = layerAt(table, k);
     const below = layerAt(table, k - 1);
-    backLayer(params + <usize>load<i32>(l, WEIGHTS), traces + <usize>load<i32>(l, DELTA), traces + <usize>load<i32>(below, DY), stride, count, load<i32>(l, UNITS), load<i32>(l, FAN_IN));
+    const w = params + <usize>load<i32>(l, WEIGHTS);
+    const delta = traces + <usize>load<i32>(l, DELTA);
+    const back = traces + <usize>load<i32>(below, DY);
+    const units = load<i32>(l, UNITS);
+    const fanIn = load<i32>(l, FAN_IN);
+    if (units * fanIn >= PACKED_WEIGHTS) backLayerPacked(w, delta, back, stride, count, units, fanIn, scratch);
+    else backLayer(w, delta, back, stride, count, units, fanIn);
     for (let s = 0; s < count; s++) {
       const t = traces + <usize>s * stride;
       differentiate(load<i32>(below, ACTIVATION), load<f64>(below, ALPHA), t + <usize>load<i32>(below, Z), t + <usize>load<i32>(below, Y), t + <usize>load<i32>(below, DY), t + <usize>load<i32>(below, DELTA), load<i32>(below, UNITS));
@@ -269,116 +345,3 @@ export function batchBackward(table: usize, params: usize, traces: usize, stride
   }
 }
 
-/** Samples per pass of batchGradient: a chunk's rows of one block stay in the first-level cache. */
-const CHUNK = 64;
-
-/**
- * into = scale·Σ_s (δ_s·a_sᵀ, δ_s) for every layer, laid out like the parameters: four neurons
- * by four inputs per block, summing over the samples in order — the order of adding the
- * samples' gradients one by one, so the result is that sum times `scale`, bit for bit. The
- * samples go in chunks of CHUNK: each block's sums are stored after a chunk and taken up again
- * by the next (the same additions in the same order), so that a chunk's rows stay in the cache
- * while every block of a layer reads them.
- */
-export function batchGradient(table: usize, traces: usize, stride: usize, count: i32, into: usize, scale: f64): void {
-  const layers = load<i32>(table);
-  for (let k = 0; k < layers; k++) {
-    const l = layerAt(table, k);
-    const units = load<i32>(l, UNITS);
-    const fanIn = load<i32>(l, FAN_IN);
-    const delta = traces + <usize>load<i32>(l, DELTA);
-    const input = traces + <usize>load<i32>(l, INPUT);
-    const g = into + <usize>load<i32>(l, WEIGHTS);
-    const gb = into + <usize>load<i32>(l, BIASES);
-    for (let from = 0; from < count; from += CHUNK) {
-      const to = min(from + CHUNK, count);
-      const last = to == count;
-      const f = f64x2.splat(last ? scale : 1);
-      gradientChunk(delta + <usize>from * stride, input + <usize>from * stride, stride, to - from, g, units, fanIn, from == 0, f);
-      biasChunk(delta + <usize>from * stride, stride, to - from, gb, units, from == 0, f);
-    }
-  }
-}
-
-/** gb (+)= Σ_s δ_s over `count` samples, two neurons at a time, then times f. */
-function biasChunk(delta: usize, stride: usize, count: i32, gb: usize, units: i32, first: bool, f: v128): void {
-  const end = <usize>count * stride;
-  let j = 0;
-  for (; j + 2 <= units; j += 2) {
-    const o = <usize>j << 3;
-    let sum = first ? f64x2.splat(0) : v128.load(gb + o);
-    for (let t: usize = 0; t < end; t += stride) sum = f64x2.add(sum, v128.load(delta + t + o));
-    v128.store(gb + o, f64x2.mul(sum, f));
-  }
-  if (j < units) {
-    let sum = first ? 0.0 : load<f64>(at(gb, j));
-    for (let t: usize = 0; t < end; t += stride) sum += load<f64>(at(delta + t, j));
-    store<f64>(at(gb, j), sum * f64x2.extract_lane(f, 0));
-  }
-}
-
-/**
- * g (+)= Σ_s δ_s·a_sᵀ over `count` samples (g's sums so far taken up unless `first`), then times
- * f: four neurons by four inputs per block, the samples walked with one running address.
- */
-function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g: usize, units: i32, fanIn: i32, first: bool, f: v128): void {
-  const row = <usize>fanIn << 3;
-  const quads = fanIn & ~3;
-  const scale = f64x2.extract_lane(f, 0);
-  const end = <usize>count * stride;
-  // The first chunk starts from zeros: the same sums as from 0.0 in registers (0 + x = x).
-  if (first) memory.fill(g, 0, <usize>units * row);
-  let j = 0;
-  for (; j + 4 <= units; j += 4) {
-    const d = delta + (<usize>j << 3);
-    for (let i = 0; i < quads; i += 4) {
-      const p = <usize>i << 3;
-      const g0 = g + <usize>j * row + p;
-      const a = input + p;
-      let c00 = v128.load(g0), c01 = v128.load(g0, 16);
-      let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
-      let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
-      let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
-      for (let t: usize = 0; t < end; t += stride) {
-        const a0 = v128.load(a + t);
-        const a1 = v128.load(a + t, 16);
-        const e0 = v128.load64_splat(d + t);
-        const e1 = v128.load64_splat(d + t, 8);
-        const e2 = v128.load64_splat(d + t, 16);
-        const e3 = v128.load64_splat(d + t, 24);
-        c00 = madd(e0, a0, c00);
-        c01 = madd(e0, a1, c01);
-        c10 = madd(e1, a0, c10);
-        c11 = madd(e1, a1, c11);
-        c20 = madd(e2, a0, c20);
-        c21 = madd(e2, a1, c21);
-        c30 = madd(e3, a0, c30);
-        c31 = madd(e3, a1, c31);
-      }
-      v128.store(g0, f64x2.mul(c00, f));
-      v128.store(g0, f64x2.mul(c01, f), 16);
-      v128.store(g0 + row, f64x2.mul(c10, f));
-      v128.store(g0 + row, f64x2.mul(c11, f), 16);
-      v128.store(g0 + 2 * row, f64x2.mul(c20, f));
-      v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
-      v128.store(g0 + 3 * row, f64x2.mul(c30, f));
-      v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
-    }
-    for (let q = 0; q < 4; q++) {
-      for (let i = quads; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, first, scale);
-    }
-  }
-  for (; j < units; j++) {
-    for (let i = 0; i < fanIn; i++) gradientAt(delta, input, stride, count, j, i, g + <usize>j * row, first, scale);
-  }
-}
-
-/** g[i] (+)= Σ_s δ_s[j]·a_s[i], the samples in order, then times `scale`. */
-function gradientAt(delta: usize, input: usize, stride: usize, count: i32, j: i32, i: i32, g: usize, first: bool, scale: f64): void {
-  let sum = first ? 0.0 : load<f64>(at(g, i));
-  for (let s = 0; s < count; s++) {
-    const t = <usize>s * stride;
-    sum += load<f64>(at(delta + t, j)) * load<f64>(at(input + t, i));
-  }
-  store<f64>(at(g, i), sum * scale);
-}

@@ -8,7 +8,8 @@ export { optimizerStep } from './optimizers';
 export function heapBase(): usize {
   return __heap_base;
 }
-export { batchBackward, batchForward, batchGradient } from './batch';
+export { batchBackward, batchForward } from './batch';
+export { batchGradient, batchScratchBytes } from './batchGradient';
 
 /** Copies `bytes` bytes from `from` to `to` (the regions may overlap). */
 export function copy(to: usize, from: usize, bytes: usize): void {

@@ -25,6 +25,7 @@ export interface KernelExports {
     stride: number,
     count: number,
     topReady: number,
+    scratch: number,
   ): void;
   batchGradient(
     table: number,
@@ -33,7 +34,10 @@ export interface KernelExports {
     count: number,
     into: number,
     scale: number,
+    scratch: number,
   ): void;
+  /** The scratch bytes batchBackward and batchGradient need for the network of `table`. */
+  batchScratchBytes(table: number): number;
   optimizerStep(
     code: number,
     table: number,
@@ -85,6 +89,7 @@ const EXPORT_NAMES: Readonly<Record<keyof KernelExports, true>> = {
   batchForward: true,
   batchBackward: true,
   batchGradient: true,
+  batchScratchBytes: true,
   optimizerStep: true,
 };
 

@@ -46,7 +46,7 @@ export interface NetworkKernels {
   scaleGradient(trace: Trace, factor: number): void;
   /**
    * `count` traces laid out one after another in one block: the rows of a mini-batch (the
-   * batch passes below take the first `n` of one such block).
+   * batch passes below are given the block's array itself and take its first `n`).
    */
   createBatch(count: number): readonly Trace[];
   /** The forward pass of traces[0..n) of one {@link createBatch} block. */

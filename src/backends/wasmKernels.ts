@@ -149,10 +149,14 @@ export class WasmKernels implements NetworkKernels {
     return trace;
   }
 
+  /**
+   * The traces of a block one after another, then the scratch memory of the batch kernels
+   * (see {@link scratchOf}): both given back when the traces are collected.
+   */
   createBatch(count: number): readonly Trace[] {
     const units = this.shape.layers.map((l) => l.units);
     const size = traceLayout(this.shape.inputs, units).size;
-    const at = this.heap.allocate(count * size * 8);
+    const at = this.heap.allocate(count * size * 8 + this.exports.batchScratchBytes(this.table));
     const traces = Array.from(
       { length: count },
       (_, s) =>
@@ -163,8 +167,17 @@ export class WasmKernels implements NetworkKernels {
           at + s * size * 8,
         ),
     );
-    this.heap.own([...traces, ...traces.flatMap((t) => t.views())], at, count * size * 8);
+    this.heap.own(
+      [...traces, ...traces.flatMap((t) => t.views())],
+      at,
+      count * size * 8 + this.exports.batchScratchBytes(this.table),
+    );
     return traces;
+  }
+
+  /** The scratch memory after the traces of a {@link createBatch} block. */
+  private scratchOf(traces: readonly Trace[]): number {
+    return traces[0].at + traces.length * this.stride;
   }
 
   forwardBatch(traces: readonly Trace[], n: number): void {
@@ -176,12 +189,28 @@ export class WasmKernels implements NetworkKernels {
     let ready = 1;
     for (let s = 0; s < n; s++) ready = this.lossPart(traces[s], loss);
     if (n > 0)
-      this.batch.batchBackward(this.table, this.paramsAt, traces[0].at, this.stride, n, ready);
+      this.batch.batchBackward(
+        this.table,
+        this.paramsAt,
+        traces[0].at,
+        this.stride,
+        n,
+        ready,
+        this.scratchOf(traces),
+      );
   }
 
   accumulateBatch(traces: readonly Trace[], n: number, into: Float64Array, scale: number): void {
     if (this.heap.holds(into) && n > 0) {
-      this.batch.batchGradient(this.table, traces[0].at, this.stride, n, into.byteOffset, scale);
+      this.batch.batchGradient(
+        this.table,
+        traces[0].at,
+        this.stride,
+        n,
+        into.byteOffset,
+        scale,
+        this.scratchOf(traces),
+      );
       return;
     }
     sumGradients(this.shape.layers, traces, n, into);
