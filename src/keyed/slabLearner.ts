@@ -78,6 +78,11 @@ export class SlabLearner<S extends Sample, K> {
    * out around its sample.
    */
   private readonly inPlace: boolean;
+  /** The step out (the forwarder's one step object) and the slot whose weights it shows. */
+  private out: StepContext<S> | undefined;
+  private shown = -1;
+  /** Copies them into the working network ({@link learn} lends it as the step's `reveal`). */
+  private readonly revealWeights = (): void => this.slabs.show(this.shown);
 
   constructor(
     private readonly options: KeyedTrainOptions,
@@ -145,6 +150,8 @@ export class SlabLearner<S extends Sample, K> {
     if (this.stamp) records[r + SEEN] = this.scheduler.now();
     const optimizer = this.optimizer;
     const inPlace = this.inPlace;
+    const out = this.out;
+    if (out !== undefined) out.reveal = undefined; // the previous step is no longer out
     if (inPlace) this.slabs.point(slot);
     else this.slabs.load(slot);
     optimizer.resume(records[r + RATE], records[r + STEPS]);
@@ -154,10 +161,15 @@ export class SlabLearner<S extends Sample, K> {
     } finally {
       if (inPlace) this.slabs.unpoint();
     }
-    // The key's weights go out with its step (`step.network`); with metrics the steps stay in
-    // here (only snapshots go out, which hold no weights), so nothing is copied.
+    // The key's weights go out with its step (`step.network`), copied into the working network
+    // when a subscriber reads `step.network` (StepContext.reveal), not before: most never do.
+    // With metrics the steps stay in here (only snapshots go out, which hold no weights).
     if (inPlace) {
-      if (!this.metered) this.slabs.show(slot);
+      if (!this.metered) {
+        this.shown = slot;
+        step.reveal = this.revealWeights;
+        this.out = step;
+      }
     } else if (step.updated) this.slabs.save(slot);
     records[r + RATE] = optimizer.learningRate;
     records[r + STEPS] = optimizer.steps;
