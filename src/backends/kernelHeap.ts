@@ -17,6 +17,7 @@ export interface KernelExports {
     stride: number,
     count: number,
     fast: number,
+    scratch: number,
   ): void;
   batchBackward(
     table: number,
@@ -36,7 +37,7 @@ export interface KernelExports {
     scale: number,
     scratch: number,
   ): void;
-  /** The scratch bytes batchBackward and batchGradient need for the network of `table`. */
+  /** The scratch bytes the batch passes need for the network of `table`. */
   batchScratchBytes(table: number): number;
   optimizerStep(
     code: number,

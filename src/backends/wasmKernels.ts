@@ -182,7 +182,15 @@ export class WasmKernels implements NetworkKernels {
 
   forwardBatch(traces: readonly Trace[], n: number): void {
     if (n > 0)
-      this.batch.batchForward(this.table, this.paramsAt, traces[0].at, this.stride, n, this.fast);
+      this.batch.batchForward(
+        this.table,
+        this.paramsAt,
+        traces[0].at,
+        this.stride,
+        n,
+        this.fast,
+        this.scratchOf(traces),
+      );
   }
 
   backwardBatch(traces: readonly Trace[], n: number, loss: Loss): void {

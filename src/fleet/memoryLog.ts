@@ -98,12 +98,17 @@ export function memoryLog(options: MemoryLogOptions = {}): ShardedLog {
     }
     return lo;
   };
-  const collect = (positions: ReadonlyMap<number, Offset>, count: number): LogEntry[] => {
+  const collect = (
+    positions: ReadonlyMap<number, Offset>,
+    count: number,
+    limit: number,
+  ): LogEntry[] => {
     const out: LogEntry[] = [];
     for (const [s, offset] of positions) {
       const entries = shard('read', s).entries;
       const from = after(entries, offset);
-      for (let i = from; i < Math.min(entries.length, from + count); i++) out.push(entries[i]);
+      const end = Math.min(entries.length, from + count, from + limit - out.length);
+      for (let i = from; i < end; i++) out.push(entries[i]);
     }
     return out;
   };
@@ -138,8 +143,8 @@ export function memoryLog(options: MemoryLogOptions = {}): ShardedLog {
     },
     async read(positions, readOptions = {}) {
       open();
-      const { count, waitMs } = readCount(`${name}: read`, readOptions);
-      let out = collect(positions, count);
+      const { count, limit, waitMs } = readCount(`${name}: read`, readOptions);
+      let out = collect(positions, count, limit);
       if (out.length > 0 || waitMs === 0) return out;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, waitMs);
@@ -150,7 +155,7 @@ export function memoryLog(options: MemoryLogOptions = {}): ShardedLog {
         }
         waiters.push(done);
       });
-      out = collect(positions, count);
+      out = collect(positions, count, limit);
       return out;
     },
     async range(s, from, count) {

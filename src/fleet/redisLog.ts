@@ -63,7 +63,7 @@ interface ScriptedRedis extends Redis {
   fleetRelease(lease: string, token: string): Promise<number>;
   fleetCommit(lease: string, models: string, summaries: string, ...args: string[]): Promise<number>;
   fleetAnnounce(workers: string, info: string, ...args: string[]): Promise<string[]>;
-  /** The read script, its reply as bytes: the number of streams, the streams, their offsets, the count. */
+  /** The read script, its reply as bytes: the number of streams, the streams, their offsets, the count, the limit. */
   fleetReadBuffer(...args: (string | number)[]): Promise<Buffer[]>;
 }
 
@@ -177,7 +177,7 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     after: ReadonlyMap<number, Offset>,
     readOptions: ReadOptions = {},
   ): Promise<ShardBytes[]> {
-    const { count, waitMs } = readCount('read', readOptions);
+    const { count, limit, waitMs } = readCount('read', readOptions);
     const shardList: number[] = [];
     const names: string[] = [];
     const ids: Offset[] = [];
@@ -188,7 +188,8 @@ export async function redisLog(options: RedisLogOptions): Promise<ShardedLog> {
     }
     if (names.length === 0) return [];
     const readAll = async (): Promise<ShardBytes[]> => {
-      const replies = await redis.fleetReadBuffer(names.length, ...names, ...ids, count);
+      const most = Math.min(limit, count * names.length);
+      const replies = await redis.fleetReadBuffer(names.length, ...names, ...ids, count, most);
       const out: ShardBytes[] = [];
       for (let i = 0; i < replies.length; i++) {
         if (replies[i].length > 0) out.push({ shard: shardList[i], bytes: replies[i] });

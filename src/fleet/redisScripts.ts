@@ -23,28 +23,33 @@ return ids
 `;
 
 /**
- * KEYS: shards' streams. ARGV: one offset per stream, then count. For each stream, the entries
- * strictly after its offset, at most count, as one text: for each entry "<offset> <bytes of its
- * body> <body>" (no separator after the body). One call and one short reply for the entries of
- * every shard held: a client pays per command and per reply element far more than per byte.
- * (Like XREAD over several shards, it needs their streams on one server: a Redis Cluster would
- * take one call per slot.)
+ * KEYS: shards' streams. ARGV: one offset per stream, then count, then limit. For each stream,
+ * in turn, the entries strictly after its offset, at most count, and at most limit over all
+ * the streams (those after the limit is reached give nothing), as one text: for each entry
+ * "<offset> <bytes of its body> <body>" (no separator after the body). One call and one short
+ * reply for the entries of every shard held: a client pays per command and per reply element
+ * far more than per byte. (Like XREAD over several shards, it needs their streams on one
+ * server: a Redis Cluster would take one call per slot.)
  */
 export const READ = `
-local count = ARGV[#KEYS + 1]
+local count = tonumber(ARGV[#KEYS + 1])
+local left = tonumber(ARGV[#KEYS + 2])
 local out = {}
 for k = 1, #KEYS do
-  local entries = redis.call('XRANGE', KEYS[k], '(' .. ARGV[k], '+', 'COUNT', count)
   local parts = {}
-  for i = 1, #entries do
-    local fields = entries[i][2]
-    local body = ''
-    for j = 1, #fields, 2 do
-      if fields[j] == 'b' then body = fields[j + 1] break end
+  if left > 0 then
+    local entries = redis.call('XRANGE', KEYS[k], '(' .. ARGV[k], '+', 'COUNT', math.min(count, left))
+    left = left - #entries
+    for i = 1, #entries do
+      local fields = entries[i][2]
+      local body = ''
+      for j = 1, #fields, 2 do
+        if fields[j] == 'b' then body = fields[j + 1] break end
+      end
+      parts[#parts + 1] = entries[i][1]
+      parts[#parts + 1] = ' ' .. #body .. ' '
+      parts[#parts + 1] = body
     end
-    parts[#parts + 1] = entries[i][1]
-    parts[#parts + 1] = ' ' .. #body .. ' '
-    parts[#parts + 1] = body
   end
   out[k] = table.concat(parts)
 end

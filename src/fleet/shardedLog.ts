@@ -143,6 +143,12 @@ export interface Member {
 export interface ReadOptions {
   /** At most this many entries per shard (default 500). */
   readonly count?: number;
+  /**
+   * At most this many entries in all (default: no limit but `count` per shard): the shards are
+   * read in the order of the read's `after`, each up to `count`, until the limit is reached;
+   * the shards after that give nothing this time.
+   */
+  readonly limit?: number;
   /** Wait this long, in ms, for an entry when none is there yet (default 0: return at once). */
   readonly waitMs?: number;
 }
@@ -178,7 +184,8 @@ export interface ShardedLog {
   append(entries: readonly { readonly shard: number; readonly body: string }[]): Promise<Offset[]>;
   /**
    * The entries strictly after the given offset of each shard in `after`, at most `count` per
-   * shard, in order; waits up to `waitMs` when there are none.
+   * shard and `limit` in all (shard after shard, in the order of `after`), each shard's in
+   * order; waits up to `waitMs` when there are none.
    */
   read(after: ReadonlyMap<number, Offset>, options?: ReadOptions): Promise<LogEntry[]>;
   /**

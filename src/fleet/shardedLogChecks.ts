@@ -27,14 +27,19 @@ export function checkLease(owner: string, lease: unknown, shards: number): Lease
   return l;
 }
 
-/** @internal The `count` (default 500) and `waitMs` (default 0) of read options. */
+/**
+ * @internal The `count` (default 500), `limit` (default none: `Infinity`) and `waitMs` (default
+ * 0) of read options.
+ */
 export function readCount(
   owner: string,
   options: ReadOptions,
-): { readonly count: number; readonly waitMs: number } {
+): { readonly count: number; readonly limit: number; readonly waitMs: number } {
   checkOptions(owner, options);
   return {
     count: checkPositiveInteger(owner, 'count', options.count ?? 500),
+    limit:
+      options.limit === undefined ? Infinity : checkPositiveInteger(owner, 'limit', options.limit),
     waitMs: checkInterval(owner, 'waitMs', options.waitMs ?? 0, {
       min: 0,
       max: 2 ** 31 - 1,

@@ -45,15 +45,44 @@ describe('ShardReads', () => {
       ]),
     );
     await log.append(['a', 'b', 'c', 'd'].map((body, i) => ({ shard: i % 2, body })));
-    const shardReads = new ShardReads(log, 2, (work) => work()); // one entry per shard at a time
+    const shardReads = new ShardReads(log, 2, (work) => work()); // two entries at a time
     const first = (await shardReads.next(held)) ?? [];
-    expect(bodies(first)).toEqual(['a', 'b']);
+    expect(bodies(first)).toEqual(['a', 'c']); // shard 0's run
     shardReads.readAhead(first, held);
     applyAll(first);
     const before = reads();
     const second = (await shardReads.next(held)) ?? [];
     expect(reads()).toBe(before); // it was read ahead
-    expect(bodies(second)).toEqual(['c', 'd']);
+    expect(bodies(second)).toEqual(['b', 'd']); // then shard 1's
+  });
+
+  it('reads shard after shard in turn, `batch` in all: a shard far behind keeps no other waiting', async () => {
+    const log = memoryLog({ shards: 3 });
+    const held = new Map(
+      [0, 1, 2].map((s) => [
+        s,
+        new ShardState(s, { shard: s, holder: 'w', epoch: 1 }, START_OFFSET, 0, new Map(), 0),
+      ]),
+    );
+    // Shard 0 is far behind; shards 1 and 2 have one entry each.
+    await log.append([
+      ...Array.from({ length: 9 }, (_, i) => ({ shard: 0, body: `a${i}` })),
+      { shard: 1, body: 'b' },
+      { shard: 2, body: 'c' },
+    ]);
+    const shardReads = new ShardReads(log, 3, (work) => work());
+    const seen: string[][] = [];
+    for (let i = 0; i < 4; i++) {
+      const parts = (await shardReads.next(held)) ?? [];
+      seen.push(bodies(parts));
+      applyAll(parts);
+    }
+    expect(seen).toEqual([
+      ['a0', 'a1', 'a2'],
+      ['b', 'c', 'a3'], // after shard 0, the others, then shard 0 again (round)
+      ['a4', 'a5', 'a6'],
+      ['a7', 'a8'],
+    ]);
   });
 
   it('drops the batch read ahead when a shard is not where it was read from, and reads again', async () => {

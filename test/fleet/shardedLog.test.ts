@@ -57,6 +57,15 @@ const contract = (name: string, open: (shards: number) => Promise<ShardedLog>): 
         expect(all.map((e) => `${e.shard}${e.body}`).sort()).toEqual(['1a', '1b', '1c', '2x']);
         const after = await log.read(new Map([[1, offsets[0]]]), { count: 1 });
         expect(after).toEqual([{ shard: 1, offset: offsets[2], body: 'b' }]);
+        // `limit` in all, shard after shard in the order asked: shard 2 first, then 1.
+        const limited = await log.read(
+          new Map([
+            [2, START_OFFSET],
+            [1, START_OFFSET],
+          ]),
+          { count: 2, limit: 3 },
+        );
+        expect(limited.map((e) => `${e.shard}${e.body}`)).toEqual(['2x', '1a', '1b']);
         expect(await log.read(new Map([[1, offsets[3]]]))).toEqual([]);
         const range = await log.range(1, offsets[2], 10);
         expect(range.map((e) => e.body)).toEqual(['b', 'c']);
