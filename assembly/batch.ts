@@ -256,59 +256,75 @@ function backColumn(w: usize, delta: usize, back: usize, units: i32, fanIn: i32,
 }
 
 /**
- * backLayer for a wide layer: the same sums in the same order, but the weights of four columns
- * at a time are first copied into `scratch` (units·32 bytes), the rows one after another, and
- * every sample reads that panel in order instead of one weight row after another, fanIn·8 bytes
- * apart (a cache line and often a page apiece).
+ * backLayer for a wide layer: the same sums in the same order, from copies. The weights of
+ * every four columns are first copied into a panel of `scratch`, the rows one after another
+ * (units·32 bytes a panel), and the δ of each four samples side by side (units·32 bytes after
+ * the panels): each step of the inner loop then reads both copies in order, from two running
+ * addresses, instead of a weight row fanIn·8 bytes from the last (a cache line and often a page
+ * apiece) and four δ rows `stride` apart, addresses computed each turn.
  */
 function backLayerPacked(w: usize, delta: usize, back: usize, stride: usize, count: i32, units: i32, fanIn: i32, scratch: usize): void {
   const row = <usize>fanIn << 3;
   const quads = fanIn & ~3;
   const full = count & ~3;
-  const end = <usize>units << 5;
+  const panel = <usize>units << 5;
+  let r = scratch;
   for (let i = 0; i < quads; i += 4) {
-    const p = <usize>i << 3;
-    // The panel: W[j][i..i+4] for every j, one after another.
-    let r = w + p;
-    for (let o: usize = 0; o < end; o += 32) {
-      v128.store(scratch + o, v128.load(r));
-      v128.store(scratch + o, v128.load(r, 16), 16);
-      r += row;
+    let from = w + (<usize>i << 3);
+    for (let j = 0; j < units; j++) {
+      v128.store(r, v128.load(from));
+      v128.store(r, v128.load(from, 16), 16);
+      from += row;
+      r += 32;
     }
-    for (let s = 0; s < full; s += 4) {
-      const d0 = delta + <usize>s * stride;
-      const b0 = back + <usize>s * stride;
-      let x = v128.load(scratch);
-      let y = v128.load(scratch, 16);
-      let e = v128.load64_splat(d0);
-      let c0 = f64x2.mul(x, e);
-      let h0 = f64x2.mul(y, e);
-      e = v128.load64_splat(d0 + stride);
-      let c1 = f64x2.mul(x, e);
-      let h1 = f64x2.mul(y, e);
-      e = v128.load64_splat(d0 + 2 * stride);
-      let c2 = f64x2.mul(x, e);
-      let h2 = f64x2.mul(y, e);
-      e = v128.load64_splat(d0 + 3 * stride);
-      let c3 = f64x2.mul(x, e);
-      let h3 = f64x2.mul(y, e);
-      let o = d0;
-      for (let t: usize = 32; t < end; t += 32) {
-        o += 8;
-        x = v128.load(scratch + t);
-        y = v128.load(scratch + t, 16);
-        e = v128.load64_splat(o);
-        c0 = madd(x, e, c0);
-        h0 = madd(y, e, h0);
-        e = v128.load64_splat(o + stride);
-        c1 = madd(x, e, c1);
-        h1 = madd(y, e, h1);
-        e = v128.load64_splat(o + 2 * stride);
-        c2 = madd(x, e, c2);
-        h2 = madd(y, e, h2);
-        e = v128.load64_splat(o + 3 * stride);
-        c3 = madd(x, e, c3);
-        h3 = madd(y, e, h3);
+  }
+  const side = r;
+  for (let s = 0; s < full; s += 4) {
+    const d0 = delta + <usize>s * stride;
+    const b0 = back + <usize>s * stride;
+    for (let j = 0; j < units; j++) {
+      const o = at(d0, j);
+      const t = side + (<usize>j << 5);
+      store<f64>(t, load<f64>(o));
+      store<f64>(t, load<f64>(o + stride), 8);
+      store<f64>(t, load<f64>(o + 2 * stride), 16);
+      store<f64>(t, load<f64>(o + 3 * stride), 24);
+    }
+    for (let i = 0; i < quads; i += 4) {
+      const p = <usize>i << 3;
+      let x = scratch + <usize>(i >> 2) * panel;
+      const stop = x + panel;
+      let y = side;
+      let e = v128.load64_splat(y);
+      let c0 = f64x2.mul(v128.load(x), e);
+      let h0 = f64x2.mul(v128.load(x, 16), e);
+      e = v128.load64_splat(y, 8);
+      let c1 = f64x2.mul(v128.load(x), e);
+      let h1 = f64x2.mul(v128.load(x, 16), e);
+      e = v128.load64_splat(y, 16);
+      let c2 = f64x2.mul(v128.load(x), e);
+      let h2 = f64x2.mul(v128.load(x, 16), e);
+      e = v128.load64_splat(y, 24);
+      let c3 = f64x2.mul(v128.load(x), e);
+      let h3 = f64x2.mul(v128.load(x, 16), e);
+      x += 32;
+      y += 32;
+      for (; x < stop; x += 32) {
+        const u = v128.load(x);
+        const v = v128.load(x, 16);
+        e = v128.load64_splat(y);
+        c0 = madd(u, e, c0);
+        h0 = madd(v, e, h0);
+        e = v128.load64_splat(y, 8);
+        c1 = madd(u, e, c1);
+        h1 = madd(v, e, h1);
+        e = v128.load64_splat(y, 16);
+        c2 = madd(u, e, c2);
+        h2 = madd(v, e, h2);
+        e = v128.load64_splat(y, 24);
+        c3 = madd(u, e, c3);
+        h3 = madd(v, e, h3);
+        y += 32;
       }
       v128.store(b0 + p, c0);
       v128.store(b0 + p, h0, 16);
@@ -329,8 +345,8 @@ function backLayerPacked(w: usize, delta: usize, back: usize, stride: usize, cou
   }
 }
 
-/** Layers of at least this many weights take backLayerPacked (measured: faster on 256×256, not on 64×128). */
-const PACKED_WEIGHTS = 16384;
+/** Layers of at least this many weights take backLayerPacked (measured: faster on 256×256 and 64×128). */
+const PACKED_WEIGHTS = 4096;
 
 /**
  * The error terms of `count` samples; δ of the last layer is in place when `topReady`.

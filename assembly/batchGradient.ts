@@ -16,17 +16,20 @@ const PACKED_UNITS = 8;
 
 /**
  * The bytes of scratch memory the batch passes need for the network whose layer table is at
- * `table`: for batchGradient a chunk's copied rows of δ and of the input, for the widest layer —
- * more than batchForward's four copied rows and batchBackward's panel of four weight columns.
+ * `table`, for its largest layer: batchGradient's copies of a chunk's rows of δ and of the
+ * input, or batchBackward's copy of the weights and of four samples' δ, whichever is more
+ * (batchForward's four copied rows are less than either).
  */
 export function batchScratchBytes(table: usize): usize {
   const layers = load<i32>(table);
-  let widest = 0;
+  let bytes: usize = 0;
   for (let k = 0; k < layers; k++) {
     const l = layerAt(table, k);
-    widest = max(widest, load<i32>(l, UNITS) + load<i32>(l, FAN_IN));
+    const units = <usize>load<i32>(l, UNITS);
+    const fanIn = <usize>load<i32>(l, FAN_IN);
+    bytes = max(bytes, max(<usize>CHUNK * (units + fanIn), units * (fanIn + 4)) * 8);
   }
-  return <usize>CHUNK * <usize>widest * 8;
+  return bytes;
 }
 
 /**

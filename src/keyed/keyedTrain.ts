@@ -51,7 +51,8 @@ export interface KeyedTrain<S extends Sample, R> {
  * `byKey(keyOf, (key) => pipe(normalize(…), train(network(…), { loss, optimizer }),
  * rollingMetrics(…)))` does, with every key's weights and optimizer state in shared memory
  * (one working network, one optimizer, one trace for all keys; each key's sample learned in
- * place in its slot, its weights then copied out to the working network), so that a key costs
+ * place in its slot, its weights copied out to the working network when a subscriber reads
+ * `step.network`), so that a key costs
  * its parameters and state and little more — 1.5 KB for 8-16-1 with SGD (18.6 KB with
  * normalize, rmsprop and metrics over a window of 100) — and a thousand keys learn at about
  * 0.55–0.95× one model's speed, depending on what else runs on the cores (each key's weights then

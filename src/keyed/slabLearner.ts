@@ -15,22 +15,35 @@ import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
 import type { KeyedTrainOptions } from './keyedTrain.js';
 import { Slabs } from './slabs.js';
 
-/** The values of a slot's record, and their places in it. */
-const RECORD = 8;
+/**
+ * The values of a slot's record, kept in the slot right after its parameters and state
+ * (`Slabs.recordOf`: in a line the passes read anyway, not one more from elsewhere), and their
+ * places in it.
+ */
+const RECORD = 5;
 const RATE = 0;
 const STEPS = 1;
 const SEQ = 2;
 const SEEN = 3;
-const PREV = 4;
-const NEXT = 5;
+/** Where the slot's latest entry in the recency log is (-1 once its key is closed). */
+const AT = 4;
+/** The recency log's first length: it doubles when compacting leaves it more than ¼ full. */
+const FIRST_LOG = 1024;
 
 /**
  * @internal The state of byKey with a `keyedTrain` learner, per subscription: one working
  * network, optimizer, trace and step for all keys; each key's weights and optimizer state in the
- * {@link Slabs}, its learning rate, step count, `seq`, last-seen time and place in least-recently-used
- * order (a doubly linked list over the slots) in one record per slot (no Map
- * reordering per sample). A sample of a key: its state in, forward → loss → backward → update
- * exactly as `train` does them, its state out.
+ * {@link Slabs}, with its learning rate, step count, `seq`, last-seen time and place in the
+ * recency log in a record at the end of its slot (no Map reordering per sample). A sample of a key: its state in,
+ * forward → loss → backward → update exactly as `train` does them, its state out.
+ *
+ * Least-recently-used order, exactly, without a linked list moved on every sample (which
+ * touched the records of the slot's two neighbours, lines from anywhere in memory): each use
+ * of a slot appends the slot to a log and notes in the slot's record where; an entry is live
+ * when the slot's record still points at it. The least recently used key is the slot of the
+ * first live entry. When the log is full, its live entries are moved to its front in order
+ * (one entry per key; {@link compact}), so the log costs at most 32 bytes per key and its
+ * upkeep is O(1) per sample, amortized. A key whose slot is already the newest adds nothing.
  */
 export class SlabLearner<S extends Sample, K> {
   readonly net: Network;
@@ -42,14 +55,16 @@ export class SlabLearner<S extends Sample, K> {
   private readonly slabs: Slabs;
   private readonly slotOf = new Map<K, number>();
   private keys: (K | undefined)[] = [];
+  /** The recency log: slots in the order of their use; live entries from {@link head} on. */
+  private log = new Int32Array(FIRST_LOG);
+  private head = 0;
+  /** Where the next entry goes. */
+  private tail = 0;
   /**
-   * Per slot, one record of {@link RECORD} values (64 bytes: one cache line touched per sample,
-   * not one in each of six arrays): its learning rate, step count, next `seq`, last-seen time,
-   * and its neighbours in least-recently-used order (the previous and next slot, -1 at the ends).
+   * A bit per slot: set for a slot not held (so that {@link compact} skips its entries), and
+   * while compacting for a slot whose last entry has been kept.
    */
-  private records = new Float64Array(0);
-  private oldest = -1;
-  private newest = -1;
+  private seen = new Int32Array(0);
   private normalizers: (Normalizer<S> | undefined)[] = [];
   private clocks: (Clock | undefined)[] = [];
   private readonly metrics: { window: number; alpha: number; every: number } | undefined;
@@ -61,6 +76,11 @@ export class SlabLearner<S extends Sample, K> {
    * out around its sample.
    */
   private readonly inPlace: boolean;
+  /** The step out (the forwarder's one step object) and the slot whose weights it shows. */
+  private out: StepContext<S> | undefined;
+  private shown = -1;
+  /** Copies them into the working network ({@link learn} lends it as the step's `reveal`). */
+  private readonly revealWeights = (): void => this.slabs.show(this.shown);
 
   constructor(
     private readonly options: KeyedTrainOptions,
@@ -81,6 +101,7 @@ export class SlabLearner<S extends Sample, K> {
       state,
       Float64Array.from(this.net.parameters),
       this.inPlace ? this.optimizer : undefined,
+      RECORD,
     );
     if (options.metrics !== undefined) {
       const { window, alpha } = trackerSettings('keyedTrain', options.metrics);
@@ -97,14 +118,17 @@ export class SlabLearner<S extends Sample, K> {
 
   /** The least recently used key, or undefined when none is held. */
   get leastRecent(): K | undefined {
-    return this.oldest === -1 ? undefined : this.keys[this.oldest];
+    const oldest = this.oldest();
+    return oldest === -1 ? undefined : this.keys[oldest];
   }
 
   /** When the least recently used key saw its last sample. */
   get oldestSeen(): number {
-    return this.oldest === -1
+    const oldest = this.oldest();
+    const slabs = this.slabs;
+    return oldest === -1
       ? Number.POSITIVE_INFINITY
-      : this.records[this.oldest * RECORD + SEEN];
+      : slabs.chunkOf(oldest)[slabs.recordOf(oldest) + SEEN];
   }
 
   /**
@@ -120,27 +144,34 @@ export class SlabLearner<S extends Sample, K> {
   ): void {
     let slot = this.slotOf.get(key);
     if (slot === undefined) {
-      if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest] as K);
+      if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest()] as K);
       slot = this.open(key);
     } else this.touch(slot);
-    const records = this.records;
-    const r = slot * RECORD;
+    const records = this.slabs.chunkOf(slot);
+    const r = this.slabs.recordOf(slot);
     if (this.stamp) records[r + SEEN] = this.scheduler.now();
     const optimizer = this.optimizer;
     const inPlace = this.inPlace;
+    const out = this.out;
+    if (out !== undefined) out.reveal = undefined; // the previous step is no longer out
     if (inPlace) this.slabs.point(slot);
     else this.slabs.load(slot);
     optimizer.resume(records[r + RATE], records[r + STEPS]);
     let step: StepContext<S>;
     try {
-      step = this.step(slot, sample);
+      step = this.step(slot, records, r, sample);
     } finally {
       if (inPlace) this.slabs.unpoint();
     }
-    // The key's weights go out with its step (`step.network`); with metrics the steps stay in
-    // here (only snapshots go out, which hold no weights), so nothing is copied.
+    // The key's weights go out with its step (`step.network`), copied into the working network
+    // when a subscriber reads `step.network` (StepContext.reveal), not before: most never do.
+    // With metrics the steps stay in here (only snapshots go out, which hold no weights).
     if (inPlace) {
-      if (!this.metered) this.slabs.show(slot);
+      if (!this.metered) {
+        this.shown = slot;
+        step.reveal = this.revealWeights;
+        this.out = step;
+      }
     } else if (step.updated) this.slabs.save(slot);
     records[r + RATE] = optimizer.learningRate;
     records[r + STEPS] = optimizer.steps;
@@ -152,11 +183,13 @@ export class SlabLearner<S extends Sample, K> {
     if (clock.add(step)) emit(clock.snapshot());
   }
 
-  /** forward → loss → backward → update of one sample of the key in `slot`, as `train` does them. */
-  private step(slot: number, sample: S): StepContext<S> {
+  /**
+   * forward → loss → backward → update of one sample of the key in `slot` (its record at `r` in
+   * `records`), as `train` does them.
+   */
+  private step(slot: number, records: Float64Array, r: number, sample: S): StepContext<S> {
     const forwarder = this.forwarder;
-    const records = this.records;
-    forwarder.seq = records[slot * RECORD + SEQ];
+    forwarder.seq = records[r + SEQ];
     // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
     // past the end of an array is V8's slow path).
     const step = forwarder.next(
@@ -164,7 +197,7 @@ export class SlabLearner<S extends Sample, K> {
         ? ((this.normalizers[slot] as Normalizer<S>).next(sample) as unknown as S)
         : sample,
     );
-    records[slot * RECORD + SEQ] = forwarder.seq;
+    records[r + SEQ] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);
     // backward → update, in one call into the kernels where train makes it one (Updater.learn).
     return this.updater.learn(step);
@@ -178,7 +211,8 @@ export class SlabLearner<S extends Sample, K> {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return;
     this.slotOf.delete(key);
-    this.unlink(slot);
+    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = -1; // its entries in the log are dead
+    this.seen[slot >> 5] |= 1 << (slot & 31);
     const clock = this.metered ? this.clocks[slot] : undefined;
     this.keys[slot] = undefined;
     if (this.normalizing) this.normalizers[slot] = undefined;
@@ -190,13 +224,14 @@ export class SlabLearner<S extends Sample, K> {
   /** A slot for a new key, with the initial weights and fresh state. */
   private open(key: K): number {
     const slot = this.slabs.open();
-    if (slot * RECORD >= this.records.length) this.widen(this.slabs.capacity);
+    if (slot >= this.seen.length * 32) this.widen(this.slabs.capacity);
     this.slotOf.set(key, slot);
     this.keys[slot] = key;
-    const r = slot * RECORD;
-    this.records[r + RATE] = this.options.optimizer?.learningRate ?? 0;
-    this.records[r + STEPS] = 0;
-    this.records[r + SEQ] = 0;
+    const records = this.slabs.chunkOf(slot);
+    const r = this.slabs.recordOf(slot);
+    records[r + RATE] = this.options.optimizer?.learningRate ?? 0;
+    records[r + STEPS] = 0;
+    records[r + SEQ] = 0;
     if (this.options.normalize !== undefined) {
       this.normalizers[slot] = normalizerOf<S>(this.options.normalize);
     }
@@ -204,40 +239,82 @@ export class SlabLearner<S extends Sample, K> {
     if (m !== undefined) {
       this.clocks[slot] = new Clock(new MetricsTracker(m.window, m.alpha), m.every, this.scheduler);
     }
+    this.seen[slot >> 5] &= ~(1 << (slot & 31)); // held again
     this.link(slot);
     return slot;
   }
 
   /** Makes `slot` the most recently used. */
   private touch(slot: number): void {
-    if (slot === this.newest) return;
-    this.unlink(slot);
-    this.link(slot);
+    if (this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] !== this.tail - 1) {
+      this.link(slot);
+    }
   }
 
+  /** Appends `slot` to the recency log. */
   private link(slot: number): void {
-    const records = this.records;
-    records[slot * RECORD + PREV] = this.newest;
-    records[slot * RECORD + NEXT] = -1;
-    if (this.newest !== -1) records[this.newest * RECORD + NEXT] = slot;
-    else this.oldest = slot;
-    this.newest = slot;
+    if (this.tail === this.log.length) this.compact();
+    const at = this.tail++;
+    this.log[at] = slot;
+    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = at;
   }
 
-  private unlink(slot: number): void {
-    const records = this.records;
-    const p = records[slot * RECORD + PREV];
-    const n = records[slot * RECORD + NEXT];
-    if (p !== -1) records[p * RECORD + NEXT] = n;
-    else this.oldest = n;
-    if (n !== -1) records[n * RECORD + PREV] = p;
-    else this.newest = p;
+  /** The least recently used slot (the first live entry of the log), -1 when none is held. */
+  private oldest(): number {
+    const log = this.log;
+    const slabs = this.slabs;
+    let head = this.head;
+    while (head < this.tail && slabs.chunkOf(log[head])[slabs.recordOf(log[head]) + AT] !== head) {
+      head++;
+    }
+    this.head = head;
+    return head < this.tail ? log[head] : -1;
   }
 
-  /** Room for `capacity` slots in the records. */
+  /**
+   * Moves the log's live entries to its front, in order; doubles the log while they fill more
+   * than a quarter of it (so that compactions are at least ¾ of a log of samples apart, and
+   * the log holds at most 8 entries per key). An entry
+   * is live when it is the last of its slot and the slot is held: the log is read backwards,
+   * each slot's first entry found there kept and marked in {@link seen} (a bit per slot, in the
+   * first-level cache even for 100,000 keys), so no slot's record is read — only the kept
+   * entries' records are written (where their entry now is).
+   */
+  private compact(): void {
+    const slabs = this.slabs;
+    const seen = this.seen;
+    let log = this.log;
+    const tail = this.tail;
+    let kept = tail;
+    for (let at = tail - 1; at >= this.head; at--) {
+      const slot = log[at];
+      const bit = 1 << (slot & 31);
+      if ((seen[slot >> 5] & bit) !== 0) continue;
+      seen[slot >> 5] |= bit;
+      log[--kept] = slot; // kept ≥ at: the entry there has been read already
+    }
+    const live = tail - kept;
+    log.copyWithin(0, kept, tail);
+    for (let at = 0; at < live; at++) {
+      const slot = log[at];
+      slabs.chunkOf(slot)[slabs.recordOf(slot) + AT] = at;
+      seen[slot >> 5] &= ~(1 << (slot & 31));
+    }
+    if (live * 4 > log.length) {
+      let length = log.length * 2;
+      while (live * 4 > length) length *= 2;
+      log = new Int32Array(length);
+      log.set(this.log.subarray(0, live));
+      this.log = log;
+    }
+    this.head = 0;
+    this.tail = live;
+  }
+
+  /** Room for `capacity` slots in {@link seen}. */
   private widen(capacity: number): void {
-    const wider = new Float64Array(capacity * RECORD);
-    wider.set(this.records);
-    this.records = wider;
+    const seen = new Int32Array(Math.ceil(capacity / 32));
+    seen.set(this.seen);
+    this.seen = seen;
   }
 }

@@ -96,18 +96,34 @@ export class StepContext<S extends Sample = Sample> implements Step<S> {
   learn = true;
   readonly events: StepEvent[] = [];
   readonly prediction: Float64Array;
-  readonly network: Network;
   readonly trace: Trace;
+  /**
+   * @internal Run once before {@link network} is next read, then dropped: byKey's slabs leave a
+   * key's new weights in its slot and copy them into the working network only when a subscriber
+   * reads `step.network` (most never do; see `SlabLearner`).
+   */
+  reveal: (() => void) | undefined = undefined;
+  private readonly net: Network;
 
   /**
    * @param trace Where the forward and backward passes of `network` are written (default: a new
    * one); steps of networks of the same shape, used one after the other, may share one.
    */
   constructor(network: Network, trace: Trace = network.createTrace()) {
-    this.network = network;
+    this.net = network;
     this.trace = trace;
     this.prediction = this.trace.output;
     this.output = this.prediction;
+  }
+
+  /** The network that made the prediction (an accessor: see {@link reveal}). */
+  get network(): Network {
+    const reveal = this.reveal;
+    if (reveal !== undefined) {
+      this.reveal = undefined;
+      reveal();
+    }
+    return this.net;
   }
 }
 

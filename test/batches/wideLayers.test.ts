@@ -1,6 +1,6 @@
 // Mini-batches through wide layers on the WebAssembly backend: the paths of its batch kernels
 // that copy panels first (the weight gradient of every layer of 8 neurons or more; the backward
-// product of a layer of 16,384 weights or more) — the same training as the JavaScript backend one
+// product of a layer of 4,096 weights or more) — the same training as the JavaScript backend one
 // sample at a time, within the backends' 1e-12, with and without fused multiply-adds.
 import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';

@@ -19,6 +19,7 @@ import {
   normalize,
   type Optimizer,
   rmsprop,
+  rng,
   rollingMetrics,
   type Sample,
   type Step,
@@ -245,6 +246,49 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     ]);
     // a fresh model predicts with the initial weights: b's second life as a new network does
     expect(out[4].prediction).toEqual(Array.from(network(net(backend)).predict(samples[4].x)));
+  });
+
+  it('keeps least-recently-used order exactly over many keys and samples (eviction and completion)', () => {
+    // 60 keys at random (runs of one key included) through 40 models: thousands of uses, so
+    // the recency log fills and is compacted many times; the order must stay a plain LRU's.
+    const random = rng(5);
+    const keys: string[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const key = `k${Math.floor(random.next() * 60)}`;
+      const repeat = random.next() < 0.2 ? 3 : 1;
+      for (let r = 0; r < repeat; r++) keys.push(key);
+    }
+    const lru = new Map<string, true>();
+    const expectedEvicted: string[] = [];
+    for (const key of keys) {
+      if (lru.has(key)) lru.delete(key);
+      else if (lru.size >= 40) {
+        const oldest = lru.keys().next().value as string;
+        lru.delete(oldest);
+        expectedEvicted.push(oldest);
+      }
+      lru.set(key, true);
+    }
+    const evicted: string[] = [];
+    const snapshots = collect(
+      from(keys.map((key, i): Keyed => ({ key, x: [i % 7, 1], y: [0] }))).pipe(
+        byKey(
+          (s) => s.key,
+          keyedTrain({
+            network: net(backend),
+            loss: mse(),
+            optimizer: sgd({ learningRate: 0.01 }),
+            metrics: { window: 5, every: 1e9 },
+          }),
+          { maxModels: 40, onEvict: (k) => evicted.push(k) },
+        ),
+        map((m) => m.key),
+      ),
+    ).values;
+    expect(evicted.length).toBeGreaterThan(1000);
+    expect(evicted).toEqual(expectedEvicted);
+    // every key's last snapshot: each evicted one as it goes, then the held ones, LRU first
+    expect(snapshots).toEqual([...expectedEvicted, ...lru.keys()]);
   });
 
   it('evicts keys idle for idleMs, in virtual time, flushing their last snapshot', () => {
