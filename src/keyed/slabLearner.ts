@@ -76,6 +76,9 @@ export class SlabLearner<S extends Sample, K> {
    * out around its sample.
    */
   private readonly inPlace: boolean;
+  /** The key of the last sample and its slot (-1 once it is closed). */
+  private lastKey: K | undefined = undefined;
+  private lastSlot = -1;
   /** The step out (the forwarder's one step object) and the slot whose weights it shows. */
   private out: StepContext<S> | undefined;
   private shown = -1;
@@ -142,11 +145,14 @@ export class SlabLearner<S extends Sample, K> {
     maxModels: number,
     evict: (key: K) => void,
   ): void {
-    let slot = this.slotOf.get(key);
+    // A key that repeats is not looked up again (a hash, a bucket and an entry read per sample).
+    let slot = key === this.lastKey && this.lastSlot !== -1 ? this.lastSlot : this.slotOf.get(key);
     if (slot === undefined) {
       if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest()] as K);
       slot = this.open(key);
     } else this.touch(slot);
+    this.lastKey = key;
+    this.lastSlot = slot;
     const records = this.slabs.chunkOf(slot);
     const r = this.slabs.recordOf(slot);
     if (this.stamp) records[r + SEEN] = this.scheduler.now();
@@ -211,6 +217,7 @@ export class SlabLearner<S extends Sample, K> {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return;
     this.slotOf.delete(key);
+    if (slot === this.lastSlot) this.lastSlot = -1;
     this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = -1; // its entries in the log are dead
     this.seen[slot >> 5] |= 1 << (slot & 31);
     const clock = this.metered ? this.clocks[slot] : undefined;
