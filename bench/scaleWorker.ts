@@ -5,7 +5,8 @@
 // Arguments: REDIS_URL PREFIX NAME LEASE_MS [throughput WARM_UP].
 // With `throughput` it writes nothing per sample; instead, every 20 ms, a JSON line of its
 // `applied` count, and once stopped (SIGTERM) a last one with its own CPU time (process.cpuUsage)
-// and clock from its WARM_UP-th sample applied to the end of its final checkpoints — a worker
+// and clock from its WARM_UP-th sample applied to the end of its final checkpoints, and the CPU
+// it spent after its last sample until the SIGTERM (`idle`: waiting for work) — a worker
 // measures itself, so its start-up (loading modules, reaching Redis, the fleet's shape, the JIT
 // compiling its first samples: the reference is warmed up too) is not counted, and nothing
 // waits on the 5 s checkpoints to see its progress.
@@ -32,6 +33,8 @@ if (url !== undefined) {
     leaseMs: Number(leaseMs),
   });
   let first: { applied: number; cpu: number; at: number } | undefined;
+  /** The CPU time when `applied` was last seen to grow (at most 20 ms after that sample). */
+  let lastGrowth = 0;
   const cpu = () => {
     const used = process.cpuUsage();
     return (used.user + used.system) / 1e6;
@@ -43,7 +46,10 @@ if (url !== undefined) {
       const { applied } = worker.stats();
       if (first === undefined && applied >= Math.max(1, Number(warmUp ?? 1)))
         first = { applied, cpu: cpu(), at: Date.now() };
-      if (applied !== told) writeSync(1, `${JSON.stringify({ applied })}\n`);
+      if (applied !== told) {
+        lastGrowth = cpu();
+        writeSync(1, `${JSON.stringify({ applied })}\n`);
+      }
       told = applied;
     }, 20);
   } else {
@@ -51,6 +57,9 @@ if (url !== undefined) {
     worker.predictions$.subscribe((p) => writeSync(1, `${p.shard} ${p.offset}\n`));
   }
   process.once('SIGTERM', () => {
+    // CPU spent waiting, out of work, since its last sample: a worker whose shards held fewer
+    // samples ran out before the others, and only polls until the bench stops them all.
+    const idle = cpu() - lastGrowth;
     void worker
       .stop()
       .then(() => {
@@ -61,6 +70,7 @@ if (url !== undefined) {
             applied,
             first,
             cpu: cpu(),
+            idle,
             at: Date.now(),
             acquired,
             handedOver,

@@ -15,8 +15,12 @@ import { MetricsTracker, trackerSettings } from '../tracking/metricsTracker.js';
 import type { KeyedTrainOptions } from './keyedTrain.js';
 import { Slabs } from './slabs.js';
 
-/** The values of a slot's record, and their places in it. */
-const RECORD = 8;
+/**
+ * The values of a slot's record, kept in the slot right after its parameters and state
+ * (`Slabs.recordOf`: in a line the passes read anyway, not one more from elsewhere), and their
+ * places in it.
+ */
+const RECORD = 5;
 const RATE = 0;
 const STEPS = 1;
 const SEQ = 2;
@@ -29,8 +33,8 @@ const FIRST_LOG = 1024;
 /**
  * @internal The state of byKey with a `keyedTrain` learner, per subscription: one working
  * network, optimizer, trace and step for all keys; each key's weights and optimizer state in the
- * {@link Slabs}, its learning rate, step count, `seq`, last-seen time and place in the recency
- * log in one record per slot (no Map reordering per sample). A sample of a key: its state in,
+ * {@link Slabs}, with its learning rate, step count, `seq`, last-seen time and place in the
+ * recency log in a record at the end of its slot (no Map reordering per sample). A sample of a key: its state in,
  * forward → loss → backward → update exactly as `train` does them, its state out.
  *
  * Least-recently-used order, exactly, without a linked list moved on every sample (which
@@ -51,12 +55,6 @@ export class SlabLearner<S extends Sample, K> {
   private readonly slabs: Slabs;
   private readonly slotOf = new Map<K, number>();
   private keys: (K | undefined)[] = [];
-  /**
-   * Per slot, one record of {@link RECORD} values (64 bytes: one cache line touched per sample,
-   * not one in each of five arrays): its learning rate, step count, next `seq`, last-seen time,
-   * and where its latest entry in {@link log} is.
-   */
-  private records = new Float64Array(0);
   /** The recency log: slots in the order of their use; live entries from {@link head} on. */
   private log = new Int32Array(FIRST_LOG);
   private head = 0;
@@ -78,6 +76,9 @@ export class SlabLearner<S extends Sample, K> {
    * out around its sample.
    */
   private readonly inPlace: boolean;
+  /** The key of the last sample and its slot (-1 once it is closed). */
+  private lastKey: K | undefined = undefined;
+  private lastSlot = -1;
   /** The step out (the forwarder's one step object) and the slot whose weights it shows. */
   private out: StepContext<S> | undefined;
   private shown = -1;
@@ -103,6 +104,7 @@ export class SlabLearner<S extends Sample, K> {
       state,
       Float64Array.from(this.net.parameters),
       this.inPlace ? this.optimizer : undefined,
+      RECORD,
     );
     if (options.metrics !== undefined) {
       const { window, alpha } = trackerSettings('keyedTrain', options.metrics);
@@ -126,7 +128,10 @@ export class SlabLearner<S extends Sample, K> {
   /** When the least recently used key saw its last sample. */
   get oldestSeen(): number {
     const oldest = this.oldest();
-    return oldest === -1 ? Number.POSITIVE_INFINITY : this.records[oldest * RECORD + SEEN];
+    const slabs = this.slabs;
+    return oldest === -1
+      ? Number.POSITIVE_INFINITY
+      : slabs.chunkOf(oldest)[slabs.recordOf(oldest) + SEEN];
   }
 
   /**
@@ -140,13 +145,16 @@ export class SlabLearner<S extends Sample, K> {
     maxModels: number,
     evict: (key: K) => void,
   ): void {
-    let slot = this.slotOf.get(key);
+    // A key that repeats is not looked up again (a hash, a bucket and an entry read per sample).
+    let slot = key === this.lastKey && this.lastSlot !== -1 ? this.lastSlot : this.slotOf.get(key);
     if (slot === undefined) {
       if (this.slotOf.size >= maxModels) evict(this.keys[this.oldest()] as K);
       slot = this.open(key);
     } else this.touch(slot);
-    const records = this.records;
-    const r = slot * RECORD;
+    this.lastKey = key;
+    this.lastSlot = slot;
+    const records = this.slabs.chunkOf(slot);
+    const r = this.slabs.recordOf(slot);
     if (this.stamp) records[r + SEEN] = this.scheduler.now();
     const optimizer = this.optimizer;
     const inPlace = this.inPlace;
@@ -157,7 +165,7 @@ export class SlabLearner<S extends Sample, K> {
     optimizer.resume(records[r + RATE], records[r + STEPS]);
     let step: StepContext<S>;
     try {
-      step = this.step(slot, sample);
+      step = this.step(slot, records, r, sample);
     } finally {
       if (inPlace) this.slabs.unpoint();
     }
@@ -181,11 +189,13 @@ export class SlabLearner<S extends Sample, K> {
     if (clock.add(step)) emit(clock.snapshot());
   }
 
-  /** forward → loss → backward → update of one sample of the key in `slot`, as `train` does them. */
-  private step(slot: number, sample: S): StepContext<S> {
+  /**
+   * forward → loss → backward → update of one sample of the key in `slot` (its record at `r` in
+   * `records`), as `train` does them.
+   */
+  private step(slot: number, records: Float64Array, r: number, sample: S): StepContext<S> {
     const forwarder = this.forwarder;
-    const records = this.records;
-    forwarder.seq = records[slot * RECORD + SEQ];
+    forwarder.seq = records[r + SEQ];
     // The per-slot arrays of normalizers and clocks are read only when they are filled (a read
     // past the end of an array is V8's slow path).
     const step = forwarder.next(
@@ -193,7 +203,7 @@ export class SlabLearner<S extends Sample, K> {
         ? ((this.normalizers[slot] as Normalizer<S>).next(sample) as unknown as S)
         : sample,
     );
-    records[slot * RECORD + SEQ] = forwarder.seq;
+    records[r + SEQ] = forwarder.seq;
     scoreStep(step, this.loss, this.onInvalid);
     // backward → update, in one call into the kernels where train makes it one (Updater.learn).
     return this.updater.learn(step);
@@ -207,7 +217,8 @@ export class SlabLearner<S extends Sample, K> {
     const slot = this.slotOf.get(key);
     if (slot === undefined) return;
     this.slotOf.delete(key);
-    this.records[slot * RECORD + AT] = -1; // its entries in the log are dead
+    if (slot === this.lastSlot) this.lastSlot = -1;
+    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = -1; // its entries in the log are dead
     this.seen[slot >> 5] |= 1 << (slot & 31);
     const clock = this.metered ? this.clocks[slot] : undefined;
     this.keys[slot] = undefined;
@@ -220,13 +231,14 @@ export class SlabLearner<S extends Sample, K> {
   /** A slot for a new key, with the initial weights and fresh state. */
   private open(key: K): number {
     const slot = this.slabs.open();
-    if (slot * RECORD >= this.records.length) this.widen(this.slabs.capacity);
+    if (slot >= this.seen.length * 32) this.widen(this.slabs.capacity);
     this.slotOf.set(key, slot);
     this.keys[slot] = key;
-    const r = slot * RECORD;
-    this.records[r + RATE] = this.options.optimizer?.learningRate ?? 0;
-    this.records[r + STEPS] = 0;
-    this.records[r + SEQ] = 0;
+    const records = this.slabs.chunkOf(slot);
+    const r = this.slabs.recordOf(slot);
+    records[r + RATE] = this.options.optimizer?.learningRate ?? 0;
+    records[r + STEPS] = 0;
+    records[r + SEQ] = 0;
     if (this.options.normalize !== undefined) {
       this.normalizers[slot] = normalizerOf<S>(this.options.normalize);
     }
@@ -241,7 +253,9 @@ export class SlabLearner<S extends Sample, K> {
 
   /** Makes `slot` the most recently used. */
   private touch(slot: number): void {
-    if (this.records[slot * RECORD + AT] !== this.tail - 1) this.link(slot);
+    if (this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] !== this.tail - 1) {
+      this.link(slot);
+    }
   }
 
   /** Appends `slot` to the recency log. */
@@ -249,15 +263,17 @@ export class SlabLearner<S extends Sample, K> {
     if (this.tail === this.log.length) this.compact();
     const at = this.tail++;
     this.log[at] = slot;
-    this.records[slot * RECORD + AT] = at;
+    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = at;
   }
 
   /** The least recently used slot (the first live entry of the log), -1 when none is held. */
   private oldest(): number {
     const log = this.log;
-    const records = this.records;
+    const slabs = this.slabs;
     let head = this.head;
-    while (head < this.tail && records[log[head] * RECORD + AT] !== head) head++;
+    while (head < this.tail && slabs.chunkOf(log[head])[slabs.recordOf(log[head]) + AT] !== head) {
+      head++;
+    }
     this.head = head;
     return head < this.tail ? log[head] : -1;
   }
@@ -272,7 +288,7 @@ export class SlabLearner<S extends Sample, K> {
    * entries' records are written (where their entry now is).
    */
   private compact(): void {
-    const records = this.records;
+    const slabs = this.slabs;
     const seen = this.seen;
     let log = this.log;
     const tail = this.tail;
@@ -288,7 +304,7 @@ export class SlabLearner<S extends Sample, K> {
     log.copyWithin(0, kept, tail);
     for (let at = 0; at < live; at++) {
       const slot = log[at];
-      records[slot * RECORD + AT] = at;
+      slabs.chunkOf(slot)[slabs.recordOf(slot) + AT] = at;
       seen[slot >> 5] &= ~(1 << (slot & 31));
     }
     if (live * 4 > log.length) {
@@ -302,11 +318,8 @@ export class SlabLearner<S extends Sample, K> {
     this.tail = live;
   }
 
-  /** Room for `capacity` slots in the records and in {@link seen}. */
+  /** Room for `capacity` slots in {@link seen}. */
   private widen(capacity: number): void {
-    const wider = new Float64Array(capacity * RECORD);
-    wider.set(this.records);
-    this.records = wider;
     const seen = new Int32Array(Math.ceil(capacity / 32));
     seen.set(this.seen);
     this.seen = seen;

@@ -30,8 +30,10 @@ const SHIFT = 8; // log2(CHUNK)
  * kernels' memory and each copy is one `memory.copy`. Nothing is allocated per sample.
  */
 export class Slabs {
-  /** Values per slot: the parameters, then each state buffer. */
+  /** Values per slot: the parameters, then each state buffer, then the record's values. */
   private readonly width: number;
+  /** Where a slot's record begins in it (after its parameters and state). */
+  private readonly record: number;
   private readonly size: number;
   private readonly chunks: Float64Array[] = [];
   /** On the WebAssembly backend: the kernels (for `copy`) and each chunk's address, in bytes. */
@@ -63,11 +65,13 @@ export class Slabs {
     state: readonly Float64Array[],
     private readonly initial: Float64Array,
     optimizer?: BufferedOptimizer,
+    recordValues = 0,
   ) {
     const kernels = net.kernels as WasmKernels | JsKernels;
     this.place = optimizer === undefined ? undefined : { kernels, optimizer, own: [...state] };
     this.size = net.parameters.length;
-    this.width = this.size * (1 + state.length);
+    this.record = this.size * (1 + state.length);
+    this.width = this.record + recordValues;
     this.kernels = net.kernels.wasm ? kernelHeap()?.exports : undefined;
     this.working = [net.parameters, ...state];
     this.homes = Int32Array.from(this.working, (a) => a.byteOffset);
@@ -81,6 +85,20 @@ export class Slabs {
     chunk.set(this.initial, at);
     chunk.fill(0, at + this.size, at + this.width);
     return slot;
+  }
+
+  /** The array holding `slot` (its chunk), where its record is read at {@link recordOf}. */
+  chunkOf(slot: number): Float64Array {
+    return this.chunks[slot >> SHIFT];
+  }
+
+  /**
+   * Where `slot`'s record (`recordValues` numbers of the constructor's, zero when opened) begins
+   * in {@link chunkOf}: right after its parameters and state, so in a line the passes read
+   * anyway (for SGD the last parameters' line), not one more from elsewhere.
+   */
+  recordOf(slot: number): number {
+    return (slot & (CHUNK - 1)) * this.width + this.record;
   }
 
   /** Gives a slot back for a later key. */

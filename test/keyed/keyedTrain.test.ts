@@ -248,6 +248,64 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     expect(out[4].prediction).toEqual(Array.from(network(net(backend)).predict(samples[4].x)));
   });
 
+  it.each([1, 3])(
+    'runs of one key (not looked up again) with maxModels %i: the steps of a pipeline per key, bit for bit',
+    (maxModels) => {
+      // each sample one to three times in a row, so that a key repeats, and evictions between
+      const samples = keyedSamples(120, 6).flatMap((s, i) => Array(1 + (i % 3)).fill(s) as Keyed[]);
+      const evictedSlabs: string[] = [];
+      const evictedPipelines: string[] = [];
+      const viaSlabs = collect(
+        from(samples).pipe(
+          byKey(
+            (s) => s.key,
+            keyedTrain({
+              network: net(backend),
+              loss: mse(),
+              optimizer: sgd({ learningRate: 0.1 }),
+            }),
+            { maxModels, onEvict: (k) => evictedSlabs.push(k) },
+          ),
+          seen,
+        ),
+      ).values;
+      const viaPipelines = collect(
+        from(samples).pipe(
+          byKey(
+            (s: Keyed) => s.key,
+            () =>
+              train<Keyed>(network(net(backend)), {
+                loss: mse(),
+                optimizer: sgd({ learningRate: 0.1 }),
+              }),
+            { maxModels, onEvict: (k) => evictedPipelines.push(k) },
+          ),
+          seen,
+        ),
+      ).values;
+      expect(viaSlabs).toHaveLength(samples.length);
+      expect(viaSlabs).toEqual(viaPipelines);
+      expect(evictedSlabs.length).toBeGreaterThan(10);
+      expect(evictedSlabs).toEqual(evictedPipelines);
+    },
+  );
+
+  it('a key evicted as idle and then seen again, next in a row, starts afresh', () => {
+    const ts = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    ts.run(({ cold, expectObservable }) => {
+      const a = { key: 'a', x: [1, 0], y: [1] };
+      const out = cold<Keyed>('a 1ms a 20ms a |', { a }).pipe(
+        byKey(
+          (s) => s.key,
+          keyedTrain({ network: net(backend), loss: mse(), optimizer: sgd({ learningRate: 0.1 }) }),
+          { idleMs: 10, scheduler: ts },
+        ),
+        map((step) => `${step.sample.key}:${step.seq}`),
+      );
+      expectObservable(out).toBe('x 1ms y 20ms z |', { x: 'a:0', y: 'a:1', z: 'a:0' });
+    });
+  });
+
   it('keeps least-recently-used order exactly over many keys and samples (eviction and completion)', () => {
     // 60 keys at random (runs of one key included) through 40 models: thousands of uses, so
     // the recency log fills and is compacted many times; the order must stay a plain LRU's.
