@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { malformedSample } from '../../streams/malformedSample.js';
 import { documentPath } from '../checks/parseDocument.js';
 import type { Sample } from '../samples/sample.js';
+import { float64ToBase64 } from './float64Base64.js';
 import { base64Length, sampleOfCompactBytes } from './sampleOfCompactBytes.js';
 
 /**
@@ -57,8 +58,6 @@ export type CompactRecordParts = z.infer<typeof compactRecordSchema>;
 
 const TILDE = 126;
 
-/** Whether this machine stores float64 little-endian, as the records do (x86, ARM). */
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 /** The UTF-8 bytes of the record being read, grown when a record is longer. */
 let text = Buffer.alloc(1024);
 
@@ -114,13 +113,7 @@ export function compactRecord(sample: Sample): string | undefined {
   const nyText = y === undefined ? '' : typeof y === 'number' ? 'n' : String(ny);
   const tag = (v: string | number | undefined) =>
     v === undefined ? '' : typeof v === 'number' ? `n${v}` : `s${v}`;
-  if (!LITTLE_ENDIAN) {
-    const view = new DataView(values.buffer);
-    for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i], true);
-  }
-  const base64 = Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString(
-    'base64',
-  );
+  const base64 = float64ToBase64(values);
   return `~${x.length},${nyText},${t === undefined ? '' : t},${tag(id)},${base64},${tag(key)}`;
 }
 

@@ -33,8 +33,11 @@ export function float64FromBase64(text: string): Float64Array | undefined {
   return out;
 }
 
-/** Whether this machine stores float64 little-endian (x86, ARM): then the bytes are copied as they are. */
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+/**
+ * @internal Whether this machine stores float64 little-endian (x86, ARM), as every saved or
+ * sent float64 of the fleet is: then the bytes are copied as they are.
+ */
+export const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 function littleEndianCopy(values: ArrayLike<number>): Float64Array {
   const out = new Float64Array(values.length);

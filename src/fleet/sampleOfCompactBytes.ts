@@ -1,4 +1,5 @@
 import type { Sample } from '../samples/sample.js';
+import { LITTLE_ENDIAN } from './float64Base64.js';
 import { InternedTexts } from './internedTexts.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -24,8 +25,6 @@ const EQUALS = 61;
 const N = 110;
 const S = 115;
 
-/** Whether this machine stores float64 little-endian, as the records do (x86, ARM). */
-const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 /** Scratch space the floats are decoded into, grown when a record holds more. */
 let scratch = new Uint8Array(256);
 let floats = new Float64Array(scratch.buffer);
