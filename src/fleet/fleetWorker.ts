@@ -271,7 +271,7 @@ export class FleetWorker {
         state.dirty.add(key);
       }
       keyState.step = undefined;
-      keyState.input.next(sample);
+      keyState.send(sample);
       const step = keyState.step as KeyState['step'];
       if (this.failure !== undefined) break;
       if (step === undefined) {

@@ -1,4 +1,4 @@
-import { Subject, type Subscription } from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import type { RejectionReason } from '../samples/rejection.js';
 import type { Sample } from '../samples/sample.js';
 import type { Step } from '../steps/step.js';
@@ -11,8 +11,12 @@ import type { CheckpointWrite, Lease } from './shardedLog.js';
 
 /** @internal One key's live model on a worker: its pipeline, counts and error metrics. */
 export class KeyState {
-  readonly input = new Subject<Sample>();
   readonly subscription: Subscription;
+  /**
+   * The subscribers of the key's input (the pipeline's; usually one). Not a `Subject`: rxjs's
+   * `Subject.next` makes an iterator per value (≈ 230 bytes a sample), this loop nothing.
+   */
+  private readonly sinks: Subscriber<Sample>[] = [];
   /** The step of the sample just sent in (set synchronously by the pipeline). */
   step: Step | undefined = undefined;
   learned = 0;
@@ -38,7 +42,13 @@ export class KeyState {
     onError: (error: unknown) => void,
   ) {
     this.offsetText = offset;
-    this.subscription = model.pipeline(this.input).subscribe({
+    const input = new Observable<Sample>((sink) => {
+      this.sinks.push(sink);
+      return () => {
+        this.sinks.splice(this.sinks.indexOf(sink), 1);
+      };
+    });
+    this.subscription = model.pipeline(input).subscribe({
       next: (step) => {
         this.step = step;
       },
@@ -60,6 +70,12 @@ export class KeyState {
     this.offsetBytes = bytes;
     this.offsetStart = start;
     this.offsetEnd = end;
+  }
+
+  /** Sends a sample into the key's pipeline; its step comes back, synchronously, in {@link step}. */
+  send(sample: Sample): void {
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i].next(sample);
   }
 
   /** Takes the counts saved with the key's checkpoint. */
