@@ -156,7 +156,8 @@ export class WasmKernels implements NetworkKernels {
   createBatch(count: number): readonly Trace[] {
     const units = this.shape.layers.map((l) => l.units);
     const size = traceLayout(this.shape.inputs, units).size;
-    const at = this.heap.allocate(count * size * 8 + this.exports.batchScratchBytes(this.table));
+    const bytes = count * size * 8 + this.exports.batchScratchBytes(this.table);
+    const at = this.heap.allocate(bytes);
     const traces = Array.from(
       { length: count },
       (_, s) =>
@@ -167,11 +168,7 @@ export class WasmKernels implements NetworkKernels {
           at + s * size * 8,
         ),
     );
-    this.heap.own(
-      [...traces, ...traces.flatMap((t) => t.views())],
-      at,
-      count * size * 8 + this.exports.batchScratchBytes(this.table),
-    );
+    this.heap.own([...traces, ...traces.flatMap((t) => t.views())], at, bytes);
     return traces;
   }
 
@@ -364,37 +361,6 @@ export function kernelStateBuffer(length: number): Float64Array {
   const buffer = heap.doubles(at, length);
   heap.own([buffer], at, length * 8);
   return buffer;
-}
-
-/**
- * @internal One step of built-in optimizer `code` along the gradient `grads` written out, all of
- * `params`, `grads` and `state` in the kernels' memory.
- */
-export function flatStep(
-  code: number,
-  h: Float64Array,
-  state: readonly Float64Array[],
-  params: Float64Array,
-  grads: Float64Array,
-): void {
-  const s = state.length > 0 ? state[0].byteOffset : 0;
-  const u = state.length > 1 ? state[1].byteOffset : 0;
-  (kernelHeap() as KernelHeap).exports.optimizerStep(
-    code,
-    0,
-    params.byteOffset,
-    0,
-    grads.byteOffset,
-    grads.length,
-    s,
-    u,
-    h[0],
-    h[1],
-    h[2],
-    h[3],
-    h[4],
-    h[5],
-  );
 }
 
 /** The fused twins of the heap's kernels, or an Error saying why they cannot run here. */

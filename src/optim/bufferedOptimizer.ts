@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { flatStep } from '../backends/flatStep.js';
 import type { JsKernels } from '../backends/jsKernels.js';
-import {
-  flatStep,
-  inKernelMemory,
-  kernelStateBuffer,
-  type WasmKernels,
-} from '../backends/wasmKernels.js';
+import { inKernelMemory, kernelStateBuffer, type WasmKernels } from '../backends/wasmKernels.js';
 import { checkNonNegativeNumber } from '../checks/argumentChecks.js';
 import { parseDocument } from '../checks/parseDocument.js';
 import { savedNameSchema, savedSettingsSchema } from '../checks/savedSettings.js';
