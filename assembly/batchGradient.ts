@@ -89,38 +89,7 @@ function packedChunk(delta: usize, input: usize, stride: usize, count: i32, g: u
     for (let q = 0; q < quads; q++) {
       const a = pa + <usize>q * panel;
       const g0 = g + <usize>j * row + (<usize>q << 5);
-      let c00 = v128.load(g0), c01 = v128.load(g0, 16);
-      let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
-      let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
-      let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
-      // Two running addresses: one computed from the other would be computed again every turn.
-      const stop = a + panel;
-      let y = d;
-      for (let x = a; x < stop; x += 32) {
-        const a0 = v128.load(x);
-        const a1 = v128.load(x, 16);
-        const e0 = v128.load64_splat(y);
-        const e1 = v128.load64_splat(y, 8);
-        const e2 = v128.load64_splat(y, 16);
-        const e3 = v128.load64_splat(y, 24);
-        y += 32;
-        c00 = madd(e0, a0, c00);
-        c01 = madd(e0, a1, c01);
-        c10 = madd(e1, a0, c10);
-        c11 = madd(e1, a1, c11);
-        c20 = madd(e2, a0, c20);
-        c21 = madd(e2, a1, c21);
-        c30 = madd(e3, a0, c30);
-        c31 = madd(e3, a1, c31);
-      }
-      v128.store(g0, f64x2.mul(c00, f));
-      v128.store(g0, f64x2.mul(c01, f), 16);
-      v128.store(g0 + row, f64x2.mul(c10, f));
-      v128.store(g0 + row, f64x2.mul(c11, f), 16);
-      v128.store(g0 + 2 * row, f64x2.mul(c20, f));
-      v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
-      v128.store(g0 + 3 * row, f64x2.mul(c30, f));
-      v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
+      gradientTile(g0, row, a, d, 32, a + panel, f);
     }
     for (let q = 0; q < 4; q++) {
       for (let i = quads << 2; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, first, scale);
@@ -168,7 +137,7 @@ function biasChunk(delta: usize, stride: usize, count: i32, gb: usize, units: i3
 
 /**
  * g (+)= Σ_s δ_s·a_sᵀ over `count` samples (g's sums so far taken up unless `first`), then times
- * f: four neurons by four inputs per block, the samples walked with one running address.
+ * f: four neurons by four inputs per block (gradientTile), the rows read in place.
  */
 function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g: usize, units: i32, fanIn: i32, first: bool, f: v128): void {
   const row = <usize>fanIn << 3;
@@ -184,34 +153,7 @@ function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g:
       const p = <usize>i << 3;
       const g0 = g + <usize>j * row + p;
       const a = input + p;
-      let c00 = v128.load(g0), c01 = v128.load(g0, 16);
-      let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
-      let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
-      let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
-      for (let t: usize = 0; t < end; t += stride) {
-        const a0 = v128.load(a + t);
-        const a1 = v128.load(a + t, 16);
-        const e0 = v128.load64_splat(d + t);
-        const e1 = v128.load64_splat(d + t, 8);
-        const e2 = v128.load64_splat(d + t, 16);
-        const e3 = v128.load64_splat(d + t, 24);
-        c00 = madd(e0, a0, c00);
-        c01 = madd(e0, a1, c01);
-        c10 = madd(e1, a0, c10);
-        c11 = madd(e1, a1, c11);
-        c20 = madd(e2, a0, c20);
-        c21 = madd(e2, a1, c21);
-        c30 = madd(e3, a0, c30);
-        c31 = madd(e3, a1, c31);
-      }
-      v128.store(g0, f64x2.mul(c00, f));
-      v128.store(g0, f64x2.mul(c01, f), 16);
-      v128.store(g0 + row, f64x2.mul(c10, f));
-      v128.store(g0 + row, f64x2.mul(c11, f), 16);
-      v128.store(g0 + 2 * row, f64x2.mul(c20, f));
-      v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
-      v128.store(g0 + 3 * row, f64x2.mul(c30, f));
-      v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
+      gradientTile(g0, row, a, d, stride, a + end, f);
     }
     for (let q = 0; q < 4; q++) {
       for (let i = quads; i < fanIn; i++) gradientAt(delta, input, stride, count, j + q, i, g + <usize>(j + q) * row, first, scale);
@@ -220,6 +162,47 @@ function gradientChunk(delta: usize, input: usize, stride: usize, count: i32, g:
   for (; j < units; j++) {
     for (let i = 0; i < fanIn; i++) gradientAt(delta, input, stride, count, j, i, g + <usize>j * row, first, scale);
   }
+}
+
+/**
+ * One block of four neurons by four inputs: g0's sums (rows `row` bytes apart) taken up, plus
+ * Σ δ·aᵀ over the rows of `a` (four inputs) and `d` (four neurons' δ), both `step` bytes from one
+ * row to the next until `a` reaches `stop`, then times f. Two running addresses: one computed
+ * from the other would be computed again every turn. Inlined, so a constant `step` (the packed
+ * panels' 32) folds into the loads.
+ */
+@inline
+function gradientTile(g0: usize, row: usize, a: usize, d: usize, step: usize, stop: usize, f: v128): void {
+  let c00 = v128.load(g0), c01 = v128.load(g0, 16);
+  let c10 = v128.load(g0 + row), c11 = v128.load(g0 + row, 16);
+  let c20 = v128.load(g0 + 2 * row), c21 = v128.load(g0 + 2 * row, 16);
+  let c30 = v128.load(g0 + 3 * row), c31 = v128.load(g0 + 3 * row, 16);
+  let y = d;
+  for (let x = a; x < stop; x += step) {
+    const a0 = v128.load(x);
+    const a1 = v128.load(x, 16);
+    const e0 = v128.load64_splat(y);
+    const e1 = v128.load64_splat(y, 8);
+    const e2 = v128.load64_splat(y, 16);
+    const e3 = v128.load64_splat(y, 24);
+    y += step;
+    c00 = madd(e0, a0, c00);
+    c01 = madd(e0, a1, c01);
+    c10 = madd(e1, a0, c10);
+    c11 = madd(e1, a1, c11);
+    c20 = madd(e2, a0, c20);
+    c21 = madd(e2, a1, c21);
+    c30 = madd(e3, a0, c30);
+    c31 = madd(e3, a1, c31);
+  }
+  v128.store(g0, f64x2.mul(c00, f));
+  v128.store(g0, f64x2.mul(c01, f), 16);
+  v128.store(g0 + row, f64x2.mul(c10, f));
+  v128.store(g0 + row, f64x2.mul(c11, f), 16);
+  v128.store(g0 + 2 * row, f64x2.mul(c20, f));
+  v128.store(g0 + 2 * row, f64x2.mul(c21, f), 16);
+  v128.store(g0 + 3 * row, f64x2.mul(c30, f));
+  v128.store(g0 + 3 * row, f64x2.mul(c31, f), 16);
 }
 
 /** g[i] (+)= Σ_s δ_s[j]·a_s[i], the samples in order, then times `scale`. */
