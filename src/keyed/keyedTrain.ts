@@ -52,9 +52,9 @@ export interface KeyedTrain<S extends Sample, R> {
  * rollingMetrics(…)))` does, with every key's weights and optimizer state in shared memory
  * (one working network, one optimizer, one trace for all keys; each key's sample learned in
  * place in its slot, its weights copied out to the working network when a subscriber reads
- * `step.network`), so that a key costs
- * its parameters and state and little more — 1.5 KB for 8-16-1 with SGD (18.6 KB with
- * normalize, rmsprop and metrics over a window of 100) — and a thousand keys learn at about
+ * `step.network`), so that a key costs its parameters and state and little more — 1.5 KB
+ * for 8-16-1 with SGD (18.6 KB with normalize, rmsprop and metrics over a window of 100) —
+ * and a thousand keys learn at about
  * 0.55–0.95× one model's speed, depending on what else runs on the cores (each key's weights then
  * come from beyond the cache; 3–5× a pipeline per key; README.md, *Speed*). Each key starts
  * from the same weights (the seed of `network`), counts its own `seq` from 0 and keeps its own

@@ -34,8 +34,9 @@ const FIRST_LOG = 1024;
  * @internal The state of byKey with a `keyedTrain` learner, per subscription: one working
  * network, optimizer, trace and step for all keys; each key's weights and optimizer state in the
  * {@link Slabs}, with its learning rate, step count, `seq`, last-seen time and place in the
- * recency log in a record at the end of its slot (no Map reordering per sample). A sample of a key: its state in,
- * forward → loss → backward → update exactly as `train` does them, its state out.
+ * recency log in a record at the end of its slot (no Map reordering per sample). A sample of
+ * a key: its state in, forward → loss → backward → update exactly as `train` does them, its
+ * state out.
  *
  * Least-recently-used order, exactly, without a linked list moved on every sample (which
  * touched the records of the slot's two neighbours, lines from anywhere in memory): each use
@@ -218,7 +219,7 @@ export class SlabLearner<S extends Sample, K> {
     if (slot === undefined) return;
     this.slotOf.delete(key);
     if (slot === this.lastSlot) this.lastSlot = -1;
-    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = -1; // its entries in the log are dead
+    this.setLogPlace(slot, -1); // its entries in the log are dead
     this.seen[slot >> 5] |= 1 << (slot & 31);
     const clock = this.metered ? this.clocks[slot] : undefined;
     this.keys[slot] = undefined;
@@ -253,7 +254,7 @@ export class SlabLearner<S extends Sample, K> {
 
   /** Makes `slot` the most recently used. */
   private touch(slot: number): void {
-    if (this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] !== this.tail - 1) {
+    if (this.logPlace(slot) !== this.tail - 1) {
       this.link(slot);
     }
   }
@@ -263,17 +264,14 @@ export class SlabLearner<S extends Sample, K> {
     if (this.tail === this.log.length) this.compact();
     const at = this.tail++;
     this.log[at] = slot;
-    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = at;
+    this.setLogPlace(slot, at);
   }
 
   /** The least recently used slot (the first live entry of the log), -1 when none is held. */
   private oldest(): number {
     const log = this.log;
-    const slabs = this.slabs;
     let head = this.head;
-    while (head < this.tail && slabs.chunkOf(log[head])[slabs.recordOf(log[head]) + AT] !== head) {
-      head++;
-    }
+    while (head < this.tail && this.logPlace(log[head]) !== head) head++;
     this.head = head;
     return head < this.tail ? log[head] : -1;
   }
@@ -288,7 +286,6 @@ export class SlabLearner<S extends Sample, K> {
    * entries' records are written (where their entry now is).
    */
   private compact(): void {
-    const slabs = this.slabs;
     const seen = this.seen;
     let log = this.log;
     const tail = this.tail;
@@ -304,7 +301,7 @@ export class SlabLearner<S extends Sample, K> {
     log.copyWithin(0, kept, tail);
     for (let at = 0; at < live; at++) {
       const slot = log[at];
-      slabs.chunkOf(slot)[slabs.recordOf(slot) + AT] = at;
+      this.setLogPlace(slot, at);
       seen[slot >> 5] &= ~(1 << (slot & 31));
     }
     if (live * 4 > log.length) {
@@ -316,6 +313,15 @@ export class SlabLearner<S extends Sample, K> {
     }
     this.head = 0;
     this.tail = live;
+  }
+
+  /** Where `slot`'s latest entry in the recency log is, from its record (-1: its key is closed). */
+  private logPlace(slot: number): number {
+    return this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT];
+  }
+
+  private setLogPlace(slot: number, at: number): void {
+    this.slabs.chunkOf(slot)[this.slabs.recordOf(slot) + AT] = at;
   }
 
   /** Room for `capacity` slots in {@link seen}. */

@@ -26,8 +26,9 @@ const SHIFT = 8; // log2(CHUNK)
  * unchanged. When nothing needs the gradient written out against `net.parameters` (no
  * clipValue, no weightDecay), nothing is copied in: the kernels and the optimizer's fused step
  * run on the slot in place ({@link point}) and only the parameters are copied out to the
- * working network after ({@link show}; byKey does it when the step's `network` is read). On the WebAssembly backend the slabs are in the
- * kernels' memory and each copy is one `memory.copy`. Nothing is allocated per sample.
+ * working network after ({@link show}; byKey does it when the step's `network` is read). On
+ * the WebAssembly backend the slabs are in the kernels' memory and each copy is one
+ * `memory.copy`. Nothing is allocated per sample.
  */
 export class Slabs {
   /** Values per slot: the parameters, then each state buffer, then the record's values. */
