@@ -7,12 +7,9 @@ import { fusedKernels } from '../../src/backends/fusedKernels.js';
 import { kernelHeap } from '../../src/backends/kernelHeap.js';
 import {
   type Backend,
-  backward,
   dense,
-  forward,
   jsBackend,
   linear,
-  loss,
   mse,
   type Network,
   network,
@@ -21,11 +18,11 @@ import {
   sgd,
   tanh,
   train,
-  update,
   wasmBackend,
 } from '../../src/index.js';
 import { expectAgreement } from '../backendCases.js';
 import { collect } from '../operators/snapshot.js';
+import { trainAndPipe } from './trainAndPipe.js';
 
 /**
  * 13 → 18 tanh → 9 relu → 3 linear: every product has whole blocks (four samples, two and four
@@ -63,19 +60,7 @@ describe('fusedMultiplyAdd', () => {
       const data = samples(150);
       const fused = makeNet(wasmBackend(), true);
       const reference = makeNet(jsBackend(), false);
-      const viaTrain = collect(
-        from(data).pipe(
-          train(fused, { loss: mse(), optimizer: sgd({ learningRate: 0.05 }), batchSize: k }),
-        ),
-      ).values;
-      const viaPipe = collect(
-        from(data).pipe(
-          forward(reference),
-          loss(mse()),
-          backward(reference),
-          update(reference, sgd({ learningRate: 0.05 }), { batchSize: k }),
-        ),
-      ).values;
+      const { viaTrain, viaPipe } = trainAndPipe(fused, reference, data, 0.05, k);
       expect(viaTrain.map((v) => v.updated)).toEqual(viaPipe.map((v) => v.updated));
       viaTrain.forEach((v, i) => {
         expectAgreement(v.prediction, viaPipe[i].prediction, `prediction ${i}`);

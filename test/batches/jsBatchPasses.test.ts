@@ -1,26 +1,18 @@
 // The JavaScript backend's mini-batch passes (four samples per pass over the weights and over the
 // gradients' sum): the same arithmetic in the same order as one sample at a time, so
 // train(net, { batchSize }) gives the explicit pipe's predictions and weights bit for bit.
-import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
-  backward,
   dense,
-  forward,
   jsBackend,
   linear,
-  loss,
-  mse,
   type Network,
   network,
   type Sample,
-  sgd,
   sigmoid,
   tanh,
-  train,
-  update,
 } from '../../src/index.js';
-import { collect } from '../operators/snapshot.js';
+import { trainAndPipe } from './trainAndPipe.js';
 
 /** 13 → 18 tanh → 9 sigmoid → 3 linear: whole blocks of four samples and two neurons, and tails. */
 function makeNet(): Network {
@@ -46,19 +38,7 @@ describe('the JavaScript backend’s mini-batch passes', () => {
       const data = samples(150);
       const batched = makeNet();
       const reference = makeNet();
-      const viaTrain = collect(
-        from(data).pipe(
-          train(batched, { loss: mse(), optimizer: sgd({ learningRate: 0.05 }), batchSize: k }),
-        ),
-      ).values;
-      const viaPipe = collect(
-        from(data).pipe(
-          forward(reference),
-          loss(mse()),
-          backward(reference),
-          update(reference, sgd({ learningRate: 0.05 }), { batchSize: k }),
-        ),
-      ).values;
+      const { viaTrain, viaPipe } = trainAndPipe(batched, reference, data, 0.05, k);
       expect(viaTrain.map((v) => Array.from(v.prediction))).toEqual(
         viaPipe.map((v) => Array.from(v.prediction)),
       );

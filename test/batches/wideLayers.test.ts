@@ -2,28 +2,20 @@
 // that copy panels first (the weight gradient of every layer of 8 neurons or more; the backward
 // product of a layer of 4,096 weights or more) — the same training as the JavaScript backend one
 // sample at a time, within the backends' 1e-12, with and without fused multiply-adds.
-import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   type Backend,
-  backward,
   dense,
-  forward,
   jsBackend,
   linear,
-  loss,
-  mse,
   type Network,
   network,
   type Sample,
-  sgd,
   tanh,
-  train,
-  update,
   wasmBackend,
 } from '../../src/index.js';
 import { expectAgreement } from '../backendCases.js';
-import { collect } from '../operators/snapshot.js';
+import { trainAndPipe } from './trainAndPipe.js';
 
 /**
  * 6 → 130 tanh → 127 tanh → 3 linear: 127 × 130 = 16,510 weights in the second layer, widths
@@ -59,19 +51,7 @@ describe('mini-batches through wide layers on wasm', () => {
       const data = samples(100);
       const batched = makeNet(wasmBackend(), fused);
       const reference = makeNet(jsBackend());
-      const viaTrain = collect(
-        from(data).pipe(
-          train(batched, { loss: mse(), optimizer: sgd({ learningRate: 0.02 }), batchSize: k }),
-        ),
-      ).values;
-      const viaPipe = collect(
-        from(data).pipe(
-          forward(reference),
-          loss(mse()),
-          backward(reference),
-          update(reference, sgd({ learningRate: 0.02 }), { batchSize: k }),
-        ),
-      ).values;
+      const { viaTrain, viaPipe } = trainAndPipe(batched, reference, data, 0.02, k);
       expect(viaTrain.length).toBe(data.length);
       viaTrain.forEach((v, i) => {
         expectAgreement(v.prediction, viaPipe[i].prediction, `prediction ${i}`);
