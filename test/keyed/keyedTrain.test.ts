@@ -7,6 +7,7 @@ import {
   adagrad,
   adam,
   type Backend,
+  type ByKeyOptions,
   byKey,
   dense,
   keyedTrain,
@@ -71,6 +72,44 @@ const net = (backend: Backend) => ({
   backend,
 });
 
+/**
+ * The steps (as {@link seen}) of byKey with keyedTrain and of byKey with a pipeline per key
+ * (`train` on a network of its own), over the same samples, optimizer, options and byKey
+ * options, and the keys each way evicted, in order.
+ */
+function slabsAndPipelines(
+  samples: readonly Keyed[],
+  backend: Backend,
+  optimizer: () => Optimizer,
+  options: { readonly weightDecay?: number; readonly clipValue?: number } = {},
+  byKeyOptions: Omit<ByKeyOptions<string>, 'onEvict'> = {},
+): { viaSlabs: Seen[]; viaPipelines: Seen[]; evictedSlabs: string[]; evictedPipelines: string[] } {
+  const evictedSlabs: string[] = [];
+  const evictedPipelines: string[] = [];
+  const viaSlabs = collect(
+    from(samples).pipe(
+      byKey(
+        (s) => s.key,
+        keyedTrain({ network: net(backend), loss: mse(), optimizer: optimizer(), ...options }),
+        { ...byKeyOptions, onEvict: (k) => evictedSlabs.push(k) },
+      ),
+      seen,
+    ),
+  ).values;
+  const viaPipelines = collect(
+    from(samples).pipe(
+      byKey(
+        (s: Keyed) => s.key,
+        () =>
+          train<Keyed>(network(net(backend)), { loss: mse(), optimizer: optimizer(), ...options }),
+        { ...byKeyOptions, onEvict: (k) => evictedPipelines.push(k) },
+      ),
+      seen,
+    ),
+  ).values;
+  return { viaSlabs, viaPipelines, evictedSlabs, evictedPipelines };
+}
+
 describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
   it.each([
     ['sgd', () => sgd({ learningRate: 0.1 })],
@@ -81,22 +120,7 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     ['adagrad', () => adagrad({ learningRate: 0.05, epsilon: 1e-6 })],
   ] as const)('%s: the steps of byKey with a pipeline per key, bit for bit', (_n, make) => {
     const samples = keyedSamples(300);
-    const viaSlabs = collect(
-      from(samples).pipe(
-        byKey((s) => s.key, keyedTrain({ network: net(backend), loss: mse(), optimizer: make() })),
-        seen,
-      ),
-    ).values;
-    const viaPipelines = collect(
-      from(samples).pipe(
-        byKey(
-          (s: Keyed) => s.key,
-          () =>
-            train<Keyed>(network(net(backend)), { loss: mse(), optimizer: make() as Optimizer }),
-        ),
-        seen,
-      ),
-    ).values;
+    const { viaSlabs, viaPipelines } = slabsAndPipelines(samples, backend, make as () => Optimizer);
     expect(viaSlabs).toHaveLength(300);
     expect(viaSlabs).toEqual(viaPipelines);
     // each key counts its own seq, and the keys really learned
@@ -113,55 +137,21 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
 
   it('weight decay and clipping by value (the gradient written out): a pipeline per key, bit for bit', () => {
     const samples = keyedSamples(120);
-    const options = { loss: mse(), weightDecay: 1e-3, clipValue: 0.05 };
-    const viaSlabs = collect(
-      from(samples).pipe(
-        byKey(
-          (s) => s.key,
-          keyedTrain({
-            network: net(backend),
-            optimizer: adam({ learningRate: 0.01 }),
-            ...options,
-          }),
-        ),
-        seen,
-      ),
-    ).values;
-    const viaPipelines = collect(
-      from(samples).pipe(
-        byKey(
-          (s: Keyed) => s.key,
-          () =>
-            train<Keyed>(network(net(backend)), {
-              optimizer: adam({ learningRate: 0.01 }),
-              ...options,
-            }),
-        ),
-        seen,
-      ),
-    ).values;
+    const { viaSlabs, viaPipelines } = slabsAndPipelines(
+      samples,
+      backend,
+      () => adam({ learningRate: 0.01 }),
+      { weightDecay: 1e-3, clipValue: 0.05 },
+    );
     expect(viaSlabs).toEqual(viaPipelines);
     expect(viaSlabs[119].params).not.toEqual(Array.from(network(net(backend)).parameters));
   });
 
   it('more keys than one chunk of slots (256): each key still learns on its own slot', () => {
     const samples = keyedSamples(1200, 600);
-    const make = () => rmsprop({ learningRate: 0.01 });
-    const viaSlabs = collect(
-      from(samples).pipe(
-        byKey((s) => s.key, keyedTrain({ network: net(backend), loss: mse(), optimizer: make() })),
-        seen,
-      ),
-    ).values;
-    const viaPipelines = collect(
-      from(samples).pipe(
-        byKey(
-          (s: Keyed) => s.key,
-          () => train<Keyed>(network(net(backend)), { loss: mse(), optimizer: make() }),
-        ),
-        seen,
-      ),
-    ).values;
+    const { viaSlabs, viaPipelines } = slabsAndPipelines(samples, backend, () =>
+      rmsprop({ learningRate: 0.01 }),
+    );
     expect(new Set(viaSlabs.map((v) => v.key)).size).toBe(600);
     expect(viaSlabs).toEqual(viaPipelines);
   });
@@ -253,36 +243,13 @@ describe.each(BACKENDS)('byKey with keyedTrain on %s', (_name, backend) => {
     (maxModels) => {
       // each sample one to three times in a row, so that a key repeats, and evictions between
       const samples = keyedSamples(120, 6).flatMap((s, i) => Array(1 + (i % 3)).fill(s) as Keyed[]);
-      const evictedSlabs: string[] = [];
-      const evictedPipelines: string[] = [];
-      const viaSlabs = collect(
-        from(samples).pipe(
-          byKey(
-            (s) => s.key,
-            keyedTrain({
-              network: net(backend),
-              loss: mse(),
-              optimizer: sgd({ learningRate: 0.1 }),
-            }),
-            { maxModels, onEvict: (k) => evictedSlabs.push(k) },
-          ),
-          seen,
-        ),
-      ).values;
-      const viaPipelines = collect(
-        from(samples).pipe(
-          byKey(
-            (s: Keyed) => s.key,
-            () =>
-              train<Keyed>(network(net(backend)), {
-                loss: mse(),
-                optimizer: sgd({ learningRate: 0.1 }),
-              }),
-            { maxModels, onEvict: (k) => evictedPipelines.push(k) },
-          ),
-          seen,
-        ),
-      ).values;
+      const { viaSlabs, viaPipelines, evictedSlabs, evictedPipelines } = slabsAndPipelines(
+        samples,
+        backend,
+        () => sgd({ learningRate: 0.1 }),
+        {},
+        { maxModels },
+      );
       expect(viaSlabs).toHaveLength(samples.length);
       expect(viaSlabs).toEqual(viaPipelines);
       expect(evictedSlabs.length).toBeGreaterThan(10);
