@@ -11,6 +11,7 @@
 // Environment: BENCH_ROUNDS (default 9).
 import { cpus, loadavg } from 'node:os';
 import { dense, linear, mse, type Network, network, sgd, tanh, wasmBackend } from '../src/index.js';
+import { measure } from './measure.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
@@ -53,10 +54,10 @@ function passes(net: Network, count: number): Record<string, () => void> {
 }
 
 function cpuSeconds(work: () => void, reps: number): number {
-  const start = process.cpuUsage();
-  for (let r = 0; r < reps; r++) work();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+  return measure(() => {
+    for (let r = 0; r < reps; r++) work();
+    return 0;
+  }).cpuSeconds;
 }
 
 /** µs of CPU per sample of each part: the second-best of ROUNDS interleaved rounds. */
